@@ -1,0 +1,68 @@
+/**
+ * One validated configuration per process: zod over process.env, read once at cold start, failing
+ * fast with the variable's name. Each function composes the parts it needs, so a function never
+ * demands settings it does not use. In AWS, secrets are referenced by ARN and read from Secrets
+ * Manager at run time; in local mode their values come from the environment.
+ */
+import { z } from "zod";
+
+const positiveInt = z.coerce.number().int().positive();
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+
+export const dialpadSettings = z.object({
+  DIALPAD_BASE_URL: z.url().default("https://dialpad.com/api/v2"),
+  /** Our share of the company-wide 20 req/s (integrations such as SCIM use the rest). */
+  DIALPAD_RATE_LIMIT_RPS: z.coerce.number().positive().max(20).default(15),
+  /** Share of the budget kept for urgent work (offboarding) that bulk onboarding cannot take. */
+  DIALPAD_URGENT_SHARE: z.coerce.number().min(0).max(0.9).default(0.25),
+  DIALPAD_TIMEOUT_MS: positiveInt.default(10_000),
+  DIALPAD_MAX_ATTEMPTS: positiveInt.max(10).default(5),
+});
+
+export const tableSettings = z.object({
+  TABLE_NAME: z.string().min(3),
+  /** Local engines only; unset in AWS. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+});
+
+export const queueSettings = z.object({
+  URGENT_QUEUE_URL: z.url(),
+  BULK_QUEUE_URL: z.url(),
+  /** Local engines only; unset in AWS. */
+  SQS_ENDPOINT: z.url().optional(),
+});
+
+export const lifecycleSettings = z.object({
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** Keep a deleted user's numbers in the company's reserved pool instead of releasing them. */
+  KEEP_NUMBERS_ON_DELETE: flag,
+  /** Permanent deletion waits for POST /v1/users/{email}/approve-deletion. */
+  REQUIRE_DELETION_APPROVAL: flag,
+});
+
+/** Where each secret comes from: an ARN in AWS, or the value itself in local mode. */
+export const secretSettings = z.object({
+  DIALPAD_API_KEY_SECRET_ARN: z.string().optional(),
+  DIALPAD_API_KEY: z.string().min(1).optional(),
+  WEBHOOK_SECRET_ARN: z.string().optional(),
+  DIALPAD_WEBHOOK_SECRET: z.string().min(1).optional(),
+  CLIENT_TOKENS_SECRET_ARN: z.string().optional(),
+  /** JSON `{"clients":[{"name","token_sha256","scopes"}]}` in local mode. */
+  CLIENT_TOKENS: z.string().optional(),
+  SECRET_CACHE_SECONDS: positiveInt.default(300),
+});
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses `env` with `schema`; throws one ConfigError naming every bad variable. */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+}

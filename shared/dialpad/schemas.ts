@@ -1,0 +1,140 @@
+/**
+ * Zod schemas of the Dialpad Admin API v2 payloads we use (see ../shared/dialpad/openapi.json).
+ * Wire rules: int64 ids travel as JSON strings (some exceed 2^53), so ids are always strings here;
+ * unset fields are omitted, so every response field is optional.
+ */
+import { z } from "zod";
+
+/** An int64 id: accepted as string or number on input, always a string in our code. */
+export const dialpadId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
+/** Counts such as available licences are int64 too, so they may arrive as strings. */
+const int64Count = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
+
+export const LICENSES = [
+  "admins",
+  "agents",
+  "dpde_all",
+  "dpde_one",
+  "lite_lines",
+  "lite_support_agents",
+  "magenta_lines",
+  "talk",
+] as const;
+export const license = z.enum(LICENSES);
+export type License = z.infer<typeof license>;
+
+export const USER_STATES = ["active", "cancelled", "deleted", "pending", "suspended"] as const;
+export type DialpadUserState = (typeof USER_STATES)[number];
+
+export const groupDetails = z.looseObject({
+  group_id: dialpadId.optional(),
+  group_type: z.string().optional(),
+  role: z.string().optional(),
+  do_not_disturb: z.boolean().optional(),
+});
+
+export const dialpadUser = z.looseObject({
+  id: dialpadId,
+  company_id: dialpadId.optional(),
+  office_id: dialpadId.optional(),
+  emails: z.array(z.string()).optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  display_name: z.string().optional(),
+  state: z.enum(USER_STATES).optional(),
+  license: z.string().optional(),
+  extension: z.string().optional(),
+  phone_numbers: z.array(z.string()).optional(),
+  admin_office_ids: z.array(dialpadId).optional(),
+  is_super_admin: z.boolean().optional(),
+  is_admin: z.boolean().optional(),
+  timezone: z.string().optional(),
+  language: z.string().optional(),
+  job_title: z.string().optional(),
+  group_details: z.array(groupDetails).optional(),
+  date_added: z.string().optional(),
+});
+export type DialpadUser = z.infer<typeof dialpadUser>;
+
+export const office = z.looseObject({
+  id: dialpadId,
+  office_id: dialpadId.optional(),
+  name: z.string().optional(),
+  country: z.string().optional(),
+  timezone: z.string().optional(),
+  state: z.string().optional(),
+});
+export type Office = z.infer<typeof office>;
+
+export const availableLicenses = z.looseObject({
+  talk_lines: int64Count.optional(),
+  sell_lines: int64Count.optional(),
+  contact_center_lines: int64Count.optional(),
+  additional_number_lines: int64Count.optional(),
+  fax_lines: int64Count.optional(),
+  room_lines: int64Count.optional(),
+  uberconference_lines: int64Count.optional(),
+});
+export type AvailableLicenses = z.infer<typeof availableLicenses>;
+
+export const callCenter = z.looseObject({
+  id: dialpadId,
+  name: z.string().optional(),
+  office_id: dialpadId.optional(),
+  state: z.string().optional(),
+});
+export type CallCenter = z.infer<typeof callCenter>;
+
+/** `GET /callcenters/{id}/operators` answers `{users, rooms}`, not paginated. */
+export const operators = z.looseObject({
+  users: z.array(dialpadUser).optional(),
+  rooms: z.array(z.looseObject({ id: dialpadId.optional() })).optional(),
+});
+export type Operators = z.infer<typeof operators>;
+
+export const webhook = z.looseObject({ id: dialpadId, hook_url: z.string().optional() });
+export const changelogSubscription = z.looseObject({ id: dialpadId.optional(), enabled: z.boolean().optional() });
+
+/** `{items?, cursor?}`: the last page may have no `items` key and an absent or empty cursor. */
+export const page = <T extends z.ZodType>(item: T) =>
+  z.looseObject({ items: z.array(item).optional(), cursor: z.string().nullish() });
+
+// Requests (what we send). Ids go out as strings, as Dialpad's own examples do.
+export interface CreateUserRequest {
+  email: string;
+  office_id: string;
+  first_name?: string;
+  last_name?: string;
+  license?: License;
+  auto_assign?: boolean;
+}
+
+export interface UpdateUserRequest {
+  state?: "active" | "suspended";
+  first_name?: string;
+  last_name?: string;
+  extension?: string;
+  license?: License;
+  office_id?: string;
+  emails?: string[];
+  phone_numbers?: string[];
+  admin_office_ids?: string[];
+  is_super_admin?: boolean;
+  job_title?: string;
+  forwarding_numbers?: string[];
+  keep_paid_numbers?: boolean;
+}
+
+export interface AssignNumberRequest {
+  number?: string;
+  area_code?: string;
+  primary?: boolean;
+}
+
+export interface AddOperatorRequest {
+  user_id: string;
+  role?: "admin" | "operator" | "supervisor";
+  skill_level?: number;
+  license_type?: "agents" | "lite_support_agents";
+  keep_paid_numbers?: boolean;
+}

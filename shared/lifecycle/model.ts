@@ -1,0 +1,127 @@
+/**
+ * The lifecycle domain's vocabulary: jobs, their steps, a person's lifecycle record and history.
+ * Field names are snake_case because they are what the HTTP API shows (PRODUCT.md).
+ */
+import type { License } from "../dialpad/schemas";
+
+export type JobKind = "onboard" | "offboard" | "delete";
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
+
+/** The fixed, documented list of reasons a job fails (README "Job error codes"). */
+export const JOB_ERROR_CODES = {
+  no_seats: "The office has no seat left for the requested licence.",
+  office_not_found: "No office has that id or exact name.",
+  user_not_found: "No Dialpad user has that email or id.",
+  email_in_use: "The email belongs to a Dialpad account that cannot be reused (e.g. deleted or pending).",
+  number_unavailable: "The requested phone number or area code cannot be assigned.",
+  call_center_not_found: "A requested call center does not exist.",
+  dialpad_rejected: "Dialpad refused the request (400/403/409); the message says why.",
+  dialpad_unavailable: "Dialpad kept failing or throttling after every retry.",
+  dialpad_unauthorized: "Dialpad refused the API key; check the key secret.",
+  retries_exhausted: "The job's message was received too many times without finishing.",
+  internal_error: "An unexpected error; the logs hold the details under the job id.",
+} as const;
+export type JobErrorCode = keyof typeof JOB_ERROR_CODES;
+
+export interface Ticket {
+  system: string;
+  id: string;
+  url?: string;
+}
+
+export interface OnboardRequest {
+  email: string;
+  first_name: string;
+  last_name: string;
+  office_id?: string;
+  office_name?: string;
+  license: License;
+  phone_number?: string;
+  area_code?: string;
+  extension?: string;
+  timezone?: string;
+  language?: string;
+  admin_type: "none" | "office" | "company";
+  call_center_ids: string[];
+  ticket?: Ticket;
+}
+
+export interface OffboardRequest {
+  email?: string;
+  user_id?: string;
+  retention_days?: number;
+  ticket?: Ticket;
+}
+
+export interface DeleteRequest {
+  email: string;
+  user_id: string;
+}
+
+export type StepStatus = "started" | "succeeded" | "skipped" | "failed";
+export interface JobStep {
+  name: string;
+  status: StepStatus;
+  at: string;
+  detail?: string;
+}
+
+export interface JobError {
+  code: JobErrorCode;
+  message: string;
+}
+
+interface JobBase {
+  job_id: string;
+  status: JobStatus;
+  email: string;
+  user_id?: string;
+  steps: JobStep[];
+  error?: JobError;
+  ticket?: Ticket;
+  /** The API client (or "sweeper"/"webhook") that asked for this job. */
+  client: string;
+  created_at: string;
+  updated_at: string;
+  /** Outputs of finished steps, so a redelivered message resumes instead of repeating them. */
+  progress: Record<string, unknown>;
+  /** Set once the job's message is on its queue; a repeat request re-sends when it is missing. */
+  enqueued_at?: string;
+}
+
+export type Job =
+  | (JobBase & { kind: "onboard"; request: OnboardRequest })
+  | (JobBase & { kind: "offboard"; request: OffboardRequest })
+  | (JobBase & { kind: "delete"; request: DeleteRequest });
+
+export type PersonState = "onboarding" | "active" | "suspended" | "deleted";
+
+export interface HistoryEntry {
+  at: string;
+  /** What changed, e.g. "created", "suspended", "deleted", "reactivated_by_hand". */
+  action: string;
+  source: "api" | "worker" | "webhook" | "sweeper" | "reconcile";
+  job_id?: string;
+  client?: string;
+  ticket?: Ticket;
+  detail?: string;
+}
+
+export interface Person {
+  email: string;
+  user_id?: string;
+  state: PersonState;
+  office_id?: string;
+  suspended_at?: string;
+  delete_after?: string;
+  deleted_at?: string;
+  /** Set by POST /v1/users/{email}/approve-deletion when approval is required. */
+  deletion_approved_at?: string;
+  updated_at: string;
+}
+
+/** The queue message that drives the worker: only the job id; the job itself lives in DynamoDB. */
+export interface JobMessage {
+  job_id: string;
+}

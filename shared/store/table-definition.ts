@@ -1,0 +1,45 @@
+/**
+ * The single DynamoDB table's key schema, shared by the CDK stack, local mode and the tests so the
+ * three can never disagree. Item layout (pk / sk):
+ *   JOB#<job_id>          / JOB                      a lifecycle job and its step state
+ *   PERSON#<email>        / PERSON                   a person's lifecycle record and lease
+ *   PERSON#<email>        / HIST#<iso time>#<id>     one history entry of that person
+ *   REQ#<client>#<key>    / REQ                      an API idempotency key → job (TTL)
+ *   RATE#<limiter>        / STATE | W#<window>       shared Dialpad rate budget (TTL on windows)
+ *   EVENT#<event key>     / EVENT                    a webhook event already applied (TTL)
+ *   RECON#<report_id>     / REPORT                   a drift reconciliation report
+ * GSI1 (sparse): retention due list, gsi1pk = "RETENTION", gsi1sk = <delete_after iso>#<email>.
+ * GSI2 (sparse): Dialpad user id → person, gsi2pk = "USER#<user_id>".
+ */
+export const TABLE_KEYS = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  timeToLive: "expires_at",
+  retentionIndex: { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+  userIdIndex: { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+} as const;
+
+/** CreateTable input for local engines (the CDK stack builds the same shape in infra/). */
+export function createTableInput(tableName: string) {
+  const { partitionKey, sortKey, retentionIndex, userIdIndex } = TABLE_KEYS;
+  const index = (spec: { name: string; partitionKey: string; sortKey: string }) => ({
+    IndexName: spec.name,
+    KeySchema: [
+      { AttributeName: spec.partitionKey, KeyType: "HASH" as const },
+      { AttributeName: spec.sortKey, KeyType: "RANGE" as const },
+    ],
+    Projection: { ProjectionType: "ALL" as const },
+  });
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST" as const,
+    AttributeDefinitions: [partitionKey, sortKey, ...Object.values(retentionIndex).slice(1), ...Object.values(userIdIndex).slice(1)].map(
+      (name) => ({ AttributeName: name, AttributeType: "S" as const }),
+    ),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: "HASH" as const },
+      { AttributeName: sortKey, KeyType: "RANGE" as const },
+    ],
+    GlobalSecondaryIndexes: [index(retentionIndex), index(userIdIndex)],
+  };
+}
