@@ -1,12 +1,14 @@
 /**
- * Zod schemas of the Dialpad Admin API v2 payloads we use (see ../shared/dialpad/openapi.json).
+ * Zod schemas of the Dialpad Admin API v2 payloads we use (see test/contract/spec/openapi.json).
  * Wire rules: int64 ids travel as JSON strings (some exceed 2^53), so ids are always strings here;
  * unset fields are omitted, so every response field is optional.
  */
 import { z } from "zod";
 
 /** An int64 id: accepted as string or number on input, always a string in our code. */
-export const dialpadId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
+export const dialpadId = z
+  .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
+  .transform(String);
 /** Counts such as available licences are int64 too, so they may arrive as strings. */
 const int64Count = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
 
@@ -92,8 +94,24 @@ export const operators = z.looseObject({
 });
 export type Operators = z.infer<typeof operators>;
 
+/** What add/remove operator answer: the user (or room) concerned, `UserOrRoomProto` in the spec. */
+export const operatorEntry = z.looseObject({
+  id: dialpadId.optional(),
+  name: z.string().optional(),
+  office_id: dialpadId.optional(),
+  state: z.string().optional(),
+  is_on_duty: z.boolean().optional(),
+});
+export type OperatorEntry = z.infer<typeof operatorEntry>;
+
+/** The signature echoes the secret: never log a webhook response. */
 export const webhook = z.looseObject({ id: dialpadId, hook_url: z.string().optional() });
-export const changelogSubscription = z.looseObject({ id: dialpadId.optional(), enabled: z.boolean().optional() });
+export type Webhook = z.infer<typeof webhook>;
+export const changelogSubscription = z.looseObject({
+  id: dialpadId.optional(),
+  enabled: z.boolean().optional(),
+});
+export type ChangelogSubscription = z.infer<typeof changelogSubscription>;
 
 /** `{items?, cursor?}`: the last page may have no `items` key and an absent or empty cursor. */
 export const page = <T extends z.ZodType>(item: T) =>

@@ -1,0 +1,480 @@
+/**
+ * `DialpadClient`: the one implementation of `DialpadApi` that speaks HTTP to Dialpad. It owns the
+ * request policy every call shares: rate limiter before each attempt, bearer key (refreshed once
+ * after a 401), per-request timeout, response validation, error mapping, retries, metrics.
+ *
+ * Retry policy, in short:
+ * - 429: always repeated (Dialpad did nothing), after `Retry-After` when given, else back-off; the
+ *   shared limiter is told so every worker slows down.
+ * - 5xx, timeout, connection lost, or a 2xx whose body does not match its schema: repeated only for
+ *   requests that are safe to repeat (GET, PATCH, DELETE, unassign_number). Requests that create
+ *   something are not: the error is `transient` with `ambiguous: true` and the caller checks
+ *   Dialpad before trying again. A connection refused before sending is repeated for every request.
+ * - A 2xx body that does not validate is treated as a transient protocol fault rather than
+ *   `rejected`: Dialpad accepted the request, what broke is the answer (a proxy page, a truncated
+ *   body, a field of an unexpected type), which is what a later attempt or a re-read can fix.
+ */
+import type { z } from "zod";
+import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook, RateLimiter } from "./api";
+import { clean, responseError } from "./error-mapping";
+import { DialpadError } from "./errors";
+import { type ExchangeOutcome, exchange, type HttpMethod } from "./http-exchange";
+import { paginate } from "./pagination";
+import { backoffDelayMs, parseRetryAfterMs } from "./retry-policy";
+import {
+  type AddOperatorRequest,
+  type AssignNumberRequest,
+  type AvailableLicenses,
+  availableLicenses,
+  type CallCenter,
+  type ChangelogSubscription,
+  type CreateUserRequest,
+  callCenter,
+  changelogSubscription,
+  type DialpadUser,
+  type DialpadUserState,
+  dialpadUser,
+  type Office,
+  type OperatorEntry,
+  type Operators,
+  office,
+  operatorEntry,
+  operators,
+  page,
+  type UpdateUserRequest,
+  type Webhook,
+  webhook,
+} from "./schemas";
+
+export interface DialpadClientOptions {
+  /** Up to and including `/api/v2`, e.g. `https://dialpad.com/api/v2`. */
+  baseUrl: string;
+  apiKey: ApiKeyProvider;
+  rateLimiter?: RateLimiter;
+  metrics?: DialpadMetricsHook;
+  /** Per attempt, response body included. Default 10 000. */
+  timeoutMs?: number;
+  /** Attempts per call, the first one included (a retry after a key refresh is extra). Default 5. */
+  maxAttempts?: number;
+  /** Back-off: `random() * min(maxDelayMs, baseDelayMs * 2^retry)`. Defaults 200 / 10 000. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /**
+   * A 429 whose `Retry-After` is longer than this is not waited out inside the call: the
+   * `rate_limited` error (with `retryAfterMs`) goes to the caller, who can re-queue the job with a
+   * delay instead of holding a Lambda. Default 30 000.
+   */
+  maxRetryAfterMs?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Wall clock in ms (HTTP-date `Retry-After`, latency). Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Operation<T> {
+  method: HttpMethod;
+  /** Template relative to the base URL, as in the spec: `/users/{id}`. Used in metrics and errors. */
+  route: string;
+  pathParams?: Record<string, string>;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  response: z.ZodType<T>;
+  /** Dialpad applying it twice leaves the same state, so an ambiguous failure may be repeated. */
+  repeatable: boolean;
+}
+
+/** A failed attempt the loop may repeat: what to throw if it does not, and whether it was sent. */
+interface TransientFailure {
+  error: DialpadError;
+  requestMayHaveBeenSent: boolean;
+}
+
+const NUMERIC_ID = /^\d+$/;
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class DialpadClient implements DialpadApi {
+  private readonly baseUrl: string;
+  private readonly apiKey: ApiKeyProvider;
+  private readonly rateLimiter?: RateLimiter;
+  private readonly metrics?: DialpadMetricsHook;
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(options: DialpadClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.apiKey = options.apiKey;
+    this.rateLimiter = options.rateLimiter;
+    this.metrics = options.metrics;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.baseDelayMs = options.baseDelayMs ?? 200;
+    this.maxDelayMs = options.maxDelayMs ?? 10_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+  }
+
+  // Users
+
+  async findUsersByEmail(email: string, state?: DialpadUserState): Promise<DialpadUser[]> {
+    const users: DialpadUser[] = [];
+    for await (const user of this.pages("/users", dialpadUser, { email, state })) users.push(user);
+    return users;
+  }
+
+  getUser(userId: string): Promise<DialpadUser> {
+    return this.send({
+      method: "GET",
+      route: "/users/{id}",
+      pathParams: { id: userId },
+      response: dialpadUser,
+      repeatable: true,
+    });
+  }
+
+  /** Never sends `limit`: Dialpad deprecated it on `/users` and answers 400 to some requests carrying it. */
+  listUsers(filter: { state?: DialpadUserState } = {}): AsyncIterable<DialpadUser> {
+    return this.pages("/users", dialpadUser, { state: filter.state });
+  }
+
+  createUser(request: CreateUserRequest): Promise<DialpadUser> {
+    return this.send({
+      method: "POST",
+      route: "/users",
+      body: request,
+      response: dialpadUser,
+      repeatable: false,
+    });
+  }
+
+  updateUser(userId: string, patch: UpdateUserRequest): Promise<DialpadUser> {
+    return this.send({
+      method: "PATCH",
+      route: "/users/{id}",
+      pathParams: { id: userId },
+      body: patch,
+      response: dialpadUser,
+      repeatable: true,
+    });
+  }
+
+  /** Repeatable: a repeat after an ambiguous first attempt may answer 404 (already deleted). */
+  deleteUser(userId: string): Promise<DialpadUser> {
+    return this.send({
+      method: "DELETE",
+      route: "/users/{id}",
+      pathParams: { id: userId },
+      response: dialpadUser,
+      repeatable: true,
+    });
+  }
+
+  /** Not repeatable: a second attempt could hand the user a second number. */
+  assignNumber(userId: string, request: AssignNumberRequest): Promise<DialpadUser> {
+    return this.send({
+      method: "POST",
+      route: "/users/{id}/assign_number",
+      pathParams: { id: userId },
+      body: request,
+      response: dialpadUser,
+      repeatable: false,
+    });
+  }
+
+  unassignNumber(userId: string, number: string): Promise<DialpadUser> {
+    return this.send({
+      method: "POST",
+      route: "/users/{id}/unassign_number",
+      pathParams: { id: userId },
+      body: { number },
+      response: dialpadUser,
+      repeatable: true,
+    });
+  }
+
+  // Offices and seats
+
+  listOffices(): AsyncIterable<Office> {
+    return this.pages("/offices", office, {});
+  }
+
+  getAvailableLicenses(officeId: string): Promise<AvailableLicenses> {
+    return this.send({
+      method: "GET",
+      route: "/offices/{office_id}/available_licenses",
+      pathParams: { office_id: officeId },
+      response: availableLicenses,
+      repeatable: true,
+    });
+  }
+
+  // Call centers
+
+  listCallCenters(filter: { officeId?: string } = {}): AsyncIterable<CallCenter> {
+    return this.pages("/callcenters", callCenter, { office_id: filter.officeId });
+  }
+
+  listOperators(callCenterId: string): Promise<Operators> {
+    return this.send({
+      method: "GET",
+      route: "/callcenters/{id}/operators",
+      pathParams: { id: callCenterId },
+      response: operators,
+      repeatable: true,
+    });
+  }
+
+  addOperator(callCenterId: string, request: AddOperatorRequest): Promise<OperatorEntry> {
+    return this.send({
+      method: "POST",
+      route: "/callcenters/{id}/operators",
+      pathParams: { id: callCenterId },
+      body: request,
+      response: operatorEntry,
+      repeatable: false,
+    });
+  }
+
+  /** DELETE with a JSON body: the spec puts `user_id` there, not in the path. */
+  removeOperator(callCenterId: string, userId: string): Promise<OperatorEntry> {
+    return this.send({
+      method: "DELETE",
+      route: "/callcenters/{id}/operators",
+      pathParams: { id: callCenterId },
+      body: { user_id: userId },
+      response: operatorEntry,
+      repeatable: true,
+    });
+  }
+
+  // Webhooks
+
+  createWebhook(hookUrl: string, secret: string): Promise<Webhook> {
+    return this.send({
+      method: "POST",
+      route: "/webhooks",
+      body: { hook_url: hookUrl, secret },
+      response: webhook,
+      repeatable: false,
+    });
+  }
+
+  async subscribeToChangelog(webhookId: string): Promise<ChangelogSubscription> {
+    this.requireNumericId("endpoint_id", webhookId, "/subscriptions/changelog");
+    return this.send({
+      method: "POST",
+      route: "/subscriptions/changelog",
+      body: { endpoint_id: webhookId, enabled: true },
+      response: changelogSubscription,
+      repeatable: false,
+    });
+  }
+
+  // Request policy
+
+  private pages<T>(
+    route: string,
+    item: z.ZodType<T>,
+    query: Record<string, string | undefined>,
+  ): AsyncIterable<T> {
+    const response = page(item) as unknown as z.ZodType<{ items?: T[]; cursor?: string | null }>;
+    return paginate(
+      (cursor) =>
+        this.send({ method: "GET", route, query: { ...query, cursor }, response, repeatable: true }),
+      { method: "GET", route },
+    );
+  }
+
+  private async send<T>(operation: Operation<T>): Promise<T> {
+    const { method, route } = operation;
+    const url = this.url(operation);
+    let keyRefreshed = false;
+    let retries = 0;
+    for (let attempt = 1; ; attempt++) {
+      await this.rateLimiter?.acquire();
+      const apiKey = await this.apiKey.get();
+      const started = this.now();
+      const outcome = await exchange(this.fetchImpl, {
+        method,
+        url,
+        apiKey,
+        body: operation.body,
+        timeoutMs: this.timeoutMs,
+      });
+      this.report(operation, outcome, this.now() - started, attempt);
+      // The attempt after a key refresh does not use up the failure budget.
+      const attemptsLeft = this.maxAttempts - (attempt - (keyRefreshed ? 1 : 0));
+      const context = { method, route, apiKey };
+
+      let failure: TransientFailure;
+      if (outcome.type === "response") {
+        const { status } = outcome;
+        if (status >= 200 && status < 300) {
+          const parsed = this.parseBody(operation, outcome.text, apiKey);
+          if (parsed.ok) return parsed.value;
+          failure = { error: parsed.error, requestMayHaveBeenSent: true };
+        } else if (status === 401 && !keyRefreshed) {
+          // A rotated key: re-read it once. A refresh that fails is the key store's error, not Dialpad's.
+          keyRefreshed = true;
+          await this.apiKey.refresh();
+          continue;
+        } else if (status === 429) {
+          const retryAfterMs = parseRetryAfterMs(outcome.headers.get("retry-after"), this.now());
+          await this.rateLimiter?.onThrottled(retryAfterMs);
+          const error = responseError(context, status, outcome.text, { retryAfterMs });
+          if (attemptsLeft <= 0 || (retryAfterMs ?? 0) > this.maxRetryAfterMs) {
+            throw this.gaveUp(error, attempt);
+          }
+          await this.sleep(retryAfterMs ?? this.backoff(retries));
+          retries++;
+          continue;
+        } else {
+          const error = responseError(context, status, outcome.text);
+          if (error.kind !== "transient") throw error;
+          failure = { error, requestMayHaveBeenSent: true };
+        }
+      } else if (outcome.type === "timeout") {
+        failure = {
+          error: new DialpadError(
+            "transient",
+            `Dialpad ${method} ${route} timed out after ${this.timeoutMs} ms`,
+            {
+              method,
+              route,
+            },
+          ),
+          requestMayHaveBeenSent: true,
+        };
+      } else {
+        failure = {
+          error: new DialpadError(
+            "transient",
+            `Dialpad ${method} ${route} connection failed (${outcome.code})`,
+            {
+              method,
+              route,
+            },
+          ),
+          requestMayHaveBeenSent: outcome.requestMayHaveBeenSent,
+        };
+      }
+
+      if (failure.requestMayHaveBeenSent && !operation.repeatable) throw ambiguous(failure.error);
+      if (attemptsLeft <= 0) throw this.gaveUp(failure.error, attempt);
+      await this.sleep(this.backoff(retries));
+      retries++;
+    }
+  }
+
+  private parseBody<T>(
+    operation: Operation<T>,
+    text: string,
+    apiKey: string,
+  ): { ok: true; value: T } | { ok: false; error: DialpadError } {
+    const { method, route } = operation;
+    const fail = (why: string) => ({
+      ok: false as const,
+      error: new DialpadError("transient", `Dialpad ${method} ${route} answered 2xx with ${why}`, {
+        method,
+        route,
+      }),
+    });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return fail("a body that is not JSON");
+    }
+    const parsed = operation.response.safeParse(json);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`,
+    );
+    return fail(`a body that does not match its schema (${clean(issues.join("; "), apiKey)})`);
+  }
+
+  private report(
+    operation: Operation<unknown>,
+    outcome: ExchangeOutcome,
+    latencyMs: number,
+    attempt: number,
+  ) {
+    if (this.metrics === undefined) return;
+    const status = outcome.type === "response" ? outcome.status : outcome.type;
+    try {
+      this.metrics.onResponse({
+        method: operation.method,
+        route: operation.route,
+        status,
+        latencyMs,
+        attempt,
+      });
+    } catch {
+      // Metrics must never fail a Dialpad call.
+    }
+  }
+
+  private backoff(retry: number): number {
+    return backoffDelayMs(retry, {
+      baseDelayMs: this.baseDelayMs,
+      maxDelayMs: this.maxDelayMs,
+      random: this.random,
+    });
+  }
+
+  private gaveUp(error: DialpadError, attempts: number): DialpadError {
+    if (attempts <= 1) return error;
+    return new DialpadError(error.kind, `${error.message} (gave up after ${attempts} attempts)`, {
+      status: error.status,
+      method: error.method,
+      route: error.route,
+      retryAfterMs: error.retryAfterMs,
+    });
+  }
+
+  private url(operation: Operation<unknown>): string {
+    const path = operation.route.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = operation.pathParams?.[name];
+      if (value === undefined) throw new Error(`No value for {${name}} in ${operation.route}`);
+      return encodeURIComponent(this.requireNumericId(name, value, operation.route));
+    });
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(operation.query ?? {})) {
+      if (value !== undefined && value !== "") query.set(name, value);
+    }
+    const search = query.size > 0 ? `?${query}` : "";
+    return `${this.baseUrl}${path}${search}`;
+  }
+
+  /**
+   * Ids are int64 digit strings. Anything else (typically an email where an id belongs: there is no
+   * `/users/{email}`) is our bug; fail before spending rate budget. The value is not echoed.
+   */
+  private requireNumericId(name: string, value: string, route: string): string {
+    if (!NUMERIC_ID.test(value)) {
+      throw new DialpadError("rejected", `Dialpad ${route}: {${name}} must be a numeric Dialpad id`, {
+        route,
+        retryable: false,
+      });
+    }
+    return value;
+  }
+}
+
+function ambiguous(error: DialpadError): DialpadError {
+  return new DialpadError(
+    error.kind,
+    `${error.message} (the request may have been applied: check Dialpad before repeating it)`,
+    { status: error.status, method: error.method, route: error.route, ambiguous: true },
+  );
+}
