@@ -1,0 +1,116 @@
+/**
+ * The sandbox's in-memory picture of one Dialpad company: offices with seats, users, call centers,
+ * the reserved number block and webhook subscriptions. Plain data; the rules live in dialpad-state.ts.
+ */
+
+/** Licence types of `CreateUserMessage.license` in the vendored spec. */
+export const LICENSES = [
+  "admins",
+  "agents",
+  "dpde_all",
+  "dpde_one",
+  "lite_lines",
+  "lite_support_agents",
+  "magenta_lines",
+  "talk",
+] as const;
+export type License = (typeof LICENSES)[number];
+
+/** The seat lines the sandbox counts (the other lines of `AvailableLicensesProto` are always "0"). */
+export const SEAT_LINES = ["talk_lines", "sell_lines", "contact_center_lines"] as const;
+export type SeatLine = (typeof SEAT_LINES)[number];
+export type Seats = Record<SeatLine, number>;
+
+/** Which seat line a licence consumes (inferred, see NOTES.md): everything else is a talk line. */
+export function seatLineOf(license: License): SeatLine {
+  if (license === "agents") return "sell_lines";
+  if (license === "lite_support_agents") return "contact_center_lines";
+  return "talk_lines";
+}
+
+export type UserState = "active" | "suspended" | "deleted";
+export const OPERATOR_ROLES = ["admin", "operator", "supervisor"] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+export interface Office {
+  id: string;
+  name: string;
+  country: string;
+  timezone: string;
+  isPrimary: boolean;
+  /** Seats still free per line: creating/reactivating an active user takes one, suspend/delete frees it. */
+  availableSeats: Seats;
+}
+
+export interface User {
+  id: string;
+  officeId: string;
+  /** Empty once deleted (Dialpad omits `emails` on a deleted user). */
+  emails: string[];
+  firstName?: string;
+  lastName?: string;
+  state: UserState;
+  license: License;
+  extension?: string;
+  /** E.164; the first one is the primary number. */
+  phoneNumbers: string[];
+  adminOfficeIds: string[];
+  isSuperAdmin: boolean;
+  jobTitle?: string;
+  forwardingNumbers: string[];
+  internationalDialingEnabled?: boolean;
+  /** ISO-8601 without zone, as Dialpad writes it. */
+  dateAdded: string;
+}
+
+export interface CallCenter {
+  id: string;
+  name: string;
+  officeId: string;
+  /** user id → role, in insertion order. */
+  operators: Map<string, OperatorRole>;
+}
+
+/** A number of the company's reserved block: free (`available`) or held by a user. */
+export interface PhoneNumber {
+  number: string;
+  areaCode: string;
+  status: "available" | "user";
+  userId?: string;
+}
+
+export interface Webhook {
+  id: string;
+  hookUrl: string;
+  secret?: string;
+}
+
+export interface ChangeLogSubscription {
+  id: string;
+  webhookId: string;
+  enabled: boolean;
+}
+
+/** Who made a change, as the change-log event's `changed_by` reports it. */
+export interface ChangeActor {
+  name: string;
+  id: string;
+  type: string;
+}
+
+export type UserChangeAction =
+  | "user_created"
+  | "user_updated"
+  | "user_suspended"
+  | "user_reactivated"
+  | "user_deleted";
+
+export interface UserChange {
+  action: UserChangeAction;
+  userId: string;
+  note: string;
+  additionalData: Record<string, unknown>;
+  actor: ChangeActor;
+  /** Unix ms. */
+  date: number;
+}

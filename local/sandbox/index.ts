@@ -1,0 +1,35 @@
+/**
+ * The Dialpad sandbox: a faithful in-process simulator of the Dialpad Admin API v2 endpoints the
+ * lifecycle service uses (see ../../../shared/dialpad/NOTES.md), for tests and local mode.
+ */
+export type { UserFilter } from "./domain/dialpad-state";
+export { compareIds, FIRST_ID } from "./domain/id-sequence";
+export type {
+  License,
+  Office,
+  OperatorRole,
+  PhoneNumber,
+  SeatLine,
+  Seats,
+  User,
+  UserChangeAction,
+  UserState,
+} from "./domain/model";
+export { seatLineOf } from "./domain/model";
+export { API_BASE_PATH } from "./http/api-pipeline";
+export { CONTROL_BASE_PATH } from "./http/control-routes";
+export type {
+  ByHandActions,
+  CallCenterView,
+  NewUserByHand,
+  Sandbox,
+  SandboxOptions,
+  SandboxSettings,
+  SandboxSnapshot,
+  SandboxStateView,
+} from "./sandbox";
+export { DEFAULT_API_KEY, startSandbox } from "./sandbox";
+export { seededRandom } from "./seeded-random";
+export type { FaultSpec } from "./traffic/faults";
+export type { RequestLogEntry, SandboxStats } from "./traffic/traffic-stats";
+export type { ChangeLogEvent, WebhookDelivery } from "./webhooks/change-log-dispatcher";

@@ -1,0 +1,28 @@
+/**
+ * Runs the sandbox on its own: `npx tsx local/sandbox/run-sandbox.ts`. Settings from env:
+ * SANDBOX_PORT (default 8089), SANDBOX_API_KEY, SANDBOX_SEED_USERS, SANDBOX_LATENCY_MS,
+ * SANDBOX_RATE_LIMIT_RPS. Prints one line with the base URL once it accepts requests.
+ */
+import { startSandbox } from "./index";
+
+const numberFromEnv = (name: string) => {
+  const value = process.env[name];
+  if (value === undefined || value === "") return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new Error(`${name} must be a number`);
+  return parsed;
+};
+
+const sandbox = await startSandbox({
+  port: numberFromEnv("SANDBOX_PORT") ?? 8089,
+  apiKey: process.env.SANDBOX_API_KEY || undefined,
+  seedUsers: numberFromEnv("SANDBOX_SEED_USERS"),
+  latencyMs: numberFromEnv("SANDBOX_LATENCY_MS"),
+  rateLimitPerSecond: numberFromEnv("SANDBOX_RATE_LIMIT_RPS"),
+});
+// The key is deliberately not printed: it is configured by whoever started the process.
+console.log(`Dialpad sandbox ready at ${sandbox.baseUrl} (control: ${sandbox.url}/__sandbox/state)`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void sandbox.stop().then(() => process.exit(0)));
+}

@@ -1,0 +1,315 @@
+/**
+ * Assembles the sandbox: the seeded company (domain), the change-log dispatcher, the traffic layer
+ * (rate limit, latency, faults, stats) and the HTTP server, and hands tests one `Sandbox` object to
+ * drive and inspect it. The /__sandbox/ control routes are a thin HTTP face of that same object.
+ */
+import { performance } from "node:perf_hooks";
+import type { UserFilter } from "./domain/dialpad-state";
+import { IdSequence } from "./domain/id-sequence";
+import type { ChangeActor, License, Office, OperatorRole, PhoneNumber, Seats, User } from "./domain/model";
+import { addSeedUsers, seededDialpadState } from "./domain/seed-data";
+import { userToWire } from "./domain/wire-format";
+import { apiPipeline } from "./http/api-pipeline";
+import { type ApiSettings, apiRoutes } from "./http/api-routes";
+import { controlRoutes } from "./http/control-routes";
+import { startHttpServer } from "./http/server";
+import { seededRandom } from "./seeded-random";
+import { FaultInjector, type FaultSpec } from "./traffic/faults";
+import { Latency } from "./traffic/latency";
+import { RateLimiter } from "./traffic/rate-limiter";
+import { type SandboxStats, TrafficStats } from "./traffic/traffic-stats";
+import { ChangeLogDispatcher, type WebhookDelivery } from "./webhooks/change-log-dispatcher";
+
+export interface SandboxOptions {
+  /** 0 (default) = a free port. */
+  port?: number;
+  host?: string;
+  /** Default "sandbox-api-key". */
+  apiKey?: string;
+  /** Company-wide limit in any 1-second sliding window; default 20 (Dialpad's). */
+  rateLimitPerSecond?: number;
+  /** Mean response delay; default 150. Use 0 (with jitterMs 0) for fast tests. */
+  latencyMs?: number;
+  /** Uniform jitter either side of the mean; default 50. */
+  jitterMs?: number;
+  /** Active users in HQ at start (`seed-user-0001@example.com`, ...); default 0. */
+  seedUsers?: number;
+  /** Free seats of every office per line; default 1000 talk, 200 sell, 100 contact center. */
+  seats?: Partial<Seats>;
+  /** Default 100 (Dialpad's). */
+  usersPageSize?: number;
+  /** Default 10, so the 13 seeded offices span two pages. */
+  officesPageSize?: number;
+  /** Default 10. */
+  callCentersPageSize?: number;
+  /** Chance that `GET /users` with `limit` answers 400; default 0.2. */
+  limitParamFailureRate?: number;
+  /** Whether the key may subscribe to the change log (else 403); default true. */
+  changeLogScope?: boolean;
+  /** How long an injected timeout hangs before the connection drops; default 30 s. */
+  timeoutHangMs?: number;
+  /** Waits before each webhook retry after a 5xx; default [200, 400, 800]. */
+  webhookRetryDelaysMs?: number[];
+  /** Default 5000 (Dialpad's delivery deadline). */
+  webhookTimeoutMs?: number;
+  /** Requests kept in `stats().recentRequests`; default 500. */
+  requestLogSize?: number;
+  /** Random source for latency jitter and the `limit` failures; default a fixed-seed generator. */
+  random?: () => number;
+  /** Wall clock for timestamps (date_added, event dates, log); default the real one. */
+  clock?: () => Date;
+}
+
+/** Settings that can change while the sandbox runs (`configure`, `POST /__sandbox/config`). */
+export interface SandboxSettings extends ApiSettings {
+  rateLimitPerSecond: number;
+  latencyMs: number;
+  jitterMs: number;
+  timeoutHangMs: number;
+}
+
+export interface NewUserByHand {
+  email: string;
+  /** Default HQ. */
+  officeId?: string;
+  firstName?: string;
+  lastName?: string;
+  license?: License;
+}
+
+/** Changes an admin makes in Dialpad's UI, behind the service's back; they emit webhooks too. */
+export interface ByHandActions {
+  createUser(input: NewUserByHand): User;
+  suspendUser(userId: string): User;
+  reactivateUser(userId: string): User;
+  deleteUser(userId: string): User;
+  removeOperator(callCenterId: string, userId: string): User;
+}
+
+export interface CallCenterView {
+  id: string;
+  name: string;
+  officeId: string;
+  operators: { userId: string; role: OperatorRole }[];
+}
+
+/** Read access for assertions; every answer is a copy. */
+export interface SandboxStateView {
+  /** Same filter as `GET /users`: no state = not deleted, `all` = everyone. */
+  users(filter?: UserFilter): User[];
+  user(userId: string): User | undefined;
+  /** The live (not deleted) user owning that email. */
+  userByEmail(email: string): User | undefined;
+  offices(): Office[];
+  /** By id or by name (`HQ`, `Remote`, ...). */
+  office(idOrName: string): Office | undefined;
+  availableSeats(officeId: string): Seats;
+  callCenters(): CallCenterView[];
+  callCenter(idOrName: string): CallCenterView | undefined;
+  numbers(): PhoneNumber[];
+  /** Numbers still in the reserved block, optionally of one area code. */
+  reservedNumbers(areaCode?: string): string[];
+  snapshot(): SandboxSnapshot;
+}
+
+export interface SandboxSnapshot {
+  companyId: string;
+  offices: Office[];
+  users: (User & { callCenterIds: string[] })[];
+  callCenters: CallCenterView[];
+  numbers: PhoneNumber[];
+  webhooks: { id: string; hookUrl: string; signed: boolean; subscribed: boolean }[];
+}
+
+export interface Sandbox {
+  /** http://host:port */
+  readonly url: string;
+  /** url + "/api/v2" */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  stats(): SandboxStats;
+  resetStats(): void;
+  injectFaults(spec: FaultSpec): void;
+  clearFaults(): void;
+  configure(settings: Partial<SandboxSettings>): void;
+  settings(): SandboxSettings;
+  byHand: ByHandActions;
+  seed: {
+    /** Adds active users (HQ, talk by default); answers their ids. */
+    users(count: number, options?: { officeId?: string; license?: License }): string[];
+    /** Sets the free seats of an office. */
+    seats(officeId: string, seats: Partial<Seats>): void;
+  };
+  state: SandboxStateView;
+  webhookDeliveries(): WebhookDelivery[];
+  /** Resolves once every webhook delivery started so far has finished (retries included). */
+  webhooksIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_API_KEY = "sandbox-api-key";
+const COMPANY_ID = "5137304475768568001";
+const API_ACTOR: ChangeActor = { name: "API", id: "5137304475768568002", type: "api_key" };
+const ADMIN_ACTOR: ChangeActor = { name: "Sandbox Admin", id: "5137304475768568003", type: "user" };
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const random = options.random ?? seededRandom(20_240_601);
+  const clock = options.clock ?? (() => new Date());
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const settings: SandboxSettings = {
+    rateLimitPerSecond: options.rateLimitPerSecond ?? 20,
+    latencyMs: options.latencyMs ?? 150,
+    jitterMs: options.jitterMs ?? 50,
+    usersPageSize: options.usersPageSize ?? 100,
+    officesPageSize: options.officesPageSize ?? 10,
+    callCentersPageSize: options.callCentersPageSize ?? 10,
+    limitParamFailureRate: options.limitParamFailureRate ?? 0.2,
+    changeLogScope: options.changeLogScope ?? true,
+    timeoutHangMs: options.timeoutHangMs ?? 30_000,
+  };
+
+  const state = seededDialpadState({
+    ids: new IdSequence(),
+    companyId: COMPANY_ID,
+    clock,
+    seatsPerOffice: { talk_lines: 1000, sell_lines: 200, contact_center_lines: 100, ...options.seats },
+    seedUsers: options.seedUsers,
+  });
+  const dispatcher = new ChangeLogDispatcher(state, {
+    retryDelaysMs: options.webhookRetryDelaysMs ?? [200, 400, 800],
+    attemptTimeoutMs: options.webhookTimeoutMs ?? 5000,
+    logSize: 500,
+  });
+  const limiter = new RateLimiter(settings.rateLimitPerSecond);
+  const latency = new Latency({ meanMs: settings.latencyMs, jitterMs: settings.jitterMs }, random);
+  const faults = new FaultInjector();
+  const stats = new TrafficStats(options.requestLogSize ?? 500);
+  const hangs = new Set<NodeJS.Timeout>();
+
+  const resolveOffice = (idOrName: string) =>
+    state.offices().find((office) => office.id === idOrName || office.name === idOrName);
+  const callCenterView = (idOrName: string): CallCenterView | undefined => {
+    const cc = state.callCenters().find((c) => c.id === idOrName || c.name === idOrName);
+    return cc && { id: cc.id, name: cc.name, officeId: cc.officeId, operators: operatorList(cc.operators) };
+  };
+  const copy = <T>(value: T): T => structuredClone(value);
+
+  const byHand: ByHandActions = {
+    createUser: (input) =>
+      copy(
+        state.createUser(
+          {
+            email: input.email,
+            officeId: input.officeId ?? state.officeByName("HQ")!.id,
+            firstName: input.firstName,
+            lastName: input.lastName,
+            license: input.license,
+          },
+          ADMIN_ACTOR,
+        ),
+      ),
+    suspendUser: (userId) => copy(state.updateUser(userId, { state: "suspended" }, ADMIN_ACTOR)),
+    reactivateUser: (userId) => copy(state.updateUser(userId, { state: "active" }, ADMIN_ACTOR)),
+    deleteUser: (userId) => copy(state.deleteUser(userId, ADMIN_ACTOR)),
+    removeOperator: (callCenterId, userId) => copy(state.removeOperator(callCenterId, userId, ADMIN_ACTOR)),
+  };
+
+  const stateView: SandboxStateView = {
+    users: (filter) => copy(state.users(filter)),
+    user: (userId) => copy(state.users({ state: "all" }).find((u) => u.id === userId)),
+    userByEmail: (email) => copy(state.users({ email })[0]),
+    offices: () => copy(state.offices()),
+    office: (idOrName) => copy(resolveOffice(idOrName)),
+    availableSeats: (officeId) => copy(state.office(officeId).availableSeats),
+    callCenters: () => state.callCenters().map((cc) => callCenterView(cc.id)!),
+    callCenter: callCenterView,
+    numbers: () => copy(state.numbers()),
+    reservedNumbers: (areaCode) =>
+      state
+        .numbers()
+        .filter((n) => n.status === "available" && (areaCode === undefined || n.areaCode === areaCode))
+        .map((n) => n.number),
+    snapshot: () => {
+      const { webhooks, subscriptions } = state.webhooks();
+      return copy({
+        companyId: state.companyId,
+        offices: state.offices(),
+        users: state
+          .users({ state: "all" })
+          .map((u) => ({ ...u, callCenterIds: state.memberships(u.id).map((m) => m.callCenterId) })),
+        callCenters: stateView.callCenters(),
+        numbers: state.numbers(),
+        webhooks: webhooks.map((w) => ({
+          id: w.id,
+          hookUrl: w.hookUrl,
+          signed: w.secret !== undefined,
+          subscribed: subscriptions.some((s) => s.webhookId === w.id && s.enabled),
+        })),
+      });
+    },
+  };
+
+  const configure = (changes: Partial<SandboxSettings>) => {
+    Object.assign(settings, changes);
+    limiter.setLimit(settings.rateLimitPerSecond);
+    latency.configure({ meanMs: settings.latencyMs, jitterMs: settings.jitterMs });
+  };
+
+  const handleApi = apiPipeline({
+    routes: apiRoutes(state, settings, API_ACTOR, random),
+    apiKey,
+    limiter,
+    faults,
+    latency,
+    stats,
+    timeoutHangMs: () => settings.timeoutHangMs,
+    monotonicNow: () => performance.now(),
+    wallClock: clock,
+    trackHang: (timer) => hangs.add(timer),
+  });
+
+  // The control routes need the finished Sandbox object; they are only called after start.
+  let sandbox: Sandbox | undefined;
+  const control = controlRoutes(
+    () => sandbox!,
+    (userId) => userToWire(state.user(userId), state),
+  );
+  const server = await startHttpServer({
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    handleApi,
+    control,
+  });
+
+  sandbox = {
+    url: server.url,
+    baseUrl: `${server.url}/api/v2`,
+    apiKey,
+    stats: () => stats.snapshot(),
+    // The rate window is Dialpad's state, not a statistic: it survives a stats reset.
+    resetStats: () => stats.reset(),
+    injectFaults: (spec) => faults.inject(spec),
+    clearFaults: () => faults.clear(),
+    configure,
+    settings: () => ({ ...settings }),
+    byHand,
+    seed: {
+      users: (count, seedOptions) => addSeedUsers(state, count, seedOptions),
+      seats: (officeId, seats) => void state.setAvailableSeats(officeId, seats),
+    },
+    state: stateView,
+    webhookDeliveries: () => dispatcher.recentDeliveries(),
+    webhooksIdle: () => dispatcher.idle(),
+    stop: async () => {
+      for (const timer of hangs) clearTimeout(timer);
+      hangs.clear();
+      await dispatcher.stop();
+      await server.stop();
+    },
+  };
+  return sandbox;
+}
+
+function operatorList(operators: Map<string, OperatorRole>) {
+  return [...operators].map(([userId, role]) => ({ userId, role }));
+}
