@@ -1,0 +1,83 @@
+/**
+ * The registry of API clients, read from a JSON document kept in a secret:
+ * `{"clients": [{"name": "servicenow", "token_sha256": "<hex>", "scopes": ["onboard", "read"]}]}`.
+ * Parsing fails loudly on any mistake (duplicate names or digests, unknown scopes) because a
+ * half-read registry would lock clients out or, worse, grant the wrong scopes. Error messages name
+ * the bad field, never the document's content.
+ */
+import { z } from "zod";
+import { SCOPES, type Scope } from "./scopes";
+
+const clientEntry = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "Expected 1-64 letters, digits, '_', '.' or '-'."),
+  token_sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "Expected 64 hex characters (hashToken(token)).")
+    .transform((hex) => hex.toLowerCase()),
+  scopes: z
+    .array(z.enum(SCOPES))
+    .min(1, "A client needs at least one scope.")
+    .refine((scopes) => new Set(scopes).size === scopes.length, "Scopes are listed twice."),
+});
+
+export const clientRegistryDocument = z
+  .strictObject({ clients: z.array(clientEntry) })
+  .superRefine(({ clients }, ctx) => {
+    const names = new Set<string>();
+    const digests = new Set<string>();
+    clients.forEach((client, index) => {
+      if (names.has(client.name))
+        ctx.addIssue({ code: "custom", path: ["clients", index, "name"], message: "Duplicate name." });
+      if (digests.has(client.token_sha256)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["clients", index, "token_sha256"],
+          message: "Two clients share a token.",
+        });
+      }
+      names.add(client.name);
+      digests.add(client.token_sha256);
+    });
+  });
+export type ClientRegistryDocument = z.input<typeof clientRegistryDocument>;
+
+export interface RegisteredClient {
+  name: string;
+  /** The 32-byte SHA-256 of the client's token. */
+  digest: Buffer;
+  scopes: Scope[];
+}
+
+export interface ClientRegistry {
+  clients: readonly RegisteredClient[];
+}
+
+export class ClientRegistryError extends Error {
+  override name = "ClientRegistryError";
+}
+
+export function parseClientRegistry(documentText: string): ClientRegistry {
+  let value: unknown;
+  try {
+    value = JSON.parse(documentText);
+  } catch {
+    // JSON.parse's message quotes the text, which holds the digests: say only what is wrong.
+    throw new ClientRegistryError("The client-token document is not valid JSON.");
+  }
+  const result = clientRegistryDocument.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(document)"}: ${issue.message}`,
+    );
+    throw new ClientRegistryError(`The client-token document is invalid: ${problems.join("; ")}`);
+  }
+  return {
+    clients: result.data.clients.map((client) => ({
+      name: client.name,
+      digest: Buffer.from(client.token_sha256, "hex"),
+      scopes: client.scopes,
+    })),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The errors the HTTP API answers with, one class per status of PRODUCT.md's error table. Code
+ * throws these anywhere on the request path; `toHttpResponse` (error-response.ts) is the one place
+ * that turns them into `{"error": {code, message, details?}}`. Messages are shown to clients as-is,
+ * so they must never contain tokens, secrets or internal details.
+ */
+
+/** One bad field of a request: `path` is dotted (`ticket.id`, `call_center_ids[2]`), "" is the body itself. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly status: number,
+    /** snake_case, stable: clients branch on it. */
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[],
+    /** Extra response headers, e.g. `retry-after` on 429. */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+/** 400 for a malformed request that is not about one field (bad header, bad JSON...). */
+export class BadRequestError extends ApiError {
+  override name = "BadRequestError";
+  constructor(code: string, message: string, details?: ErrorDetail[]) {
+    super(400, code, message, details);
+  }
+}
+
+/** 400 `validation_failed`: each bad field is listed in `details`. */
+export class ValidationError extends ApiError {
+  override name = "ValidationError";
+  constructor(details: ErrorDetail[], message = "The request is invalid; see details for each bad field.") {
+    super(400, "validation_failed", message, details);
+  }
+}
+
+/** 400 `invalid_json`: the body could not be read as JSON. */
+export class InvalidJsonError extends ApiError {
+  override name = "InvalidJsonError";
+  constructor(message = "The request body is not valid JSON.") {
+    super(400, "invalid_json", message);
+  }
+}
+
+/** 401: no bearer token, or one we do not know. */
+export class UnauthorizedError extends ApiError {
+  override name = "UnauthorizedError";
+  constructor(message = "A valid bearer token is required.") {
+    super(401, "unauthorized", message);
+  }
+}
+
+/** 403: the client is known but lacks the scope the route needs. */
+export class ForbiddenError extends ApiError {
+  override name = "ForbiddenError";
+  constructor(message = "The client is not allowed to do this.") {
+    super(403, "forbidden", message);
+  }
+}
+
+/** 404: unknown job, user or route; `code` may be more specific (`job_not_found`). */
+export class NotFoundError extends ApiError {
+  override name = "NotFoundError";
+  constructor(message = "Not found.", code = "not_found") {
+    super(404, code, message);
+  }
+}
+
+/** 409: an idempotency key came back with a different body. */
+export class IdempotencyConflictError extends ApiError {
+  override name = "IdempotencyConflictError";
+  constructor(
+    message = "This idempotency key was already used with a different request body; use a new key for a different request.",
+  ) {
+    super(409, "idempotency_conflict", message);
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  override name = "PayloadTooLargeError";
+  constructor(maxBytes: number) {
+    super(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends ApiError {
+  override name = "UnsupportedMediaTypeError";
+  constructor(message = "The request body must be JSON: send content-type: application/json.") {
+    super(415, "unsupported_media_type", message);
+  }
+}
+
+/** 429: the client sends faster than it may; `retryAfterSeconds` becomes a `retry-after` header. */
+export class ThrottledError extends ApiError {
+  override name = "ThrottledError";
+  constructor(retryAfterSeconds?: number, message = "Too many requests; slow down and retry later.") {
+    super(
+      429,
+      "throttled",
+      message,
+      undefined,
+      retryAfterSeconds === undefined
+        ? undefined
+        : { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    );
+  }
+}
+
+/**
+ * 500 with a generic message. Throw it when a failure is expected but not the client's fault; any
+ * other unknown error is answered the same way by the mapper.
+ */
+export class InternalError extends ApiError {
+  override name = "InternalError";
+  constructor(message = "An unexpected error occurred; please retry later.") {
+    super(500, "internal_error", message);
+  }
+}
+
+export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
