@@ -10,6 +10,7 @@ import type {
   CreateUserRequest,
   DialpadUser,
   DialpadUserState,
+  NumberAssignment,
   Office,
   Operators,
   UpdateUserRequest,
@@ -25,8 +26,13 @@ export interface DialpadApi {
   updateUser(userId: string, patch: UpdateUserRequest): Promise<DialpadUser>;
   /** Permanent. Answers the user with `state: "deleted"`. */
   deleteUser(userId: string): Promise<DialpadUser>;
-  assignNumber(userId: string, request: AssignNumberRequest): Promise<DialpadUser>;
-  unassignNumber(userId: string, number: string): Promise<DialpadUser>;
+  /**
+   * `POST /users/{id}/assign_number`. Answers the NUMBER (spec `NumberProto`: `number`, `status`,
+   * `target_id`...), not the user: read the assigned number from `.number`.
+   */
+  assignNumber(userId: string, request: AssignNumberRequest): Promise<NumberAssignment>;
+  /** `POST /users/{id}/unassign_number` `{number}`. Answers the number, now `status: "available"` or released. */
+  unassignNumber(userId: string, number: string): Promise<NumberAssignment>;
   listOffices(): AsyncIterable<Office>;
   getAvailableLicenses(officeId: string): Promise<AvailableLicenses>;
   listCallCenters(filter?: { officeId?: string }): AsyncIterable<CallCenter>;

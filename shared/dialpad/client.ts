@@ -34,6 +34,8 @@ import {
   type DialpadUser,
   type DialpadUserState,
   dialpadUser,
+  type NumberAssignment,
+  numberAssignment,
   type Office,
   type OperatorEntry,
   type Operators,
@@ -180,24 +182,24 @@ export class DialpadClient implements DialpadApi {
   }
 
   /** Not repeatable: a second attempt could hand the user a second number. */
-  assignNumber(userId: string, request: AssignNumberRequest): Promise<DialpadUser> {
+  assignNumber(userId: string, request: AssignNumberRequest): Promise<NumberAssignment> {
     return this.send({
       method: "POST",
       route: "/users/{id}/assign_number",
       pathParams: { id: userId },
       body: request,
-      response: dialpadUser,
+      response: numberAssignment,
       repeatable: false,
     });
   }
 
-  unassignNumber(userId: string, number: string): Promise<DialpadUser> {
+  unassignNumber(userId: string, number: string): Promise<NumberAssignment> {
     return this.send({
       method: "POST",
       route: "/users/{id}/unassign_number",
       pathParams: { id: userId },
       body: { number },
-      response: dialpadUser,
+      response: numberAssignment,
       repeatable: true,
     });
   }

@@ -94,6 +94,21 @@ export const operators = z.looseObject({
 });
 export type Operators = z.infer<typeof operators>;
 
+/**
+ * What assign_number and unassign_number answer (`NumberProto` in the spec): the number and where
+ * it now belongs, not the user.
+ */
+export const numberAssignment = z.looseObject({
+  number: z.string().optional(),
+  status: z.string().optional(),
+  target_id: dialpadId.optional(),
+  target_type: z.string().optional(),
+  office_id: dialpadId.optional(),
+  area_code: z.string().optional(),
+  type: z.string().optional(),
+});
+export type NumberAssignment = z.infer<typeof numberAssignment>;
+
 /** What add/remove operator answer: the user (or room) concerned, `UserOrRoomProto` in the spec. */
 export const operatorEntry = z.looseObject({
   id: dialpadId.optional(),
