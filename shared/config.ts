@@ -33,12 +33,17 @@ export const queueSettings = z.object({
   BULK_QUEUE_URL: z.url(),
   /** Local engines only; unset in AWS. */
   SQS_ENDPOINT: z.url().optional(),
+  /** Receives before a job message moves to its DLQ; the stack's redrive policy uses the same number. */
+  JOB_MAX_RECEIVES: positiveInt.max(100).default(5),
 });
 
 export const lifecycleSettings = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
-  /** Keep a deleted user's numbers in the company's reserved pool instead of releasing them. */
-  KEEP_NUMBERS_ON_DELETE: flag,
+  /** Before deleting a user, unassign its numbers into the company's reserved pool (true) or let the deletion release them (false). */
+  KEEP_NUMBERS_ON_DELETE: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
   /** Permanent deletion waits for POST /v1/users/{email}/approve-deletion. */
   REQUIRE_DELETION_APPROVAL: flag,
 });
@@ -60,7 +65,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses `env` with `schema`; throws one ConfigError naming every bad variable. */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`);

@@ -75,10 +75,13 @@ export interface JobError {
 interface JobBase {
   job_id: string;
   status: JobStatus;
-  email: string;
+  /** Unknown only while an offboard requested by user id has not been resolved yet. */
+  email?: string;
   user_id?: string;
   steps: JobStep[];
   error?: JobError;
+  /** Why a job was cancelled (e.g. superseded by an offboard, user reactivated by hand). */
+  cancel_reason?: string;
   ticket?: Ticket;
   /** The API client (or "sweeper"/"webhook") that asked for this job. */
   client: string;

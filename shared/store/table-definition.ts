@@ -33,9 +33,12 @@ export function createTableInput(tableName: string) {
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST" as const,
-    AttributeDefinitions: [partitionKey, sortKey, ...Object.values(retentionIndex).slice(1), ...Object.values(userIdIndex).slice(1)].map(
-      (name) => ({ AttributeName: name, AttributeType: "S" as const }),
-    ),
+    AttributeDefinitions: [
+      partitionKey,
+      sortKey,
+      ...Object.values(retentionIndex).slice(1),
+      ...Object.values(userIdIndex).slice(1),
+    ].map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: "HASH" as const },
       { AttributeName: sortKey, KeyType: "RANGE" as const },

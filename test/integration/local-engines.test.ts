@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestQueue, createTestTable, localDocumentClient, localSqs } from "../support/aws";
 
@@ -26,7 +26,14 @@ describe("local engines", () => {
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: table.tableName, Item: { pk: "B", sk: "B" } } },
-          { Update: { TableName: table.tableName, Key: { pk: "A", sk: "A" }, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": 3 } } },
+          {
+            Update: {
+              TableName: table.tableName,
+              Key: { pk: "A", sk: "A" },
+              UpdateExpression: "SET n = :n",
+              ExpressionAttributeValues: { ":n": 3 },
+            },
+          },
         ],
       }),
     );
@@ -36,7 +43,10 @@ describe("local engines", () => {
 
   it("the SQS server round-trips a message and redrives it to the DLQ after maxReceiveCount", async () => {
     const sqs = localSqs();
-    const { queueUrl, dlqUrl } = await createTestQueue(sqs, { visibilityTimeoutSeconds: 0, maxReceiveCount: 1 });
+    const { queueUrl, dlqUrl } = await createTestQueue(sqs, {
+      visibilityTimeoutSeconds: 0,
+      maxReceiveCount: 1,
+    });
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"job_id":"j1"}' }));
     const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }));
     expect(first.Messages?.[0]?.Body).toBe('{"job_id":"j1"}');

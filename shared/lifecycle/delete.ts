@@ -1,0 +1,108 @@
+/**
+ * Deletion after retention, primary course: re-read the user (cancel if someone reactivated it) →
+ * remove any call-center membership left → unassign its numbers back to the company's reserved
+ * pool (unless configured to let Dialpad release them) → DELETE → record deleted_at.
+ */
+import { isDialpadError } from "../dialpad/errors";
+import { JobCancelled } from "./failures";
+import type { Job } from "./model";
+import { leaveCallCenters } from "./offboard";
+import type { Step, StepContext } from "./steps";
+
+type DeleteJob = Extract<Job, { kind: "delete" }>;
+
+async function recordDeleted({ job, deps }: StepContext<DeleteJob>, detail: string) {
+  const at = deps.clock.now().toISOString();
+  await deps.people.apply(job.request.email, {
+    set: { state: "deleted", deleted_at: at, updated_at: at },
+    remove: ["delete_after"],
+    history: { at, action: "deleted", source: "sweeper", job_id: job.job_id, client: job.client, detail },
+    historyId: `${job.job_id}#deleted`,
+  });
+}
+
+const rereadUser: Step<DeleteJob> = {
+  name: "reread_user",
+  async run(ctx) {
+    const { job, deps } = ctx;
+    let state: string | undefined;
+    try {
+      state = (await deps.dialpad.getUser(job.request.user_id)).state;
+    } catch (error) {
+      if (!isDialpadError(error, "not_found")) throw error;
+      state = "deleted";
+    }
+    if (state === "deleted") {
+      await recordDeleted(ctx, "already deleted in Dialpad");
+      return { status: "succeeded", detail: "already deleted in Dialpad", finishJob: true };
+    }
+    if (state !== "suspended") {
+      const at = deps.clock.now().toISOString();
+      const reason = `Dialpad user ${job.request.user_id} is ${state ?? "in an unknown state"}, not suspended: someone reactivated it, so it is not deleted.`;
+      await deps.people.apply(job.request.email, {
+        set: { state: "active", updated_at: at },
+        remove: ["delete_after", "suspended_at", "deletion_approved_at"],
+        history: {
+          at,
+          action: "deletion_cancelled",
+          source: "sweeper",
+          job_id: job.job_id,
+          client: job.client,
+          detail: reason,
+        },
+        historyId: `${job.job_id}#cancelled`,
+      });
+      throw new JobCancelled(reason);
+    }
+    return { status: "succeeded", detail: "still suspended" };
+  },
+};
+
+const removeFromCallCenters: Step<DeleteJob> = {
+  name: "remove_from_call_centers",
+  async run({ job, deps }) {
+    const removed = await leaveCallCenters(deps.dialpad, job.request.user_id);
+    if (removed.length === 0) return { status: "skipped", detail: "in no call center" };
+    return { status: "succeeded", detail: `removed from ${removed.join(", ")}` };
+  },
+};
+
+const unassignNumbers: Step<DeleteJob> = {
+  name: "unassign_numbers",
+  async run({ job, deps }) {
+    if (!deps.settings.keepNumbersOnDelete)
+      return { status: "skipped", detail: "numbers released by the deletion" };
+    const numbers = (await deps.dialpad.getUser(job.request.user_id)).phone_numbers ?? [];
+    for (const number of numbers) await deps.dialpad.unassignNumber(job.request.user_id, number);
+    if (numbers.length === 0) return { status: "skipped", detail: "no numbers" };
+    return { status: "succeeded", detail: `returned ${numbers.join(", ")} to the reserved pool` };
+  },
+};
+
+const deleteUser: Step<DeleteJob> = {
+  name: "delete_user",
+  async run({ job, deps }) {
+    try {
+      await deps.dialpad.deleteUser(job.request.user_id);
+    } catch (error) {
+      if (!isDialpadError(error, "not_found")) throw error;
+    }
+    return { status: "succeeded", detail: `deleted user ${job.request.user_id}` };
+  },
+};
+
+const recordDeletion: Step<DeleteJob> = {
+  name: "record_deletion",
+  async run(ctx) {
+    await recordDeleted(ctx, `user ${ctx.job.request.user_id} deleted after retention`);
+    return { status: "succeeded", detail: "lifecycle record deleted" };
+  },
+};
+
+export const DELETE_STEPS: readonly Step<DeleteJob>[] = [
+  rereadUser,
+  removeFromCallCenters,
+  unassignNumbers,
+  deleteUser,
+  recordDeletion,
+];

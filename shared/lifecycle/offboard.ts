@@ -1,0 +1,128 @@
+/**
+ * Offboarding, primary course: resolve the user → suspend (reversible, frees the licence) →
+ * remove from call-center queues so calls stop routing to them → record the retention deadline.
+ * Permanent deletion happens later, in a delete job created by the retention sweeper.
+ */
+
+import type { DialpadApi } from "../dialpad/api";
+import { isDialpadError } from "../dialpad/errors";
+import type { DialpadUser } from "../dialpad/schemas";
+import { JobFailure } from "./failures";
+import type { Job } from "./model";
+import type { Step } from "./steps";
+
+type OffboardJob = Extract<Job, { kind: "offboard" }>;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The user an offboard names: by id, or the live user owning the email. */
+export async function resolveOffboardUser(
+  dialpad: DialpadApi,
+  request: OffboardJob["request"],
+): Promise<DialpadUser> {
+  if (request.user_id) {
+    try {
+      return await dialpad.getUser(request.user_id);
+    } catch (error) {
+      if (isDialpadError(error, "not_found"))
+        throw new JobFailure("user_not_found", `No Dialpad user has id ${request.user_id}.`);
+      throw error;
+    }
+  }
+  const users = await dialpad.findUsersByEmail(request.email ?? "");
+  const user = users.find((candidate) => candidate.state !== "deleted");
+  if (!user) throw new JobFailure("user_not_found", "No Dialpad user has this email.");
+  return user;
+}
+
+/** Removes the user from every call center Dialpad lists for it; answers the ids removed. */
+export async function leaveCallCenters(dialpad: DialpadApi, userId: string): Promise<string[]> {
+  const user = await dialpad.getUser(userId);
+  const callCenterIds = (user.group_details ?? [])
+    .filter((group) => group.group_type === "callcenter" && group.group_id)
+    .map((group) => String(group.group_id));
+  for (const callCenterId of callCenterIds) {
+    try {
+      await dialpad.removeOperator(callCenterId, userId);
+    } catch (error) {
+      if (!isDialpadError(error, "not_found")) throw error; // already gone
+    }
+  }
+  return callCenterIds;
+}
+
+const resolveUser: Step<OffboardJob> = {
+  name: "resolve_user",
+  async run({ job, deps }) {
+    const user = await resolveOffboardUser(deps.dialpad, job.request);
+    if (user.state === "deleted")
+      throw new JobFailure("user_not_found", `Dialpad user ${user.id} is already deleted.`);
+    return {
+      status: "succeeded",
+      detail: `user ${user.id} is ${user.state}`,
+      progress: { user_id: user.id, initial_state: user.state },
+    };
+  },
+};
+
+const suspendUser: Step<OffboardJob> = {
+  name: "suspend_user",
+  async run({ progress, resumed, deps }) {
+    const userId = String(progress.user_id);
+    const state = resumed ? (await deps.dialpad.getUser(userId)).state : progress.initial_state;
+    if (state === "suspended") return { status: "skipped", detail: "already suspended" };
+    await deps.dialpad.updateUser(userId, { state: "suspended" });
+    return { status: "succeeded", detail: `suspended user ${userId}` };
+  },
+};
+
+const removeFromCallCenters: Step<OffboardJob> = {
+  name: "remove_from_call_centers",
+  async run({ progress, deps }) {
+    const removed = await leaveCallCenters(deps.dialpad, String(progress.user_id));
+    if (removed.length === 0) return { status: "skipped", detail: "in no call center" };
+    return { status: "succeeded", detail: `removed from ${removed.join(", ")}` };
+  },
+};
+
+const recordRetention: Step<OffboardJob> = {
+  name: "record_retention",
+  async run({ job, progress, deps }) {
+    const now = deps.clock.now();
+    const retentionDays = job.request.retention_days ?? deps.settings.retentionDays;
+    const deleteAfter = new Date(now.getTime() + retentionDays * DAY_MS).toISOString();
+    const email = job.email ?? "";
+    await deps.people.apply(email, {
+      set: {
+        state: "suspended",
+        user_id: String(progress.user_id),
+        suspended_at: now.toISOString(),
+        delete_after: deleteAfter,
+        updated_at: now.toISOString(),
+      },
+      remove: ["deleted_at", "deletion_approved_at"],
+      history: {
+        at: now.toISOString(),
+        action: "offboarded",
+        source: "worker",
+        job_id: job.job_id,
+        client: job.client,
+        ...(job.ticket ? { ticket: job.ticket } : {}),
+        detail: `suspended; delete after ${deleteAfter} (${retentionDays} days)`,
+      },
+      historyId: `${job.job_id}#offboarded`,
+    });
+    return {
+      status: "succeeded",
+      detail: `delete after ${deleteAfter}`,
+      progress: { delete_after: deleteAfter },
+    };
+  },
+};
+
+export const OFFBOARD_STEPS: readonly Step<OffboardJob>[] = [
+  resolveUser,
+  suspendUser,
+  removeFromCallCenters,
+  recordRetention,
+];

@@ -1,0 +1,80 @@
+/**
+ * The ports the lifecycle use cases depend on. Adapters live in shared/store (DynamoDB), shared/queue
+ * (SQS) and shared/dialpad (the Dialpad client); tests inject the same adapters against local engines.
+ */
+import type { HistoryEntry, Job, JobError, JobStep, Person } from "./model";
+
+export type Lane = "urgent" | "bulk";
+
+/** Offboarding and deletion are urgent: they never wait behind a bulk onboarding backlog. */
+export const laneOf = (kind: Job["kind"]): Lane => (kind === "onboard" ? "bulk" : "urgent");
+
+export interface RequestKey {
+  key: string;
+  bodyHash: string;
+}
+
+export class IdempotencyConflict extends Error {
+  override name = "IdempotencyConflict";
+  constructor(readonly existingJobId: string) {
+    super("This idempotency key was already used with a different request body.");
+  }
+}
+
+export type JobOutcome =
+  | { status: "succeeded" }
+  | { status: "failed"; error: JobError }
+  | { status: "cancelled"; reason: string };
+
+export interface JobStore {
+  /**
+   * Creates the job and its request-key item together. When the key exists with the same body hash,
+   * answers the existing job (`created: false`); with another body, throws IdempotencyConflict.
+   */
+  create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }>;
+  get(jobId: string): Promise<Job | undefined>;
+  markEnqueued(jobId: string, at: string): Promise<void>;
+  /** queued|running → running. Answers undefined when the job is already terminal (e.g. cancelled). */
+  startRun(jobId: string, at: string): Promise<Job | undefined>;
+  /** Records a step at its index (a step's "started" is later overwritten by its outcome). */
+  recordStep(jobId: string, index: number, step: JobStep, progress?: Record<string, unknown>): Promise<void>;
+  /** Sets fields learnt while running (e.g. the email of an offboard requested by user id). */
+  setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void>;
+  /** Ends a queued or running job; a no-op error when it already ended is the caller's to ignore. */
+  finish(jobId: string, at: string, outcome: JobOutcome): Promise<void>;
+  /** queued → cancelled; answers false when the job already left `queued`. */
+  cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean>;
+}
+
+export interface PersonChange {
+  set: Partial<Omit<Person, "email">>;
+  /** Fields to clear, e.g. delete_after when a user is reactivated by hand. */
+  remove?: (keyof Person)[];
+  history: HistoryEntry;
+  /** A stable id for the history entry so a retried write never records it twice. */
+  historyId: string;
+}
+
+export interface PersonStore {
+  get(email: string): Promise<Person | undefined>;
+  getWithHistory(email: string): Promise<{ person: Person; history: HistoryEntry[] } | undefined>;
+  findByUserId(userId: string): Promise<Person | undefined>;
+  /** Applies a change and its history entry atomically (creates the record if needed). */
+  apply(email: string, change: PersonChange): Promise<void>;
+  /** Remembers the person's latest onboarding job so an offboard can cancel it while it is queued. */
+  noteOnboardJob(email: string, jobId: string): Promise<void>;
+  openOnboardJob(email: string): Promise<string | undefined>;
+  /** Per-person lease: one job at a time. True when `jobId` now holds it. */
+  acquireLease(email: string, jobId: string, nowMs: number, ttlMs: number): Promise<boolean>;
+  releaseLease(email: string, jobId: string): Promise<void>;
+}
+
+export interface JobQueue {
+  enqueue(jobId: string, lane: Lane, delaySeconds?: number): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,33 @@
+/** What the HTTP API shows of jobs and people (PRODUCT.md), and nothing of our internals. */
+import type { HistoryEntry, Job, Person } from "./model";
+
+export function jobView(job: Job) {
+  return {
+    job_id: job.job_id,
+    kind: job.kind,
+    status: job.status,
+    email: job.email ?? null,
+    ...(job.user_id || job.progress.user_id ? { user_id: job.user_id ?? String(job.progress.user_id) } : {}),
+    steps: job.steps,
+    ...(job.error ? { error: job.error } : {}),
+    ...(job.cancel_reason ? { cancel_reason: job.cancel_reason } : {}),
+    ...(job.ticket ? { ticket: job.ticket } : {}),
+    created_at: job.created_at,
+    updated_at: job.updated_at,
+    links: { self: `/v1/jobs/${job.job_id}` },
+  };
+}
+
+export function personView(person: Person, history: HistoryEntry[]) {
+  return {
+    email: person.email,
+    user_id: person.user_id ?? null,
+    state: person.state,
+    office_id: person.office_id ?? null,
+    ...(person.suspended_at ? { suspended_at: person.suspended_at } : {}),
+    ...(person.delete_after ? { delete_after: person.delete_after } : {}),
+    ...(person.deleted_at ? { deleted_at: person.deleted_at } : {}),
+    ...(person.deletion_approved_at ? { deletion_approved_at: person.deletion_approved_at } : {}),
+    history,
+  };
+}

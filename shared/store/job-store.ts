@@ -1,0 +1,201 @@
+/**
+ * DynamoDB adapter of the JobStore port: a job item per job and a request-key item per idempotency
+ * key, written together in one transaction so a request can never yield two jobs.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { Job, JobStep } from "../lifecycle/model";
+import { IdempotencyConflict, type JobOutcome, type JobStore, type RequestKey } from "../lifecycle/ports";
+import { cancellationReasons, isConditionFailed } from "./conditional";
+
+const REQUEST_KEY_TTL_SECONDS = 30 * 24 * 3600;
+const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" });
+const requestItemKey = (key: string) => ({ pk: `REQ#${key}`, sk: "REQ" });
+
+function toJob(item: Record<string, unknown> | undefined): Job | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, ...job } = item;
+  return job as unknown as Job;
+}
+
+export class DynamoJobStore implements JobStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...requestItemKey(key.key),
+                  job_id: job.job_id,
+                  body_hash: key.bodyHash,
+                  expires_at: Math.floor(Date.parse(job.created_at) / 1000) + REQUEST_KEY_TTL_SECONDS,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...jobKey(job.job_id), ...job },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+      return { job, created: true };
+    } catch (error) {
+      if (cancellationReasons(error)?.[0] !== "ConditionalCheckFailed") throw error;
+    }
+    // The key exists: answer its job, or refuse a different body under the same key.
+    const existing = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: requestItemKey(key.key), ConsistentRead: true }),
+    );
+    const existingJobId = existing.Item?.job_id as string | undefined;
+    if (!existingJobId) throw new Error("request key vanished between write and read");
+    if (existing.Item?.body_hash !== key.bodyHash) throw new IdempotencyConflict(existingJobId);
+    const existingJob = await this.get(existingJobId);
+    if (!existingJob) throw new Error(`request key points at a missing job ${existingJobId}`);
+    return { job: existingJob, created: false };
+  }
+
+  async get(jobId: string): Promise<Job | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: jobKey(jobId), ConsistentRead: true }),
+    );
+    return toJob(result.Item);
+  }
+
+  async markEnqueued(jobId: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: jobKey(jobId),
+        UpdateExpression: "SET enqueued_at = if_not_exists(enqueued_at, :at)",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":at": at },
+      }),
+    );
+  }
+
+  async startRun(jobId: string, at: string): Promise<Job | undefined> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: "SET #status = :running, updated_at = :at",
+          ConditionExpression: "#status IN (:queued, :running)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":running": "running", ":queued": "queued", ":at": at },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return toJob(result.Attributes);
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async recordStep(
+    jobId: string,
+    index: number,
+    step: JobStep,
+    progress: Record<string, unknown> = {},
+  ): Promise<void> {
+    const names: Record<string, string> = { "#status": "status" };
+    const values: Record<string, unknown> = { ":step": step, ":at": step.at, ":running": "running" };
+    const sets = [`steps[${index}] = :step`, "updated_at = :at"];
+    Object.entries(progress).forEach(([field, value], i) => {
+      names[`#p${i}`] = field;
+      values[`:p${i}`] = value;
+      sets.push(`progress.#p${i} = :p${i}`);
+    });
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: jobKey(jobId),
+        UpdateExpression: `SET ${sets.join(", ")}`,
+        ConditionExpression: "#status = :running",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void> {
+    const entries = Object.entries(identity).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: jobKey(jobId),
+        UpdateExpression: `SET ${entries.map(([field]) => `${field} = :${field}`).join(", ")}`,
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([field, value]) => [`:${field}`, value])),
+      }),
+    );
+  }
+
+  async finish(jobId: string, at: string, outcome: JobOutcome): Promise<void> {
+    const detail =
+      outcome.status === "failed"
+        ? { name: "error", value: outcome.error }
+        : outcome.status === "cancelled"
+          ? { name: "cancel_reason", value: outcome.reason }
+          : undefined;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: jobKey(jobId),
+        UpdateExpression: `SET #status = :status, updated_at = :at${detail ? ", #error = :detail" : ""}`,
+        ConditionExpression: "#status IN (:queued, :running)",
+        ExpressionAttributeNames: { "#status": "status", ...(detail ? { "#error": detail.name } : {}) },
+        ExpressionAttributeValues: {
+          ":status": outcome.status,
+          ":at": at,
+          ":queued": "queued",
+          ":running": "running",
+          ...(detail ? { ":detail": detail.value } : {}),
+        },
+      }),
+    );
+  }
+
+  async cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: "SET #status = :cancelled, updated_at = :at, cancel_reason = :reason",
+          ConditionExpression: "#status = :queued",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":cancelled": "cancelled",
+            ":queued": "queued",
+            ":at": at,
+            ":reason": reason,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+}
