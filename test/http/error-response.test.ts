@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import {
+  type ApiError,
+  BadRequestError,
+  ForbiddenError,
+  IdempotencyConflictError,
+  InternalError,
+  InvalidJsonError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ThrottledError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "../../shared/http/api-error";
+import { toHttpResponse } from "../../shared/http/error-response";
+import { json } from "../../shared/http/json-response";
+
+const bodyOf = (response: { body: string }) => JSON.parse(response.body);
+
+describe("toHttpResponse", () => {
+  const cases: [ApiError, number, string][] = [
+    [new ValidationError([{ path: "email", message: "Required." }]), 400, "validation_failed"],
+    [new InvalidJsonError(), 400, "invalid_json"],
+    [new BadRequestError("invalid_idempotency_key", "Bad key."), 400, "invalid_idempotency_key"],
+    [new UnauthorizedError(), 401, "unauthorized"],
+    [new ForbiddenError(), 403, "forbidden"],
+    [new NotFoundError(), 404, "not_found"],
+    [new NotFoundError("No job has that id.", "job_not_found"), 404, "job_not_found"],
+    [new IdempotencyConflictError(), 409, "idempotency_conflict"],
+    [new PayloadTooLargeError(32768), 413, "payload_too_large"],
+    [new UnsupportedMediaTypeError(), 415, "unsupported_media_type"],
+    [new ThrottledError(), 429, "throttled"],
+    [new InternalError(), 500, "internal_error"],
+  ];
+  it.each(cases)("maps %s to its status and code", (error, status, code) => {
+    const response = toHttpResponse(error);
+    expect(response.statusCode).toBe(status);
+    expect(response.headers).toMatchObject({ "content-type": "application/json" });
+    expect(bodyOf(response)).toEqual({
+      error: { code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+    });
+  });
+
+  it("lists each bad field of a validation error in details", () => {
+    const details = [
+      { path: "email", message: "Required." },
+      { path: "ticket.id", message: "Must not be empty." },
+    ];
+    expect(bodyOf(toHttpResponse(new ValidationError(details))).error.details).toEqual(details);
+  });
+
+  it("omits details when the error has none", () => {
+    expect(bodyOf(toHttpResponse(new UnauthorizedError())).error).not.toHaveProperty("details");
+  });
+
+  it("answers unknown errors with a generic 500 that does not echo their text", () => {
+    const response = toHttpResponse(new Error("ConditionalCheckFailed on table prod-jobs with key=abc"));
+    expect(response.statusCode).toBe(500);
+    expect(bodyOf(response).error.code).toBe("internal_error");
+    expect(response.body).not.toContain("prod-jobs");
+    expect(response.body).not.toContain("ConditionalCheck");
+  });
+
+  it("answers thrown non-errors with the same generic 500", () => {
+    expect(toHttpResponse("boom").statusCode).toBe(500);
+    expect(toHttpResponse(undefined).statusCode).toBe(500);
+  });
+
+  it("puts retry-after on a 429 when the wait is known, rounded up to whole seconds", () => {
+    expect(toHttpResponse(new ThrottledError(1.2)).headers).toMatchObject({ "retry-after": "2" });
+    expect(toHttpResponse(new ThrottledError()).headers).not.toHaveProperty("retry-after");
+  });
+});
+
+describe("json", () => {
+  it("serialises the body with a JSON content type", () => {
+    expect(json(202, { job_id: "j1" })).toEqual({
+      statusCode: 202,
+      headers: { "content-type": "application/json" },
+      body: '{"job_id":"j1"}',
+    });
+  });
+
+  it("adds extra headers", () => {
+    expect(json(200, {}, { location: "/v1/jobs/j1" }).headers).toEqual({
+      "content-type": "application/json",
+      location: "/v1/jobs/j1",
+    });
+  });
+});
