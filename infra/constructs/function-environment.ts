@@ -1,0 +1,30 @@
+/**
+ * The plain (non-binding) environment of the functions, named as shared/config.ts names them, built
+ * from the stack settings. Bindings (table, queues, secrets) add their own variables. `satisfies`
+ * makes a misspelt variable name a compile error.
+ */
+import type { dialpadSettings, lifecycleSettings, secretSettings } from "../../shared/config";
+import type { StackSettings } from "../stack-settings";
+
+type Env<Schema extends { shape: object }> = { [Name in keyof Schema["shape"]]?: string };
+
+export function dialpadEnvironment(settings: StackSettings) {
+  return {
+    DIALPAD_BASE_URL: settings.dialpadBaseUrl,
+    DIALPAD_RATE_LIMIT_RPS: String(settings.dialpadRateLimitRps),
+    DIALPAD_URGENT_SHARE: String(settings.dialpadUrgentShare),
+  } satisfies Env<typeof dialpadSettings>;
+}
+
+export function lifecycleEnvironment(settings: StackSettings) {
+  return {
+    RETENTION_DAYS: String(settings.retentionDays),
+    KEEP_NUMBERS_ON_DELETE: String(settings.keepNumbersOnDelete),
+    REQUIRE_DELETION_APPROVAL: String(settings.requireDeletionApproval),
+  } satisfies Env<typeof lifecycleSettings>;
+}
+
+/** How long a function may serve a secret from memory before re-reading it. */
+export function secretCacheEnvironment(settings: StackSettings) {
+  return { SECRET_CACHE_SECONDS: String(settings.secretCacheSeconds) } satisfies Env<typeof secretSettings>;
+}

@@ -1,0 +1,151 @@
+/**
+ * The house Lambda function: every function of the service is one of these, so runtime, architecture,
+ * bundling, logging and tracing are decided once. The `bind*` helpers set the environment variable a
+ * function reads (names from shared/config.ts) and grant exactly the access it needs, in one call, so
+ * a function can never have the variable without the permission or the permission without a reason.
+ *
+ * The function gets its own role with an inline log policy scoped to its own log group, instead of
+ * the AWSLambdaBasicExecutionRole managed policy (which allows writing to every log group).
+ */
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
+import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import type { queueSettings, secretSettings } from "../../shared/config";
+import { METRICS_NAMESPACE, SERVICE_NAME } from "../../shared/observability/metric-names";
+import { TABLE_KEYS } from "../../shared/store/table-definition";
+import { PROJECT_ROOT } from "../function-entries";
+import { cdkBundlingOptions } from "../lambda-bundling";
+
+export type TableAccess = "read" | "readWrite";
+
+/** Item reads (TransactGetItems is authorized through GetItem). */
+export const TABLE_READ_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:ConditionCheckItem",
+];
+/** Item writes (TransactWriteItems is authorized through these). */
+export const TABLE_WRITE_ACTIONS = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+];
+export type QueueUrlVariable = keyof typeof queueSettings.shape;
+export type SecretArnVariable = Extract<keyof typeof secretSettings.shape, `${string}_SECRET_ARN`>;
+
+export interface LifecycleFunctionProps {
+  /** Absolute path of the entry file; it must export `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** @default 512 MB (arm64 CPU share grows with memory; 512 keeps cold starts short) */
+  readonly memorySize?: number;
+  readonly environment?: Record<string, string>;
+  /** Active X-Ray tracing. @default false */
+  readonly tracing?: boolean;
+  /** @default one month */
+  readonly logRetention?: RetentionDays;
+  /** Powertools log level. @default INFO */
+  readonly logLevel?: string;
+}
+
+export class LifecycleFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: LifecycleFunctionProps) {
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `Execution role of the ${id} function`,
+    });
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // Logs of a torn-down stack are still evidence: keep them.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: props.entry,
+      handler: "handler",
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 512,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      bundling: cdkBundlingOptions(),
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        LOG_LEVEL: props.logLevel ?? "INFO",
+        ...props.environment,
+      },
+    });
+  }
+
+  /**
+   * Sets TABLE_NAME and grants item-level read (or read/write) on the table and on its two named
+   * indexes: CDK's `grantReadWriteData` would grant `index/*` and stream actions the code never uses.
+   */
+  bindTable(table: ITable, access: TableAccess): this {
+    this.addEnvironment("TABLE_NAME", table.tableName);
+    const indexArns = [TABLE_KEYS.retentionIndex.name, TABLE_KEYS.userIdIndex.name].map(
+      (indexName) => `${table.tableArn}/index/${indexName}`,
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: access === "read" ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+        resources: [table.tableArn, ...indexArns],
+      }),
+    );
+    return this;
+  }
+
+  /** Sets the queue's URL variable and grants sending to it (and nothing else). */
+  bindQueue(queue: IQueue, variable: QueueUrlVariable, access: "send"): this {
+    this.addEnvironment(variable, queue.queueUrl);
+    if (access === "send") queue.grantSendMessages(this);
+    return this;
+  }
+
+  /**
+   * Consumes the queue through an event source mapping with partial batch responses; the grant to
+   * receive/delete comes with the event source.
+   */
+  consumeQueue(
+    queue: IQueue,
+    options: { batchSize: number; maxConcurrency: number; maxBatchingWindow?: Duration },
+  ): this {
+    this.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: options.batchSize,
+        maxConcurrency: options.maxConcurrency,
+        maxBatchingWindow: options.maxBatchingWindow,
+        reportBatchItemFailures: true,
+      }),
+    );
+    return this;
+  }
+
+  /** Sets the secret's ARN variable and grants reading that one secret. */
+  bindSecret(secret: ISecret, variable: SecretArnVariable): this {
+    this.addEnvironment(variable, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+}

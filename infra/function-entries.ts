@@ -1,0 +1,16 @@
+/**
+ * Every Lambda entry of the service, by name. The stack builds one function per entry (the worker
+ * serves both queues from one function) and the bundle-size benchmark bundles the same list.
+ */
+import { fileURLToPath } from "node:url";
+
+export const FUNCTION_NAMES = ["api", "authorizer", "webhook", "worker", "sweeper", "reconciler"] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** The repository root: infra/ sits directly under it. */
+export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Absolute path of a function's entry file (`functions/<name>/handler.ts`, exporting `handler`). */
+export function functionEntry(name: FunctionName): string {
+  return fileURLToPath(new URL(`../functions/${name}/handler.ts`, import.meta.url));
+}

@@ -1,0 +1,71 @@
+/**
+ * The deploy-time settings of the stack, read from CDK context (`cdk.json` or `-c key=value`) and
+ * validated once with zod, so a typo in a context value fails the synth with its name instead of
+ * deploying a broken stack. Context given on the command line arrives as strings: numbers and flags
+ * are coerced.
+ */
+import type { Node } from "constructs";
+import { z } from "zod";
+
+const flag = z
+  .union([z.boolean(), z.enum(["true", "false"])])
+  .transform((v) => v === true || v === "true")
+  .default(false);
+const positive = z.coerce.number().positive();
+const positiveInt = z.coerce.number().int().positive();
+
+export const stackSettingsSchema = z.strictObject({
+  /** API Gateway stage name. */
+  stage: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/)
+    .default("prod"),
+  apiThrottleRateLimit: positive.default(50),
+  apiThrottleBurstLimit: positiveInt.default(100),
+  /** An existing regional WAFv2 web ACL to associate with the API stage. */
+  wafWebAclArn: z.string().startsWith("arn:").optional(),
+  /** Active X-Ray tracing on functions and the API stage. */
+  xrayTracing: flag,
+  logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  /** Subscribe this address to the alarm topic (a confirmation mail is sent on deploy). */
+  alarmEmail: z.email().optional(),
+
+  dialpadBaseUrl: z.url().default("https://dialpad.com/api/v2"),
+  dialpadRateLimitRps: positive.max(20).default(15),
+  dialpadUrgentShare: z.coerce.number().min(0).max(0.9).default(0.25),
+  /** Typical Dialpad response time, used to size the worker's concurrency. */
+  dialpadLatencyMs: positiveInt.default(200),
+  retentionDays: z.coerce.number().int().min(0).max(3650).default(30),
+  keepNumbersOnDelete: flag,
+  requireDeletionApproval: flag,
+  secretCacheSeconds: positiveInt.default(300),
+
+  workerTimeoutSeconds: positiveInt.max(900).default(60),
+  urgentBatchSize: positiveInt.max(10).default(5),
+  bulkBatchSize: positiveInt.max(10).default(10),
+  sweepIntervalMinutes: positiveInt.max(1440).default(15),
+  /** Hour (UTC) of the daily drift reconciliation. */
+  reconcileHourUtc: z.coerce.number().int().min(0).max(23).default(3),
+
+  /** Alarm thresholds. */
+  urgentOldestMessageAlarmSeconds: positiveInt.default(300),
+  bulkOldestMessageAlarmSeconds: positiveInt.default(3600),
+  dialpad429AlarmThreshold: positiveInt.default(10),
+  api4xxAlarmThreshold: positiveInt.default(50),
+  seatsLowThreshold: z.coerce.number().int().min(0).default(5),
+});
+
+export type StackSettings = z.infer<typeof stackSettingsSchema>;
+
+/** Reads every known key from the node's context; unknown keys are the app's business, not ours. */
+export function readStackSettings(node: Node): StackSettings {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(stackSettingsSchema.shape)) {
+    const value = node.tryGetContext(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  const result = stackSettingsSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  throw new Error(`Invalid CDK context:\n  ${problems.join("\n  ")}`);
+}
