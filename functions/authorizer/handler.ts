@@ -76,15 +76,22 @@ export async function authorize(
   }
 }
 
-// Built once per container: config fails fast at cold start; the secret is read (and cached) on use.
+// Built once per container, on the first invocation (so importing this module has no side effects):
+// the configuration is checked then, and the secret is read (and cached) on use.
 const logger = createLogger({ component: "authorizer" });
-const settings = loadConfig(secretSettings);
-requireSecrets(settings, ["client_tokens"]);
-const containerDeps: AuthorizerDeps = {
-  registry: new ClientRegistrySource(appSecretSource(settings), "client_tokens"),
-  logger,
-};
+let containerDeps: AuthorizerDeps | undefined;
+function dependencies(): AuthorizerDeps {
+  if (containerDeps === undefined) {
+    const settings = loadConfig(secretSettings);
+    requireSecrets(settings, ["client_tokens"]);
+    containerDeps = {
+      registry: new ClientRegistrySource(appSecretSource(settings), "client_tokens"),
+      logger,
+    };
+  }
+  return containerDeps;
+}
 
-export const handler = middy((event: AuthorizerEvent) => authorize(event, containerDeps)).use(
+export const handler = middy((event: AuthorizerEvent) => authorize(event, dependencies())).use(
   injectLambdaContext(logger),
 );
