@@ -23,6 +23,8 @@ export interface ProcessDeps {
   queues: JobMessageQueues;
   maxReceives: number;
   busyDelaySeconds?: number;
+  /** Back-off before a failed attempt's retry; default `retryDelaySeconds`. */
+  retryDelay?: (receiveCount: number) => number;
 }
 
 /** Capped exponential back-off for a failed attempt: 5 s, 10 s, 20 s ... at most 5 minutes. */
@@ -39,7 +41,7 @@ export async function processJobMessage(record: SQSRecord, deps: ProcessDeps): P
   } catch (error) {
     if (receiveCount < deps.maxReceives) {
       await deps.queues
-        .retryAfter(lane, record.receiptHandle, retryDelaySeconds(receiveCount))
+        .retryAfter(lane, record.receiptHandle, (deps.retryDelay ?? retryDelaySeconds)(receiveCount))
         .catch(() => undefined);
     }
     throw error;

@@ -36,7 +36,10 @@ export interface JobStore {
   markEnqueued(jobId: string, at: string): Promise<void>;
   /** queued|running → running. Answers undefined when the job is already terminal (e.g. cancelled). */
   startRun(jobId: string, at: string): Promise<Job | undefined>;
-  /** Records a step at its index (a step's "started" is later overwritten by its outcome). */
+  /**
+   * Records a step at its index (a step's "started" is later overwritten by its outcome) and merges
+   * its outputs into `progress`; a `user_id` output also becomes the job's `user_id`.
+   */
   recordStep(jobId: string, index: number, step: JobStep, progress?: Record<string, unknown>): Promise<void>;
   /** Sets fields learnt while running (e.g. the email of an offboard requested by user id). */
   setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void>;

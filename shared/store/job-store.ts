@@ -119,6 +119,11 @@ export class DynamoJobStore implements JobStore {
     const names: Record<string, string> = { "#status": "status" };
     const values: Record<string, unknown> = { ":step": step, ":at": step.at, ":running": "running" };
     const sets = [`steps[${index}] = :step`, "updated_at = :at"];
+    // The user id a step learns is the job's own user_id too (the API shows it).
+    if (typeof progress.user_id === "string") {
+      values[":user_id"] = progress.user_id;
+      sets.push("user_id = :user_id");
+    }
     Object.entries(progress).forEach(([field, value], i) => {
       names[`#p${i}`] = field;
       values[`:p${i}`] = value;

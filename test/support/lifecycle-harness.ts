@@ -1,0 +1,126 @@
+/**
+ * The whole pipeline on real parts for integration tests: a fresh DynamoDB table, urgent and bulk
+ * queues with DLQs on the SQS server, the Dialpad sandbox over HTTP, the service wiring of
+ * shared/wiring, and the worker driven by the same SQS event source local mode uses.
+ */
+import type { SQSEvent } from "aws-lambda";
+import { createWorkerHandler } from "../../functions/worker/worker";
+import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
+import { type Sandbox, type SandboxOptions, startSandbox } from "../../local/sandbox/index";
+import type { Job, JobStatus, OffboardRequest, OnboardRequest } from "../../shared/lifecycle/model";
+import type { RunJobDeps } from "../../shared/lifecycle/run-job";
+import { submitJob } from "../../shared/lifecycle/submit-job";
+import { createServiceDeps, type ServiceParts } from "../../shared/wiring/service-deps";
+import { createTestQueue, createTestTable, localDocumentClient, localSqs } from "./aws";
+
+export interface HarnessOptions {
+  sandbox?: SandboxOptions;
+  budgetRps?: number;
+  settings?: Partial<ServiceParts["settings"]>;
+  /** Wraps the lifecycle deps the worker uses (e.g. to inject crashes). */
+  wrapLifecycle?: (deps: RunJobDeps) => RunJobDeps;
+  maxReceives?: number;
+  startWorkers?: boolean;
+}
+
+export async function startLifecycleHarness(options: HarnessOptions = {}) {
+  const sqs = localSqs();
+  const doc = localDocumentClient();
+  const maxReceives = options.maxReceives ?? 5;
+  const [table, urgent, bulk, sandbox] = await Promise.all([
+    createTestTable(),
+    createTestQueue(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: maxReceives }),
+    createTestQueue(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: maxReceives }),
+    startSandbox({ latencyMs: 0, jitterMs: 0, ...options.sandbox }),
+  ]);
+  const service = createServiceDeps({
+    doc,
+    sqs,
+    tableName: table.tableName,
+    queueUrls: { urgent: urgent.queueUrl, bulk: bulk.queueUrl },
+    dialpad: {
+      baseUrl: sandbox.baseUrl,
+      apiKey: { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey },
+      budgetRps: options.budgetRps ?? 15,
+      urgentShare: 0.25,
+      timeoutMs: 2000,
+    },
+    settings: { retentionDays: 30, keepNumbersOnDelete: true, ...options.settings },
+    maxReceives,
+  });
+  const workerErrors: unknown[] = [];
+  const lifecycle = options.wrapLifecycle ? options.wrapLifecycle(service.lifecycle) : service.lifecycle;
+  const worker = createWorkerHandler({
+    ...service.worker,
+    lifecycle,
+    busyDelaySeconds: 1,
+    retryDelay: () => 0,
+  });
+  const sources: RunningEventSource[] = [];
+  const startWorkers = () => {
+    for (const queueUrl of [urgent.queueUrl, bulk.queueUrl])
+      sources.push(
+        startSqsEventSource({
+          sqs,
+          queueUrl,
+          handler: (event: SQSEvent) => worker(event),
+          batchSize: 10,
+          maxConcurrency: 2,
+          onError: (error) => workerErrors.push(error),
+        }),
+      );
+  };
+  if (options.startWorkers !== false) startWorkers();
+
+  const client = "test-client";
+  return {
+    sandbox: sandbox as Sandbox,
+    service,
+    sqs,
+    queues: { urgent, bulk },
+    tableName: table.tableName,
+    workerErrors,
+    startWorkers,
+    onboard: (request: Partial<OnboardRequest> & { email: string }, idempotencyKey?: string) =>
+      submitJob(
+        {
+          kind: "onboard",
+          request: {
+            first_name: "Ada",
+            last_name: "Lovelace",
+            license: "talk",
+            admin_type: "none",
+            call_center_ids: [],
+            ...(request.office_id ? {} : { office_name: "HQ" }),
+            ...request,
+          },
+        },
+        { client, idempotencyKey },
+        service.submit,
+      ),
+    offboard: (request: OffboardRequest, idempotencyKey?: string) =>
+      submitJob({ kind: "offboard", request }, { client, idempotencyKey }, service.submit),
+    /** Polls the job until it reaches one of `statuses` (default: any terminal one). */
+    async waitForJob(
+      jobId: string,
+      statuses: JobStatus[] = ["succeeded", "failed", "cancelled"],
+      timeoutMs = 20_000,
+    ) {
+      const deadline = Date.now() + timeoutMs;
+      let job: Job | undefined;
+      while (Date.now() < deadline) {
+        job = await service.jobs.get(jobId);
+        if (job && statuses.includes(job.status)) return job;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`job ${jobId} did not reach ${statuses.join("/")} in time: ${JSON.stringify(job)}`);
+    },
+    async stop() {
+      await Promise.all(sources.map((source) => source.stop()));
+      await sandbox.stop();
+      await table.drop();
+    },
+  };
+}
+
+export type LifecycleHarness = Awaited<ReturnType<typeof startLifecycleHarness>>;
