@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { BadRequestError } from "../http/api-error";
-import type { JobKind } from "./model";
+import type { JobKind, OffboardRequest, OnboardRequest } from "./model";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 /** Printable ASCII, 1 to 255 characters (space included, control characters not). */
@@ -22,7 +22,7 @@ export interface RequestKeyInput {
   /** The raw `Idempotency-Key` header, if the request had one (see `headerValue`). */
   headerKey: string | undefined;
   /** The parsed, validated body (OnboardRequest or OffboardRequest). */
-  body: { ticket?: { system: string; id: string } | undefined };
+  body: OnboardRequest | OffboardRequest;
 }
 
 export interface RequestKey {
