@@ -1,0 +1,54 @@
+/**
+ * Simulated latency: every answer waits mean ± jitter (seeded), 0 answers at once, and it can be
+ * changed while running.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../local/sandbox/index";
+import { Latency } from "../../local/sandbox/traffic/latency";
+import { dialpadHttp } from "./support/sandbox-http";
+
+describe("Latency", () => {
+  it("draws delays uniformly within mean ± jitter", () => {
+    const draws = [0, 0.5, 0.999];
+    const latency = new Latency({ meanMs: 150, jitterMs: 50 }, () => draws.shift()!);
+    expect(latency.nextDelayMs()).toBe(100);
+    expect(latency.nextDelayMs()).toBe(150);
+    expect(latency.nextDelayMs()).toBeCloseTo(199.9);
+  });
+});
+
+describe("latency over HTTP", () => {
+  let sandbox: Sandbox | undefined;
+  afterEach(() => sandbox?.stop());
+
+  const timed = async (request: () => Promise<unknown>) => {
+    const started = performance.now();
+    await request();
+    return performance.now() - started;
+  };
+
+  it("delays every answer (errors included) by the default 150 ± 50 ms", async () => {
+    sandbox = await startSandbox({ rateLimitPerSecond: 1000 });
+    const api = dialpadHttp(sandbox);
+    const durations = await Promise.all([
+      ...Array.from({ length: 8 }, () => timed(() => api.get("/offices"))),
+      timed(() => dialpadHttp(sandbox!, "bad-key").get("/users")),
+    ]);
+    for (const ms of durations) {
+      expect(ms).toBeGreaterThanOrEqual(99);
+      expect(ms).toBeLessThan(400);
+    }
+  });
+
+  it("answers at once with latency 0 and follows a change at run time", async () => {
+    sandbox = await startSandbox({ latencyMs: 0, jitterMs: 0 });
+    const api = dialpadHttp(sandbox);
+    await api.get("/offices"); // opens the keep-alive connection
+    const durations = [];
+    for (let i = 0; i < 5; i++) durations.push(await timed(() => api.get("/offices")));
+    // The median keeps a loaded CI machine's hiccup from failing the test; 100 ms is the default's floor.
+    expect(durations.sort((a, b) => a - b)[2]).toBeLessThan(100);
+    sandbox.configure({ latencyMs: 300, jitterMs: 0 });
+    expect(await timed(() => api.get("/offices"))).toBeGreaterThanOrEqual(299);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The company-wide limit: at most N requests in ANY 1-second sliding window by arrival time,
+ * refused requests answer 429 with Retry-After: 1 and do not count; the stats show the peak.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../local/sandbox/index";
+import { RateLimiter } from "../../local/sandbox/traffic/rate-limiter";
+import { dialpadHttp, eventually } from "./support/sandbox-http";
+
+describe("RateLimiter (injected clock)", () => {
+  it("bounds every 1-second window, not only aligned ones", () => {
+    const limiter = new RateLimiter(3);
+    // 3 at t=900 fill the window; at t=1100 a fixed per-second window would admit 3 more.
+    expect([900, 900, 900].map((t) => limiter.tryAdmit(t))).toEqual([true, true, true]);
+    expect(limiter.tryAdmit(1100)).toBe(false);
+    expect(limiter.tryAdmit(1899)).toBe(false);
+    expect(limiter.tryAdmit(1900)).toBe(true);
+  });
+
+  it("does not count refused requests toward the window", () => {
+    const limiter = new RateLimiter(2);
+    expect(limiter.tryAdmit(0)).toBe(true);
+    expect(limiter.tryAdmit(500)).toBe(true);
+    for (let t = 600; t < 1000; t += 50) expect(limiter.tryAdmit(t)).toBe(false);
+    // The first admission leaves the window at t=1000; the refusals between never entered it.
+    expect(limiter.tryAdmit(1000)).toBe(true);
+    expect(limiter.tryAdmit(1001)).toBe(false);
+    expect(limiter.tryAdmit(1500)).toBe(true);
+  });
+});
+
+describe("rate limit over HTTP", () => {
+  let sandbox: Sandbox | undefined;
+  afterEach(() => sandbox?.stop());
+
+  it("answers 5 of 25 simultaneous requests with 429 and Retry-After: 1", async () => {
+    sandbox = await startSandbox({ latencyMs: 0, jitterMs: 0 });
+    const api = dialpadHttp(sandbox);
+    const answers = await Promise.all(Array.from({ length: 25 }, () => api.get("/offices")));
+    const limited = answers.filter((a) => a.status === 429);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(20);
+    expect(limited).toHaveLength(5);
+    for (const answer of limited) {
+      expect(answer.headers.get("retry-after")).toBe("1");
+      expect(answer.body).toEqual({ error: { code: 429, message: expect.any(String) } });
+    }
+    const stats = sandbox.stats();
+    expect(stats.tooManyRequestsSent).toBe(5);
+    expect(stats.peakRequestsPerSecond).toBe(25);
+    expect(stats.peakAdmittedPerSecond).toBe(20);
+  });
+
+  it("shares the limit across keys (a wrong key still spends the company's budget)", async () => {
+    sandbox = await startSandbox({ latencyMs: 0, jitterMs: 0, rateLimitPerSecond: 5 });
+    const good = dialpadHttp(sandbox);
+    const bad = dialpadHttp(sandbox, "someone-elses-key");
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => bad.get("/users")),
+      good.get("/users"),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it("keeps every 1-second window within the limit under sustained pressure, and recovers", async () => {
+    sandbox = await startSandbox({ latencyMs: 0, jitterMs: 0, rateLimitPerSecond: 10 });
+    const api = dialpadHttp(sandbox);
+    const started = Date.now();
+    const statuses: number[] = [];
+    // Hammer for 1.5 s with 4 concurrent callers (the pressure is the subject, not a wait).
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (Date.now() - started < 1500) statuses.push((await api.get("/offices")).status);
+      }),
+    );
+    const stats = sandbox.stats();
+    expect(stats.peakAdmittedPerSecond).toBeLessThanOrEqual(10);
+    expect(stats.peakRequestsPerSecond).toBeGreaterThan(10);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(10);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20);
+    // Once the window has passed, requests are admitted again.
+    await eventually(async () => ((await api.get("/offices")).status === 200 ? true : undefined), 3000);
+  });
+
+  it("does not rate-limit or count the /__sandbox control routes", async () => {
+    sandbox = await startSandbox({ latencyMs: 0, jitterMs: 0, rateLimitPerSecond: 1 });
+    const url = sandbox.url;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(`${url}/__sandbox/stats`)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(sandbox.stats().totalRequests).toBe(0);
+  });
+});
