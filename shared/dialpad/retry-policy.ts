@@ -28,6 +28,8 @@ export function parseRetryAfterMs(header: string | null, nowMs: number): number 
   const value = header.trim();
   if (value === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  // An HTTP-date always names a day or month; bare numbers such as "-3" are not dates.
+  if (!/[a-z]/i.test(value)) return undefined;
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
