@@ -17,11 +17,27 @@ import { createSharedRateBudget } from "../ratelimit/shared-rate-budget";
 import { DynamoJobStore } from "../store/job-store";
 import { DynamoPersonStore } from "../store/person-store";
 
-export interface ServiceParts {
+export interface StateParts {
   doc: DynamoDBDocumentClient;
   sqs: SQSClient;
   tableName: string;
   queueUrls: Record<Lane, string>;
+  clock?: Clock;
+}
+
+/** What every function needs: the stores, the queues and job submission (no Dialpad). */
+export function createStateDeps(parts: StateParts) {
+  const clock = parts.clock ?? systemClock;
+  const jobs = new DynamoJobStore(parts.doc, parts.tableName);
+  const people = new DynamoPersonStore(parts.doc, parts.tableName);
+  const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
+  const submit: SubmitDeps = { jobs, people, queue, clock };
+  return { jobs, people, queue, clock, submit };
+}
+
+export type StateDeps = ReturnType<typeof createStateDeps>;
+
+export interface ServiceParts extends StateParts {
   dialpad: {
     baseUrl: string;
     apiKey: ApiKeyProvider;
@@ -35,12 +51,13 @@ export interface ServiceParts {
   settings: LifecycleSettings;
   /** The queues' redrive maxReceiveCount. */
   maxReceives: number;
-  clock?: Clock;
   onJobFinished?: RunJobDeps["onFinished"];
 }
 
+/** Everything, including the Dialpad clients on the shared rate budget (worker, sweeper, reconciler). */
 export function createServiceDeps(parts: ServiceParts) {
-  const clock = parts.clock ?? systemClock;
+  const state = createStateDeps(parts);
+  const { jobs, people, queue, clock } = state;
   const budget = createSharedRateBudget({
     doc: parts.doc,
     tableName: parts.tableName,
@@ -58,9 +75,6 @@ export function createServiceDeps(parts: ServiceParts) {
       ...(parts.dialpad.maxAttempts ? { maxAttempts: parts.dialpad.maxAttempts } : {}),
     });
   const dialpad: Record<Lane, DialpadClient> = { urgent: dialpadFor("urgent"), bulk: dialpadFor("bulk") };
-  const jobs = new DynamoJobStore(parts.doc, parts.tableName);
-  const people = new DynamoPersonStore(parts.doc, parts.tableName);
-  const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
   const lifecycle: RunJobDeps = {
     jobs,
     people,
@@ -70,9 +84,8 @@ export function createServiceDeps(parts: ServiceParts) {
     settings: parts.settings,
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
   };
-  const submit: SubmitDeps = { jobs, people, queue, clock };
   const worker = { lifecycle, queues: queue, maxReceives: parts.maxReceives };
-  return { budget, dialpad, jobs, people, queue, clock, lifecycle, submit, worker };
+  return { ...state, budget, dialpad, lifecycle, worker };
 }
 
 export type ServiceDeps = ReturnType<typeof createServiceDeps>;

@@ -1,0 +1,27 @@
+/**
+ * Lambda entry of the HTTP API (API Gateway REST proxy). Dependencies are built once per container,
+ * on first use, from the validated environment.
+ */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { httpErrorHandler } from "../../shared/http/http-error-handler";
+import { createLogger } from "../../shared/observability/logger";
+import { stateDepsFromEnv } from "../../shared/wiring/from-env";
+import { type ApiHandler, createApi } from "./api";
+
+const logger = createLogger({ component: "api" });
+let api: ApiHandler | undefined;
+
+export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
+  const state = stateDepsFromEnv(env);
+  return createApi({ submit: state.submit, jobs: state.jobs, people: state.people });
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrorHandler({ logger }))
+  .handler(async (event) => {
+    api ??= apiFromEnv();
+    return api(event);
+  });

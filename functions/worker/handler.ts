@@ -1,0 +1,47 @@
+/**
+ * Lambda entry of the worker: consumes the urgent and bulk queues (two event sources, one
+ * function) and reports partial batch failures. Dependencies are built once per container.
+ */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { CloudWatchDialpadMetricsHook } from "../../shared/observability/dialpad-metrics-hook";
+import { createLogger } from "../../shared/observability/logger";
+import { METRIC_NAMES } from "../../shared/observability/metric-names";
+import { createMetrics, recordJobOutcome } from "../../shared/observability/metrics";
+import { serviceDepsFromEnv } from "../../shared/wiring/from-env";
+import { createWorkerHandler, type WorkerHandler } from "./worker";
+
+const logger = createLogger({ component: "worker" });
+const metrics = createMetrics();
+let worker: WorkerHandler | undefined;
+
+export function workerFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerHandler {
+  const service = serviceDepsFromEnv(env, {
+    metrics: new CloudWatchDialpadMetricsHook(metrics),
+    onLimiterWait: (ms) => metrics.addMetric(METRIC_NAMES.rateLimiterWaitMs, MetricUnit.Milliseconds, ms),
+    onJobFinished: (job, outcome) => {
+      recordJobOutcome(metrics, job.kind, outcome.status);
+      const log = outcome.status === "failed" ? logger.warn.bind(logger) : logger.info.bind(logger);
+      log("Job finished", {
+        job_id: job.job_id,
+        kind: job.kind,
+        client: job.client,
+        ticket: job.ticket,
+        status: outcome.status,
+        ...(outcome.status === "failed" ? { error_code: outcome.error.code } : {}),
+      });
+    },
+  });
+  return createWorkerHandler(service.worker);
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event, context) => {
+    worker ??= workerFromEnv();
+    return worker(event, context);
+  });
