@@ -187,6 +187,23 @@ describe("PATCH /users/{id}", () => {
     ]);
   });
 
+  it("moves the seat between offices, and refuses the move when the target office has none", async () => {
+    const remoteId = sandbox.state.office("Remote")!.id;
+    const user = (await api.post("/users", { email: "mover@example.com", office_id: hqId })).body;
+    const moved = await api.patch(`/users/${user.id}`, { office_id: remoteId });
+    expect(moved.body.office_id).toBe(remoteId);
+    expect(talkSeats()).toBe(3);
+    expect(sandbox.state.availableSeats(remoteId).talk_lines).toBe(2);
+
+    sandbox.seed.seats(hqId, { talk_lines: 0 });
+    const refused = await api.patch(`/users/${user.id}`, { office_id: hqId, first_name: "Stay" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(`No available licenses for talk_lines in office ${hqId}`);
+    // Nothing of the refused update was applied.
+    expect(sandbox.state.user(user.id)).toMatchObject({ officeId: remoteId });
+    expect(sandbox.state.user(user.id)!.firstName).toBeUndefined();
+  });
+
   it("answers 409 when the new email belongs to another live user", async () => {
     await api.post("/users", { email: "taken@example.com", office_id: hqId });
     const user = (await api.post("/users", { email: "mine@example.com", office_id: hqId })).body;
