@@ -7,7 +7,7 @@
  * The function gets its own role with an inline log policy scoped to its own log group, instead of
  * the AWSLambdaBasicExecutionRole managed policy (which allows writing to every log group).
  */
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
@@ -72,6 +72,13 @@ export class LifecycleFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     logGroup.grantWrite(role);
+    if (props.tracing) {
+      Validations.of(role).acknowledge({
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason:
+          "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.",
+      });
+    }
 
     super(scope, id, {
       entry: props.entry,

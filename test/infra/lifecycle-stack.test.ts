@@ -1,0 +1,533 @@
+/**
+ * The production stack, synthesized once with every function bundled by esbuild: the properties that
+ * matter for correctness and safety, asserted one by one (no snapshot), and cdk-nag's AWS Solutions
+ * pack with zero unacknowledged findings.
+ */
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GATEWAY_ERRORS } from "../../infra/constructs/api";
+import { MAX_RECEIVE_COUNT } from "../../infra/constructs/pipeline";
+import { EMPTY_CLIENT_TOKENS_DOCUMENT } from "../../infra/constructs/storage";
+import type { LifecycleStack } from "../../infra/lifecycle-stack";
+import { workerConcurrency } from "../../infra/worker-concurrency";
+import { METRIC_NAMES, METRICS_NAMESPACE } from "../../shared/observability/metric-names";
+import { TABLE_KEYS } from "../../shared/store/table-definition";
+import {
+  actionsOf,
+  logicalIdOf,
+  resourcesOf,
+  statementsOfRole,
+  synthesizeStack,
+  unacknowledgedNagFindings,
+} from "./stack-fixture";
+
+let stack: LifecycleStack;
+let template: Template;
+
+beforeAll(() => {
+  ({ stack, template } = synthesizeStack({ bundle: true }));
+});
+
+const ref = (construct: Parameters<typeof logicalIdOf>[0]) => ({ Ref: logicalIdOf(construct) });
+const arnOf = (construct: Parameters<typeof logicalIdOf>[0]) => ({
+  "Fn::GetAtt": [logicalIdOf(construct), "Arn"],
+});
+
+describe("DynamoDB table", () => {
+  it("is on-demand with PITR, AWS-managed encryption, TTL and both GSIs from TABLE_KEYS", () => {
+    const { partitionKey, sortKey, timeToLive, retentionIndex, userIdIndex } = TABLE_KEYS;
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: "HASH" },
+        { AttributeName: sortKey, KeyType: "RANGE" },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      // SSEEnabled without a key of our own means the AWS-managed `aws/dynamodb` KMS key.
+      SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+      TimeToLiveSpecification: { AttributeName: timeToLive, Enabled: true },
+      DeletionProtectionEnabled: true,
+      GlobalSecondaryIndexes: Match.arrayWith(
+        [retentionIndex, userIdIndex].map((index) =>
+          Match.objectLike({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: "HASH" },
+              { AttributeName: index.sortKey, KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "ALL" },
+          }),
+        ),
+      ),
+    });
+  });
+
+  it("is retained when the stack is deleted", () => {
+    template.hasResource("AWS::DynamoDB::Table", { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+  });
+});
+
+describe("queues", () => {
+  const workerTimeout = () => {
+    const worker = template.findResources("AWS::Lambda::Function")[logicalIdOf(stack.pipeline.worker)];
+    return worker?.Properties.Timeout as number;
+  };
+
+  it.each(["urgent", "bulk"] as const)(
+    "the %s queue redrives to its own DLQ, is encrypted and outlives 6× the worker timeout",
+    (name) => {
+      const queue = name === "urgent" ? stack.pipeline.urgentQueue : stack.pipeline.bulkQueue;
+      const dlq =
+        name === "urgent" ? stack.pipeline.urgentDeadLetterQueue : stack.pipeline.bulkDeadLetterQueue;
+      const props = template.findResources("AWS::SQS::Queue")[logicalIdOf(queue)]?.Properties;
+      expect(props.RedrivePolicy).toEqual({
+        deadLetterTargetArn: arnOf(dlq),
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      });
+      expect(props.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      expect(props.SqsManagedSseEnabled).toBe(true);
+      expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * workerTimeout());
+    },
+  );
+
+  it("encrypts every queue and refuses non-TLS access to each", () => {
+    template.allResourcesProperties("AWS::SQS::Queue", { SqsManagedSseEnabled: true });
+    const queues = Object.keys(template.findResources("AWS::SQS::Queue"));
+    for (const queueId of queues) {
+      template.hasResourceProperties("AWS::SQS::QueuePolicy", {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe("worker event sources", () => {
+  it("report partial batch failures and cap concurrency from the rate budget", () => {
+    const { settings } = stack;
+    const urgent = workerConcurrency({
+      budgetRps: settings.dialpadRateLimitRps,
+      dialpadLatencyMs: settings.dialpadLatencyMs,
+      batchSize: settings.urgentBatchSize,
+      recordsInFlightPerInvocation: settings.urgentBatchSize,
+    });
+    const bulk = workerConcurrency({
+      budgetRps: settings.dialpadRateLimitRps * (1 - settings.dialpadUrgentShare),
+      dialpadLatencyMs: settings.dialpadLatencyMs,
+      batchSize: settings.bulkBatchSize,
+      recordsInFlightPerInvocation: settings.bulkBatchSize,
+    });
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
+    for (const [queue, concurrency, batchSize] of [
+      [stack.pipeline.urgentQueue, urgent, settings.urgentBatchSize],
+      [stack.pipeline.bulkQueue, bulk, settings.bulkBatchSize],
+    ] as const) {
+      template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+        EventSourceArn: arnOf(queue),
+        FunctionName: ref(stack.pipeline.worker),
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        BatchSize: batchSize,
+        ScalingConfig: { MaximumConcurrency: concurrency },
+      });
+    }
+  });
+
+  it("leaves reserved concurrency unset on every function", () => {
+    template.allResourcesProperties("AWS::Lambda::Function", {
+      ReservedConcurrentExecutions: Match.absent(),
+    });
+  });
+});
+
+describe("functions", () => {
+  it("all run Node 22 on arm64, ESM-bundled, logging to their own log group", () => {
+    template.resourceCountIs("AWS::Lambda::Function", 6);
+    template.allResourcesProperties("AWS::Lambda::Function", {
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      Handler: "index.handler",
+      LoggingConfig: Match.objectLike({ LogGroup: Match.anyValue() }),
+      Environment: {
+        Variables: Match.objectLike({
+          NODE_OPTIONS: "--enable-source-maps",
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+          POWERTOOLS_SERVICE_NAME: Match.anyValue(),
+          LOG_LEVEL: "INFO",
+        }),
+      },
+    });
+    template.allResourcesProperties("AWS::Logs::LogGroup", { RetentionInDays: Match.anyValue() });
+  });
+
+  it("get the variables their bindings promise", () => {
+    const env = (construct: Parameters<typeof logicalIdOf>[0]) =>
+      template.findResources("AWS::Lambda::Function")[logicalIdOf(construct)]?.Properties.Environment
+        .Variables;
+    expect(env(stack.pipeline.worker)).toMatchObject({
+      TABLE_NAME: ref(stack.storage.table),
+      URGENT_QUEUE_URL: ref(stack.pipeline.urgentQueue),
+      BULK_QUEUE_URL: ref(stack.pipeline.bulkQueue),
+      DIALPAD_API_KEY_SECRET_ARN: ref(stack.storage.dialpadApiKeySecret),
+      DIALPAD_RATE_LIMIT_RPS: "15",
+      DIALPAD_URGENT_SHARE: "0.25",
+      RETENTION_DAYS: "30",
+    });
+    expect(env(stack.api.apiFunction)).not.toHaveProperty("DIALPAD_API_KEY_SECRET_ARN");
+    expect(env(stack.api.authorizerFunction)).toEqual(
+      expect.objectContaining({ CLIENT_TOKENS_SECRET_ARN: ref(stack.storage.clientTokensSecret) }),
+    );
+    expect(env(stack.api.authorizerFunction)).not.toHaveProperty("TABLE_NAME");
+    expect(env(stack.api.webhookFunction)).toMatchObject({
+      WEBHOOK_SECRET_ARN: ref(stack.storage.webhookSecret),
+    });
+  });
+});
+
+describe("IAM least privilege", () => {
+  const functions = () => ({
+    api: stack.api.apiFunction,
+    authorizer: stack.api.authorizerFunction,
+    webhook: stack.api.webhookFunction,
+    worker: stack.pipeline.worker,
+    sweeper: stack.schedules.sweeper,
+    reconciler: stack.schedules.reconciler,
+  });
+  const statementsOf = (name: keyof ReturnType<typeof functions>) => {
+    const role = functions()[name].role;
+    if (!role) throw new Error(`${name} has no role`);
+    return statementsOfRole(template, logicalIdOf(role));
+  };
+  const readersOf = (secret: Parameters<typeof logicalIdOf>[0]) =>
+    (Object.keys(functions()) as Array<keyof ReturnType<typeof functions>>).filter((name) =>
+      statementsOf(name).some(
+        (statement) =>
+          actionsOf(statement).includes("secretsmanager:GetSecretValue") &&
+          resourcesOf(statement).some((resource) => JSON.stringify(resource) === JSON.stringify(ref(secret))),
+      ),
+    );
+
+  it("lets only the worker and the reconciler read the Dialpad API key", () => {
+    expect(readersOf(stack.storage.dialpadApiKeySecret).sort()).toEqual(["reconciler", "worker"]);
+  });
+
+  it("lets only the webhook read the webhook secret and only the authorizer read client tokens", () => {
+    expect(readersOf(stack.storage.webhookSecret)).toEqual(["webhook"]);
+    expect(readersOf(stack.storage.clientTokensSecret)).toEqual(["authorizer"]);
+  });
+
+  it("never grants on a wildcard resource or a wildcard action", () => {
+    for (const name of Object.keys(functions()) as Array<keyof ReturnType<typeof functions>>) {
+      for (const statement of statementsOf(name)) {
+        expect(resourcesOf(statement), name).not.toContain("*");
+        for (const action of actionsOf(statement)) expect(action, name).not.toMatch(/\*/);
+      }
+    }
+  });
+
+  it("scopes table access to the table and its two named indexes", () => {
+    const table = arnOf(stack.storage.table);
+    const statement = statementsOf("worker").find((s) => actionsOf(s).includes("dynamodb:PutItem"));
+    expect(resourcesOf(statement!)).toEqual([
+      table,
+      { "Fn::Join": ["", [table, `/index/${TABLE_KEYS.retentionIndex.name}`]] },
+      { "Fn::Join": ["", [table, `/index/${TABLE_KEYS.userIdIndex.name}`]] },
+    ]);
+    expect(statementsOf("authorizer").some((s) => actionsOf(s).some((a) => a.startsWith("dynamodb:")))).toBe(
+      false,
+    );
+  });
+
+  it("lets the webhook send only to the urgent queue, and the authorizer to none", () => {
+    const sendTargets = (name: keyof ReturnType<typeof functions>) =>
+      statementsOf(name)
+        .filter((s) => actionsOf(s).includes("sqs:SendMessage"))
+        .flatMap(resourcesOf);
+    expect(sendTargets("webhook")).toEqual([arnOf(stack.pipeline.urgentQueue)]);
+    expect(sendTargets("authorizer")).toEqual([]);
+  });
+
+  it("uses no AWS managed policies on function roles", () => {
+    for (const fn of Object.values(functions())) {
+      const role = template.findResources("AWS::IAM::Role")[logicalIdOf(fn.role!)];
+      expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe("secrets", () => {
+  it("bakes no secret value into the template", () => {
+    template.hasResourceProperties("AWS::SecretsManager::Secret", {
+      Description: Match.stringLikeRegexp("Dialpad Admin API key"),
+      GenerateSecretString: Match.objectLike({ PasswordLength: Match.anyValue() }),
+      SecretString: Match.absent(),
+    });
+    template.hasResourceProperties("AWS::SecretsManager::Secret", {
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: "current",
+        SecretStringTemplate: '{"previous":""}',
+      }),
+      SecretString: Match.absent(),
+    });
+    // The only literal value is the empty client list, which grants nothing.
+    const literals = Object.values(template.findResources("AWS::SecretsManager::Secret"))
+      .map((secret) => secret.Properties.SecretString)
+      .filter((value) => value !== undefined);
+    expect(literals).toEqual([EMPTY_CLIENT_TOKENS_DOCUMENT]);
+  });
+});
+
+describe("schedules", () => {
+  it("run the sweeper every 15 minutes and the reconciler daily, with retries and a DLQ", () => {
+    for (const expression of ["rate(15 minutes)", "cron(0 3 * * ? *)"]) {
+      template.hasResourceProperties("AWS::Scheduler::Schedule", {
+        ScheduleExpression: expression,
+        State: "ENABLED",
+        Target: Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: Match.anyValue() },
+          DeadLetterConfig: { Arn: arnOf(stack.schedules.deadLetterQueue) },
+        }),
+      });
+    }
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(15 minutes)",
+      Target: Match.objectLike({ Arn: arnOf(stack.schedules.sweeper) }),
+    });
+    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: ref(stack.schedules.sweeper),
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: arnOf(stack.schedules.deadLetterQueue) } },
+    });
+  });
+});
+
+describe("REST API", () => {
+  const methodFor = (path: string, httpMethod: string) => {
+    const resources = template.findResources("AWS::ApiGateway::Resource");
+    const segments = path.split("/").filter(Boolean);
+    let parent: unknown = { "Fn::GetAtt": [logicalIdOf(stack.api.restApi), "RootResourceId"] };
+    let resourceId = "";
+    for (const segment of segments) {
+      const found = Object.entries(resources).find(
+        ([, r]) =>
+          r.Properties.PathPart === segment &&
+          JSON.stringify(r.Properties.ParentId) === JSON.stringify(parent),
+      );
+      if (!found) throw new Error(`no resource for ${segment} in ${path}`);
+      resourceId = found[0];
+      parent = { Ref: resourceId };
+    }
+    const methods = template.findResources("AWS::ApiGateway::Method", {
+      Properties: { HttpMethod: httpMethod, ResourceId: { Ref: resourceId } },
+    });
+    const method = Object.values(methods)[0];
+    if (!method) throw new Error(`no ${httpMethod} ${path}`);
+    return method.Properties;
+  };
+
+  it.each([
+    ["/v1/onboard", "POST"],
+    ["/v1/offboard", "POST"],
+    ["/v1/jobs/{job_id}", "GET"],
+    ["/v1/users/{email}", "GET"],
+    ["/v1/users/{email}/approve-deletion", "POST"],
+    ["/v1/reconcile", "POST"],
+    ["/v1/reconcile/{report_id}", "GET"],
+  ])("%s %s goes through the token authorizer to the API function", (path, httpMethod) => {
+    const method = methodFor(path, httpMethod);
+    expect(method.AuthorizationType).toBe("CUSTOM");
+    const [authorizerId] = Object.keys(template.findResources("AWS::ApiGateway::Authorizer"));
+    expect(method.AuthorizerId).toEqual({ Ref: authorizerId });
+    expect(JSON.stringify(method.Integration.Uri)).toContain(logicalIdOf(stack.api.apiFunction));
+  });
+
+  it("leaves health and the Dialpad webhook without the authorizer", () => {
+    expect(methodFor("/v1/health", "GET").AuthorizationType).toBe("NONE");
+    const webhook = methodFor("/v1/webhooks/dialpad", "POST");
+    expect(webhook.AuthorizationType).toBe("NONE");
+    expect(JSON.stringify(webhook.Integration.Uri)).toContain(logicalIdOf(stack.api.webhookFunction));
+  });
+
+  it("validates path parameters and refuses non-object JSON bodies at the edge", () => {
+    template.hasResourceProperties("AWS::ApiGateway::RequestValidator", {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    expect(methodFor("/v1/jobs/{job_id}", "GET").RequestParameters).toEqual({
+      "method.request.path.job_id": true,
+    });
+    const [modelId] = Object.keys(
+      template.findResources("AWS::ApiGateway::Model", { Properties: { ContentType: "application/json" } }),
+    );
+    expect(methodFor("/v1/onboard", "POST").RequestModels).toEqual({ "application/json": { Ref: modelId } });
+    expect(methodFor("/v1/reconcile", "POST").RequestModels).toBeUndefined();
+  });
+
+  it("caches authorizer answers for 300 s, keyed on the Authorization header", () => {
+    template.hasResourceProperties("AWS::ApiGateway::Authorizer", {
+      Type: "TOKEN",
+      IdentitySource: "method.request.header.Authorization",
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const [authorizer] = Object.values(template.findResources("AWS::ApiGateway::Authorizer"));
+    expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain(
+      logicalIdOf(stack.api.authorizerFunction),
+    );
+  });
+
+  it("throttles the stage and writes JSON access logs", () => {
+    template.hasResourceProperties("AWS::ApiGateway::Stage", {
+      StageName: "prod",
+      AccessLogSetting: {
+        DestinationArn: arnOf(stack.api.accessLogs),
+        Format: Match.stringLikeRegexp('"requestId"'),
+      },
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, MetricsEnabled: true }),
+      ]),
+    });
+  });
+
+  it("answers API Gateway's own errors in the product's error shape", () => {
+    for (const error of GATEWAY_ERRORS) {
+      template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+        ResponseType: error.type.responseType,
+        ResponseTemplates: {
+          "application/json": Match.serializedJson({ error: { code: error.code, message: error.message } }),
+        },
+      });
+    }
+  });
+
+  it("has no WAF association unless asked for", () => {
+    template.resourceCountIs("AWS::WAFv2::WebACLAssociation", 0);
+  });
+});
+
+describe("observability", () => {
+  const alarmTopic = () => ref(stack.observability.alarmTopic);
+
+  it("sends every alarm to the SNS topic", () => {
+    template.allResourcesProperties("AWS::CloudWatch::Alarm", { AlarmActions: [alarmTopic()] });
+  });
+
+  it.each([
+    ["urgent", () => stack.pipeline.urgentDeadLetterQueue],
+    ["bulk", () => stack.pipeline.bulkDeadLetterQueue],
+    ["scheduled runs", () => stack.schedules.deadLetterQueue],
+  ])("alarms when the %s DLQ is not empty", (_name, dlq) => {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalIdOf(dlq()), "QueueName"] } }],
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+  });
+
+  it("alarms when the oldest urgent or bulk message is too old", () => {
+    for (const [queue, threshold] of [
+      [stack.pipeline.urgentQueue, 300],
+      [stack.pipeline.bulkQueue, 3600],
+    ] as const) {
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        MetricName: "ApproximateAgeOfOldestMessage",
+        Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalIdOf(queue), "QueueName"] } }],
+        Threshold: threshold,
+      });
+    }
+  });
+
+  it("alarms on Dialpad 429s, low seats and API 4xx spikes", () => {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC_NAMES.dialpad429s,
+      Statistic: "Sum",
+      Threshold: 10,
+    });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC_NAMES.seatsLeft,
+      Statistic: "Minimum",
+      ComparisonOperator: "LessThanOrEqualToThreshold",
+      Threshold: 5,
+    });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/ApiGateway",
+      MetricName: "4XXError",
+      Threshold: 50,
+    });
+  });
+
+  it("alarms on any job failure, summed over every job kind", () => {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Threshold: 1,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp("onboard.*offboard.*delete") }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({
+              Namespace: METRICS_NAMESPACE,
+              MetricName: METRIC_NAMES.jobsFailed,
+              Dimensions: Match.arrayWith([{ Name: "kind", Value: "delete" }]),
+            }),
+          }),
+        }),
+      ]),
+    });
+  });
+
+  it("draws the dashboard from API, queue, worker and EMF metrics", () => {
+    const dashboards = template.findResources("AWS::CloudWatch::Dashboard");
+    expect(Object.keys(dashboards)).toHaveLength(1);
+    const body = JSON.stringify(Object.values(dashboards)[0]?.Properties.DashboardBody);
+    for (const needle of [
+      "AWS/ApiGateway",
+      "5XXError",
+      "Latency",
+      "ApproximateAgeOfOldestMessage",
+      "ApproximateNumberOfMessagesVisible",
+      "ConcurrentExecutions",
+      "Duration",
+      METRICS_NAMESPACE,
+      ...Object.values(METRIC_NAMES),
+    ]) {
+      expect(body, needle).toContain(needle);
+    }
+  });
+});
+
+describe("outputs", () => {
+  it.each([
+    "ApiUrl",
+    "WebhookUrl",
+    "DialpadApiKeySecretArn",
+    "WebhookSecretArn",
+    "ClientTokensSecretArn",
+    "DashboardUrl",
+    "AlarmTopicArn",
+  ])("exports %s", (name) => {
+    template.hasOutput(name, { Value: Match.anyValue() });
+  });
+});
+
+describe("cdk-nag AWS Solutions", () => {
+  it("has zero unacknowledged errors or warnings", () => {
+    expect(unacknowledgedNagFindings(stack)).toEqual([]);
+  });
+
+  it("gives every acknowledgement a specific reason", () => {
+    const acknowledgements = stack.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata.filter((entry) => entry.type === "aws:cdk:acknowledged-rules"),
+      )
+      .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledgements) {
+      expect(JSON.stringify(reason).length, id).toBeGreaterThan(40);
+    }
+  });
+});

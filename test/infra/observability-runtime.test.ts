@@ -1,0 +1,82 @@
+/**
+ * The runtime side of observability: the Dialpad metrics hook and the job-outcome helper, checked on
+ * the EMF documents a real Powertools `Metrics` instance produces.
+ */
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { CloudWatchDialpadMetricsHook } from "../../shared/observability/dialpad-metrics-hook";
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from "../../shared/observability/metric-names";
+import { createMetrics, recordJobOutcome } from "../../shared/observability/metrics";
+
+type Emf = Record<string, unknown> & {
+  _aws: {
+    CloudWatchMetrics: Array<{
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: Array<{ Name: string; Unit: string }>;
+    }>;
+  };
+};
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const sample = (status: number | "timeout" | "network_error", latencyMs = 120) => ({
+  method: "GET",
+  route: "/users/{id}",
+  status,
+  latencyMs,
+  attempt: 1,
+});
+
+describe("CloudWatchDialpadMetricsHook", () => {
+  it("counts every exchange, records its latency, and counts 429s and server errors apart", () => {
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+    const hook = new CloudWatchDialpadMetricsHook(metrics);
+    hook.onResponse(sample(200, 100));
+    hook.onResponse(sample(429, 40));
+    hook.onResponse(sample(503, 300));
+    hook.onResponse(sample("timeout", 10_000));
+    hook.onResponse(sample(404, 90));
+
+    const emf = metrics.serializeMetrics() as unknown as Emf;
+    expect(emf._aws.CloudWatchMetrics[0]?.Namespace).toBe(METRICS_NAMESPACE);
+    expect(emf[METRIC_NAMES.dialpadRequests]).toEqual([1, 1, 1, 1, 1]);
+    expect(emf[METRIC_NAMES.dialpadLatency]).toEqual([100, 40, 300, 10_000, 90]);
+    expect(emf[METRIC_NAMES.dialpad429s]).toBe(1);
+    expect(emf[METRIC_NAMES.dialpadServerErrors]).toEqual([1, 1]);
+    expect(emf.service).toBe(SERVICE_NAME);
+    const units = Object.fromEntries(emf._aws.CloudWatchMetrics[0]!.Metrics.map((m) => [m.Name, m.Unit]));
+    expect(units[METRIC_NAMES.dialpadLatency]).toBe("Milliseconds");
+  });
+
+  it("never puts the route, and so no id or email, into a dimension", () => {
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+    new CloudWatchDialpadMetricsHook(metrics).onResponse(sample(200));
+    const emf = metrics.serializeMetrics() as unknown as Emf;
+    expect(emf._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([["service"]]);
+  });
+});
+
+describe("recordJobOutcome", () => {
+  it("emits the outcome at once with dimensions {service, kind}, leaving the buffer untouched", () => {
+    const lines: string[] = [];
+    // Powertools writes EMF through its own Console on process.stdout.
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const metrics = createMetrics();
+    recordJobOutcome(metrics, "offboard", "failed");
+    vi.mocked(process.stdout.write).mockRestore();
+
+    const emitted = lines.filter((line) => line.includes("_aws")).map((line) => JSON.parse(line) as Emf);
+    expect(emitted).toHaveLength(1);
+    const [emf] = emitted;
+    expect(emf?.[METRIC_NAMES.jobsFailed]).toBe(1);
+    expect(emf?.kind).toBe("offboard");
+    expect(emf?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([["service", "kind"]]);
+    expect(metrics.hasStoredMetrics()).toBe(false);
+  });
+});
