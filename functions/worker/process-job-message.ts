@@ -39,11 +39,10 @@ export async function processJobMessage(record: SQSRecord, deps: ProcessDeps): P
     const result = await runJob(jobId, { receiveCount, maxReceives: deps.maxReceives }, deps.lifecycle);
     if (result === "busy") await deps.queues.requeue(jobId, lane, deps.busyDelaySeconds ?? 2);
   } catch (error) {
-    if (receiveCount < deps.maxReceives) {
-      await deps.queues
-        .retryAfter(lane, record.receiptHandle, (deps.retryDelay ?? retryDelaySeconds)(receiveCount))
-        .catch(() => undefined);
-    }
+    // Shorter visibility = a sooner retry; after the last receive, a sooner move to the DLQ.
+    await deps.queues
+      .retryAfter(lane, record.receiptHandle, (deps.retryDelay ?? retryDelaySeconds)(receiveCount))
+      .catch(() => undefined);
     throw error;
   }
 }
