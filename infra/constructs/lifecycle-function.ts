@@ -15,7 +15,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
-import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import type { queueSettings, secretSettings } from "../../shared/config";
 import { METRICS_NAMESPACE, SERVICE_NAME } from "../../shared/observability/metric-names";
@@ -40,7 +40,8 @@ export const TABLE_WRITE_ACTIONS = [
   "dynamodb:DeleteItem",
   "dynamodb:BatchWriteItem",
 ];
-export type QueueUrlVariable = keyof typeof queueSettings.shape;
+type QueueSetting = keyof typeof queueSettings.shape;
+export type QueueUrlVariable = Extract<QueueSetting, `${string}_QUEUE_URL`>;
 export type SecretArnVariable = Extract<keyof typeof secretSettings.shape, `${string}_SECRET_ARN`>;
 
 export interface LifecycleFunctionProps {
@@ -61,6 +62,8 @@ export interface LifecycleFunctionProps {
 }
 
 export class LifecycleFunction extends NodejsFunction {
+  private consumedMaxReceives: number | undefined;
+
   constructor(scope: Construct, id: string, props: LifecycleFunctionProps) {
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
@@ -131,13 +134,23 @@ export class LifecycleFunction extends NodejsFunction {
   }
 
   /**
-   * Consumes the queue through an event source mapping with partial batch responses; the grant to
-   * receive/delete comes with the event source.
+   * Consumes the queue through an event source mapping with partial batch responses (the grant to
+   * receive/delete comes with the event source), and sets JOB_MAX_RECEIVES to the queue's redrive
+   * `maxReceiveCount`, so the worker knows which receive is the last before SQS parks the message and
+   * can mark the job failed with its reason.
    */
   consumeQueue(
-    queue: IQueue,
+    queue: Queue,
     options: { batchSize: number; maxConcurrency: number; maxBatchingWindow?: Duration },
   ): this {
+    const maxReceives = queue.deadLetterQueue?.maxReceiveCount;
+    if (maxReceives === undefined) throw new Error(`${queue.node.path} has no dead-letter queue`);
+    const current = this.consumedMaxReceives;
+    if (current !== undefined && current !== maxReceives) {
+      throw new Error("Every queue one function consumes must share one maxReceiveCount (JOB_MAX_RECEIVES)");
+    }
+    this.consumedMaxReceives = maxReceives;
+    this.addEnvironment("JOB_MAX_RECEIVES" satisfies QueueSetting, String(maxReceives));
     this.addEventSource(
       new SqsEventSource(queue, {
         batchSize: options.batchSize,

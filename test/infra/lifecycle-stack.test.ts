@@ -172,6 +172,8 @@ describe("functions", () => {
       URGENT_QUEUE_URL: ref(stack.pipeline.urgentQueue),
       BULK_QUEUE_URL: ref(stack.pipeline.bulkQueue),
       DIALPAD_API_KEY_SECRET_ARN: ref(stack.storage.dialpadApiKeySecret),
+      // The worker marks a job failed on the receive after which SQS parks its message.
+      JOB_MAX_RECEIVES: String(MAX_RECEIVE_COUNT),
       DIALPAD_RATE_LIMIT_RPS: "15",
       DIALPAD_URGENT_SHARE: "0.25",
       RETENTION_DAYS: "30",
