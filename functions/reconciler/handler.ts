@@ -1,0 +1,4 @@
+/** Placeholder entry so the stack synthesizes; the reconciler function's owner replaces this file. */
+export async function handler(): Promise<never> {
+  throw new Error("not implemented");
+}
