@@ -1,0 +1,53 @@
+/**
+ * The settings of local mode (`npm start`), validated once with zod before anything starts: every
+ * variable is optional, and a bad value stops start-up with a message naming the variable. The
+ * Dialpad and lifecycle variables reuse the rules of shared/config.ts, so local mode accepts exactly
+ * what the Lambda functions accept.
+ */
+import { z } from "zod";
+import { dialpadSettings, lifecycleSettings, loadConfig } from "../../shared/config";
+
+/** The token printed at start when LOCAL_API_TOKEN is not set; the README walk-through uses it. */
+export const DEFAULT_LOCAL_API_TOKEN = "local-dev-token";
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const seconds = z.coerce.number().int().positive().max(86_400);
+
+export const localSettingsSchema = z.object({
+  /** 0 = any free port (the tests use it); the ready line prints the one chosen. */
+  PORT: port.default(3000),
+  /** The sandbox's port when it is embedded; 0 = any free port. */
+  SANDBOX_PORT: port.default(0),
+  /** Same characters API Gateway's authorizer accepts in a bearer token. */
+  LOCAL_API_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9\-._~+/]+=*$/, "letters, digits and - . _ ~ + / only")
+    .min(8)
+    .default(DEFAULT_LOCAL_API_TOKEN),
+  /** Unset: the embedded Dialpad sandbox. Set: that Dialpad-compatible server (no sandbox). */
+  DIALPAD_BASE_URL: z.url().optional(),
+  DIALPAD_API_KEY: z.string().min(1).optional(),
+  DIALPAD_WEBHOOK_SECRET: z.string().min(1).optional(),
+  DIALPAD_RATE_LIMIT_RPS: dialpadSettings.shape.DIALPAD_RATE_LIMIT_RPS,
+  RETENTION_DAYS: lifecycleSettings.shape.RETENTION_DAYS,
+  SWEEP_INTERVAL_SECONDS: seconds.default(60),
+  RECONCILE_INTERVAL_SECONDS: seconds.default(3600),
+});
+
+export type LocalSettings = z.output<typeof localSettingsSchema>;
+
+/** Throws ConfigError naming each bad variable (and DIALPAD_API_KEY when a server is set without one). */
+export function loadLocalSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
+  // An empty variable (`PORT= npm start`) means "not set", as in a shell profile.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const schema = localSettingsSchema.superRefine((settings, ctx) => {
+    if (settings.DIALPAD_BASE_URL && !settings.DIALPAD_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DIALPAD_API_KEY"],
+        message: "required when DIALPAD_BASE_URL points at another Dialpad server",
+      });
+    }
+  });
+  return loadConfig(schema, present);
+}

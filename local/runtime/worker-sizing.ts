@@ -1,0 +1,45 @@
+/**
+ * The worker's event-source settings in local mode, from the same defaults and the same formula as
+ * the CDK stack (infra/stack-settings.ts, infra/worker-concurrency.ts), so local mode drives the
+ * worker the way the deployed event source mappings do. Only the rate budget comes from local
+ * settings (DIALPAD_RATE_LIMIT_RPS).
+ */
+import { stackSettingsSchema } from "../../infra/stack-settings";
+import { workerConcurrency } from "../../infra/worker-concurrency";
+import type { Lane } from "../../shared/lifecycle/ports";
+
+/** Lambda's guidance, as the stack applies it: visibility timeout = 6 × the worker's timeout. */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+export interface EventSourceSizing {
+  batchSize: number;
+  maxConcurrency: number;
+}
+
+export interface WorkerSizing {
+  lanes: Record<Lane, EventSourceSizing>;
+  workerTimeoutSeconds: number;
+  visibilityTimeoutSeconds: number;
+}
+
+export function workerSizing(budgetRps: number, urgentShareOfBudget?: number): WorkerSizing {
+  const stack = stackSettingsSchema.parse({});
+  const urgentShare = urgentShareOfBudget ?? stack.dialpadUrgentShare;
+  const lane = (batchSize: number, laneBudgetRps: number): EventSourceSizing => ({
+    batchSize,
+    maxConcurrency: workerConcurrency({
+      budgetRps: laneBudgetRps,
+      dialpadLatencyMs: stack.dialpadLatencyMs,
+      batchSize,
+      recordsInFlightPerInvocation: batchSize,
+    }),
+  });
+  return {
+    lanes: {
+      urgent: lane(stack.urgentBatchSize, budgetRps),
+      bulk: lane(stack.bulkBatchSize, budgetRps * (1 - urgentShare)),
+    },
+    workerTimeoutSeconds: stack.workerTimeoutSeconds,
+    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * stack.workerTimeoutSeconds,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm start`: the whole service on this machine, no AWS account (PRODUCT.md "Local mode").
+ * Validates the local settings, starts everything (runtime/local-service.ts), prints the ready line
+ * with the URL and the token plus a few curl examples, and stops every child process on Ctrl-C or
+ * SIGTERM within 5 seconds.
+ */
+import { ConfigError } from "../shared/config";
+import { startLocalService } from "./runtime/local-service";
+import { loadLocalSettings } from "./runtime/local-settings";
+import { consoleProgressLog, describeError } from "./runtime/progress-log";
+
+/** Stopping must finish well inside 5 s; past this, exit anyway (the engines' exit hook kills them). */
+const STOP_DEADLINE_MS = 4000;
+
+const log = consoleProgressLog();
+const startedAt = Date.now();
+
+let settings: ReturnType<typeof loadLocalSettings>;
+try {
+  settings = loadLocalSettings();
+} catch (error) {
+  log.error(error instanceof ConfigError ? error.message : describeError(error));
+  process.exit(1);
+}
+
+let stopping = false;
+let stopService: (() => Promise<void>) | undefined;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.step(`${signal}: stopping...`);
+  const forced = setTimeout(() => {
+    log.warn("stopping took too long; exiting anyway");
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  await stopService?.().catch((error) => log.error(describeError(error)));
+  clearTimeout(forced);
+  log.step("stopped");
+  process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));
+
+try {
+  const service = await startLocalService(settings, log);
+  stopService = service.stop;
+  if (stopping) await service.stop(); // a signal arrived while starting
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  log.plain(`\nready in ${seconds} s: ${service.url}  (bearer token: ${service.token})\n`);
+  log.plain(examples(service.url, service.token));
+} catch (error) {
+  log.error(describeError(error));
+  process.exit(1);
+}
+
+function examples(url: string, token: string): string {
+  const auth = `-H "Authorization: Bearer ${token}"`;
+  return [
+    "Try:",
+    `  curl -s ${url}/v1/health`,
+    `  curl -s -X POST ${url}/v1/onboard ${auth} -H "Content-Type: application/json" \\`,
+    `    -d '{"email":"ada@example.com","first_name":"Ada","last_name":"Lovelace","office_name":"HQ","area_code":"415"}'`,
+    `  curl -s ${url}/v1/jobs/<job_id> ${auth}`,
+    `  curl -s ${url}/v1/users/ada@example.com ${auth}`,
+    `  curl -s -X POST ${url}/v1/offboard ${auth} -H "Content-Type: application/json" -d '{"email":"ada@example.com"}'`,
+    "Ctrl-C stops everything.",
+    "",
+  ].join("\n");
+}
