@@ -36,7 +36,11 @@ export const stackSettingsSchema = z.strictObject({
   /** Typical Dialpad response time, used to size the worker's concurrency. */
   dialpadLatencyMs: positiveInt.default(200),
   retentionDays: z.coerce.number().int().min(0).max(3650).default(30),
-  keepNumbersOnDelete: flag,
+  /** Unassign a user's numbers into the reserved pool before deleting it (false: the deletion releases them). */
+  keepNumbersOnDelete: z
+    .union([z.boolean(), z.enum(["true", "false"])])
+    .transform((v) => v === true || v === "true")
+    .default(true),
   requireDeletionApproval: flag,
   secretCacheSeconds: positiveInt.default(300),
 
