@@ -1,0 +1,185 @@
+/**
+ * Runs local mode as a user does (`tsx local/start.ts`, what `npm start` runs) in a child process
+ * and talks to it only over HTTP. Knows how to read the start-up output (the ready line, the
+ * sandbox line), how to find every process it started (for the "nothing left running" checks) and
+ * how to stop it with a signal.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+const REPO_ROOT = resolve(import.meta.dirname, "../../..");
+const TSX_CLI = resolve(REPO_ROOT, "node_modules/tsx/dist/cli.mjs");
+
+/** Variables of the developer's shell that would change what local mode starts. */
+const INHERITED_SETTINGS = [
+  "PORT",
+  "SANDBOX_PORT",
+  "LOCAL_API_TOKEN",
+  "DIALPAD_BASE_URL",
+  "DIALPAD_API_KEY",
+  "DIALPAD_WEBHOOK_SECRET",
+  "DIALPAD_RATE_LIMIT_RPS",
+  "RETENTION_DAYS",
+  "SWEEP_INTERVAL_SECONDS",
+  "RECONCILE_INTERVAL_SECONDS",
+];
+
+export interface LocalInstance {
+  readonly child: ChildProcess;
+  /** Base URL of the HTTP front, from the ready line. */
+  readonly url: string;
+  /** Bearer token, from the ready line. */
+  readonly token: string;
+  /** The embedded sandbox's root URL, when one was started. */
+  readonly sandboxUrl: string | undefined;
+  /** Everything printed so far (stdout and stderr). */
+  output(): string;
+  /** Request to the HTTP front; JSON bodies are sent and parsed (as `any`: the assertions check their shape). */
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, checked by the assertions
+  request(method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: any }>;
+  /** Sends the signal, waits for exit; answers the exit code and how long it took. */
+  stop(signal?: NodeJS.Signals, deadlineMs?: number): Promise<{ code: number | null; ms: number }>;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Default: the instance's bearer token. `null` sends no Authorization header. */
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** Starts `tsx local/start.ts` with `env` on top of a clean environment; resolves once it is ready. */
+export async function startLocalInstance(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<LocalInstance> {
+  const child = spawnLocalMode(env);
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+
+  const ready = await new Promise<RegExpExecArray>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`local mode not ready after ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      const match = /ready in [\d.]+ s: (http:\/\/\S+) {2}\(bearer token: (\S+)\)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        done(match);
+      }
+    };
+    child.stdout?.on("data", check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`local mode exited (${code}) before ready:\n${output}`));
+    });
+  }).catch((error) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
+  const [, url = "", token = ""] = ready;
+  const sandboxUrl = /its state: (http:\/\/\S+)\/__sandbox\/state/.exec(output)?.[1];
+
+  return {
+    child,
+    url,
+    token,
+    sandboxUrl,
+    output: () => output,
+    async request(method, path, options = {}) {
+      const authorization = options.token === undefined ? token : options.token;
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(authorization !== null ? { authorization: `Bearer ${authorization}` } : {}),
+          ...options.headers,
+        },
+        ...(options.body !== undefined
+          ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+          : {}),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async stop(signal = "SIGTERM", deadlineMs = 10_000) {
+      const started = Date.now();
+      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, ms: 0 };
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return { code, ms: Date.now() - started };
+    },
+  };
+}
+
+/** Spawns local mode without waiting for it (for start-up failures). */
+export function spawnLocalMode(
+  env: Record<string, string>,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
+  const inherited = { ...baseEnv };
+  for (const name of INHERITED_SETTINGS) delete inherited[name];
+  return spawn(process.execPath, [TSX_CLI, "local/start.ts"], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Every process below `pid` (children, grandchildren...), from `ps`. */
+export function descendantsOf(pid: number): { pid: number; command: string }[] {
+  const table = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), command: match[3] ?? "" }));
+  const found: { pid: number; command: string }[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift();
+    for (const row of table.filter((r) => r.ppid === parent)) {
+      found.push({ pid: row.pid, command: row.command });
+      queue.push(row.pid);
+    }
+  }
+  return found;
+}
+
+/** Alive and not a zombie (an orphan's zombie lingers where PID 1 does not reap, as in containers). */
+export function isRunning(pid: number): boolean {
+  try {
+    const state = execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim();
+    return state !== "" && !state.startsWith("Z");
+  } catch {
+    return false; // ps exits 1 when no such process
+  }
+}
+
+/** Polls `probe` until it answers something other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((done) => setTimeout(done, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
