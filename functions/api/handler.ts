@@ -7,6 +7,8 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpErrorHandler } from "../../shared/http/http-error-handler";
 import { createLogger } from "../../shared/observability/logger";
+import { reconcileRoutes } from "../../shared/reconcile/reconcile-routes";
+import { approveDeletionRoute } from "../../shared/retention/approve-deletion-route";
 import { stateDepsFromEnv } from "../../shared/wiring/from-env";
 import { type ApiHandler, createApi } from "./api";
 
@@ -15,7 +17,15 @@ let api: ApiHandler | undefined;
 
 export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
   const state = stateDepsFromEnv(env);
-  return createApi({ submit: state.submit, jobs: state.jobs, people: state.people });
+  return createApi({
+    submit: state.submit,
+    jobs: state.jobs,
+    people: state.people,
+    extraRoutes: {
+      approveDeletion: approveDeletionRoute(state),
+      ...reconcileRoutes({ reports: state.reports, queue: state.reconcileQueue, clock: state.clock }),
+    },
+  });
 }
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

@@ -1,4 +1,45 @@
-/** Placeholder entry so the stack synthesizes; the sweeper function's owner replaces this file. */
-export async function handler(): Promise<never> {
-  throw new Error("not implemented");
+/**
+ * Lambda entry of the retention sweeper (EventBridge Scheduler; a timer in local mode): one
+ * idempotent sweep of the retention due list per invocation, stopping between pages before the
+ * function's timeout (the next sweep carries on). Answers and logs the sweep's counts.
+ */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { createLogger } from "../../shared/observability/logger";
+import { runSweep, type SweepResult } from "../../shared/retention/run-sweep";
+import { sweepDepsFromEnv } from "../../shared/wiring/from-env";
+
+/** Left for the last page's jobs to be written and queued. */
+const TIME_RESERVE_MS = 20_000;
+
+const logger = createLogger({ component: "sweeper" });
+
+export type Sweeper = (options?: { deadlineMs?: number }) => Promise<SweepResult>;
+
+/** One sweep with the environment's wiring; local mode calls this on its timer. */
+export function sweeperFromEnv(env: NodeJS.ProcessEnv = process.env): Sweeper {
+  const deps = sweepDepsFromEnv(env);
+  return (options = {}) =>
+    runSweep({
+      ...deps,
+      ...options,
+      onError: (_person, error) =>
+        logger.error("Could not create a delete job", {
+          error: error instanceof Error ? error : String(error),
+        }),
+    });
 }
+
+let sweep: Sweeper | undefined;
+
+export const handler = middy<unknown, SweepResult>()
+  .use(injectLambdaContext(logger))
+  .handler(async (_event, context: Context) => {
+    sweep ??= sweeperFromEnv();
+    const result = await sweep({
+      deadlineMs: Date.now() + context.getRemainingTimeInMillis() - TIME_RESERVE_MS,
+    });
+    logger.info("Sweep finished", { ...result });
+    return result;
+  });

@@ -1,5 +1,6 @@
 /**
- * One SQS record → one run of its job. A person busy with another job is not a failure: the message
+ * One SQS record → one run of its job, or of a task message told apart by its `type` (a webhook's
+ * user sync, an on-demand reconciliation; see `TaskHandlers`). A person busy with another job is not a failure: the message
  * goes back on its queue with a short delay (the receive count stays clean). A failed attempt is
  * retried with back-off by shortening the message's visibility instead of waiting out the full
  * visibility timeout.
@@ -7,10 +8,19 @@
 import type { SQSRecord } from "aws-lambda";
 import { z } from "zod";
 import type { Lane } from "../../shared/lifecycle/ports";
-import type { RunJobDeps } from "../../shared/lifecycle/run-job";
+import type { Delivery, RunJobDeps } from "../../shared/lifecycle/run-job";
 import { runJob } from "../../shared/lifecycle/run-job";
+import { type ReconcileMessage, reconcileMessage } from "../../shared/reconcile/reconcile-message";
+import { type UserSyncMessage, userSyncMessage } from "../../shared/webhook/user-sync-message";
 
 const jobMessage = z.object({ job_id: z.string().min(1).max(100) });
+const workMessage = z.union([userSyncMessage, reconcileMessage, jobMessage]);
+
+/** Handlers of the task messages; a task whose handler is missing fails (and reaches the DLQ). */
+export interface TaskHandlers {
+  user_sync?: (message: UserSyncMessage, delivery: Delivery) => Promise<void>;
+  reconcile?: (message: ReconcileMessage, delivery: Delivery) => Promise<void>;
+}
 
 export interface JobMessageQueues {
   laneOfQueueArn(arn: string): Lane;
@@ -22,6 +32,7 @@ export interface ProcessDeps {
   lifecycle: RunJobDeps;
   queues: JobMessageQueues;
   maxReceives: number;
+  tasks?: TaskHandlers;
   busyDelaySeconds?: number;
   /** Back-off before a failed attempt's retry; default `retryDelaySeconds`. */
   retryDelay?: (receiveCount: number) => number;
@@ -32,17 +43,33 @@ export const retryDelaySeconds = (receiveCount: number) =>
   Math.min(300, 5 * 2 ** Math.max(0, receiveCount - 1));
 
 export async function processJobMessage(record: SQSRecord, deps: ProcessDeps): Promise<void> {
-  const { job_id: jobId } = jobMessage.parse(JSON.parse(record.body));
+  const message = workMessage.parse(JSON.parse(record.body));
   const lane = deps.queues.laneOfQueueArn(record.eventSourceARN);
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? "1");
+  const delivery: Delivery = { receiveCount, maxReceives: deps.maxReceives };
   try {
-    const result = await runJob(jobId, { receiveCount, maxReceives: deps.maxReceives }, deps.lifecycle);
-    if (result === "busy") await deps.queues.requeue(jobId, lane, deps.busyDelaySeconds ?? 2);
+    if ("type" in message) {
+      await runTask(message, delivery, deps.tasks ?? {});
+      return;
+    }
+    const result = await runJob(message.job_id, delivery, deps.lifecycle);
+    if (result === "busy") await deps.queues.requeue(message.job_id, lane, deps.busyDelaySeconds ?? 2);
   } catch (error) {
     // Shorter visibility = a sooner retry; after the last receive, a sooner move to the DLQ.
     await deps.queues
       .retryAfter(lane, record.receiptHandle, (deps.retryDelay ?? retryDelaySeconds)(receiveCount))
       .catch(() => undefined);
     throw error;
+  }
+}
+
+async function runTask(message: UserSyncMessage | ReconcileMessage, delivery: Delivery, tasks: TaskHandlers) {
+  switch (message.type) {
+    case "user_sync":
+      if (!tasks.user_sync) throw new Error("This worker has no handler for user_sync messages.");
+      return tasks.user_sync(message, delivery);
+    case "reconcile":
+      if (!tasks.reconcile) throw new Error("This worker has no handler for reconcile messages.");
+      return tasks.reconcile(message, delivery);
   }
 }

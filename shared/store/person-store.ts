@@ -98,6 +98,31 @@ export class DynamoPersonStore implements PersonStore {
     return item ? toPerson(item) : undefined;
   }
 
+  /**
+   * The retention due list: suspended people whose delete_after is at or before `nowIso`, oldest
+   * first, one page of the sparse retention index at a time (an index query, never a scan).
+   */
+  async *dueForDeletion(nowIso: string, pageSize = 250): AsyncIterable<Person[]> {
+    const { name, partitionKey, sortKey } = TABLE_KEYS.retentionIndex;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: name,
+          // Sort keys are "<delete_after>#<email>": everything up to "<now>#\uffff" is due.
+          KeyConditionExpression: `${partitionKey} = :due AND ${sortKey} <= :upper`,
+          ExpressionAttributeValues: { ":due": RETENTION_PARTITION, ":upper": `${nowIso}#\uffff` },
+          ExclusiveStartKey: startKey,
+          Limit: pageSize,
+        }),
+      );
+      const people = (page.Items ?? []).map(toPerson).filter((person) => person !== undefined);
+      if (people.length > 0) yield people;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
   async apply(email: string, change: PersonChange): Promise<void> {
     const set: Record<string, unknown> = { ...change.set, email: normaliseEmail(email) };
     const remove = new Set<string>(change.remove ?? []);

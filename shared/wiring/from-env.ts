@@ -3,10 +3,12 @@
  * the local engines when DYNAMODB_ENDPOINT / SQS_ENDPOINT are set), validated settings (fail fast,
  * naming the variable) and the secrets. Lambda handlers and local mode both come through here.
  */
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
+  ConfigError,
   dialpadSettings,
   lifecycleSettings,
   loadConfig,
@@ -15,24 +17,61 @@ import {
   tableSettings,
 } from "../config";
 import type { DialpadMetricsHook } from "../dialpad/api";
-import type { Lane } from "../lifecycle/ports";
+import { type JobQueue, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
+import { createLogger } from "../observability/logger";
+import { METRIC_NAMES } from "../observability/metric-names";
+import { createMetrics } from "../observability/metrics";
+import { SqsJobQueue } from "../queue/sqs-job-queue";
+import type { ReconcileDeps } from "../reconcile/run-reconciliation";
+import type { SweepDeps } from "../retention/run-sweep";
 import { appSecretSource, requireSecrets } from "../secrets/app-secrets";
 import { SecretApiKeyProvider } from "../secrets/secret-api-key-provider";
-import { createServiceDeps, createStateDeps } from "./service-deps";
+import { DynamoJobStore } from "../store/job-store";
+import { DynamoPersonStore } from "../store/person-store";
+import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
+import { DynamoWebhookEventLog } from "../store/webhook-event-store";
+import type { ReceiveDeps } from "../webhook/receive-event";
+import { SqsUserSyncQueue } from "../webhook/sqs-user-sync-queue";
+import { WebhookKeyring } from "../webhook/webhook-keys";
+import { createDialpadLanes, createServiceDeps, createStateDeps, type ServiceParts } from "./service-deps";
 
 const stateSettings = tableSettings.extend(queueSettings.shape);
 
-function stateParts(env: NodeJS.ProcessEnv) {
-  const config = loadConfig(stateSettings, env);
+function tableParts(env: NodeJS.ProcessEnv) {
+  const config = loadConfig(tableSettings, env);
   const dynamo = new DynamoDBClient(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {});
   return {
-    config,
     doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    sqs: new SQSClient(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
     tableName: config.TABLE_NAME,
+  };
+}
+
+function stateParts(env: NodeJS.ProcessEnv) {
+  const config = loadConfig(stateSettings, env);
+  return {
+    config,
+    ...tableParts(env),
+    sqs: new SQSClient(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
     queueUrls: { urgent: config.URGENT_QUEUE_URL, bulk: config.BULK_QUEUE_URL },
   };
+}
+
+/** The webhook and sweeper functions are bound to the urgent queue only (least privilege). */
+const urgentQueueSettings = queueSettings.pick({ URGENT_QUEUE_URL: true, SQS_ENDPOINT: true });
+
+function urgentParts(env: NodeJS.ProcessEnv) {
+  const config = loadConfig(urgentQueueSettings, env);
+  const sqs = new SQSClient(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {});
+  const sqsQueue = new SqsJobQueue(sqs, { urgent: config.URGENT_QUEUE_URL, bulk: config.URGENT_QUEUE_URL });
+  // Only urgent work (deletions) is submitted from these functions; a bulk send is a wiring bug.
+  const queue: JobQueue = {
+    enqueue: (jobId, lane, delaySeconds) =>
+      lane === "urgent"
+        ? sqsQueue.enqueue(jobId, lane, delaySeconds)
+        : Promise.reject(new ConfigError("This function is bound to the urgent queue only.")),
+  };
+  return { ...tableParts(env), sqs, urgentQueueUrl: config.URGENT_QUEUE_URL, queue };
 }
 
 /** Stores, queues and submission: what the API and webhook functions need. */
@@ -45,9 +84,26 @@ export interface ObservabilityHooks {
   metrics?: DialpadMetricsHook;
   onLimiterWait?: (ms: number, lane: Lane) => void;
   onJobFinished?: RunJobDeps["onFinished"];
+  onUserSynced?: ServiceParts["onUserSynced"];
+  onDriftFound?: ServiceParts["onDriftFound"];
 }
 
-/** Everything including Dialpad: what the worker, sweeper and reconciler need. */
+/** DriftFound as one EMF line at once, for entries that do not pass a metrics hook of their own. */
+export function publishDriftFound(driftedUsers: number): void {
+  createMetrics().singleMetric().addMetric(METRIC_NAMES.driftFound, MetricUnit.Count, driftedUsers);
+}
+
+const userSyncLogger = createLogger({ component: "user-sync" });
+/** Logs each webhook user sync (user id, event, outcome; no email). */
+const logUserSync: NonNullable<ServiceParts["onUserSynced"]> = (message, outcome) =>
+  userSyncLogger.info("Webhook user sync", {
+    user_id: message.user_id,
+    event_id: message.event_id,
+    status: outcome.status,
+    ...(outcome.status === "applied" ? { action: outcome.action } : {}),
+  });
+
+/** Everything including Dialpad: what the worker needs. */
 export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: ObservabilityHooks = {}) {
   const parts = stateParts(env);
   const dialpad = loadConfig(dialpadSettings, env);
@@ -72,6 +128,65 @@ export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: 
     },
     maxReceives: parts.config.JOB_MAX_RECEIVES,
     ...(hooks.onJobFinished ? { onJobFinished: hooks.onJobFinished } : {}),
+    onUserSynced: hooks.onUserSynced ?? logUserSync,
+    onDriftFound: hooks.onDriftFound ?? publishDriftFound,
   });
   return { ...service, settings: lifecycle };
+}
+
+/** The webhook receiver: webhook keys, the event log and the urgent queue; no Dialpad. */
+export function webhookDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReceiveDeps {
+  const parts = urgentParts(env);
+  const secrets = loadConfig(secretSettings, env);
+  requireSecrets(secrets, ["webhook_secret"]);
+  return {
+    keys: new WebhookKeyring(appSecretSource(secrets), "webhook_secret"),
+    events: new DynamoWebhookEventLog(parts.doc, parts.tableName),
+    userSyncs: new SqsUserSyncQueue(parts.sqs, parts.urgentQueueUrl),
+    clock: systemClock,
+  };
+}
+
+/** The retention sweeper: the due list, job creation and the urgent queue; no Dialpad. */
+export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env): SweepDeps {
+  const parts = urgentParts(env);
+  const lifecycle = loadConfig(lifecycleSettings, env);
+  return {
+    people: new DynamoPersonStore(parts.doc, parts.tableName),
+    jobs: new DynamoJobStore(parts.doc, parts.tableName),
+    queue: parts.queue,
+    clock: systemClock,
+    requireApproval: lifecycle.REQUIRE_DELETION_APPROVAL,
+  };
+}
+
+/** The scheduled reconciler: records, reports and the bulk lane's Dialpad client; no queues. */
+export function reconcileDepsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "onDriftFound"> = {},
+): ReconcileDeps {
+  const parts = tableParts(env);
+  const dialpad = loadConfig(dialpadSettings, env);
+  const secrets = loadConfig(secretSettings, env);
+  requireSecrets(secrets, ["dialpad_api_key"]);
+  const lanes = createDialpadLanes({
+    ...parts,
+    dialpad: {
+      baseUrl: dialpad.DIALPAD_BASE_URL,
+      apiKey: new SecretApiKeyProvider(appSecretSource(secrets), "dialpad_api_key"),
+      budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
+      urgentShare: dialpad.DIALPAD_URGENT_SHARE,
+      timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
+      maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
+      ...(hooks.metrics ? { metrics: hooks.metrics } : {}),
+      ...(hooks.onLimiterWait ? { onLimiterWait: hooks.onLimiterWait } : {}),
+    },
+  });
+  return {
+    dialpad: lanes.dialpad.bulk,
+    records: new DynamoPersonStore(parts.doc, parts.tableName),
+    reports: new DynamoReconcileReportStore(parts.doc, parts.tableName),
+    clock: systemClock,
+    onDriftFound: hooks.onDriftFound ?? publishDriftFound,
+  };
 }

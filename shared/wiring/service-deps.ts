@@ -14,8 +14,17 @@ import type { LifecycleSettings } from "../lifecycle/steps";
 import type { SubmitDeps } from "../lifecycle/submit-job";
 import { SqsJobQueue } from "../queue/sqs-job-queue";
 import { createSharedRateBudget } from "../ratelimit/shared-rate-budget";
+import type { DriftReport } from "../reconcile/drift-report";
+import type { ReconcileMessage } from "../reconcile/reconcile-message";
+import { failReconciliation, type ReconcileDeps, runReconciliation } from "../reconcile/run-reconciliation";
+import { SqsReconcileQueue } from "../reconcile/sqs-reconcile-queue";
 import { DynamoJobStore } from "../store/job-store";
 import { DynamoPersonStore } from "../store/person-store";
+import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
+import { DynamoWebhookEventLog } from "../store/webhook-event-store";
+import { SqsUserSyncQueue } from "../webhook/sqs-user-sync-queue";
+import { syncUser, type UserSyncOutcome } from "../webhook/sync-user";
+import type { UserSyncMessage } from "../webhook/user-sync-message";
 
 export interface StateParts {
   doc: DynamoDBDocumentClient;
@@ -32,7 +41,12 @@ export function createStateDeps(parts: StateParts) {
   const people = new DynamoPersonStore(parts.doc, parts.tableName);
   const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
   const submit: SubmitDeps = { jobs, people, queue, clock };
-  return { jobs, people, queue, clock, submit };
+  // Webhook events, user syncs (urgent lane) and reconciliation reports and runs (bulk lane).
+  const events = new DynamoWebhookEventLog(parts.doc, parts.tableName);
+  const userSyncs = new SqsUserSyncQueue(parts.sqs, parts.queueUrls.urgent);
+  const reports = new DynamoReconcileReportStore(parts.doc, parts.tableName);
+  const reconcileQueue = new SqsReconcileQueue(parts.sqs, parts.queueUrls.bulk);
+  return { jobs, people, queue, clock, submit, events, userSyncs, reports, reconcileQueue };
 }
 
 export type StateDeps = ReturnType<typeof createStateDeps>;
@@ -52,12 +66,14 @@ export interface ServiceParts extends StateParts {
   /** The queues' redrive maxReceiveCount. */
   maxReceives: number;
   onJobFinished?: RunJobDeps["onFinished"];
+  /** Told the outcome of each webhook user sync the worker runs (logging). */
+  onUserSynced?: (message: UserSyncMessage, outcome: UserSyncOutcome) => void;
+  /** Told the drifted-user count of each finished reconciliation (the DriftFound metric). */
+  onDriftFound?: (driftedUsers: number, report: DriftReport) => void;
 }
 
-/** Everything, including the Dialpad clients on the shared rate budget (worker, sweeper, reconciler). */
-export function createServiceDeps(parts: ServiceParts) {
-  const state = createStateDeps(parts);
-  const { jobs, people, queue, clock } = state;
+/** The Dialpad clients, one per lane, on the shared rate budget (kept in the table). */
+export function createDialpadLanes(parts: Pick<ServiceParts, "doc" | "tableName" | "dialpad">) {
   const budget = createSharedRateBudget({
     doc: parts.doc,
     tableName: parts.tableName,
@@ -75,6 +91,14 @@ export function createServiceDeps(parts: ServiceParts) {
       ...(parts.dialpad.maxAttempts ? { maxAttempts: parts.dialpad.maxAttempts } : {}),
     });
   const dialpad: Record<Lane, DialpadClient> = { urgent: dialpadFor("urgent"), bulk: dialpadFor("bulk") };
+  return { budget, dialpad };
+}
+
+/** Everything, including the Dialpad clients on the shared rate budget (worker, sweeper, reconciler). */
+export function createServiceDeps(parts: ServiceParts) {
+  const state = createStateDeps(parts);
+  const { jobs, people, queue, clock } = state;
+  const { budget, dialpad } = createDialpadLanes(parts);
   const lifecycle: RunJobDeps = {
     jobs,
     people,
@@ -84,8 +108,39 @@ export function createServiceDeps(parts: ServiceParts) {
     settings: parts.settings,
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
   };
-  const worker = { lifecycle, queues: queue, maxReceives: parts.maxReceives };
-  return { ...state, budget, dialpad, lifecycle, worker };
+  // Reconciliation pages through every user: bulk work, on the bulk lane's share of the budget.
+  const reconcile: ReconcileDeps = {
+    dialpad: dialpad.bulk,
+    records: people,
+    reports: state.reports,
+    clock,
+    ...(parts.onDriftFound ? { onDriftFound: parts.onDriftFound } : {}),
+  };
+  const tasks = {
+    // A webhook follow-up is a re-read of one user: urgent, like the offboarding it may reflect.
+    user_sync: async (message: UserSyncMessage) => {
+      const outcome = await syncUser(message, {
+        dialpad: dialpad.urgent,
+        people,
+        jobs,
+        userSyncs: state.userSyncs,
+        clock,
+        retentionDays: parts.settings.retentionDays,
+      });
+      parts.onUserSynced?.(message, outcome);
+    },
+    reconcile: async (message: ReconcileMessage, delivery: { receiveCount: number; maxReceives: number }) => {
+      try {
+        await runReconciliation(message.report_id, reconcile);
+      } catch (error) {
+        if (delivery.receiveCount >= delivery.maxReceives)
+          await failReconciliation(message.report_id, error, reconcile);
+        throw error;
+      }
+    },
+  };
+  const worker = { lifecycle, queues: queue, maxReceives: parts.maxReceives, tasks };
+  return { ...state, budget, dialpad, lifecycle, reconcile, worker };
 }
 
 export type ServiceDeps = ReturnType<typeof createServiceDeps>;

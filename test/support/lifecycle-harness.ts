@@ -21,6 +21,8 @@ export interface HarnessOptions {
   wrapLifecycle?: (deps: RunJobDeps) => RunJobDeps;
   maxReceives?: number;
   startWorkers?: boolean;
+  /** Hooks of the worker's task messages (webhook user syncs, reconciliations). */
+  serviceHooks?: Pick<ServiceParts, "onUserSynced" | "onDriftFound">;
 }
 
 export async function startLifecycleHarness(options: HarnessOptions = {}) {
@@ -47,6 +49,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     },
     settings: { retentionDays: 30, keepNumbersOnDelete: true, ...options.settings },
     maxReceives,
+    ...options.serviceHooks,
   });
   const workerErrors: unknown[] = [];
   const lifecycle = options.wrapLifecycle ? options.wrapLifecycle(service.lifecycle) : service.lifecycle;

@@ -1,0 +1,102 @@
+/**
+ * What a user's current state in Dialpad means for our record of that person, decided from the two
+ * alone (never from the event that prompted the look-up, so late or repeated events cannot undo a
+ * newer change):
+ * - deleted in Dialpad, not in our record → record deleted (pending retention cleared);
+ * - suspended in Dialpad while our record is active → record suspended AND a retention clock started
+ *   with the configured default, so someone suspended by hand is deleted later like any offboard
+ *   (an operator who wants otherwise reactivates or approves as usual);
+ * - active in Dialpad while our record is suspended → reactivated by hand: record active, the
+ *   pending deletion cleared (no delete_after, so the sweeper skips it);
+ * - an office moved by hand is followed too. Anything else (pending/cancelled users, a deleted
+ *   record whose user shows up live) is left alone: there is no safe reading of it.
+ */
+import type { DialpadUser } from "../dialpad/schemas";
+import type { Person } from "../lifecycle/model";
+import type { PersonChange } from "../lifecycle/ports";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface SyncDecision {
+  change?: Omit<PersonChange, "historyId">;
+  /** True when the person's queued onboarding no longer makes sense (the user was deleted). */
+  cancelQueuedOnboard: boolean;
+}
+
+export function decideSync(
+  person: Person,
+  user: Pick<DialpadUser, "id" | "state" | "office_id">,
+  now: Date,
+  retentionDays: number,
+  eventId: string,
+): SyncDecision {
+  const at = now.toISOString();
+  const history = (action: string, detail: string) => ({
+    at,
+    action,
+    source: "webhook" as const,
+    detail: `${detail} (Dialpad event ${eventId})`,
+  });
+  const officeMoved = user.office_id !== undefined && user.office_id !== person.office_id;
+  const office = officeMoved ? { office_id: user.office_id } : {};
+
+  if (user.state === "deleted") {
+    if (person.state === "deleted") return { cancelQueuedOnboard: false };
+    return {
+      change: {
+        set: { state: "deleted", deleted_at: at, updated_at: at },
+        remove: ["delete_after", "deletion_approved_at"],
+        history: history("deleted_by_hand", `Dialpad user ${user.id} was deleted outside this service`),
+      },
+      cancelQueuedOnboard: true,
+    };
+  }
+  if (user.state === "suspended" && (person.state === "active" || !person.delete_after)) {
+    if (person.state === "deleted") return { cancelQueuedOnboard: false };
+    const deleteAfter = new Date(now.getTime() + retentionDays * DAY_MS).toISOString();
+    return {
+      change: {
+        set: {
+          state: "suspended",
+          suspended_at: person.state === "suspended" && person.suspended_at ? person.suspended_at : at,
+          delete_after: deleteAfter,
+          updated_at: at,
+          ...office,
+        },
+        remove: ["deleted_at", "deletion_approved_at"],
+        history: history(
+          "suspended_by_hand",
+          `Dialpad user ${user.id} was suspended outside this service; delete after ${deleteAfter} (${retentionDays} days, the default retention)`,
+        ),
+      },
+      cancelQueuedOnboard: false,
+    };
+  }
+  if (user.state === "active" && person.state === "suspended") {
+    const pending = person.delete_after ? `; pending deletion (after ${person.delete_after}) cancelled` : "";
+    return {
+      change: {
+        set: { state: "active", updated_at: at, ...office },
+        remove: ["delete_after", "suspended_at", "deletion_approved_at"],
+        history: history(
+          "reactivated_by_hand",
+          `Dialpad user ${user.id} was reactivated outside this service${pending}`,
+        ),
+      },
+      cancelQueuedOnboard: false,
+    };
+  }
+  if (officeMoved && person.state !== "deleted" && (user.state === "active" || user.state === "suspended")) {
+    return {
+      change: {
+        set: { updated_at: at, ...office },
+        history: history(
+          "office_changed_by_hand",
+          `Dialpad user ${user.id} moved from office ${person.office_id ?? "(none)"} to ${user.office_id}`,
+        ),
+      },
+      cancelQueuedOnboard: false,
+    };
+  }
+  return { cancelQueuedOnboard: false };
+}
