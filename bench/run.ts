@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: starts its own engines and sandbox, runs every benchmark, prints one report and
+ * exits 0 (a missed target is printed as MISS, not turned into a failure exit: the figures are the
+ * product). `--quick` runs small numbers for a smoke run.
+ */
+import { bundleSizeSection } from "./bundle-section";
+import { formatMemory, type MemoryMark, memoryMark } from "./memory";
+import { formatUrgency, runUrgencyBenchmark } from "./offboard-urgency";
+import { deployedConfiguration } from "./support/bench-pipeline";
+import { startLocalEngines } from "./support/local-stack";
+import { heading } from "./support/report-format";
+import { formatThroughput, runThroughputBenchmark } from "./throughput";
+
+const quick = process.argv.includes("--quick");
+const scale = quick
+  ? { onboardings: 40, throughputTimeoutMs: 60_000, offboards: 5, spacingMs: 500, settleMs: 10_000 }
+  : { onboardings: 300, throughputTimeoutMs: 240_000, offboards: 20, spacingMs: 1000, settleMs: 15_000 };
+
+const progress = (line: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = deployedConfiguration();
+  progress("starting DynamoDB Local and the SQS server ...");
+  const engines = await startLocalEngines();
+  const marks: MemoryMark[] = [];
+  const sections: string[] = [];
+  try {
+    const urgency = await runUrgencyBenchmark({
+      engines,
+      config,
+      backlog: scale.onboardings,
+      offboards: scale.offboards,
+      spacingMs: scale.spacingMs,
+      settleMs: scale.settleMs,
+      log: progress,
+    });
+    marks.push(memoryMark("offboard urgency"));
+    const throughput = await runThroughputBenchmark({
+      engines,
+      config,
+      jobs: scale.onboardings,
+      runTimeoutMs: scale.throughputTimeoutMs,
+      log: progress,
+    });
+    marks.push(memoryMark("throughput"));
+    sections.push(
+      heading("1. Throughput: onboardings against the shared Dialpad budget"),
+      formatThroughput(throughput),
+    );
+    sections.push(heading("2. Offboard urgency during a bulk backlog"), formatUrgency(urgency));
+  } finally {
+    await engines.stop();
+  }
+  progress("bundle sizes ...");
+  let bundles: string;
+  try {
+    bundles = await bundleSizeSection();
+  } catch (error) {
+    bundles = `  (measuring the bundles failed: ${error instanceof Error ? error.message : String(error)})`;
+  }
+  marks.push(memoryMark("bundle sizes (esbuild, aws-cdk-lib loaded)"));
+  sections.push(heading("3. Memory of the bench process"), formatMemory(marks));
+  sections.push(heading("4. Lambda bundle sizes (bench/bundle-size.ts)"), bundles);
+  console.log(sections.join("\n"));
+  console.log(
+    `\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? " (--quick)" : ""}`,
+  );
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,253 @@
+/**
+ * The whole pipeline as deployed, on the local engines, for one benchmark run: a fresh sandbox
+ * (Dialpad's 20/s limit, ~150 ms latency), table and queues; the service wiring of shared/wiring;
+ * the API function for submissions; the worker driven by the same SQS event source local mode uses,
+ * with the event sources sized by the stack's own formula (infra/worker-concurrency.ts).
+ *
+ * Two switches make the baselines:
+ * - `dialpad: "unthrottled"`: the same clients with no shared limiter (each call only honours the
+ *   Retry-After of its own 429s), i.e. a naive integration.
+ * - `lanes: "single"`: urgent work shares the bulk queue, its event source and its limiter lane,
+ *   i.e. no priority.
+ */
+import type { SQSEvent } from "aws-lambda";
+import { createApi } from "../../functions/api/api";
+import { createWorkerHandler } from "../../functions/worker/worker";
+import { stackSettingsSchema } from "../../infra/stack-settings";
+import { workerConcurrency } from "../../infra/worker-concurrency";
+import { toProxyEvent } from "../../local/runtime/api-gateway-event";
+import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
+import { type Sandbox, startSandbox } from "../../local/sandbox/index";
+import { dialpadSettings, loadConfig } from "../../shared/config";
+import type { ApiKeyProvider } from "../../shared/dialpad/api";
+import { DialpadClient } from "../../shared/dialpad/client";
+import type { Job, OffboardRequest, OnboardRequest } from "../../shared/lifecycle/model";
+import { OfficeDirectory } from "../../shared/lifecycle/office-directory";
+import type { JobOutcome, Lane } from "../../shared/lifecycle/ports";
+import { createServiceDeps, createStateDeps } from "../../shared/wiring/service-deps";
+import { countedDocumentClient, createQueue, createTable, type LocalEngines, localSqs } from "./local-stack";
+
+/** The stack's redrive `maxReceiveCount` (infra/constructs/pipeline.ts; not imported: it loads aws-cdk-lib). */
+const MAX_RECEIVES = 5;
+/** The stack's visibility timeout is 6 × the worker's timeout (Lambda's guidance). */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+export interface PipelineVariant {
+  dialpad: "shared-budget" | "unthrottled";
+  lanes: "priority" | "single";
+}
+
+/** The deployed configuration: budget from the environment as the functions read it, sizing as the stack does. */
+export function deployedConfiguration(env: NodeJS.ProcessEnv = process.env) {
+  const dialpad = loadConfig(dialpadSettings, env);
+  const stack = stackSettingsSchema.parse({
+    dialpadRateLimitRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
+    dialpadUrgentShare: dialpad.DIALPAD_URGENT_SHARE,
+  });
+  const urgentConcurrency = workerConcurrency({
+    budgetRps: stack.dialpadRateLimitRps,
+    dialpadLatencyMs: stack.dialpadLatencyMs,
+    batchSize: stack.urgentBatchSize,
+    recordsInFlightPerInvocation: stack.urgentBatchSize,
+  });
+  const bulkConcurrency = workerConcurrency({
+    budgetRps: stack.dialpadRateLimitRps * (1 - stack.dialpadUrgentShare),
+    dialpadLatencyMs: stack.dialpadLatencyMs,
+    batchSize: stack.bulkBatchSize,
+    recordsInFlightPerInvocation: stack.bulkBatchSize,
+  });
+  return {
+    budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
+    urgentShare: dialpad.DIALPAD_URGENT_SHARE,
+    timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
+    maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
+    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * stack.workerTimeoutSeconds,
+    eventSources: {
+      urgent: { batchSize: stack.urgentBatchSize, maxConcurrency: urgentConcurrency },
+      bulk: { batchSize: stack.bulkBatchSize, maxConcurrency: bulkConcurrency },
+    } satisfies Record<Lane, { batchSize: number; maxConcurrency: number }>,
+    sizedForLatencyMs: stack.dialpadLatencyMs,
+  };
+}
+
+export type DeployedConfiguration = ReturnType<typeof deployedConfiguration>;
+
+export interface BenchPipelineOptions {
+  engines: LocalEngines;
+  variant: PipelineVariant;
+  config: DeployedConfiguration;
+  /** Requests the sandbox keeps in its log (the throughput figures need every arrival). */
+  requestLogSize?: number;
+}
+
+const BENCH_CLIENT = "bench";
+/** Concurrent submitters: as many as one SDK client's default socket pool serves without queueing. */
+const SUBMIT_CALLERS = 50;
+
+export async function startBenchPipeline(options: BenchPipelineOptions) {
+  const { engines, variant, config } = options;
+  // The API and the worker are separate functions in AWS: separate clients (and socket pools) here too.
+  const dynamo = countedDocumentClient(engines.dynamodbEndpoint);
+  const apiDynamo = countedDocumentClient(engines.dynamodbEndpoint);
+  const sqs = localSqs(engines.sqsEndpoint);
+  const queueOptions = {
+    visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
+    maxReceiveCount: MAX_RECEIVES,
+  };
+  const [table, urgentQueue, bulkQueue, sandbox] = await Promise.all([
+    createTable(dynamo.client),
+    createQueue(sqs, queueOptions),
+    createQueue(sqs, queueOptions),
+    startSandbox({
+      rateLimitPerSecond: 20,
+      latencyMs: 150,
+      jitterMs: 50,
+      requestLogSize: options.requestLogSize ?? 500,
+    }),
+  ]);
+  const single = variant.lanes === "single";
+  const queueUrls: Record<Lane, string> = {
+    urgent: single ? bulkQueue.queueUrl : urgentQueue.queueUrl,
+    bulk: bulkQueue.queueUrl,
+  };
+
+  const finished = new Map<string, JobOutcome>();
+  const limiterWaits: Record<Lane, { count: number; totalMs: number }> = {
+    urgent: { count: 0, totalMs: 0 },
+    bulk: { count: 0, totalMs: 0 },
+  };
+  const apiKey: ApiKeyProvider = { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey };
+  const service = createServiceDeps({
+    doc: dynamo.doc,
+    sqs,
+    tableName: table.tableName,
+    queueUrls,
+    dialpad: {
+      baseUrl: sandbox.baseUrl,
+      apiKey,
+      budgetRps: config.budgetRps,
+      urgentShare: single ? 0 : config.urgentShare,
+      timeoutMs: config.timeoutMs,
+      maxAttempts: config.maxAttempts,
+      onLimiterWait: (ms, lane) => {
+        limiterWaits[lane].count += 1;
+        limiterWaits[lane].totalMs += ms;
+      },
+    },
+    settings: { retentionDays: 30, keepNumbersOnDelete: true },
+    maxReceives: MAX_RECEIVES,
+    onJobFinished: (job, outcome) => finished.set(job.job_id, outcome),
+  });
+
+  let lifecycle = service.lifecycle;
+  if (variant.dialpad === "unthrottled") {
+    const naive = new DialpadClient({
+      baseUrl: sandbox.baseUrl,
+      apiKey,
+      timeoutMs: config.timeoutMs,
+      maxAttempts: config.maxAttempts,
+    });
+    lifecycle = {
+      ...lifecycle,
+      dialpad: { urgent: naive, bulk: naive },
+      offices: new OfficeDirectory(naive),
+    };
+  } else if (single) {
+    const bulk = service.dialpad.bulk;
+    lifecycle = { ...lifecycle, dialpad: { urgent: bulk, bulk } };
+  }
+  const worker = createWorkerHandler({ ...service.worker, lifecycle });
+
+  let workerErrors = 0;
+  const lanes: Lane[] = single ? ["bulk"] : ["urgent", "bulk"];
+  const sources: RunningEventSource[] = [];
+  const startWorkers = () => {
+    for (const lane of lanes)
+      sources.push(
+        startSqsEventSource({
+          sqs,
+          queueUrl: queueUrls[lane],
+          handler: (event: SQSEvent) => worker(event),
+          ...config.eventSources[lane],
+          onError: () => {
+            workerErrors += 1;
+          },
+        }),
+      );
+  };
+
+  const apiSqs = localSqs(engines.sqsEndpoint);
+  const apiState = createStateDeps({
+    doc: apiDynamo.doc,
+    sqs: apiSqs,
+    tableName: table.tableName,
+    queueUrls,
+  });
+  const api = createApi({ submit: apiState.submit, jobs: apiState.jobs, people: apiState.people });
+  /** POST /v1/<kind> through the API function, as API Gateway would invoke it; answers the job id. */
+  async function post(kind: "onboard" | "offboard", body: OnboardRequest | OffboardRequest): Promise<string> {
+    const routed = toProxyEvent({
+      method: "POST",
+      path: `/v1/${kind}`,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      authorizer: { client: BENCH_CLIENT, scopes: "onboard,offboard,read" },
+    });
+    if (!routed) throw new Error(`no route for POST /v1/${kind}`);
+    const response = await api(routed.event);
+    if (response.statusCode !== 202)
+      throw new Error(`POST /v1/${kind} answered ${response.statusCode}: ${response.body}`);
+    return (JSON.parse(response.body) as Pick<Job, "job_id">).job_id;
+  }
+
+  return {
+    sandbox: sandbox as Sandbox,
+    service,
+    variant,
+    eventSources: Object.fromEntries(lanes.map((lane) => [lane, config.eventSources[lane]])),
+    /** DynamoDB calls of the worker (limiter and job/person stores); the API's are counted apart. */
+    dynamoCalls: dynamo.calls,
+    apiDynamoCalls: apiDynamo.calls,
+    limiterWaits,
+    finished,
+    get workerErrors() {
+      return workerErrors;
+    },
+    startWorkers,
+    post,
+    /** Submits every request through the API, `callers` at a time (a burst from ticketing systems); answers job ids in order. */
+    async postAll(
+      kind: "onboard",
+      bodies: readonly OnboardRequest[],
+      callers = SUBMIT_CALLERS,
+    ): Promise<string[]> {
+      const ids: string[] = new Array(bodies.length);
+      let next = 0;
+      const caller = async () => {
+        for (let i = next++; i < bodies.length; i = next++)
+          ids[i] = await post(kind, bodies[i] as OnboardRequest);
+      };
+      await Promise.all(Array.from({ length: Math.min(callers, bodies.length) }, caller));
+      return ids;
+    },
+    /** Resolves when every job of `jobIds` has finished, or at the deadline; answers those still open. */
+    async waitForJobs(jobIds: readonly string[], deadlineMs: number): Promise<string[]> {
+      for (;;) {
+        const open = jobIds.filter((id) => !finished.has(id));
+        if (open.length === 0 || Date.now() >= deadlineMs) return open;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop() {
+      await Promise.all(sources.map((source) => source.stop()));
+      await sandbox.stop();
+      await Promise.allSettled([table.drop(), urgentQueue.drop(), bulkQueue.drop()]);
+      sqs.destroy();
+      apiSqs.destroy();
+      dynamo.client.destroy();
+      apiDynamo.client.destroy();
+    },
+  };
+}
+
+export type BenchPipeline = Awaited<ReturnType<typeof startBenchPipeline>>;

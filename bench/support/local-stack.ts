@@ -1,0 +1,108 @@
+/**
+ * The real local engines the benchmarks run on (DynamoDB Local and the SQS server, as child
+ * processes), fresh tables and queues per run (so runs never see each other's items or messages),
+ * and a count of the DynamoDB calls the pipeline makes (limiter writes apart from the rest).
+ */
+import { randomUUID } from "node:crypto";
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { startDynamoDbLocal } from "../../local/engines/dynamodb-local";
+import { startSqsServer } from "../../local/engines/sqs-server";
+import { createTableInput } from "../../shared/store/table-definition";
+
+const localAws = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+
+export interface LocalEngines {
+  dynamodbEndpoint: string;
+  sqsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalEngines(): Promise<LocalEngines> {
+  const [dynamodb, sqs] = await Promise.all([startDynamoDbLocal(), startSqsServer()]);
+  return {
+    dynamodbEndpoint: dynamodb.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    stop: async () => {
+      await Promise.all([dynamodb.stop(), sqs.stop()]);
+    },
+  };
+}
+
+/** DynamoDB calls seen by one client: the shared rate budget's (`RATE#` items) and everything else. */
+export interface DynamoCallCount {
+  limiter: number;
+  other: number;
+}
+
+/** A document client whose every call is counted into the answered `calls`. */
+export function countedDocumentClient(endpoint: string) {
+  const client = new DynamoDBClient({ ...localAws, endpoint });
+  const calls: DynamoCallCount = { limiter: 0, other: 0 };
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { Key?: unknown };
+      if (JSON.stringify(input.Key ?? "").includes("RATE#")) calls.limiter += 1;
+      else calls.other += 1;
+      return next(args);
+    },
+    { step: "initialize", name: "benchCallCounter" },
+  );
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { client, doc, calls };
+}
+
+export function localSqs(endpoint: string): SQSClient {
+  return new SQSClient({ ...localAws, endpoint });
+}
+
+const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export async function createTable(client: DynamoDBClient) {
+  const tableName = uniqueName("lifecycle-bench");
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  return {
+    tableName,
+    drop: () => client.send(new DeleteTableCommand({ TableName: tableName })).then(() => undefined),
+  };
+}
+
+/** A queue with its DLQ, redriven after `maxReceiveCount` receives, as the stack creates them. */
+export async function createQueue(
+  sqs: SQSClient,
+  options: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
+) {
+  const name = uniqueName("bench");
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const dlqArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))
+  ).Attributes?.QueueArn;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(options.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: options.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  const queueUrl = queue.QueueUrl;
+  const dlqUrl = dlq.QueueUrl;
+  if (!queueUrl || !dlqUrl) throw new Error("queue creation returned no URL");
+  return {
+    queueUrl,
+    dlqUrl,
+    drop: async () => {
+      await Promise.all([queueUrl, dlqUrl].map((url) => sqs.send(new DeleteQueueCommand({ QueueUrl: url }))));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The onboardings the benchmarks submit: office HQ, licence talk, and a mix of number, extension,
+ * office-admin and call centers so each job makes 5 or 6 Dialpad calls (look-up, seats, create,
+ * then some of profile, number, one or two operator memberships), as a typical ticket would.
+ * Numbers come from the sandbox's reserved blocks (415 first, then 212 and 646), each asked by
+ * area code so no job asks for a block that is already used up.
+ */
+import type { Sandbox } from "../../local/sandbox/index";
+import type { OnboardRequest } from "../../shared/lifecycle/model";
+
+const AREA_CODES = ["415", "212", "646"] as const;
+const SHAPES = 4;
+/** Shapes 0..2 take a number. */
+const NUMBER_SHAPES = 3;
+
+export interface Workload {
+  /** The `index`-th onboarding of a run, its email prefixed with `prefix`. */
+  onboard(prefix: string, index: number): OnboardRequest;
+  /** Dialpad calls the `index`-th onboarding makes when nothing fails (the office list is cached). */
+  expectedCalls(index: number): number;
+  callCenters: { support: string; sales: string };
+}
+
+export function workloadFor(sandbox: Sandbox): Workload {
+  const support = sandbox.state.callCenter("Support")?.id;
+  const sales = sandbox.state.callCenter("Sales")?.id;
+  if (!support || !sales) throw new Error("the sandbox has no Support/Sales call centers");
+  // One entry per reserved number, in block order: the k-th number-taking job asks for areaCodes[k].
+  const areaCodes = AREA_CODES.flatMap((code) => sandbox.state.reservedNumbers(code).map(() => code));
+  const areaCodeOf = (index: number) => {
+    const ordinal = Math.floor(index / SHAPES) * NUMBER_SHAPES + (index % SHAPES);
+    return areaCodes[ordinal % Math.max(1, areaCodes.length)] ?? "415";
+  };
+
+  return {
+    callCenters: { support, sales },
+    onboard(prefix, index) {
+      const n = String(index).padStart(4, "0");
+      const base: OnboardRequest = {
+        email: `${prefix}-${n}@example.com`,
+        first_name: "Bench",
+        last_name: `User ${n}`,
+        office_name: "HQ",
+        license: "talk",
+        admin_type: "none",
+        call_center_ids: [],
+      };
+      const extension = String(2000 + index);
+      switch (index % SHAPES) {
+        case 0: // look-up, seats, create, profile (extension), number, one call center
+          return { ...base, area_code: areaCodeOf(index), extension, call_center_ids: [support] };
+        case 1: // look-up, seats, create, number, two call centers
+          return { ...base, area_code: areaCodeOf(index), call_center_ids: [support, sales] };
+        case 2: // look-up, seats, create, profile (extension), number
+          return { ...base, area_code: areaCodeOf(index), extension };
+        default: // look-up, seats, create, profile (office admin), one call center
+          return { ...base, admin_type: "office", call_center_ids: [sales] };
+      }
+    },
+    expectedCalls: (index) => [6, 6, 5, 5][index % SHAPES] ?? 6,
+  };
+}

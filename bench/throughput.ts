@@ -1,0 +1,174 @@
+/**
+ * Benchmark 1, throughput: N onboardings submitted at once through the API function, drained by the
+ * worker's event sources against the sandbox (20/s company limit, 150 ± 50 ms latency). Measures
+ * how much of the Dialpad budget the pipeline actually uses and whether it ever crosses Dialpad's
+ * limit; the same work with a naive client (no shared limiter) is the baseline of the same run.
+ */
+import {
+  type BenchPipeline,
+  type DeployedConfiguration,
+  type PipelineVariant,
+  startBenchPipeline,
+} from "./support/bench-pipeline";
+import type { LocalEngines } from "./support/local-stack";
+import { fixed, formatTargets, seconds, type TargetCheck, table, target } from "./support/report-format";
+import { workloadFor } from "./support/workload";
+
+export interface ThroughputOptions {
+  engines: LocalEngines;
+  config: DeployedConfiguration;
+  jobs: number;
+  /** A run still open after this long is stopped and reported with its unfinished jobs. */
+  runTimeoutMs: number;
+  log?: (line: string) => void;
+}
+
+export interface ThroughputRun {
+  label: string;
+  jobs: number;
+  acceptMs: number;
+  wallMs: number;
+  dialpadRequests: number;
+  expectedRequests: number;
+  /** From the first Dialpad request to the last one. */
+  busyMs: number;
+  achievedRps: number;
+  budgetRps: number;
+  tooManyRequests: number;
+  peakPerSecond: number;
+  succeeded: number;
+  failed: number;
+  unfinished: number;
+  dynamoCalls: { limiter: number; other: number };
+  meanLimiterWaitMs: number;
+  eventSources: string;
+}
+
+async function runOnce(
+  label: string,
+  variant: PipelineVariant,
+  options: ThroughputOptions,
+): Promise<ThroughputRun> {
+  const pipeline: BenchPipeline = await startBenchPipeline({
+    engines: options.engines,
+    variant,
+    config: options.config,
+    requestLogSize: options.jobs * 40,
+  });
+  try {
+    const workload = workloadFor(pipeline.sandbox);
+    const requests = Array.from({ length: options.jobs }, (_, i) => workload.onboard(`tp-${label}`, i));
+    pipeline.sandbox.resetStats();
+    const startedAt = Date.now();
+    pipeline.startWorkers();
+    const jobIds = await pipeline.postAll("onboard", requests);
+    const acceptMs = Date.now() - startedAt;
+    const open = await pipeline.waitForJobs(jobIds, startedAt + options.runTimeoutMs);
+    const wallMs = Date.now() - startedAt;
+    const stats = pipeline.sandbox.stats();
+
+    const arrivals = stats.recentRequests.map((entry) => Date.parse(entry.at));
+    const busyMs = arrivals.length > 1 ? Math.max(...arrivals) - Math.min(...arrivals) : Number.NaN;
+    const outcomes = [...pipeline.finished.values()];
+    const waits = pipeline.limiterWaits;
+    const granted = waits.bulk.count + waits.urgent.count;
+    return {
+      label,
+      jobs: options.jobs,
+      acceptMs,
+      wallMs,
+      dialpadRequests: stats.totalRequests,
+      expectedRequests: requests.reduce((sum, _, i) => sum + workload.expectedCalls(i), 0) + 2, // + office list (2 pages)
+      busyMs,
+      achievedRps: stats.totalRequests / (busyMs / 1000),
+      budgetRps: pipeline.service.budget.effectiveRps,
+      tooManyRequests: stats.tooManyRequestsSent,
+      peakPerSecond: stats.peakRequestsPerSecond,
+      succeeded: outcomes.filter((o) => o.status === "succeeded").length,
+      failed: outcomes.filter((o) => o.status === "failed").length,
+      unfinished: open.length,
+      dynamoCalls: { ...pipeline.dynamoCalls },
+      meanLimiterWaitMs: granted > 0 ? (waits.bulk.totalMs + waits.urgent.totalMs) / granted : Number.NaN,
+      eventSources: Object.entries(pipeline.eventSources)
+        .map(([lane, source]) => `${lane} ${source.maxConcurrency}×${source.batchSize}`)
+        .join(", "),
+    };
+  } finally {
+    const stopping = Date.now();
+    await pipeline.stop();
+    options.log?.(`  ${label}: stopped in ${seconds(Date.now() - stopping)}`);
+  }
+}
+
+export async function runThroughputBenchmark(options: ThroughputOptions) {
+  const log = options.log ?? (() => undefined);
+  log(`throughput: ${options.jobs} onboardings, shared budget ...`);
+  const ours = await runOnce("shared-budget", { dialpad: "shared-budget", lanes: "priority" }, options);
+  log(`throughput: ${options.jobs} onboardings, naive unthrottled client ...`);
+  const naive = await runOnce("unthrottled", { dialpad: "unthrottled", lanes: "priority" }, options);
+  return { ours, naive };
+}
+
+export function formatThroughput({ ours, naive }: { ours: ThroughputRun; naive: ThroughputRun }): string {
+  const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? "=" : "∞") : `${fixed(a / b)}×`);
+  const row = (
+    name: string,
+    pick: (run: ThroughputRun) => string,
+    compare?: (run: ThroughputRun) => number,
+  ) => [name, pick(ours), pick(naive), compare ? ratio(compare(ours), compare(naive)) : ""];
+  const rows = [
+    ["", "shared budget (ours)", "naive: no limiter", "ours / naive"],
+    row("event sources (concurrency×batch)", (r) => r.eventSources),
+    row("jobs", (r) => String(r.jobs)),
+    row("all accepted (202) after", (r) => seconds(r.acceptMs)),
+    row(
+      "wall time to drain",
+      (r) => seconds(r.wallMs),
+      (r) => r.wallMs,
+    ),
+    row(
+      "Dialpad requests (expected)",
+      (r) => `${r.dialpadRequests} (${r.expectedRequests})`,
+      (r) => r.dialpadRequests,
+    ),
+    row("busy span (first→last request)", (r) => seconds(r.busyMs)),
+    row(
+      "achieved Dialpad requests/s",
+      (r) => fixed(r.achievedRps),
+      (r) => r.achievedRps,
+    ),
+    row("ratio to budget", (r) => `${fixed(r.achievedRps / r.budgetRps)} of ${r.budgetRps}/s`),
+    row(
+      "429s received",
+      (r) => String(r.tooManyRequests),
+      (r) => r.tooManyRequests,
+    ),
+    row(
+      "peak requests in any 1 s",
+      (r) => String(r.peakPerSecond),
+      (r) => r.peakPerSecond,
+    ),
+    row("jobs succeeded / failed / unfinished", (r) => `${r.succeeded} / ${r.failed} / ${r.unfinished}`),
+    row("DynamoDB calls: limiter / other", (r) => `${r.dynamoCalls.limiter} / ${r.dynamoCalls.other}`),
+    row("DynamoDB calls per Dialpad request", (r) =>
+      fixed((r.dynamoCalls.limiter + r.dynamoCalls.other) / r.dialpadRequests),
+    ),
+    row("mean limiter wait per request", (r) =>
+      Number.isFinite(r.meanLimiterWaitMs) ? `${fixed(r.meanLimiterWaitMs, 0)} ms` : "none",
+    ),
+  ];
+  return [table(rows), "", "Targets (shared budget):", formatTargets(throughputTargets(ours))].join("\n");
+}
+
+export function throughputTargets(run: ThroughputRun): TargetCheck[] {
+  return [
+    target(
+      "≥ 0.9 of the budget",
+      run.achievedRps / run.budgetRps >= 0.9,
+      `${fixed(run.achievedRps / run.budgetRps)}`,
+    ),
+    target("peak ≤ 20 in any 1 s", run.peakPerSecond <= 20, String(run.peakPerSecond)),
+    target("zero 429s", run.tooManyRequests === 0, String(run.tooManyRequests)),
+    target("every job succeeded", run.succeeded === run.jobs, `${run.succeeded}/${run.jobs}`),
+  ];
+}
