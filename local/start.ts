@@ -7,10 +7,15 @@
 import { ConfigError } from "../shared/config";
 import { startLocalService } from "./runtime/local-service";
 import { loadLocalSettings } from "./runtime/local-settings";
+import { watchForOrphaning } from "./runtime/orphan-watch";
 import { consoleProgressLog, describeError } from "./runtime/progress-log";
 
 /** Stopping must finish well inside 5 s; past this, exit anyway (the engines' exit hook kills them). */
 const STOP_DEADLINE_MS = 4000;
+
+// Local mode supports Node 20 (Lambda runs 22); the SDK's notice about its future Node 22 floor
+// is ten lines of noise in the middle of the start-up output. The README states the Node versions.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const log = consoleProgressLog();
 const startedAt = Date.now();
@@ -39,6 +44,8 @@ async function shutdown(signal: string) {
   process.exit(0);
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));
+// `kill <npm pid>` stops npm's shell but never reaches us: leaving with our parent is the same stop.
+watchForOrphaning(() => void shutdown("parent process gone"));
 
 try {
   const service = await startLocalService(settings, log);

@@ -48,12 +48,16 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Starts `tsx local/start.ts` with `env` on top of a clean environment; resolves once it is ready. */
+/**
+ * Starts local mode with `env` on top of a clean environment, as `tsx local/start.ts` (default) or
+ * through `npm start` itself; resolves once it is ready.
+ */
 export async function startLocalInstance(
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  options: { via?: "tsx" | "npm"; timeoutMs?: number } = {},
 ): Promise<LocalInstance> {
-  const child = spawnLocalMode(env);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const child = spawnLocalMode(env, process.env, options.via);
   let output = "";
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -124,10 +128,13 @@ export async function startLocalInstance(
 export function spawnLocalMode(
   env: Record<string, string>,
   baseEnv: NodeJS.ProcessEnv = process.env,
+  via: "tsx" | "npm" = "tsx",
 ): ChildProcess {
   const inherited = { ...baseEnv };
   for (const name of INHERITED_SETTINGS) delete inherited[name];
-  return spawn(process.execPath, [TSX_CLI, "local/start.ts"], {
+  const [command, args] =
+    via === "npm" ? ["npm", ["start"]] : [process.execPath, [TSX_CLI, "local/start.ts"]];
+  return spawn(command as string, args as string[], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
