@@ -22,6 +22,7 @@ export function workerFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerHandl
   const service = serviceDepsFromEnv(env, {
     metrics: new CloudWatchDialpadMetricsHook(metrics),
     onLimiterWait: (ms) => metrics.addMetric(METRIC_NAMES.rateLimiterWaitMs, MetricUnit.Milliseconds, ms),
+    onSeatsChecked: ({ left }) => metrics.addMetric(METRIC_NAMES.seatsLeft, MetricUnit.Count, left),
     onJobFinished: (job, outcome) => {
       recordJobOutcome(metrics, job.kind, outcome.status);
       const log = outcome.status === "failed" ? logger.warn.bind(logger) : logger.info.bind(logger);

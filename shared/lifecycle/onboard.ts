@@ -76,6 +76,7 @@ const checkSeats: Step<OnboardJob> = {
     }
     const line = seatLineOf(job.request.license);
     const left = Number(seats[line] ?? 0);
+    deps.onSeatsChecked?.({ officeId, line, left });
     if (!(left > 0))
       throw new JobFailure(
         "no_seats",

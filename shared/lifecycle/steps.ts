@@ -20,6 +20,8 @@ export interface StepDeps {
   offices: OfficeDirectory;
   clock: Clock;
   settings: LifecycleSettings;
+  /** Told the seats left whenever an onboarding checks them (the SeatsLeft metric and its alarm). */
+  onSeatsChecked?: (seats: { officeId: string; line: string; left: number }) => void;
 }
 
 export interface StepContext<J extends Job> {

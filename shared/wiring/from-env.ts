@@ -84,6 +84,7 @@ export interface ObservabilityHooks {
   metrics?: DialpadMetricsHook;
   onLimiterWait?: (ms: number, lane: Lane) => void;
   onJobFinished?: RunJobDeps["onFinished"];
+  onSeatsChecked?: RunJobDeps["onSeatsChecked"];
   onUserSynced?: ServiceParts["onUserSynced"];
   onDriftFound?: ServiceParts["onDriftFound"];
 }
@@ -128,6 +129,7 @@ export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: 
     },
     maxReceives: parts.config.JOB_MAX_RECEIVES,
     ...(hooks.onJobFinished ? { onJobFinished: hooks.onJobFinished } : {}),
+    ...(hooks.onSeatsChecked ? { onSeatsChecked: hooks.onSeatsChecked } : {}),
     onUserSynced: hooks.onUserSynced ?? logUserSync,
     onDriftFound: hooks.onDriftFound ?? publishDriftFound,
   });

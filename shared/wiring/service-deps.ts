@@ -66,6 +66,7 @@ export interface ServiceParts extends StateParts {
   /** The queues' redrive maxReceiveCount. */
   maxReceives: number;
   onJobFinished?: RunJobDeps["onFinished"];
+  onSeatsChecked?: RunJobDeps["onSeatsChecked"];
   /** Told the outcome of each webhook user sync the worker runs (logging). */
   onUserSynced?: (message: UserSyncMessage, outcome: UserSyncOutcome) => void;
   /** Told the drifted-user count of each finished reconciliation (the DriftFound metric). */
@@ -107,6 +108,7 @@ export function createServiceDeps(parts: ServiceParts) {
     clock,
     settings: parts.settings,
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
+    ...(parts.onSeatsChecked ? { onSeatsChecked: parts.onSeatsChecked } : {}),
   };
   // Reconciliation pages through every user: bulk work, on the bulk lane's share of the budget.
   const reconcile: ReconcileDeps = {

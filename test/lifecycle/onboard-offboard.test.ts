@@ -3,8 +3,11 @@ import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecyc
 
 describe("onboard and offboard through the queue, worker and Dialpad sandbox", () => {
   let h: LifecycleHarness;
+  const seatChecks: { officeId: string; line: string; left: number }[] = [];
   beforeAll(async () => {
-    h = await startLifecycleHarness();
+    h = await startLifecycleHarness({
+      wrapLifecycle: (deps) => ({ ...deps, onSeatsChecked: (seats) => seatChecks.push(seats) }),
+    });
   });
   afterAll(() => h.stop());
 
@@ -69,6 +72,8 @@ describe("onboard and offboard through the queue, worker and Dialpad sandbox", (
     expect(done.error?.code).toBe("no_seats");
     expect(h.sandbox.state.userByEmail("no.seat@example.com")).toBeUndefined();
     expect(await h.service.people.get("no.seat@example.com")).toBeUndefined();
+    // What the SeatsLeft metric (and its alarm) is fed with.
+    expect(seatChecks.at(-1)).toEqual({ officeId: remote.id, line: "talk_lines", left: 0 });
   });
 
   it("fails at once with office_not_found for an unknown office name", async () => {
