@@ -1,0 +1,65 @@
+/**
+ * A 429 seen by one container pauses every container and lowers the shared rate, which recovers.
+ * Real time against DynamoDB Local; the recovery is shortened to 2 s to keep the test short.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestTable } from "../support/aws";
+import { acquireUntil, countBetween, peakPerSecond, range, startContainer } from "./grant-recording";
+
+const BUDGET_RPS = 15;
+const RECOVERY_MS = 2000;
+const WARM_UP_MS = 500;
+/** A grant already confirmed by DynamoDB when the pause was written may still resolve just after. */
+const IN_FLIGHT_SLACK_MS = 30;
+
+let table: Awaited<ReturnType<typeof createTestTable>>;
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(() => table.drop());
+
+it("onThrottled(1000) from one container stops every container for the pause, then the rate recovers from a lowered one", async () => {
+  const containers = range(4).map(() =>
+    startContainer({
+      tableName: table.tableName,
+      budgetRps: BUDGET_RPS,
+      urgentShare: 0.25,
+      throttlePolicy: { recoveryMs: RECOVERY_MS },
+    }),
+  );
+  const grants: number[] = [];
+  const throttleAt = Date.now() + WARM_UP_MS + 750;
+  const pauseEnd = throttleAt + 1000;
+  const stopAt = pauseEnd + RECOVERY_MS + 750;
+  let throttleReturnedAt = 0;
+  const throttler = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, throttleAt - Date.now()));
+    await containers[0]!.budget.limiterFor("bulk").onThrottled(1000);
+    throttleReturnedAt = Date.now();
+  })();
+  await Promise.all([
+    throttler,
+    ...containers.flatMap((c) =>
+      range(3).map(() => acquireUntil(c.budget.limiterFor("bulk"), stopAt, grants)),
+    ),
+  ]);
+
+  const before = countBetween(grants, throttleAt - 750, throttleAt);
+  const duringPause = grants.filter((t) => t >= throttleReturnedAt + IN_FLIGHT_SLACK_MS && t < pauseEnd);
+  const lowered = countBetween(grants, pauseEnd, pauseEnd + 1000);
+  const recovered = countBetween(grants, pauseEnd + RECOVERY_MS, pauseEnd + RECOVERY_MS + 750);
+  console.info(
+    `throttle: ${before} grants in the 750 ms before, ${duringPause.length} during the pause ` +
+      `(onThrottled took ${throttleReturnedAt - throttleAt} ms), ${lowered} in the first second after it ` +
+      `(budget ${BUDGET_RPS}), ${recovered} in 750 ms once recovered; peak ${peakPerSecond(grants)} per 1-s span`,
+  );
+
+  expect(before).toBeGreaterThanOrEqual(9); // saturated: ~11 of 15/s
+  expect(duringPause).toEqual([]);
+  // Factor 0.5 recovering to 0.75 over that second: ~9 grants instead of 15.
+  expect(lowered).toBeGreaterThan(0);
+  expect(lowered).toBeLessThanOrEqual(0.8 * BUDGET_RPS);
+  expect(recovered).toBeGreaterThan(lowered * 0.75);
+  expect(recovered).toBeGreaterThanOrEqual(9); // back to the full rate: ~11 in 750 ms
+  expect(peakPerSecond(grants)).toBeLessThanOrEqual(20);
+});
