@@ -57,7 +57,9 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     }
     const started = Date.now();
     // Settled, not all: when one engine fails, the other must still be known so it can be stopped.
-    const results = await Promise.allSettled([startDynamoDbLocal(), startSqsServerWithParseableUrls()]);
+    const results = await withFastJvmStart(() =>
+      Promise.allSettled([startDynamoDbLocal(), startSqsServerWithParseableUrls()]),
+    );
     for (const result of results) if (result.status === "fulfilled") engines.push(result.value);
     const [dynamodb, sqsServer] = results.map((result) => {
       if (result.status === "rejected") throw result.reason;
@@ -120,6 +122,24 @@ async function createQueueWithDeadLetters(
     throw new Error(`the SQS server did not create queue ${name} and its DLQ`);
   }
   return { url: queue.QueueUrl, deadLetterUrl: deadLetters.QueueUrl };
+}
+
+/**
+ * JVM options that cut DynamoDB Local's start-up two- to three-fold on a busy machine (measured
+ * 13-26 s → 6-9 s at load 10 on 2 cores): only the quick JIT tier and the serial collector, which
+ * is all a local, lightly used engine needs. Passed through JAVA_TOOL_OPTIONS (the engine module
+ * inherits our environment) only while the engines start, and only when the user has not set it.
+ */
+const FAST_START_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
+async function withFastJvmStart<T>(start: () => Promise<T>): Promise<T> {
+  if (process.env.JAVA_TOOL_OPTIONS !== undefined) return start();
+  process.env.JAVA_TOOL_OPTIONS = FAST_START_JVM_OPTIONS;
+  try {
+    return await start();
+  } finally {
+    delete process.env.JAVA_TOOL_OPTIONS;
+  }
 }
 
 /**
