@@ -2,16 +2,20 @@
  * The retention sweep, primary course: page through the retention due list (an index query of
  * suspended people whose delete_after has passed) → skip those still awaiting an approval when
  * approvals are required, and records without a Dialpad user id → create (or find) one delete job
- * per person and queue it. Idempotent: a second sweep finds every job by its request key and
- * creates nothing. A sweep running out of time stops between pages (`complete: false`); the next
+ * per person, queue it and note it on the record. Idempotent: a second sweep skips the noted
+ * people without a write, and finds any other job by its request key, creating nothing. A sweep running out of time stops between pages (`complete: false`); the next
  * one carries on from the same index.
  */
 import type { Person } from "../lifecycle/model";
 import { type SubmitDeleteDeps, submitDeleteJob } from "./submit-delete-job";
 
 export interface RetentionDueList {
-  /** Pages of people due for deletion at `nowIso`, oldest deadline first. */
-  dueForDeletion(nowIso: string): AsyncIterable<Person[]>;
+  /**
+   * Pages of people due for deletion at `nowIso`, oldest deadline first, each with the deadline
+   * its delete job was queued for, if one was (`delete_job_for`).
+   */
+  dueForDeletion(nowIso: string): AsyncIterable<(Person & { delete_job_for?: string })[]>;
+  noteDeleteJobQueued(email: string, deleteAfter: string, jobId: string): Promise<void>;
 }
 
 export interface SweepDeps extends SubmitDeleteDeps {
@@ -56,13 +60,17 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     result.due += page.length;
     const ready: (Person & { user_id: string })[] = [];
     for (const person of page) {
-      if (deps.requireApproval && !person.deletion_approved_at) result.awaiting_approval += 1;
+      if (person.delete_job_for !== undefined && person.delete_job_for === person.delete_after)
+        result.existing += 1; // queued by an earlier sweep: nothing to write
+      else if (deps.requireApproval && !person.deletion_approved_at) result.awaiting_approval += 1;
       else if (!person.user_id) result.no_user_id += 1;
       else ready.push(person as Person & { user_id: string });
     }
     await forEachConcurrently(ready, deps.concurrency ?? 16, async (person) => {
       try {
-        const { created, enqueued } = await submitDeleteJob(person, deps);
+        const { job, created, enqueued } = await submitDeleteJob(person, deps);
+        if (person.delete_after)
+          await deps.people.noteDeleteJobQueued(person.email, person.delete_after, job.job_id);
         if (created) result.created += 1;
         else if (enqueued) result.requeued += 1;
         else result.existing += 1;

@@ -21,6 +21,9 @@ const personPk = (email: string) => `PERSON#${normaliseEmail(email)}`;
 const recordKey = (email: string) => ({ pk: personPk(email), sk: "PERSON" });
 export const RETENTION_PARTITION = "RETENTION";
 
+/** A record on the retention due list, with the deadline its queued delete job was made for. */
+export type DuePerson = Person & { delete_job_for?: string };
+
 const RECORD_FIELDS = [
   "email",
   "user_id",
@@ -102,7 +105,7 @@ export class DynamoPersonStore implements PersonStore {
    * The retention due list: suspended people whose delete_after is at or before `nowIso`, oldest
    * first, one page of the sparse retention index at a time (an index query, never a scan).
    */
-  async *dueForDeletion(nowIso: string, pageSize = 250): AsyncIterable<Person[]> {
+  async *dueForDeletion(nowIso: string, pageSize = 250): AsyncIterable<DuePerson[]> {
     const { name, partitionKey, sortKey } = TABLE_KEYS.retentionIndex;
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -117,10 +120,31 @@ export class DynamoPersonStore implements PersonStore {
           Limit: pageSize,
         }),
       );
-      const people = (page.Items ?? []).map(toPerson).filter((person) => person !== undefined);
+      const people = (page.Items ?? []).flatMap((item) => {
+        const person = toPerson(item);
+        if (!person) return [];
+        const queuedFor = item.delete_job_for;
+        return [typeof queuedFor === "string" ? { ...person, delete_job_for: queuedFor } : person];
+      });
       if (people.length > 0) yield people;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  /**
+   * Remembers that the delete job for this deadline is queued, so later sweeps skip the person
+   * without touching the job (a new offboarding sets a new deadline, which no note matches).
+   */
+  async noteDeleteJobQueued(email: string, deleteAfter: string, jobId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: recordKey(email),
+        UpdateExpression: "SET delete_job_for = :for, delete_job_id = :job",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":for": deleteAfter, ":job": jobId },
+      }),
+    );
   }
 
   async apply(email: string, change: PersonChange): Promise<void> {

@@ -38,7 +38,7 @@ export async function syncUser(message: UserSyncMessage, deps: UserSyncDeps): Pr
   if (
     !(await deps.people.acquireLease(email, leaseId, deps.clock.now().getTime(), deps.leaseTtlMs ?? 60_000))
   ) {
-    await deps.userSyncs.enqueue(message, deps.busyDelaySeconds ?? 2);
+    await deps.userSyncs.enqueue(message, deps.busyDelaySeconds ?? 1);
     return { status: "busy", email };
   }
   try {
