@@ -21,39 +21,48 @@ async function recordDeleted({ job, deps }: StepContext<DeleteJob>, detail: stri
   });
 }
 
+/** Dialpad's state of the user now; a user Dialpad no longer knows counts as deleted. */
+async function currentState({ job, deps }: StepContext<DeleteJob>): Promise<string | undefined> {
+  try {
+    return (await deps.dialpad.getUser(job.request.user_id)).state;
+  } catch (error) {
+    if (isDialpadError(error, "not_found")) return "deleted";
+    throw error;
+  }
+}
+
+/** Someone reactivated the user: record why the deletion stops, and stop it. */
+async function cancelDeletion(
+  { job, deps }: StepContext<DeleteJob>,
+  state: string | undefined,
+): Promise<never> {
+  const at = deps.clock.now().toISOString();
+  const reason = `Dialpad user ${job.request.user_id} is ${state ?? "in an unknown state"}, not suspended: someone reactivated it, so it is not deleted.`;
+  await deps.people.apply(job.request.email, {
+    set: { state: "active", updated_at: at },
+    remove: ["delete_after", "suspended_at", "deletion_approved_at"],
+    history: {
+      at,
+      action: "deletion_cancelled",
+      source: "sweeper",
+      job_id: job.job_id,
+      client: job.client,
+      detail: reason,
+    },
+    historyId: `${job.job_id}#cancelled`,
+  });
+  throw new JobCancelled(reason);
+}
+
 const rereadUser: Step<DeleteJob> = {
   name: "reread_user",
   async run(ctx) {
-    const { job, deps } = ctx;
-    let state: string | undefined;
-    try {
-      state = (await deps.dialpad.getUser(job.request.user_id)).state;
-    } catch (error) {
-      if (!isDialpadError(error, "not_found")) throw error;
-      state = "deleted";
-    }
+    const state = await currentState(ctx);
     if (state === "deleted") {
       await recordDeleted(ctx, "already deleted in Dialpad");
       return { status: "succeeded", detail: "already deleted in Dialpad", finishJob: true };
     }
-    if (state !== "suspended") {
-      const at = deps.clock.now().toISOString();
-      const reason = `Dialpad user ${job.request.user_id} is ${state ?? "in an unknown state"}, not suspended: someone reactivated it, so it is not deleted.`;
-      await deps.people.apply(job.request.email, {
-        set: { state: "active", updated_at: at },
-        remove: ["delete_after", "suspended_at", "deletion_approved_at"],
-        history: {
-          at,
-          action: "deletion_cancelled",
-          source: "sweeper",
-          job_id: job.job_id,
-          client: job.client,
-          detail: reason,
-        },
-        historyId: `${job.job_id}#cancelled`,
-      });
-      throw new JobCancelled(reason);
-    }
+    if (state !== "suspended") await cancelDeletion(ctx, state);
     return { status: "succeeded", detail: "still suspended" };
   },
 };
@@ -81,11 +90,18 @@ const unassignNumbers: Step<DeleteJob> = {
 
 const deleteUser: Step<DeleteJob> = {
   name: "delete_user",
-  async run({ job, deps }) {
-    try {
-      await deps.dialpad.deleteUser(job.request.user_id);
-    } catch (error) {
-      if (!isDialpadError(error, "not_found")) throw error;
+  async run(ctx) {
+    const { job, deps } = ctx;
+    // Look once more right before the permanent step: an earlier attempt may have failed after
+    // reread_user, and someone may have reactivated the user since.
+    const state = await currentState(ctx);
+    if (state !== "suspended" && state !== "deleted") await cancelDeletion(ctx, state);
+    if (state === "suspended") {
+      try {
+        await deps.dialpad.deleteUser(job.request.user_id);
+      } catch (error) {
+        if (!isDialpadError(error, "not_found")) throw error;
+      }
     }
     return { status: "succeeded", detail: `deleted user ${job.request.user_id}` };
   },

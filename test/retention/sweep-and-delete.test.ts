@@ -255,3 +255,50 @@ describe("a delete job interrupted part-way", () => {
     });
   }
 });
+
+describe("a delete job retried after someone reactivated the user", () => {
+  it("re-checks right before DELETE and cancels instead of deleting", async () => {
+    const armed: { method?: string } = {};
+    let reactivate: (() => void) | undefined;
+    const h = await startLifecycleHarness({
+      settings: { retentionDays: 0 },
+      wrapLifecycle: (deps) => ({
+        ...deps,
+        dialpad: {
+          ...deps.dialpad,
+          // The attempt dies after unassigning the number; an admin reactivates the user meanwhile.
+          urgent: new Proxy(crashingAfter(deps.dialpad.urgent, armed), {
+            get(target, property, receiver) {
+              const value = Reflect.get(target, property, receiver);
+              if (property !== "unassignNumber" || typeof value !== "function") return value;
+              return async (...args: unknown[]) => {
+                try {
+                  return await value.apply(target, args);
+                } finally {
+                  reactivate?.();
+                  reactivate = undefined;
+                }
+              };
+            },
+          }),
+        },
+      }),
+    });
+    try {
+      const email = "reactivated.between.attempts@example.com";
+      const user = await offboardedNow(h, email);
+      reactivate = () => h.sandbox.byHand.reactivateUser(user.id);
+      armed.method = "unassignNumber";
+      expect((await runSweep(sweepDeps(h))).created).toBe(1);
+      const job = await h.waitForJob((await deleteJobOf(h, email)).job_id);
+      expect(job.status, JSON.stringify(job.steps)).toBe("cancelled");
+      expect(job.cancel_reason).toMatch(/reactivated/);
+      expect(h.sandbox.state.user(user.id)?.state).toBe("active");
+      const record = await h.service.people.getWithHistory(email);
+      expect(record?.person.state).toBe("active");
+      expect(record?.history.map((e) => e.action)).toContain("deletion_cancelled");
+    } finally {
+      await h.stop();
+    }
+  });
+});
