@@ -15,21 +15,33 @@ export interface Container {
   budget: SharedRateBudget;
   /** DynamoDB calls this container made, by command name (e.g. UpdateItemCommand). */
   calls: Map<string, number>;
+  /** How long each of its writes took (ms): the local engine's latency varies with the machine's load. */
+  writeLatencies: number[];
 }
 
 /** One simulated Lambda container; every DynamoDB call it makes is counted. */
 export function startContainer(options: Omit<SharedRateBudgetOptions, "doc">): Container {
   const client = localDynamoDb();
   const calls = new Map<string, number>();
+  const writeLatencies: number[] = [];
   client.middlewareStack.add(
-    (next, context) => (args) => {
+    (next, context) => async (args) => {
       const command = context.commandName ?? "unknown";
       calls.set(command, (calls.get(command) ?? 0) + 1);
-      return next(args);
+      const startedAt = Date.now();
+      try {
+        return await next(args);
+      } finally {
+        if (command === "UpdateItemCommand") writeLatencies.push(Date.now() - startedAt);
+      }
     },
     { step: "initialize", name: "countRateBudgetCalls" },
   );
-  return { budget: createSharedRateBudget({ ...options, doc: localDocumentClient(client) }), calls };
+  return {
+    budget: createSharedRateBudget({ ...options, doc: localDocumentClient(client) }),
+    calls,
+    writeLatencies,
+  };
 }
 
 /** One acquire per container: a warm Lambda has its STATE copy and its connections already. */
