@@ -18,7 +18,6 @@ const STOP_DEADLINE_MS = 4000;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const log = consoleProgressLog();
-const startedAt = Date.now();
 
 let settings: ReturnType<typeof loadLocalSettings>;
 try {
@@ -38,6 +37,8 @@ async function shutdown(signal: string) {
     log.warn("stopping took too long; exiting anyway");
     process.exit(1);
   }, STOP_DEADLINE_MS);
+  // Before the service is up there is nothing to stop in order: exiting is the stop, and the
+  // engines' exit hook (local/engines/child-process.ts) kills the children started so far.
   await stopService?.().catch((error) => log.error(describeError(error)));
   clearTimeout(forced);
   log.step("stopped");
@@ -50,8 +51,8 @@ watchForOrphaning(() => void shutdown("parent process gone"));
 try {
   const service = await startLocalService(settings, log);
   stopService = service.stop;
-  if (stopping) await service.stop(); // a signal arrived while starting
-  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  // Since this node process started (module loading included), not since this line ran.
+  const seconds = process.uptime().toFixed(1);
   log.plain(`\nready in ${seconds} s: ${service.url}  (bearer token: ${service.token})\n`);
   log.plain(examples(service.url, service.token));
 } catch (error) {
