@@ -53,8 +53,9 @@ try {
   stopService = service.stop;
   // Since this node process started (module loading included), not since this line ran.
   const seconds = process.uptime().toFixed(1);
-  log.plain(`\nready in ${seconds} s: ${service.url}  (bearer token: ${service.token})\n`);
-  log.plain(examples(service.url, service.token));
+  log.plain(
+    `\nready in ${seconds} s: ${service.url}  (bearer token: ${service.token})\n\n${examples(service.url, service.token)}`,
+  );
 } catch (error) {
   log.error(describeError(error));
   process.exit(1);

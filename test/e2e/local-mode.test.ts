@@ -56,11 +56,14 @@ async function onboarded(body: Record<string, unknown>) {
 }
 
 describe("local mode over HTTP", () => {
-  it("prints the ready line with the URL and the token, and the sandbox it started", () => {
+  it("prints the ready line with the URL and the token, and the sandbox it started", async () => {
     expect(local.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(local.token).toMatch(/^e2e-/);
     expect(sandboxUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(local.output()).toContain(`curl -s ${local.url}/v1/health`);
+    // The examples follow the ready line, possibly in a later chunk of output.
+    await eventually("the curl examples", () =>
+      local.output().includes(`curl -s ${local.url}/v1/health`) ? true : undefined,
+    );
   });
 
   it("answers health without a token", async () => {
