@@ -1,14 +1,40 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two groups. First every functional test, files in parallel. Then, alone on the machine, the tests
+ * whose assertions are about time (the shared rate budget measured in real time, and local mode
+ * started as a whole process tree), so the rest of the suite cannot skew what they measure.
+ */
+const timingSensitive = ["test/ratelimit/shared-budget-*.test.ts", "test/e2e/**/*.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // One DynamoDB Local and one SQS server for the whole run; each test file makes its own table/queues.
+    // One DynamoDB Local and one SQS server per group; each test file makes its own table/queues.
     globalSetup: ["test/support/global-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Keep the run's output readable for CI: a dot per test, a summary line at the end.
     reporters: process.env.CI ? ["dot"] : ["default"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "functional",
+          include: ["test/**/*.test.ts"],
+          exclude: timingSensitive,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "timing",
+          include: timingSensitive,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
