@@ -6,6 +6,7 @@
  */
 import type { Node } from "constructs";
 import { z } from "zod";
+import { MAX_BUDGET_RPS } from "../shared/ratelimit/window-schedule";
 
 const flag = z
   .union([z.boolean(), z.enum(["true", "false"])])
@@ -31,7 +32,7 @@ export const stackSettingsSchema = z.strictObject({
   alarmEmail: z.email().optional(),
 
   dialpadBaseUrl: z.url().default("https://dialpad.com/api/v2"),
-  dialpadRateLimitRps: positive.max(20).default(15),
+  dialpadRateLimitRps: positive.max(MAX_BUDGET_RPS).default(15),
   dialpadUrgentShare: z.coerce.number().min(0).max(0.9).default(0.25),
   /** Typical Dialpad response time, used to size the worker's concurrency. */
   dialpadLatencyMs: positiveInt.default(200),

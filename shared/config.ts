@@ -5,6 +5,7 @@
  * Manager at run time; in local mode their values come from the environment.
  */
 import { z } from "zod";
+import { MAX_BUDGET_RPS } from "./ratelimit/window-schedule";
 
 const positiveInt = z.coerce.number().int().positive();
 const flag = z
@@ -14,8 +15,15 @@ const flag = z
 
 export const dialpadSettings = z.object({
   DIALPAD_BASE_URL: z.url().default("https://dialpad.com/api/v2"),
-  /** Our share of the company-wide 20 req/s (integrations such as SCIM use the rest). */
-  DIALPAD_RATE_LIMIT_RPS: z.coerce.number().positive().max(20).default(15),
+  /**
+   * Our share of the company-wide 20 req/s (integrations such as SCIM use the rest). At most 16: the
+   * shared limiter's 250 ms windows keep every 1-second span under Dialpad's 20 only up to 16/s.
+   */
+  DIALPAD_RATE_LIMIT_RPS: z.coerce
+    .number()
+    .positive()
+    .max(MAX_BUDGET_RPS, `At most ${MAX_BUDGET_RPS}: more cannot be kept under Dialpad's 20 in every second.`)
+    .default(15),
   /** Share of the budget kept for urgent work (offboarding) that bulk onboarding cannot take. */
   DIALPAD_URGENT_SHARE: z.coerce.number().min(0).max(0.9).default(0.25),
   DIALPAD_TIMEOUT_MS: positiveInt.default(10_000),
