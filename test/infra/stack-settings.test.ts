@@ -25,7 +25,7 @@ describe("context overrides", () => {
         sweepIntervalMinutes: "5",
         apiThrottleRateLimit: "7",
         apiThrottleBurstLimit: "14",
-        dialpadRateLimitRps: "20",
+        dialpadRateLimitRps: "16",
         dialpadLatencyMs: "1000",
         urgentBatchSize: "2",
         workerTimeoutSeconds: "120",
@@ -54,10 +54,10 @@ describe("context overrides", () => {
       ]),
     });
     template.hasResourceProperties("AWS::Scheduler::Schedule", { ScheduleExpression: "rate(5 minutes)" });
-    // 20 req/s × 1 s = 20 calls in flight, 2 records per urgent invocation → 10.
+    // 16 req/s × 1 s = 16 calls in flight, 2 records per urgent invocation → 8.
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       BatchSize: 2,
-      ScalingConfig: { MaximumConcurrency: 10 },
+      ScalingConfig: { MaximumConcurrency: 8 },
     });
     template.hasResourceProperties("AWS::SQS::Queue", { VisibilityTimeout: 720 });
     template.hasResourceProperties("AWS::SNS::Subscription", {
@@ -80,7 +80,7 @@ describe("readStackSettings", () => {
   });
 
   it("names the bad context key", () => {
-    const app = new App({ context: { dialpadRateLimitRps: "25", sweepIntervalMinutes: "often" } });
+    const app = new App({ context: { dialpadRateLimitRps: "17", sweepIntervalMinutes: "often" } });
     expect(() => readStackSettings(app.node)).toThrow(/dialpadRateLimitRps[\s\S]*sweepIntervalMinutes/);
   });
 });
