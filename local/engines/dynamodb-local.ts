@@ -56,6 +56,10 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     command: "java",
     args: [
       "-Xmx1g",
+      // Quick JIT tier and the serial collector: all a local, lightly used engine needs, and it
+      // starts two to three times faster on a busy machine (13-26 s → 6-9 s at load 10 on 2 cores).
+      "-XX:TieredStopAtLevel=1",
+      "-XX:+UseSerialGC",
       "-Djava.library.path=DynamoDBLocal_lib",
       "-jar",
       "DynamoDBLocal.jar",

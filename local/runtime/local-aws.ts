@@ -5,13 +5,13 @@
  * The engines keep everything in memory: every start begins empty.
  */
 
-import { join, resolve } from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Lane } from "../../shared/lifecycle/ports";
 import { createTableInput } from "../../shared/store/table-definition";
-import { freePort, type RunningEngine, spawnEngine } from "../engines/child-process";
+import type { RunningEngine } from "../engines/child-process";
 import { assertJavaAvailable, ensureDynamoDbLocalJar, startDynamoDbLocal } from "../engines/dynamodb-local";
+import { startSqsServer } from "../engines/sqs-server";
 import { LOCAL_REGION } from "./lambda-context";
 
 export const LOCAL_TABLE_NAME = "dialpad-lifecycle-local";
@@ -57,9 +57,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     }
     const started = Date.now();
     // Settled, not all: when one engine fails, the other must still be known so it can be stopped.
-    const results = await withFastJvmStart(() =>
-      Promise.allSettled([startDynamoDbLocal(), startSqsServerWithParseableUrls()]),
-    );
+    const results = await Promise.allSettled([startDynamoDbLocal(), startSqsServer()]);
     for (const result of results) if (result.status === "fulfilled") engines.push(result.value);
     const [dynamodb, sqsServer] = results.map((result) => {
       if (result.status === "rejected") throw result.reason;
@@ -122,42 +120,4 @@ async function createQueueWithDeadLetters(
     throw new Error(`the SQS server did not create queue ${name} and its DLQ`);
   }
   return { url: queue.QueueUrl, deadLetterUrl: deadLetters.QueueUrl };
-}
-
-/**
- * JVM options that cut DynamoDB Local's start-up two- to three-fold on a busy machine (measured
- * 13-26 s → 6-9 s at load 10 on 2 cores): only the quick JIT tier and the serial collector, which
- * is all a local, lightly used engine needs. Passed through JAVA_TOOL_OPTIONS (the engine module
- * inherits our environment) only while the engines start, and only when the user has not set it.
- */
-const FAST_START_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
-
-async function withFastJvmStart<T>(start: () => Promise<T>): Promise<T> {
-  if (process.env.JAVA_TOOL_OPTIONS !== undefined) return start();
-  process.env.JAVA_TOOL_OPTIONS = FAST_START_JVM_OPTIONS;
-  try {
-    return await start();
-  } finally {
-    delete process.env.JAVA_TOOL_OPTIONS;
-  }
-}
-
-/**
- * fauxqs as ../engines/sqs-server.ts starts it, except for the queue URLs' host. That module sets
- * FAUXQS_HOST=127.0.0.1, which makes fauxqs answer `http://sqs.us-east-1.127.0.0.1:<port>/...`: a
- * URL the WHATWG parser (and so the handlers' `z.url()` check of URGENT_QUEUE_URL) rejects, since a
- * host ending in a number must be an IPv4 address. `localhost` gives `sqs.us-east-1.localhost`,
- * which parses; the SDK never connects to that host because the client has an explicit endpoint.
- */
-async function startSqsServerWithParseableUrls(): Promise<RunningEngine> {
-  const port = await freePort();
-  const cli = join(resolve(import.meta.dirname, "../.."), "node_modules", "fauxqs", "dist", "cli.js");
-  return spawnEngine({
-    name: "SQS server (fauxqs)",
-    command: process.execPath,
-    args: [cli],
-    env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_HOST: "localhost", FAUXQS_LOGGER: "false" },
-    port,
-    isReady: async (endpoint) => (await fetch(`${endpoint}/health`)).ok,
-  });
 }
