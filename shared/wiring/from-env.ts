@@ -104,25 +104,33 @@ const logUserSync: NonNullable<ServiceParts["onUserSynced"]> = (message, outcome
     ...(outcome.status === "applied" ? { action: outcome.action } : {}),
   });
 
+/** The Dialpad client settings and the API key (from its secret), shared by every Dialpad caller. */
+function dialpadPartsFromEnv(
+  env: NodeJS.ProcessEnv,
+  hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait">,
+): ServiceParts["dialpad"] {
+  const dialpad = loadConfig(dialpadSettings, env);
+  const secrets = loadConfig(secretSettings, env);
+  requireSecrets(secrets, ["dialpad_api_key"]);
+  return {
+    baseUrl: dialpad.DIALPAD_BASE_URL,
+    apiKey: new SecretApiKeyProvider(appSecretSource(secrets), "dialpad_api_key"),
+    budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
+    urgentShare: dialpad.DIALPAD_URGENT_SHARE,
+    timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
+    maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
+    ...(hooks.metrics ? { metrics: hooks.metrics } : {}),
+    ...(hooks.onLimiterWait ? { onLimiterWait: hooks.onLimiterWait } : {}),
+  };
+}
+
 /** Everything including Dialpad: what the worker needs. */
 export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: ObservabilityHooks = {}) {
   const parts = stateParts(env);
-  const dialpad = loadConfig(dialpadSettings, env);
   const lifecycle = loadConfig(lifecycleSettings, env);
-  const secrets = loadConfig(secretSettings, env);
-  requireSecrets(secrets, ["dialpad_api_key"]);
   const service = createServiceDeps({
     ...parts,
-    dialpad: {
-      baseUrl: dialpad.DIALPAD_BASE_URL,
-      apiKey: new SecretApiKeyProvider(appSecretSource(secrets), "dialpad_api_key"),
-      budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
-      urgentShare: dialpad.DIALPAD_URGENT_SHARE,
-      timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
-      maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
-      ...(hooks.metrics ? { metrics: hooks.metrics } : {}),
-      ...(hooks.onLimiterWait ? { onLimiterWait: hooks.onLimiterWait } : {}),
-    },
+    dialpad: dialpadPartsFromEnv(env, hooks),
     settings: {
       retentionDays: lifecycle.RETENTION_DAYS,
       keepNumbersOnDelete: lifecycle.KEEP_NUMBERS_ON_DELETE,
@@ -168,22 +176,7 @@ export function reconcileDepsFromEnv(
   hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "onDriftFound"> = {},
 ): ReconcileDeps {
   const parts = tableParts(env);
-  const dialpad = loadConfig(dialpadSettings, env);
-  const secrets = loadConfig(secretSettings, env);
-  requireSecrets(secrets, ["dialpad_api_key"]);
-  const lanes = createDialpadLanes({
-    ...parts,
-    dialpad: {
-      baseUrl: dialpad.DIALPAD_BASE_URL,
-      apiKey: new SecretApiKeyProvider(appSecretSource(secrets), "dialpad_api_key"),
-      budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
-      urgentShare: dialpad.DIALPAD_URGENT_SHARE,
-      timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
-      maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
-      ...(hooks.metrics ? { metrics: hooks.metrics } : {}),
-      ...(hooks.onLimiterWait ? { onLimiterWait: hooks.onLimiterWait } : {}),
-    },
-  });
+  const lanes = createDialpadLanes({ ...parts, dialpad: dialpadPartsFromEnv(env, hooks) });
   return {
     dialpad: lanes.dialpad.bulk,
     records: new DynamoPersonStore(parts.doc, parts.tableName),
