@@ -2,6 +2,7 @@
  * Several simulated Lambda containers share one budget through DynamoDB Local, in real time.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { MAX_PER_WINDOW } from "../../shared/ratelimit/window-schedule";
 import { createTestTable } from "../support/aws";
 import { acquireUntil, peakPerSecond, range, startContainer, totalCalls, warmUp } from "./grant-recording";
 
@@ -53,7 +54,9 @@ it("containers acquiring concurrently share one budget: ≈ budget per second, n
       `(${CONTAINERS} containers × ${WORKERS_PER_CONTAINER} workers, all saturating)`,
   );
   expect(grantsPerSecond).toBeGreaterThanOrEqual(0.9 * BUDGET_RPS);
-  expect(grantsPerSecond).toBeLessThanOrEqual(BUDGET_RPS + 1);
+  // Grants are timed when confirmed, so one window's grants can land just inside the measured span's
+  // edge: the count may exceed the budget by at most one window's allowance.
+  expect(measured.length).toBeLessThanOrEqual(BUDGET_RPS * (MEASURE_MS / 1000) + MAX_PER_WINDOW);
   expect(peak).toBeLessThanOrEqual(20);
 });
 
