@@ -39,7 +39,7 @@ it("urgent work waits about one window at most, bulk leaves it its share, and bu
   const urgentWaits: number[] = [];
   const urgentFrom = Date.now() + 500;
   const urgentUntil = urgentFrom + 1500;
-  const stopAt = urgentUntil + URGENT_ACTIVE_MS + 1500;
+  const stopAt = urgentUntil + URGENT_ACTIVE_MS + 2500;
   await Promise.all([
     ...bulkContainers.flatMap((c) =>
       range(3).map(() => acquireUntil(c.budget.limiterFor("bulk"), stopAt, bulkGrants)),
@@ -72,7 +72,8 @@ it("urgent work waits about one window at most, bulk leaves it its share, and bu
     countBetween(bulkGrants, firstUrgent + 500, lastUrgent) / ((lastUrgent - firstUrgent - 500) / 1000);
   // After urgent stops: its mark lapses after URGENT_ACTIVE_MS, then a STATE refresh or two.
   const afterFrom = lastUrgent + URGENT_ACTIVE_MS + 500;
-  const bulkAfter = countBetween(bulkGrants, afterFrom, afterFrom + 1000);
+  // Over two seconds, so one stall of the local engine cannot decide the figure.
+  const bulkAfter = countBetween(bulkGrants, afterFrom, afterFrom + 2000) / 2;
   // An urgent acquire costs one write, two when its first window was already booked full: on a loaded
   // machine DynamoDB Local's write latency is part of any wait.
   const slowestWrite = Math.max(...urgentContainer.writeLatencies);
@@ -87,6 +88,7 @@ it("urgent work waits about one window at most, bulk leaves it its share, and bu
   // About one window: the window it arrived in was full, the next one with room is booked at once.
   expect(Math.max(...urgentWaits)).toBeLessThanOrEqual(WINDOW_MS + 2 * slowestWrite + 50);
   expect(overCap).toEqual([]);
-  expect(bulkAfter).toBeGreaterThanOrEqual(0.85 * BUDGET_RPS);
+  // More than bulk may take while urgent work is active (11 of 15): the reserve was given back.
+  expect(bulkAfter).toBeGreaterThanOrEqual(0.8 * BUDGET_RPS);
   expect(peakPerSecond([...bulkGrants, ...urgentGrants])).toBeLessThanOrEqual(20);
 });
