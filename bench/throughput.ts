@@ -12,6 +12,7 @@ import {
 } from "./support/bench-pipeline";
 import type { LocalEngines } from "./support/local-stack";
 import { fixed, formatTargets, seconds, type TargetCheck, table, target } from "./support/report-format";
+import { countsPerWindow, peakInAnySecond, startEventLoopMonitor } from "./support/traffic-figures";
 import { workloadFor } from "./support/workload";
 
 export interface ThroughputOptions {
@@ -36,6 +37,11 @@ export interface ThroughputRun {
   budgetRps: number;
   tooManyRequests: number;
   peakPerSecond: number;
+  /** The same peak by the client's send times: above 20 means the limiter granted too much. */
+  peakSentPerSecond: number;
+  /** When arrivals peaked above the limit: per 250 ms window of that span, sends and arrivals. */
+  overLimitSpan?: { sent: number[]; arrived: number[] };
+  eventLoopDelay: { p99Ms: number; maxMs: number; gcMaxMs: number; gcTotalMs: number };
   succeeded: number;
   failed: number;
   unfinished: number;
@@ -56,18 +62,23 @@ async function runOnce(
     requestLogSize: options.jobs * 40,
   });
   try {
-    const workload = workloadFor(pipeline.sandbox);
+    const workload = workloadFor(pipeline.sandbox.facts);
     const requests = Array.from({ length: options.jobs }, (_, i) => workload.onboard(`tp-${label}`, i));
-    pipeline.sandbox.resetStats();
+    await pipeline.sandbox.resetStats();
+    const loop = startEventLoopMonitor();
     const startedAt = Date.now();
     pipeline.startWorkers();
     const jobIds = await pipeline.postAll("onboard", requests);
     const acceptMs = Date.now() - startedAt;
     const open = await pipeline.waitForJobs(jobIds, startedAt + options.runTimeoutMs);
     const wallMs = Date.now() - startedAt;
-    const stats = pipeline.sandbox.stats();
+    const stats = await pipeline.sandbox.stats();
+    const eventLoopDelay = loop.stop();
 
     const arrivals = stats.recentRequests.map((entry) => Date.parse(entry.at));
+    const arrivalPeak = peakInAnySecond(arrivals);
+    const sentPeak = peakInAnySecond(pipeline.sentAt);
+    const span = (times: number[]) => countsPerWindow(times, arrivalPeak.endsAt - 1000, arrivalPeak.endsAt);
     const busyMs = arrivals.length > 1 ? Math.max(...arrivals) - Math.min(...arrivals) : Number.NaN;
     const outcomes = [...pipeline.finished.values()];
     const waits = pipeline.limiterWaits;
@@ -84,6 +95,11 @@ async function runOnce(
       budgetRps: pipeline.service.budget.effectiveRps,
       tooManyRequests: stats.tooManyRequestsSent,
       peakPerSecond: stats.peakRequestsPerSecond,
+      peakSentPerSecond: sentPeak.peak,
+      ...(arrivalPeak.peak > 20
+        ? { overLimitSpan: { sent: span(pipeline.sentAt), arrived: span(arrivals) } }
+        : {}),
+      eventLoopDelay,
       succeeded: outcomes.filter((o) => o.status === "succeeded").length,
       failed: outcomes.filter((o) => o.status === "failed").length,
       unfinished: open.length,
@@ -144,10 +160,11 @@ export function formatThroughput({ ours, naive }: { ours: ThroughputRun; naive: 
       (r) => r.tooManyRequests,
     ),
     row(
-      "peak requests in any 1 s",
+      "peak requests in any 1 s (arrivals)",
       (r) => String(r.peakPerSecond),
       (r) => r.peakPerSecond,
     ),
+    row("peak in any 1 s by client send time", (r) => String(r.peakSentPerSecond)),
     row("jobs succeeded / failed / unfinished", (r) => `${r.succeeded} / ${r.failed} / ${r.unfinished}`),
     row("DynamoDB calls: limiter / other", (r) => `${r.dynamoCalls.limiter} / ${r.dynamoCalls.other}`),
     row("DynamoDB calls per Dialpad request", (r) =>
@@ -157,7 +174,26 @@ export function formatThroughput({ ours, naive }: { ours: ThroughputRun; naive: 
       Number.isFinite(r.meanLimiterWaitMs) ? `${fixed(r.meanLimiterWaitMs, 0)} ms` : "none",
     ),
   ];
-  return [table(rows), "", "Targets (shared budget):", formatTargets(throughputTargets(ours))].join("\n");
+  rows.push(
+    row(
+      "event-loop delay p99 / max",
+      (r) => `${fixed(r.eventLoopDelay.p99Ms, 0)} / ${fixed(r.eventLoopDelay.maxMs, 0)} ms`,
+    ),
+    row(
+      "GC pauses: longest / total",
+      (r) => `${fixed(r.eventLoopDelay.gcMaxMs, 0)} / ${fixed(r.eventLoopDelay.gcTotalMs, 0)} ms`,
+    ),
+  );
+  const lines = [table(rows), "", "Targets (shared budget):", formatTargets(throughputTargets(ours))];
+  if (ours.overLimitSpan) {
+    lines.push(
+      "",
+      "Shared budget: the 1 s span over the limit, per 250 ms limiter window (epoch-aligned):",
+      `  sent by the clients:     ${ours.overLimitSpan.sent.join(" ")}`,
+      `  arrived at the sandbox:  ${ours.overLimitSpan.arrived.join(" ")}`,
+    );
+  }
+  return lines.join("\n");
 }
 
 export function throughputTargets(run: ThroughputRun): TargetCheck[] {

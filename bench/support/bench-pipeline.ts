@@ -17,15 +17,16 @@ import { stackSettingsSchema } from "../../infra/stack-settings";
 import { workerConcurrency } from "../../infra/worker-concurrency";
 import { toProxyEvent } from "../../local/runtime/api-gateway-event";
 import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
-import { type Sandbox, startSandbox } from "../../local/sandbox/index";
 import { dialpadSettings, loadConfig } from "../../shared/config";
-import type { ApiKeyProvider } from "../../shared/dialpad/api";
+import type { ApiKeyProvider, DialpadMetricsHook } from "../../shared/dialpad/api";
 import { DialpadClient } from "../../shared/dialpad/client";
 import type { Job, OffboardRequest, OnboardRequest } from "../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../shared/lifecycle/office-directory";
 import type { JobOutcome, Lane } from "../../shared/lifecycle/ports";
 import { createServiceDeps, createStateDeps } from "../../shared/wiring/service-deps";
+import { noteChildPeakRss } from "../memory";
 import { countedDocumentClient, createQueue, createTable, type LocalEngines, localSqs } from "./local-stack";
+import { startSandboxProcess } from "./sandbox-process";
 
 /** The stack's redrive `maxReceiveCount` (infra/constructs/pipeline.ts; not imported: it loads aws-cdk-lib). */
 const MAX_RECEIVES = 5;
@@ -98,7 +99,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     createTable(dynamo.client),
     createQueue(sqs, queueOptions),
     createQueue(sqs, queueOptions),
-    startSandbox({
+    startSandboxProcess({
       rateLimitPerSecond: 20,
       latencyMs: 150,
       jitterMs: 50,
@@ -116,6 +117,14 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     urgent: { count: 0, totalMs: 0 },
     bulk: { count: 0, totalMs: 0 },
   };
+  // When each Dialpad request left the client (its answer's time minus its latency): compared with
+  // the sandbox's arrival times, this splits the limiter's own accuracy from delivery delays.
+  const sentAt: number[] = [];
+  const metrics: DialpadMetricsHook = {
+    onResponse: (sample) => {
+      sentAt.push(Date.now() - sample.latencyMs);
+    },
+  };
   const apiKey: ApiKeyProvider = { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey };
   const service = createServiceDeps({
     doc: dynamo.doc,
@@ -129,6 +138,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       urgentShare: single ? 0 : config.urgentShare,
       timeoutMs: config.timeoutMs,
       maxAttempts: config.maxAttempts,
+      metrics,
       onLimiterWait: (ms, lane) => {
         limiterWaits[lane].count += 1;
         limiterWaits[lane].totalMs += ms;
@@ -146,6 +156,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       apiKey,
       timeoutMs: config.timeoutMs,
       maxAttempts: config.maxAttempts,
+      metrics,
     });
     lifecycle = {
       ...lifecycle,
@@ -201,7 +212,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
   }
 
   return {
-    sandbox: sandbox as Sandbox,
+    sandbox,
     service,
     variant,
     eventSources: Object.fromEntries(lanes.map((lane) => [lane, config.eventSources[lane]])),
@@ -209,6 +220,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     dynamoCalls: dynamo.calls,
     apiDynamoCalls: apiDynamo.calls,
     limiterWaits,
+    sentAt,
     finished,
     get workerErrors() {
       return workerErrors;
@@ -240,6 +252,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     },
     async stop() {
       await Promise.all(sources.map((source) => source.stop()));
+      noteChildPeakRss("Dialpad sandbox process", await sandbox.peakRssBytes().catch(() => Number.NaN));
       await sandbox.stop();
       await Promise.allSettled([table.drop(), urgentQueue.drop(), bulkQueue.drop()]);
       sqs.destroy();

@@ -5,10 +5,9 @@
  * Numbers come from the sandbox's reserved blocks (415 first, then 212 and 646), each asked by
  * area code so no job asks for a block that is already used up.
  */
-import type { Sandbox } from "../../local/sandbox/index";
 import type { OnboardRequest } from "../../shared/lifecycle/model";
+import type { SandboxFacts } from "./sandbox-process";
 
-const AREA_CODES = ["415", "212", "646"] as const;
 const SHAPES = 4;
 /** Shapes 0..2 take a number. */
 const NUMBER_SHAPES = 3;
@@ -21,12 +20,13 @@ export interface Workload {
   callCenters: { support: string; sales: string };
 }
 
-export function workloadFor(sandbox: Sandbox): Workload {
-  const support = sandbox.state.callCenter("Support")?.id;
-  const sales = sandbox.state.callCenter("Sales")?.id;
+export function workloadFor(facts: SandboxFacts): Workload {
+  const { support, sales } = facts.callCenters;
   if (!support || !sales) throw new Error("the sandbox has no Support/Sales call centers");
   // One entry per reserved number, in block order: the k-th number-taking job asks for areaCodes[k].
-  const areaCodes = AREA_CODES.flatMap((code) => sandbox.state.reservedNumbers(code).map(() => code));
+  const areaCodes = facts.reservedNumbers.flatMap(({ areaCode, count }) =>
+    Array.from({ length: count }, () => areaCode),
+  );
   const areaCodeOf = (index: number) => {
     const ordinal = Math.floor(index / SHAPES) * NUMBER_SHAPES + (index % SHAPES);
     return areaCodes[ordinal % Math.max(1, areaCodes.length)] ?? "415";
