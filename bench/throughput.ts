@@ -48,6 +48,8 @@ export interface ThroughputRun {
   dynamoCalls: { limiter: number; other: number };
   meanLimiterWaitMs: number;
   eventSources: string;
+  /** Requests per "METHOD /route", 429s included. */
+  requestsByRoute: Record<string, number>;
 }
 
 async function runOnce(
@@ -100,6 +102,7 @@ async function runOnce(
         ? { overLimitSpan: { sent: span(pipeline.sentAt), arrived: span(arrivals) } }
         : {}),
       eventLoopDelay,
+      requestsByRoute: stats.requestsByRoute,
       succeeded: outcomes.filter((o) => o.status === "succeeded").length,
       failed: outcomes.filter((o) => o.status === "failed").length,
       unfinished: open.length,
@@ -184,7 +187,18 @@ export function formatThroughput({ ours, naive }: { ours: ThroughputRun; naive: 
       (r) => `${fixed(r.eventLoopDelay.gcMaxMs, 0)} / ${fixed(r.eventLoopDelay.gcTotalMs, 0)} ms`,
     ),
   );
-  const lines = [table(rows), "", "Targets (shared budget):", formatTargets(throughputTargets(ours))];
+  const byRoute = Object.entries(ours.requestsByRoute)
+    .sort(([, a], [, b]) => b - a)
+    .map(([route, count]) => `${route} ${count}`)
+    .join(", ");
+  const lines = [
+    table(rows),
+    "",
+    `Shared budget, Dialpad requests by route: ${byRoute}`,
+    "",
+    "Targets (shared budget):",
+    formatTargets(throughputTargets(ours)),
+  ];
   if (ours.overLimitSpan) {
     lines.push(
       "",
