@@ -7,6 +7,7 @@ import type { Office } from "../dialpad/schemas";
 
 export class OfficeDirectory {
   private cached: { offices: Office[]; loadedAt: number } | undefined;
+  private loading: Promise<Office[]> | undefined;
 
   constructor(
     private readonly dialpad: DialpadApi,
@@ -24,6 +25,14 @@ export class OfficeDirectory {
   private async list(fresh: boolean): Promise<Office[]> {
     if (!fresh && this.cached && this.now() - this.cached.loadedAt < this.maxAgeMs)
       return this.cached.offices;
+    // Jobs that start together share one listing instead of each spending requests on it.
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<Office[]> {
     const offices: Office[] = [];
     for await (const office of this.dialpad.listOffices()) offices.push(office);
     this.cached = { offices, loadedAt: this.now() };
