@@ -5,14 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  CreateQueueCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { startDynamoDbLocal } from "../../local/engines/dynamodb-local";
+import { createQueueWithDeadLetters } from "../../local/engines/job-queues";
 import { startSqsServer } from "../../local/engines/sqs-server";
 import { createTableInput } from "../../shared/store/table-definition";
 
@@ -74,35 +70,9 @@ export async function createTable(client: DynamoDBClient) {
 }
 
 /** A queue with its DLQ, redriven after `maxReceiveCount` receives, as the stack creates them. */
-export async function createQueue(
+export function createQueue(
   sqs: SQSClient,
   options: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
 ) {
-  const name = uniqueName("bench");
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))
-  ).Attributes?.QueueArn;
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: dlqArn,
-          maxReceiveCount: options.maxReceiveCount,
-        }),
-      },
-    }),
-  );
-  const queueUrl = queue.QueueUrl;
-  const dlqUrl = dlq.QueueUrl;
-  if (!queueUrl || !dlqUrl) throw new Error("queue creation returned no URL");
-  return {
-    queueUrl,
-    dlqUrl,
-    drop: async () => {
-      await Promise.all([queueUrl, dlqUrl].map((url) => sqs.send(new DeleteQueueCommand({ QueueUrl: url }))));
-    },
-  };
+  return createQueueWithDeadLetters(sqs, { name: uniqueName("bench"), ...options });
 }

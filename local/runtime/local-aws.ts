@@ -6,11 +6,12 @@
  */
 
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Lane } from "../../shared/lifecycle/ports";
 import { createTableInput } from "../../shared/store/table-definition";
 import type { RunningEngine } from "../engines/child-process";
 import { assertJavaAvailable, ensureDynamoDbLocalJar, startDynamoDbLocal } from "../engines/dynamodb-local";
+import { createQueueWithDeadLetters } from "../engines/job-queues";
 import { startSqsServer } from "../engines/sqs-server";
 import { LOCAL_REGION } from "./lambda-context";
 
@@ -71,8 +72,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     const sqs = new SQSClient({ ...clientSettings, endpoint: sqsServer.endpoint });
     const [, urgent, bulk] = await Promise.all([
       dynamo.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME))),
-      createQueueWithDeadLetters(sqs, "dialpad-lifecycle-urgent", options),
-      createQueueWithDeadLetters(sqs, "dialpad-lifecycle-bulk", options),
+      localQueue(sqs, "dialpad-lifecycle-urgent", options),
+      localQueue(sqs, "dialpad-lifecycle-bulk", options),
     ]);
     dynamo.destroy();
     options.onProgress?.(`table ${LOCAL_TABLE_NAME}, queues urgent and bulk (each with a DLQ) created`);
@@ -93,31 +94,11 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   }
 }
 
-async function createQueueWithDeadLetters(
-  sqs: SQSClient,
-  name: string,
-  options: LocalAwsOptions,
-): Promise<LocalQueue> {
-  const deadLetters = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const deadLetterArn = (
-    await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: deadLetters.QueueUrl, AttributeNames: ["QueueArn"] }),
-    )
-  ).Attributes?.QueueArn;
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: deadLetterArn,
-          maxReceiveCount: options.maxReceives,
-        }),
-      },
-    }),
-  );
-  if (!queue.QueueUrl || !deadLetters.QueueUrl || !deadLetterArn) {
-    throw new Error(`the SQS server did not create queue ${name} and its DLQ`);
-  }
-  return { url: queue.QueueUrl, deadLetterUrl: deadLetters.QueueUrl };
+async function localQueue(sqs: SQSClient, name: string, options: LocalAwsOptions): Promise<LocalQueue> {
+  const { queueUrl, dlqUrl } = await createQueueWithDeadLetters(sqs, {
+    name,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    maxReceiveCount: options.maxReceives,
+  });
+  return { url: queueUrl, deadLetterUrl: dlqUrl };
 }

@@ -4,9 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
+import { createQueueWithDeadLetters } from "../../local/engines/job-queues";
 import { createTableInput } from "../../shared/store/table-definition";
 
 const localAws = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
@@ -36,27 +37,13 @@ export async function createTestTable(client = localDynamoDb()) {
 }
 
 /** Creates a queue with a DLQ (redrive after `maxReceiveCount`), as the stack does. */
-export async function createTestQueue(
+export function createTestQueue(
   sqs = localSqs(),
   options: { name?: string; visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
 ) {
-  const name = options.name ?? uniqueName("queue");
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))
-  ).Attributes?.QueueArn;
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: dlqArn,
-          maxReceiveCount: options.maxReceiveCount ?? 5,
-        }),
-      },
-    }),
-  );
-  if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error("queue creation returned no URL");
-  return { queueUrl: queue.QueueUrl, dlqUrl: dlq.QueueUrl };
+  return createQueueWithDeadLetters(sqs, {
+    name: options.name ?? uniqueName("queue"),
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+  });
 }
