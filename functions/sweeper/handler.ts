@@ -1,11 +1,13 @@
 /**
  * Lambda entry of the retention sweeper (EventBridge Scheduler; a timer in local mode): one
  * idempotent sweep of the retention due list per invocation, stopping between pages before the
- * function's timeout (the next sweep carries on). Answers and logs the sweep's counts.
+ * function's timeout (the next sweep carries on), then a re-send of accepted jobs whose queue send
+ * was lost. Answers and logs the counts.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { resendUnsentJobs } from "../../shared/lifecycle/resend-unsent-jobs";
 import { createLogger } from "../../shared/observability/logger";
 import { runSweep, type SweepResult } from "../../shared/retention/run-sweep";
 import { sweepDepsFromEnv } from "../../shared/wiring/from-env";
@@ -15,13 +17,14 @@ const TIME_RESERVE_MS = 20_000;
 
 const logger = createLogger({ component: "sweeper" });
 
-export type Sweeper = (options?: { deadlineMs?: number }) => Promise<SweepResult>;
+export type SweepReport = SweepResult & { unsent_jobs_resent: number };
+export type Sweeper = (options?: { deadlineMs?: number }) => Promise<SweepReport>;
 
 /** One sweep with the environment's wiring; local mode calls this on its timer. */
 export function sweeperFromEnv(env: NodeJS.ProcessEnv = process.env): Sweeper {
   const deps = sweepDepsFromEnv(env);
-  return (options = {}) =>
-    runSweep({
+  return async (options = {}) => {
+    const result = await runSweep({
       ...deps,
       ...options,
       onError: (_person, error) =>
@@ -29,11 +32,14 @@ export function sweeperFromEnv(env: NodeJS.ProcessEnv = process.env): Sweeper {
           error: error instanceof Error ? error : String(error),
         }),
     });
+    // Accepted jobs whose queue send was lost go out again (nothing accepted is ever lost).
+    return { ...result, unsent_jobs_resent: await resendUnsentJobs(deps) };
+  };
 }
 
 let sweep: Sweeper | undefined;
 
-export const handler = middy<unknown, SweepResult>()
+export const handler = middy<unknown, SweepReport>()
   .use(injectLambdaContext(logger))
   .handler(async (_event, context: Context) => {
     sweep ??= sweeperFromEnv();

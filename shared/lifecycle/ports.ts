@@ -33,6 +33,8 @@ export interface JobStore {
    */
   create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }>;
   get(jobId: string): Promise<Job | undefined>;
+  /** Jobs created before `createdBefore` whose message never reached the queue, page by page. */
+  listUnsent(createdBefore: string): AsyncIterable<Job[]>;
   markEnqueued(jobId: string, at: string): Promise<void>;
   /** queued|running → running. Answers undefined when the job is already terminal (e.g. cancelled). */
   startRun(jobId: string, at: string): Promise<Job | undefined>;

@@ -5,20 +5,34 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStep } from "../lifecycle/model";
 import { IdempotencyConflict, type JobOutcome, type JobStore, type RequestKey } from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
+import { TABLE_KEYS } from "./table-definition";
 
 const REQUEST_KEY_TTL_SECONDS = 30 * 24 * 3600;
 const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" });
+const { retentionIndex } = TABLE_KEYS;
+export const UNSENT_PARTITION = "UNSENT";
+const unsentIndexKeys = (job: Job) => ({
+  [retentionIndex.partitionKey]: UNSENT_PARTITION,
+  [retentionIndex.sortKey]: `${job.created_at}#${job.job_id}`,
+});
 const requestItemKey = (key: string) => ({ pk: `REQ#${key}`, sk: "REQ" });
 
 function toJob(item: Record<string, unknown> | undefined): Job | undefined {
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, ...job } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    [retentionIndex.partitionKey]: _g1,
+    [retentionIndex.sortKey]: _g1s,
+    ...job
+  } = item;
   return job as unknown as Job;
 }
 
@@ -48,7 +62,8 @@ export class DynamoJobStore implements JobStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...jobKey(job.job_id), ...job },
+                // Listed as unsent (sparse gsi1) until its message is on the queue: see listUnsent.
+                Item: { ...jobKey(job.job_id), ...job, ...unsentIndexKeys(job) },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -71,6 +86,23 @@ export class DynamoJobStore implements JobStore {
     return { job: existingJob, created: false };
   }
 
+  async *listUnsent(createdBefore: string): AsyncIterable<Job[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: retentionIndex.name,
+          KeyConditionExpression: `${retentionIndex.partitionKey} = :unsent AND ${retentionIndex.sortKey} < :before`,
+          ExpressionAttributeValues: { ":unsent": UNSENT_PARTITION, ":before": createdBefore },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      yield (page.Items ?? []).map((item) => toJob(item) as Job);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
   async get(jobId: string): Promise<Job | undefined> {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: jobKey(jobId), ConsistentRead: true }),
@@ -83,7 +115,7 @@ export class DynamoJobStore implements JobStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: jobKey(jobId),
-        UpdateExpression: "SET enqueued_at = if_not_exists(enqueued_at, :at)",
+        UpdateExpression: `SET enqueued_at = if_not_exists(enqueued_at, :at) REMOVE ${retentionIndex.partitionKey}, ${retentionIndex.sortKey}`,
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: { ":at": at },
       }),

@@ -8,7 +8,9 @@
  *   RATE#<limiter>        / STATE | W#<window>       shared Dialpad rate budget (TTL on windows)
  *   EVENT#<event key>     / EVENT                    a webhook event already applied (TTL)
  *   RECON#<report_id>     / REPORT                   a drift reconciliation report
- * GSI1 (sparse): retention due list, gsi1pk = "RETENTION", gsi1sk = <delete_after iso>#<email>.
+ * GSI1 (sparse, two lists): the retention due list, gsi1pk = "RETENTION", gsi1sk =
+ *   <delete_after iso>#<email>; and jobs whose message is not yet on a queue, gsi1pk = "UNSENT",
+ *   gsi1sk = <created_at iso>#<job_id> (removed once sent; the sweeper re-sends what is left).
  * GSI2 (sparse): Dialpad user id → person, gsi2pk = "USER#<user_id>".
  */
 export const TABLE_KEYS = {
