@@ -45,7 +45,13 @@ export class LifecycleStack extends Stack {
       webhookSecret,
       clientTokensSecret,
     });
-    this.schedules = new Schedules(this, "Schedules", { settings, table, urgentQueue, dialpadApiKeySecret });
+    this.schedules = new Schedules(this, "Schedules", {
+      settings,
+      table,
+      urgentQueue,
+      bulkQueue,
+      dialpadApiKeySecret,
+    });
 
     this.observability = new Observability(this, "Observability", {
       settings,

@@ -24,6 +24,8 @@ export interface SchedulesProps {
   readonly settings: StackSettings;
   readonly table: ITable;
   readonly urgentQueue: IQueue;
+  /** The sweeper re-sends accepted jobs whose send was lost, onboardings included. */
+  readonly bulkQueue: IQueue;
   readonly dialpadApiKeySecret: ISecret;
 }
 
@@ -58,7 +60,8 @@ export class Schedules extends Construct {
       environment: lifecycleEnvironment(settings),
     })
       .bindTable(props.table, "readWrite")
-      .bindQueue(props.urgentQueue, "URGENT_QUEUE_URL", "send");
+      .bindQueue(props.urgentQueue, "URGENT_QUEUE_URL", "send")
+      .bindQueue(props.bulkQueue, "BULK_QUEUE_URL", "send");
     // No Lambda-side retry: the next sweep, minutes away, redoes the same idempotent query.
     this.sweeper.configureAsyncInvoke({ retryAttempts: 0, onFailure });
 

@@ -157,14 +157,15 @@ export function webhookDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Receiv
   };
 }
 
-/** The retention sweeper: the due list, job creation and the urgent queue; no Dialpad. */
+/** The retention sweeper: the due list, job creation and both queues; no Dialpad. */
 export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env): SweepDeps {
-  const parts = urgentParts(env);
+  // Both queues: besides deletions (urgent), it re-sends any accepted job whose send was lost.
+  const state = createStateDeps(stateParts(env));
   const lifecycle = loadConfig(lifecycleSettings, env);
   return {
-    people: new DynamoPersonStore(parts.doc, parts.tableName),
-    jobs: new DynamoJobStore(parts.doc, parts.tableName),
-    queue: parts.queue,
+    people: state.people,
+    jobs: state.jobs,
+    queue: state.queue,
     clock: systemClock,
     requireApproval: lifecycle.REQUIRE_DELETION_APPROVAL,
   };

@@ -243,13 +243,17 @@ describe("IAM least privilege", () => {
     );
   });
 
-  it("lets the webhook send only to the urgent queue, and the authorizer to none", () => {
+  it("lets the webhook send only to the urgent queue, the sweeper to both, and the authorizer to none", () => {
     const sendTargets = (name: keyof ReturnType<typeof functions>) =>
       statementsOf(name)
         .filter((s) => actionsOf(s).includes("sqs:SendMessage"))
         .flatMap(resourcesOf);
     expect(sendTargets("webhook")).toEqual([arnOf(stack.pipeline.urgentQueue)]);
     expect(sendTargets("authorizer")).toEqual([]);
+    // The sweeper queues deletions and re-sends any accepted job whose send was lost (either lane).
+    expect(sendTargets("sweeper")).toEqual(
+      expect.arrayContaining([arnOf(stack.pipeline.urgentQueue), arnOf(stack.pipeline.bulkQueue)]),
+    );
   });
 
   it("uses no AWS managed policies on function roles", () => {
