@@ -5,13 +5,13 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStep } from "../lifecycle/model";
 import { IdempotencyConflict, type JobOutcome, type JobStore, type RequestKey } from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
+import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
 
 const REQUEST_KEY_TTL_SECONDS = 30 * 24 * 3600;
@@ -87,20 +87,13 @@ export class DynamoJobStore implements JobStore {
   }
 
   async *listUnsent(createdBefore: string): AsyncIterable<Job[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: retentionIndex.name,
-          KeyConditionExpression: `${retentionIndex.partitionKey} = :unsent AND ${retentionIndex.sortKey} < :before`,
-          ExpressionAttributeValues: { ":unsent": UNSENT_PARTITION, ":before": createdBefore },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield (page.Items ?? []).map((item) => toJob(item) as Job);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: retentionIndex.name,
+      KeyConditionExpression: `${retentionIndex.partitionKey} = :unsent AND ${retentionIndex.sortKey} < :before`,
+      ExpressionAttributeValues: { ":unsent": UNSENT_PARTITION, ":before": createdBefore },
+    });
+    for await (const items of pages) yield items.map((item) => toJob(item) as Job);
   }
 
   async get(jobId: string): Promise<Job | undefined> {

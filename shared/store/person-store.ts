@@ -14,6 +14,7 @@ import {
 import type { HistoryEntry, Person } from "../lifecycle/model";
 import type { PersonChange, PersonStore } from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
+import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -63,20 +64,13 @@ export class DynamoPersonStore implements PersonStore {
 
   async getWithHistory(email: string) {
     const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": personPk(email) },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": personPk(email) },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) items.push(...page);
     const record = items.find((item) => item.sk === "PERSON");
     const person = record && toPerson(record);
     if (!person) return undefined;
@@ -107,28 +101,23 @@ export class DynamoPersonStore implements PersonStore {
    */
   async *dueForDeletion(nowIso: string, pageSize = 250): AsyncIterable<DuePerson[]> {
     const { name, partitionKey, sortKey } = TABLE_KEYS.retentionIndex;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: name,
-          // Sort keys are "<delete_after>#<email>": everything up to "<now>#\uffff" is due.
-          KeyConditionExpression: `${partitionKey} = :due AND ${sortKey} <= :upper`,
-          ExpressionAttributeValues: { ":due": RETENTION_PARTITION, ":upper": `${nowIso}#\uffff` },
-          ExclusiveStartKey: startKey,
-          Limit: pageSize,
-        }),
-      );
-      const people = (page.Items ?? []).flatMap((item) => {
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: name,
+      // Sort keys are "<delete_after>#<email>": everything up to "<now>#\uffff" is due.
+      KeyConditionExpression: `${partitionKey} = :due AND ${sortKey} <= :upper`,
+      ExpressionAttributeValues: { ":due": RETENTION_PARTITION, ":upper": `${nowIso}#\uffff` },
+      Limit: pageSize,
+    });
+    for await (const items of pages) {
+      const people = items.flatMap((item) => {
         const person = toPerson(item);
         if (!person) return [];
         const queuedFor = item.delete_job_for;
         return [typeof queuedFor === "string" ? { ...person, delete_job_for: queuedFor } : person];
       });
       if (people.length > 0) yield people;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   /**
