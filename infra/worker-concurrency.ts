@@ -36,3 +36,28 @@ export function workerConcurrency(input: WorkerConcurrencyInput): number {
   const invocations = Math.ceil(callsInFlight / recordsPerInvocation);
   return Math.min(MAX_EVENT_SOURCE_CONCURRENCY, Math.max(MIN_EVENT_SOURCE_CONCURRENCY, invocations));
 }
+
+/**
+ * Both event sources' `maxConcurrency`: urgent work may use the whole budget, bulk work only what
+ * the urgent share leaves; every record of a batch is processed concurrently. The stack, local mode
+ * and the benchmarks all size the worker here.
+ */
+export function laneConcurrency(settings: {
+  dialpadRateLimitRps: number;
+  dialpadUrgentShare: number;
+  dialpadLatencyMs: number;
+  urgentBatchSize: number;
+  bulkBatchSize: number;
+}): { urgent: number; bulk: number } {
+  const lane = (budgetRps: number, batchSize: number) =>
+    workerConcurrency({
+      budgetRps,
+      dialpadLatencyMs: settings.dialpadLatencyMs,
+      batchSize,
+      recordsInFlightPerInvocation: batchSize,
+    });
+  return {
+    urgent: lane(settings.dialpadRateLimitRps, settings.urgentBatchSize),
+    bulk: lane(settings.dialpadRateLimitRps * (1 - settings.dialpadUrgentShare), settings.bulkBatchSize),
+  };
+}

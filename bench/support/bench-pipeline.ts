@@ -14,9 +14,9 @@ import type { SQSEvent } from "aws-lambda";
 import { createApi } from "../../functions/api/api";
 import { createWorkerHandler } from "../../functions/worker/worker";
 import { stackSettingsSchema } from "../../infra/stack-settings";
-import { workerConcurrency } from "../../infra/worker-concurrency";
 import { toProxyEvent } from "../../local/runtime/api-gateway-event";
 import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
+import { workerSizing } from "../../local/runtime/worker-sizing";
 import { dialpadSettings, loadConfig } from "../../shared/config";
 import type { ApiKeyProvider, DialpadMetricsHook } from "../../shared/dialpad/api";
 import { DialpadClient } from "../../shared/dialpad/client";
@@ -30,8 +30,6 @@ import { startSandboxProcess } from "./sandbox-process";
 
 /** The stack's redrive `maxReceiveCount` (infra/constructs/pipeline.ts; not imported: it loads aws-cdk-lib). */
 const MAX_RECEIVES = 5;
-/** The stack's visibility timeout is 6 × the worker's timeout (Lambda's guidance). */
-const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 export interface PipelineVariant {
   dialpad: "shared-budget" | "unthrottled";
@@ -41,33 +39,15 @@ export interface PipelineVariant {
 /** The deployed configuration: budget from the environment as the functions read it, sizing as the stack does. */
 export function deployedConfiguration(env: NodeJS.ProcessEnv = process.env) {
   const dialpad = loadConfig(dialpadSettings, env);
-  const stack = stackSettingsSchema.parse({
-    dialpadRateLimitRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
-    dialpadUrgentShare: dialpad.DIALPAD_URGENT_SHARE,
-  });
-  const urgentConcurrency = workerConcurrency({
-    budgetRps: stack.dialpadRateLimitRps,
-    dialpadLatencyMs: stack.dialpadLatencyMs,
-    batchSize: stack.urgentBatchSize,
-    recordsInFlightPerInvocation: stack.urgentBatchSize,
-  });
-  const bulkConcurrency = workerConcurrency({
-    budgetRps: stack.dialpadRateLimitRps * (1 - stack.dialpadUrgentShare),
-    dialpadLatencyMs: stack.dialpadLatencyMs,
-    batchSize: stack.bulkBatchSize,
-    recordsInFlightPerInvocation: stack.bulkBatchSize,
-  });
+  const sizing = workerSizing(dialpad.DIALPAD_RATE_LIMIT_RPS, dialpad.DIALPAD_URGENT_SHARE);
   return {
     budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
     urgentShare: dialpad.DIALPAD_URGENT_SHARE,
     timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
     maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
-    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * stack.workerTimeoutSeconds,
-    eventSources: {
-      urgent: { batchSize: stack.urgentBatchSize, maxConcurrency: urgentConcurrency },
-      bulk: { batchSize: stack.bulkBatchSize, maxConcurrency: bulkConcurrency },
-    } satisfies Record<Lane, { batchSize: number; maxConcurrency: number }>,
-    sizedForLatencyMs: stack.dialpadLatencyMs,
+    visibilityTimeoutSeconds: sizing.visibilityTimeoutSeconds,
+    eventSources: sizing.lanes,
+    sizedForLatencyMs: stackSettingsSchema.parse({}).dialpadLatencyMs,
   };
 }
 

@@ -17,7 +17,7 @@ import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
-import { workerConcurrency } from "../worker-concurrency";
+import { laneConcurrency } from "../worker-concurrency";
 import { dialpadEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
 import { LifecycleFunction } from "./lifecycle-function";
 
@@ -73,20 +73,9 @@ export class Pipeline extends Construct {
       .bindQueue(this.urgentQueue, "URGENT_QUEUE_URL", "send")
       .bindQueue(this.bulkQueue, "BULK_QUEUE_URL", "send");
 
-    // Every record of a batch is processed concurrently, so records in flight = batch size.
-    // Urgent work may use the whole budget; bulk work only what the urgent share leaves.
-    this.urgentConcurrency = workerConcurrency({
-      budgetRps: settings.dialpadRateLimitRps,
-      dialpadLatencyMs: settings.dialpadLatencyMs,
-      batchSize: settings.urgentBatchSize,
-      recordsInFlightPerInvocation: settings.urgentBatchSize,
-    });
-    this.bulkConcurrency = workerConcurrency({
-      budgetRps: settings.dialpadRateLimitRps * (1 - settings.dialpadUrgentShare),
-      dialpadLatencyMs: settings.dialpadLatencyMs,
-      batchSize: settings.bulkBatchSize,
-      recordsInFlightPerInvocation: settings.bulkBatchSize,
-    });
+    const concurrency = laneConcurrency(settings);
+    this.urgentConcurrency = concurrency.urgent;
+    this.bulkConcurrency = concurrency.bulk;
     this.worker
       .consumeQueue(this.urgentQueue, {
         batchSize: settings.urgentBatchSize,

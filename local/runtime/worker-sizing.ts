@@ -5,7 +5,7 @@
  * settings (DIALPAD_RATE_LIMIT_RPS).
  */
 import { stackSettingsSchema } from "../../infra/stack-settings";
-import { workerConcurrency } from "../../infra/worker-concurrency";
+import { laneConcurrency } from "../../infra/worker-concurrency";
 import type { Lane } from "../../shared/lifecycle/ports";
 
 /** Lambda's guidance, as the stack applies it: visibility timeout = 6 × the worker's timeout. */
@@ -25,19 +25,15 @@ export interface WorkerSizing {
 export function workerSizing(budgetRps: number, urgentShareOfBudget?: number): WorkerSizing {
   const stack = stackSettingsSchema.parse({});
   const urgentShare = urgentShareOfBudget ?? stack.dialpadUrgentShare;
-  const lane = (batchSize: number, laneBudgetRps: number): EventSourceSizing => ({
-    batchSize,
-    maxConcurrency: workerConcurrency({
-      budgetRps: laneBudgetRps,
-      dialpadLatencyMs: stack.dialpadLatencyMs,
-      batchSize,
-      recordsInFlightPerInvocation: batchSize,
-    }),
+  const concurrency = laneConcurrency({
+    ...stack,
+    dialpadRateLimitRps: budgetRps,
+    dialpadUrgentShare: urgentShare,
   });
   return {
     lanes: {
-      urgent: lane(stack.urgentBatchSize, budgetRps),
-      bulk: lane(stack.bulkBatchSize, budgetRps * (1 - urgentShare)),
+      urgent: { batchSize: stack.urgentBatchSize, maxConcurrency: concurrency.urgent },
+      bulk: { batchSize: stack.bulkBatchSize, maxConcurrency: concurrency.bulk },
     },
     workerTimeoutSeconds: stack.workerTimeoutSeconds,
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * stack.workerTimeoutSeconds,

@@ -27,7 +27,6 @@ import type { ReconcileDeps } from "../reconcile/run-reconciliation";
 import type { SweepDeps } from "../retention/run-sweep";
 import { appSecretSource, requireSecrets } from "../secrets/app-secrets";
 import { SecretApiKeyProvider } from "../secrets/secret-api-key-provider";
-import { DynamoJobStore } from "../store/job-store";
 import { DynamoPersonStore } from "../store/person-store";
 import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
 import { DynamoWebhookEventLog } from "../store/webhook-event-store";
