@@ -1,7 +1,9 @@
 /**
- * Deletion after retention, primary course: re-read the user (cancel if someone reactivated it) →
- * remove any call-center membership left → unassign its numbers back to the company's reserved
- * pool (unless configured to let Dialpad release them) → DELETE → record deleted_at.
+ * Deletion after retention, primary course: re-read our record and the user (stop if either says
+ * "not now": held, reactivated, deadline moved, another user, approval missing) → remove any
+ * call-center membership left → unassign its numbers back to the company's reserved pool (unless
+ * configured to let Dialpad release them; numbers handed off at offboarding are no longer the
+ * user's, so they are not touched) → read both again → DELETE → record deleted_at.
  */
 import { isDialpadError } from "../dialpad/errors";
 import { JobCancelled } from "./failures";
@@ -31,6 +33,51 @@ async function currentState({ job, deps }: StepContext<DeleteJob>): Promise<stri
   }
 }
 
+/**
+ * Why our own record (read consistently) says the person must not be deleted now, if it does: a
+ * legal hold, a state other than suspended, a deadline later than the job's or not yet passed,
+ * another Dialpad user, or an approval that is required and missing.
+ */
+async function reasonNotToDelete({ job, deps }: StepContext<DeleteJob>): Promise<string | undefined> {
+  const person = await deps.people.get(job.request.email);
+  if (!person) return "we hold no lifecycle record of this person any more";
+  if (person.hold)
+    return `the person is under a legal hold placed ${person.hold.at} by ${person.hold.by} (${person.hold.reason})`;
+  if (person.state !== "suspended") return `the record is ${person.state}, not suspended`;
+  if (person.user_id !== job.request.user_id)
+    return `the record now names Dialpad user ${person.user_id ?? "none"}, not ${job.request.user_id}`;
+  const now = deps.clock.now().toISOString();
+  const deadline = person.delete_after;
+  if (!deadline) return "the record has no retention deadline any more";
+  if (deadline > now || (job.request.delete_after !== undefined && deadline > job.request.delete_after))
+    return `the retention deadline moved to ${deadline}`;
+  if (deps.settings.requireDeletionApproval && !person.deletion_approved_at)
+    return "the deletion needs an approval and has none";
+  return undefined;
+}
+
+/** Our record says "not now": record why on the person, let a later sweep try again, and stop. */
+async function stopDeletion({ job, deps }: StepContext<DeleteJob>, reason: string): Promise<never> {
+  const at = deps.clock.now().toISOString();
+  const detail = `Not deleted: ${reason}.`;
+  const person = await deps.people.get(job.request.email);
+  if (person)
+    await deps.people.apply(job.request.email, {
+      set: { updated_at: at },
+      history: {
+        at,
+        action: "deletion_stopped",
+        source: "sweeper",
+        job_id: job.job_id,
+        client: job.client,
+        detail,
+      },
+      historyId: `${job.job_id}#stopped`,
+    });
+  await deps.people.forgetDeleteJob(job.request.email, job.job_id);
+  throw new JobCancelled(detail);
+}
+
 /** Someone reactivated the user: record why the deletion stops, and stop it. */
 async function cancelDeletion(
   { job, deps }: StepContext<DeleteJob>,
@@ -57,6 +104,8 @@ async function cancelDeletion(
 const rereadUser: Step<DeleteJob> = {
   name: "reread_user",
   async run(ctx) {
+    const reason = await reasonNotToDelete(ctx);
+    if (reason) await stopDeletion(ctx, reason);
     const state = await currentState(ctx);
     if (state === "deleted") {
       await recordDeleted(ctx, "already deleted in Dialpad");
@@ -93,10 +142,13 @@ const deleteUser: Step<DeleteJob> = {
   async run(ctx) {
     const { job, deps } = ctx;
     // Look once more right before the permanent step: an earlier attempt may have failed after
-    // reread_user, and someone may have reactivated the user since.
+    // reread_user, someone may have reactivated the user since, or placed a hold. Our record is
+    // read last, so nothing written before this read can be missed.
     const state = await currentState(ctx);
     if (state !== "suspended" && state !== "deleted") await cancelDeletion(ctx, state);
     if (state === "suspended") {
+      const reason = await reasonNotToDelete(ctx);
+      if (reason) await stopDeletion(ctx, reason);
       try {
         await deps.dialpad.deleteUser(job.request.user_id);
       } catch (error) {

@@ -57,6 +57,8 @@ export interface OffboardRequest {
 export interface DeleteRequest {
   email: string;
   user_id: string;
+  /** The retention deadline the job was made for: a later one on the record means "not yet". */
+  delete_after?: string;
 }
 
 export type StepStatus = "started" | "succeeded" | "skipped" | "failed";
@@ -111,6 +113,15 @@ export interface HistoryEntry {
   detail?: string;
 }
 
+/** A legal hold (litigation, investigation): no deletion while it stands. */
+export interface LegalHold {
+  reason: string;
+  /** The API client that placed it. */
+  by: string;
+  at: string;
+  ticket?: Ticket;
+}
+
 export interface Person {
   email: string;
   user_id?: string;
@@ -121,6 +132,8 @@ export interface Person {
   deleted_at?: string;
   /** Set by POST /v1/users/{email}/approve-deletion when approval is required. */
   deletion_approved_at?: string;
+  /** Set by POST /v1/users/{email}/hold, removed by DELETE; the sweeper and the delete job honour it. */
+  hold?: LegalHold;
   updated_at: string;
 }
 

@@ -72,6 +72,8 @@ export interface PersonStore {
   /** Per-person lease: one job at a time. True when `jobId` now holds it. */
   acquireLease(email: string, jobId: string, nowMs: number, ttlMs: number): Promise<boolean>;
   releaseLease(email: string, jobId: string): Promise<void>;
+  /** Delete job `jobId` stopped without deleting: forget the sweeper's note of it, so a later sweep may make another. */
+  forgetDeleteJob(email: string, jobId: string): Promise<void>;
 }
 
 export interface JobQueue {

@@ -12,6 +12,8 @@ import type { Clock, JobStore, PersonStore } from "./ports";
 export interface LifecycleSettings {
   retentionDays: number;
   keepNumbersOnDelete: boolean;
+  /** REQUIRE_DELETION_APPROVAL: the delete job also refuses to delete a person nobody approved. */
+  requireDeletionApproval?: boolean;
 }
 
 export interface StepDeps {

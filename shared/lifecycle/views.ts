@@ -28,6 +28,7 @@ export function personView(person: Person, history: HistoryEntry[]) {
     ...(person.delete_after ? { delete_after: person.delete_after } : {}),
     ...(person.deleted_at ? { deleted_at: person.deleted_at } : {}),
     ...(person.deletion_approved_at ? { deletion_approved_at: person.deletion_approved_at } : {}),
+    ...(person.hold ? { hold: person.hold } : {}),
     history,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The retention sweep, primary course: page through the retention due list (an index query of
  * suspended people whose delete_after has passed) → skip those still awaiting an approval when
- * approvals are required, and records without a Dialpad user id → create (or find) one delete job
+ * approvals are required, people under a legal hold, and records without a Dialpad user id →
+ * create (or find) one delete job
  * per person, queue it and note it on the record. Idempotent: a second sweep skips the noted
  * people without a write, and finds any other job by its request key, creating nothing. A sweep running out of time stops between pages (`complete: false`); the next
  * one carries on from the same index.
@@ -38,6 +39,8 @@ export interface SweepResult {
   /** Existing jobs whose earlier send was lost, queued again now. */
   requeued: number;
   awaiting_approval: number;
+  /** People under a legal hold: not deleted until it is lifted. */
+  held: number;
   /** Records on the due list without a Dialpad user id: nothing to delete. */
   no_user_id: number;
   failed: number;
@@ -51,6 +54,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     existing: 0,
     requeued: 0,
     awaiting_approval: 0,
+    held: 0,
     no_user_id: 0,
     failed: 0,
     complete: true,
@@ -60,7 +64,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     result.due += page.length;
     const ready: (Person & { user_id: string })[] = [];
     for (const person of page) {
-      if (person.delete_job_for !== undefined && person.delete_job_for === person.delete_after)
+      if (person.hold) result.held += 1;
+      else if (person.delete_job_for !== undefined && person.delete_job_for === person.delete_after)
         result.existing += 1; // queued by an earlier sweep: nothing to write
       else if (deps.requireApproval && !person.deletion_approved_at) result.awaiting_approval += 1;
       else if (!person.user_id) result.no_user_id += 1;

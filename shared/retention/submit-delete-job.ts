@@ -3,7 +3,9 @@
  * key from the email and the deadline (`sweeper#<email>#<delete_after>`) → write the job and its key
  * together through JobStore.create (a second sweep finds the key and answers the same job) → put
  * it on the urgent queue unless an earlier sweep already did (`enqueued_at`). A new offboarding sets
- * a new delete_after, hence a new key, so a person can be swept again after a rehire.
+ * a new delete_after, hence a new key, so a person can be swept again after a rehire. A job that
+ * stopped without deleting (a legal hold, a missing approval: the delete job's last check) is not
+ * the answer for a person still due: the next job is keyed after it (`...#after#<job_id>`).
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { Job, Person } from "../lifecycle/model";
@@ -21,10 +23,19 @@ export interface SubmitDeleteDeps {
 
 export type DeletePerson = Pick<Person, "email" | "delete_after"> & { user_id: string };
 
-export function deleteRequestKey(person: DeletePerson): RequestKey {
+/** How many stopped jobs of one deadline are passed over before the sweep gives up on the person. */
+const MAX_STOPPED_JOBS = 20;
+
+export function deleteRequestKey(person: DeletePerson, afterJobId?: string): RequestKey {
   const request = { email: person.email, user_id: person.user_id };
+  const parts = [
+    "sweeper",
+    person.email,
+    person.delete_after ?? "",
+    ...(afterJobId ? ["after", afterJobId] : []),
+  ];
   return {
-    key: ["sweeper", person.email, person.delete_after ?? ""].map(encodeURIComponent).join("#"),
+    key: parts.map(encodeURIComponent).join("#"),
     bodyHash: createHash("sha256").update(canonicalJson(request), "utf8").digest("hex"),
   };
 }
@@ -33,6 +44,17 @@ export async function submitDeleteJob(
   person: DeletePerson,
   deps: SubmitDeleteDeps,
 ): Promise<{ job: Job; created: boolean; enqueued: boolean }> {
+  let found = await createOrFind(person, undefined, deps);
+  for (let stopped = 0; found.job.status === "cancelled" && stopped < MAX_STOPPED_JOBS; stopped++)
+    found = await createOrFind(person, found.job.job_id, deps);
+  const { job, created } = found;
+  if (job.enqueued_at || job.status !== "queued") return { job, created, enqueued: false };
+  await deps.queue.enqueue(job.job_id, laneOf(job.kind));
+  await deps.jobs.markEnqueued(job.job_id, deps.clock.now().toISOString());
+  return { job, created, enqueued: true };
+}
+
+function createOrFind(person: DeletePerson, afterJobId: string | undefined, deps: SubmitDeleteDeps) {
   const at = deps.clock.now().toISOString();
   const draft: Job = {
     job_id: deps.newJobId?.() ?? randomUUID(),
@@ -40,16 +62,16 @@ export async function submitDeleteJob(
     status: "queued",
     email: person.email,
     user_id: person.user_id,
-    request: { email: person.email, user_id: person.user_id },
+    request: {
+      email: person.email,
+      user_id: person.user_id,
+      ...(person.delete_after ? { delete_after: person.delete_after } : {}),
+    },
     steps: [],
     client: SWEEPER_CLIENT,
     created_at: at,
     updated_at: at,
     progress: {},
   };
-  const { job, created } = await deps.jobs.create(draft, deleteRequestKey(person));
-  if (job.enqueued_at || job.status !== "queued") return { job, created, enqueued: false };
-  await deps.queue.enqueue(job.job_id, laneOf(job.kind));
-  await deps.jobs.markEnqueued(job.job_id, deps.clock.now().toISOString());
-  return { job, created, enqueued: true };
+  return deps.jobs.create(draft, deleteRequestKey(person, afterJobId));
 }

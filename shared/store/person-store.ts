@@ -34,6 +34,7 @@ const RECORD_FIELDS = [
   "delete_after",
   "deleted_at",
   "deletion_approved_at",
+  "hold",
   "updated_at",
 ] as const satisfies readonly (keyof Person)[];
 
@@ -134,6 +135,22 @@ export class DynamoPersonStore implements PersonStore {
         ExpressionAttributeValues: { ":for": deleteAfter, ":job": jobId },
       }),
     );
+  }
+
+  async forgetDeleteJob(email: string, jobId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: recordKey(email),
+          UpdateExpression: "REMOVE delete_job_for, delete_job_id",
+          ConditionExpression: "delete_job_id = :job",
+          ExpressionAttributeValues: { ":job": jobId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error; // a newer job's note: leave it
+    }
   }
 
   async apply(email: string, change: PersonChange): Promise<void> {

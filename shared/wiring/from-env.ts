@@ -133,6 +133,7 @@ export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: 
     settings: {
       retentionDays: lifecycle.RETENTION_DAYS,
       keepNumbersOnDelete: lifecycle.KEEP_NUMBERS_ON_DELETE,
+      requireDeletionApproval: lifecycle.REQUIRE_DELETION_APPROVAL,
     },
     maxReceives: parts.config.JOB_MAX_RECEIVES,
     ...(hooks.onJobFinished ? { onJobFinished: hooks.onJobFinished } : {}),
