@@ -11,6 +11,8 @@
  * like a bad token.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import middy from "@middy/core";
 import type {
   APIGatewayAuthorizerResult,
@@ -26,6 +28,7 @@ import { loadConfig, secretSettings } from "../../shared/config";
 import { UnauthorizedError } from "../../shared/http/api-error";
 import { headerValue } from "../../shared/http/header-value";
 import { createLogger } from "../../shared/observability/logger";
+import { createTracer, traced } from "../../shared/observability/tracing";
 import { appSecretSource, requireSecrets } from "../../shared/secrets/app-secrets";
 
 export type AuthorizerEvent = APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEvent;
@@ -79,19 +82,23 @@ export async function authorize(
 // Built once per container, on the first invocation (so importing this module has no side effects):
 // the configuration is checked then, and the secret is read (and cached) on use.
 const logger = createLogger({ component: "authorizer" });
+const tracer = createTracer();
 let containerDeps: AuthorizerDeps | undefined;
 function dependencies(): AuthorizerDeps {
   if (containerDeps === undefined) {
     const settings = loadConfig(secretSettings);
     requireSecrets(settings, ["client_tokens"]);
     containerDeps = {
-      registry: new ClientRegistrySource(appSecretSource(settings), "client_tokens"),
+      registry: new ClientRegistrySource(
+        appSecretSource(settings, { secretsManagerClient: traced(new SecretsManagerClient({}), tracer) }),
+        "client_tokens",
+      ),
       logger,
     };
   }
   return containerDeps;
 }
 
-export const handler = middy((event: AuthorizerEvent) => authorize(event, dependencies())).use(
-  injectLambdaContext(logger),
-);
+export const handler = middy((event: AuthorizerEvent) => authorize(event, dependencies()))
+  .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }));

@@ -6,17 +6,20 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import { CloudWatchDialpadMetricsHook } from "../../shared/observability/dialpad-metrics-hook";
 import { createLogger } from "../../shared/observability/logger";
 import { METRIC_NAMES } from "../../shared/observability/metric-names";
 import { createMetrics } from "../../shared/observability/metrics";
+import { createTracer } from "../../shared/observability/tracing";
 import type { DriftCounts } from "../../shared/reconcile/drift-report";
 import { reconcileNow } from "../../shared/reconcile/run-reconciliation";
 import { reconcileDepsFromEnv } from "../../shared/wiring/from-env";
 
 const logger = createLogger({ component: "reconciler" });
 const metrics = createMetrics();
+const tracer = createTracer();
 
 export interface ReconcileSummary {
   report_id: string;
@@ -28,6 +31,7 @@ export type Reconciler = () => Promise<ReconcileSummary>;
 
 export function reconcilerFromEnv(env: NodeJS.ProcessEnv = process.env): Reconciler {
   const deps = reconcileDepsFromEnv(env, {
+    tracer,
     metrics: new CloudWatchDialpadMetricsHook(metrics),
     onLimiterWait: (ms) => metrics.addMetric(METRIC_NAMES.rateLimiterWaitMs, MetricUnit.Milliseconds, ms),
     onDriftFound: (driftedUsers) =>
@@ -47,6 +51,7 @@ let reconcile: Reconciler | undefined;
 
 export const handler = middy<unknown, ReconcileSummary>()
   .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(logMetrics(metrics))
   .handler(async () => {
     reconcile ??= reconcilerFromEnv();

@@ -5,10 +5,12 @@
  * was lost. Answers and logs the counts.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { resendUnsentJobs } from "../../shared/lifecycle/resend-unsent-jobs";
 import { createLogger } from "../../shared/observability/logger";
+import { createTracer } from "../../shared/observability/tracing";
 import { runSweep, type SweepResult } from "../../shared/retention/run-sweep";
 import { sweepDepsFromEnv } from "../../shared/wiring/from-env";
 
@@ -16,13 +18,14 @@ import { sweepDepsFromEnv } from "../../shared/wiring/from-env";
 const TIME_RESERVE_MS = 20_000;
 
 const logger = createLogger({ component: "sweeper" });
+const tracer = createTracer();
 
 export type SweepReport = SweepResult & { unsent_jobs_resent: number };
 export type Sweeper = (options?: { deadlineMs?: number }) => Promise<SweepReport>;
 
 /** One sweep with the environment's wiring; local mode calls this on its timer. */
 export function sweeperFromEnv(env: NodeJS.ProcessEnv = process.env): Sweeper {
-  const deps = sweepDepsFromEnv(env);
+  const deps = sweepDepsFromEnv(env, tracer);
   return async (options = {}) => {
     const result = await runSweep({
       ...deps,
@@ -41,6 +44,7 @@ let sweep: Sweeper | undefined;
 
 export const handler = middy<unknown, SweepReport>()
   .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (_event, context: Context) => {
     sweep ??= sweeperFromEnv();
     const result = await sweep({

@@ -7,6 +7,7 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { PayloadTooLargeError } from "../../shared/http/api-error";
@@ -16,6 +17,7 @@ import { json } from "../../shared/http/json-response";
 import { createLogger } from "../../shared/observability/logger";
 import { METRIC_NAMES } from "../../shared/observability/metric-names";
 import { createMetrics } from "../../shared/observability/metrics";
+import { createTracer } from "../../shared/observability/tracing";
 import {
   type ReceiveDeps,
   type ReceiveOutcome,
@@ -53,10 +55,11 @@ export function createWebhookHandler(
 
 const logger = createLogger({ component: "webhook" });
 const metrics = createMetrics();
+const tracer = createTracer();
 let webhook: WebhookHandler | undefined;
 
 export function webhookFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookHandler {
-  return createWebhookHandler(webhookDepsFromEnv(env), (outcome) => {
+  return createWebhookHandler(webhookDepsFromEnv(env, tracer), (outcome) => {
     if (outcome.status === "rejected") {
       metrics.addMetric(METRIC_NAMES.webhookEventsRejected, MetricUnit.Count, 1);
       logger.warn("Webhook event refused", { problem: outcome.problem });
@@ -71,6 +74,7 @@ export function webhookFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookHan
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(logMetrics(metrics))
   .use(httpErrorHandler({ logger }))
   .handler(async (event) => {

@@ -5,21 +5,25 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { CloudWatchDialpadMetricsHook } from "../../shared/observability/dialpad-metrics-hook";
 import { createLogger } from "../../shared/observability/logger";
 import { METRIC_NAMES } from "../../shared/observability/metric-names";
 import { createMetrics, recordJobOutcome } from "../../shared/observability/metrics";
+import { createTracer } from "../../shared/observability/tracing";
 import { serviceDepsFromEnv } from "../../shared/wiring/from-env";
 import { createWorkerHandler, type WorkerHandler } from "./worker";
 
 const logger = createLogger({ component: "worker" });
 const metrics = createMetrics();
+const tracer = createTracer();
 let worker: WorkerHandler | undefined;
 
 export function workerFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerHandler {
   const service = serviceDepsFromEnv(env, {
+    tracer,
     metrics: new CloudWatchDialpadMetricsHook(metrics),
     onLimiterWait: (ms) => metrics.addMetric(METRIC_NAMES.rateLimiterWaitMs, MetricUnit.Milliseconds, ms),
     onSeatsChecked: ({ left }) => metrics.addMetric(METRIC_NAMES.seatsLeft, MetricUnit.Count, left),
@@ -41,6 +45,7 @@ export function workerFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerHandl
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(logMetrics(metrics))
   .handler(async (event, context) => {
     worker ??= workerFromEnv();

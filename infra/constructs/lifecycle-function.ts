@@ -103,6 +103,8 @@ export class LifecycleFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: props.logLevel ?? "INFO",
+        // Powertools' Tracer follows the function's tracing mode (shared/observability/tracing.ts).
+        POWERTOOLS_TRACE_ENABLED: props.tracing ? "true" : "false",
         ...props.environment,
       },
     });

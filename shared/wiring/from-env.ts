@@ -5,6 +5,7 @@
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
@@ -22,10 +23,17 @@ import type { RunJobDeps } from "../lifecycle/run-job";
 import { createLogger } from "../observability/logger";
 import { METRIC_NAMES } from "../observability/metric-names";
 import { createMetrics } from "../observability/metrics";
+import {
+  type AwsClientTracer,
+  allDialpadHooks,
+  type SegmentSource,
+  traced,
+  XRayDialpadHook,
+} from "../observability/tracing";
 import { SqsJobQueue } from "../queue/sqs-job-queue";
 import type { ReconcileDeps } from "../reconcile/run-reconciliation";
 import type { SweepDeps } from "../retention/run-sweep";
-import { appSecretSource, requireSecrets } from "../secrets/app-secrets";
+import { appSecretSource, requireSecrets, type SecretSettings } from "../secrets/app-secrets";
 import { SecretApiKeyProvider } from "../secrets/secret-api-key-provider";
 import { DynamoPersonStore } from "../store/person-store";
 import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
@@ -37,21 +45,27 @@ import { createDialpadLanes, createServiceDeps, createStateDeps, type ServicePar
 
 const stateSettings = tableSettings.extend(queueSettings.shape);
 
-function tableParts(env: NodeJS.ProcessEnv) {
+/** What a function's Powertools Tracer brings to the wiring: captured AWS clients and Dialpad subsegments. */
+export type FunctionTracer = AwsClientTracer & SegmentSource;
+
+function tableParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
   const config = loadConfig(tableSettings, env);
-  const dynamo = new DynamoDBClient(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {});
+  const dynamo = traced(
+    new DynamoDBClient(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+    tracer,
+  );
   return {
     doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     tableName: config.TABLE_NAME,
   };
 }
 
-function stateParts(env: NodeJS.ProcessEnv) {
+function stateParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
   const config = loadConfig(stateSettings, env);
   return {
     config,
-    ...tableParts(env),
-    sqs: new SQSClient(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
+    ...tableParts(env, tracer),
+    sqs: traced(new SQSClient(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}), tracer),
     queueUrls: { urgent: config.URGENT_QUEUE_URL, bulk: config.BULK_QUEUE_URL },
   };
 }
@@ -59,9 +73,9 @@ function stateParts(env: NodeJS.ProcessEnv) {
 /** The webhook and sweeper functions are bound to the urgent queue only (least privilege). */
 const urgentQueueSettings = queueSettings.pick({ URGENT_QUEUE_URL: true, SQS_ENDPOINT: true });
 
-function urgentParts(env: NodeJS.ProcessEnv) {
+function urgentParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
   const config = loadConfig(urgentQueueSettings, env);
-  const sqs = new SQSClient(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {});
+  const sqs = traced(new SQSClient(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}), tracer);
   const sqsQueue = new SqsJobQueue(sqs, { urgent: config.URGENT_QUEUE_URL, bulk: config.URGENT_QUEUE_URL });
   // Only urgent work (deletions) is submitted from these functions; a bulk send is a wiring bug.
   const queue: JobQueue = {
@@ -70,16 +84,18 @@ function urgentParts(env: NodeJS.ProcessEnv) {
         ? sqsQueue.enqueue(jobId, lane, delaySeconds)
         : Promise.reject(new ConfigError("This function is bound to the urgent queue only.")),
   };
-  return { ...tableParts(env), sqs, urgentQueueUrl: config.URGENT_QUEUE_URL, queue };
+  return { ...tableParts(env, tracer), sqs, urgentQueueUrl: config.URGENT_QUEUE_URL, queue };
 }
 
 /** Stores, queues and submission: what the API and webhook functions need. */
-export function stateDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const parts = stateParts(env);
+export function stateDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: AwsClientTracer) {
+  const parts = stateParts(env, tracer);
   return { ...createStateDeps(parts), settings: loadConfig(lifecycleSettings, env) };
 }
 
 export interface ObservabilityHooks {
+  /** The function's tracer: AWS clients are captured and Dialpad exchanges become subsegments. */
+  tracer?: FunctionTracer;
   metrics?: DialpadMetricsHook;
   onLimiterWait?: (ms: number, lane: Lane) => void;
   onJobFinished?: RunJobDeps["onFinished"];
@@ -106,26 +122,35 @@ const logUserSync: NonNullable<ServiceParts["onUserSynced"]> = (message, outcome
 /** The Dialpad client settings and the API key (from its secret), shared by every Dialpad caller. */
 function dialpadPartsFromEnv(
   env: NodeJS.ProcessEnv,
-  hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait">,
+  hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "tracer">,
 ): ServiceParts["dialpad"] {
   const dialpad = loadConfig(dialpadSettings, env);
   const secrets = loadConfig(secretSettings, env);
   requireSecrets(secrets, ["dialpad_api_key"]);
+  const metrics = allDialpadHooks(hooks.metrics, hooks.tracer && new XRayDialpadHook(hooks.tracer));
   return {
     baseUrl: dialpad.DIALPAD_BASE_URL,
-    apiKey: new SecretApiKeyProvider(appSecretSource(secrets), "dialpad_api_key"),
+    apiKey: new SecretApiKeyProvider(tracedSecretSource(secrets, hooks.tracer), "dialpad_api_key"),
     budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
     urgentShare: dialpad.DIALPAD_URGENT_SHARE,
     timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
     maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
-    ...(hooks.metrics ? { metrics: hooks.metrics } : {}),
+    ...(metrics ? { metrics } : {}),
     ...(hooks.onLimiterWait ? { onLimiterWait: hooks.onLimiterWait } : {}),
   };
 }
 
+/** The app's secrets, read through a captured Secrets Manager client when the function is traced. */
+function tracedSecretSource(settings: SecretSettings, tracer: AwsClientTracer | undefined) {
+  return appSecretSource(
+    settings,
+    tracer ? { secretsManagerClient: traced(new SecretsManagerClient({}), tracer) } : {},
+  );
+}
+
 /** Everything including Dialpad: what the worker needs. */
 export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: ObservabilityHooks = {}) {
-  const parts = stateParts(env);
+  const parts = stateParts(env, hooks.tracer);
   const lifecycle = loadConfig(lifecycleSettings, env);
   const service = createServiceDeps({
     ...parts,
@@ -145,12 +170,15 @@ export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: 
 }
 
 /** The webhook receiver: webhook keys, the event log and the urgent queue; no Dialpad. */
-export function webhookDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReceiveDeps {
-  const parts = urgentParts(env);
+export function webhookDepsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  tracer?: AwsClientTracer,
+): ReceiveDeps {
+  const parts = urgentParts(env, tracer);
   const secrets = loadConfig(secretSettings, env);
   requireSecrets(secrets, ["webhook_secret"]);
   return {
-    keys: new WebhookKeyring(appSecretSource(secrets), "webhook_secret"),
+    keys: new WebhookKeyring(tracedSecretSource(secrets, tracer), "webhook_secret"),
     events: new DynamoWebhookEventLog(parts.doc, parts.tableName),
     userSyncs: new SqsUserSyncQueue(parts.sqs, parts.urgentQueueUrl),
     clock: systemClock,
@@ -158,9 +186,9 @@ export function webhookDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Receiv
 }
 
 /** The retention sweeper: the due list, job creation and both queues; no Dialpad. */
-export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env): SweepDeps {
+export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: AwsClientTracer): SweepDeps {
   // Both queues: besides deletions (urgent), it re-sends any accepted job whose send was lost.
-  const state = createStateDeps(stateParts(env));
+  const state = createStateDeps(stateParts(env, tracer));
   const lifecycle = loadConfig(lifecycleSettings, env);
   return {
     people: state.people,
@@ -174,9 +202,9 @@ export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env): SweepDep
 /** The scheduled reconciler: records, reports and the bulk lane's Dialpad client; no queues. */
 export function reconcileDepsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
-  hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "onDriftFound"> = {},
+  hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "onDriftFound" | "tracer"> = {},
 ): ReconcileDeps {
-  const parts = tableParts(env);
+  const parts = tableParts(env, hooks.tracer);
   const lanes = createDialpadLanes({ ...parts, dialpad: dialpadPartsFromEnv(env, hooks) });
   return {
     dialpad: lanes.dialpad.bulk,
