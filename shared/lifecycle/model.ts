@@ -16,6 +16,8 @@ export const JOB_ERROR_CODES = {
   email_in_use: "The email belongs to a Dialpad account that cannot be reused (e.g. deleted or pending).",
   number_unavailable: "The requested phone number or area code cannot be assigned.",
   call_center_not_found: "A requested call center does not exist.",
+  handoff_target_not_found:
+    "The number handoff target (user, department, call center or office) does not exist or cannot take numbers.",
   dialpad_rejected: "Dialpad refused the request (400/403/409); the message says why.",
   dialpad_unavailable: "Dialpad kept failing or throttling after every retry.",
   dialpad_unauthorized: "Dialpad refused the API key; check the key secret.",
@@ -47,10 +49,45 @@ export interface OnboardRequest {
   ticket?: Ticket;
 }
 
+/**
+ * Where a leaver's numbers go: kept on the suspended user until deletion (default), released to the
+ * company's pool, or handed to another holder (e.g. the manager).
+ */
+export type NumberHandoff =
+  | { to: "keep" }
+  | { to: "release" }
+  | { to: "user"; email: string }
+  | { to: "department" | "call_center" | "office"; id: string };
+
 export interface OffboardRequest {
   email?: string;
   user_id?: string;
   retention_days?: number;
+  /** Absent = keep. */
+  number_handoff?: NumberHandoff;
+  ticket?: Ticket;
+}
+
+/** A mover: only the fields given change (PRODUCT.md "Update body"). */
+export interface UpdateRequest {
+  email: string;
+  first_name?: string;
+  last_name?: string;
+  office_id?: string;
+  office_name?: string;
+  license?: License;
+  extension?: string;
+  /** A new number by area code, e.g. after a move between countries took the old ones. */
+  area_code?: string;
+  admin_type?: "none" | "office" | "company";
+  /** The exact set wanted: missing ones are added, others removed. */
+  call_center_ids?: string[];
+  new_email?: string;
+  ticket?: Ticket;
+}
+
+/** Records every Dialpad user we do not know yet. */
+export interface ImportRequest {
   ticket?: Ticket;
 }
 

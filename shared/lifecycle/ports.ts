@@ -51,6 +51,14 @@ export interface JobStore {
   cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean>;
 }
 
+/** The email a record was to move to already has a record of its own. */
+export class RecordExists extends Error {
+  override name = "RecordExists";
+  constructor(readonly email: string) {
+    super("A lifecycle record of this email exists already.");
+  }
+}
+
 export interface PersonChange {
   set: Partial<Omit<Person, "email">>;
   /** Fields to clear, e.g. delete_after when a user is reactivated by hand. */
@@ -66,6 +74,17 @@ export interface PersonStore {
   findByUserId(userId: string): Promise<Person | undefined>;
   /** Applies a change and its history entry atomically (creates the record if needed). */
   apply(email: string, change: PersonChange): Promise<void>;
+  /**
+   * Creates the record with its first history entry unless a record of the email exists (an
+   * import must not overwrite what a job recorded meanwhile). True when this call created it.
+   */
+  recordNew(email: string, change: PersonChange): Promise<boolean>;
+  /**
+   * Moves the record and its whole history from `oldEmail` to `newEmail` (an email change), adding
+   * `change`'s history entry. Afterwards `oldEmail` has no record (404); its lease, if any, stays
+   * where the running job will release it. Repeating a finished move changes nothing.
+   */
+  rekey(oldEmail: string, newEmail: string, change: PersonChange): Promise<void>;
   /** Remembers the person's latest onboarding job so an offboard can cancel it while it is queued. */
   noteOnboardJob(email: string, jobId: string): Promise<void>;
   openOnboardJob(email: string): Promise<string | undefined>;

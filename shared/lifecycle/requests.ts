@@ -7,7 +7,14 @@
  */
 import { z } from "zod";
 import { LICENSES } from "../dialpad/schemas";
-import type { OffboardRequest, OnboardRequest, Ticket } from "./model";
+import type {
+  ImportRequest,
+  NumberHandoff,
+  OffboardRequest,
+  OnboardRequest,
+  Ticket,
+  UpdateRequest,
+} from "./model";
 
 const DIGITS = /^\d{1,20}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -142,6 +149,18 @@ export const onboardRequest = z
     { when: isObjectPayload },
   );
 
+/** `{"to": "keep"|"release"}`, `{"to": "user", "email"}` or `{"to": "department"|"call_center"|"office", "id"}`. */
+export const numberHandoff = z.discriminatedUnion(
+  "to",
+  [
+    z.strictObject({ to: z.literal("keep") }),
+    z.strictObject({ to: z.literal("release") }),
+    z.strictObject({ to: z.literal("user"), email }),
+    z.strictObject({ to: z.enum(["department", "call_center", "office"]), id: dialpadIdInput }),
+  ],
+  { error: 'Expected "to": keep, release, user (with email), department, call_center or office (with id).' },
+);
+
 export const offboardRequest = z
   .strictObject({
     email: email.optional(),
@@ -151,6 +170,7 @@ export const offboardRequest = z
       .min(0, "Must be 0 or more.")
       .max(MAX_RETENTION_DAYS, `At most ${MAX_RETENTION_DAYS} days.`)
       .optional(),
+    number_handoff: numberHandoff.optional(),
     ticket: ticket.optional(),
   })
   .superRefine(
@@ -162,6 +182,71 @@ export const offboardRequest = z
     { when: isObjectPayload },
   );
 
+const officeName = z.string().trim().min(1, "Must not be empty.").max(200, "At most 200 characters.");
+
+/** Fields `POST /v1/update` may change; at least one must be given. */
+const UPDATABLE = [
+  "first_name",
+  "last_name",
+  "office_id",
+  "office_name",
+  "license",
+  "extension",
+  "area_code",
+  "admin_type",
+  "call_center_ids",
+  "new_email",
+] as const;
+
+export const updateRequest = z
+  .strictObject({
+    email,
+    first_name: personName.optional(),
+    last_name: personName.optional(),
+    office_id: dialpadIdInput.optional(),
+    office_name: officeName.optional(),
+    license: z.enum(LICENSES).optional(),
+    extension: z.string().trim().regex(EXTENSION, "Expected 1 to 10 digits.").optional(),
+    area_code: z.string().trim().regex(AREA_CODE, "Expected a 3-digit area code.").optional(),
+    admin_type: z.enum(["none", "office", "company"]).optional(),
+    call_center_ids: z
+      .array(dialpadIdInput)
+      .max(MAX_CALL_CENTERS, `At most ${MAX_CALL_CENTERS} call centers.`)
+      .optional(),
+    new_email: email.optional(),
+    ticket: ticket.optional(),
+  })
+  .superRefine(
+    (body, ctx) => {
+      if (body.office_id !== undefined && body.office_name !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["office_name"],
+          message: "Give office_id or office_name, not both.",
+        });
+      if (!UPDATABLE.some((field) => body[field] !== undefined))
+        ctx.addIssue({
+          code: "custom",
+          path: [],
+          message: `Nothing to change: give at least one of ${UPDATABLE.join(", ")}.`,
+        });
+      if (body.new_email !== undefined && body.new_email === body.email)
+        ctx.addIssue({ code: "custom", path: ["new_email"], message: "Must differ from email." });
+      const ids = Array.isArray(body.call_center_ids) ? body.call_center_ids : [];
+      ids.forEach((id, index) => {
+        if (ids.indexOf(id) !== index)
+          ctx.addIssue({
+            code: "custom",
+            path: ["call_center_ids", index],
+            message: "Duplicate call center id.",
+          });
+      });
+    },
+    { when: isObjectPayload },
+  );
+
+export const importRequest = z.strictObject({ ticket: ticket.optional() });
+
 export type OnboardRequestInput = z.input<typeof onboardRequest>;
 export type OffboardRequestInput = z.input<typeof offboardRequest>;
 
@@ -170,4 +255,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameOnboard: Same<z.output<typeof onboardRequest>, OnboardRequest> = true;
 const sameOffboard: Same<z.output<typeof offboardRequest>, OffboardRequest> = true;
 const sameTicket: Same<z.output<typeof ticket>, Ticket> = true;
-void [sameOnboard, sameOffboard, sameTicket];
+const sameHandoff: Same<z.output<typeof numberHandoff>, NumberHandoff> = true;
+const sameUpdate: Same<z.output<typeof updateRequest>, UpdateRequest> = true;
+const sameImport: Same<z.output<typeof importRequest>, ImportRequest> = true;
+void [sameOnboard, sameOffboard, sameTicket, sameHandoff, sameUpdate, sameImport];

@@ -12,7 +12,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { HistoryEntry, Person } from "../lifecycle/model";
-import type { PersonChange, PersonStore } from "../lifecycle/ports";
+import { type PersonChange, type PersonStore, RecordExists } from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
 import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
@@ -43,6 +43,50 @@ function toPerson(item: Record<string, unknown>): Person | undefined {
   const person: Record<string, unknown> = {};
   for (const field of RECORD_FIELDS) if (item[field] !== undefined) person[field] = item[field];
   return person as unknown as Person;
+}
+
+/** Store-only fields of a record: the sweeper's note of its delete job, the open onboarding. */
+const INTERNAL_RECORD_FIELDS = ["delete_job_for", "delete_job_id", "open_onboard_job_id"] as const;
+const { retentionIndex: RETENTION_INDEX, userIdIndex: USER_ID_INDEX } = TABLE_KEYS;
+const INDEX_FIELDS = {
+  retentionPk: RETENTION_INDEX.partitionKey,
+  retentionSk: RETENTION_INDEX.sortKey,
+  userIdPk: USER_ID_INDEX.partitionKey,
+  userIdSk: USER_ID_INDEX.sortKey,
+};
+
+/** The record's UpdateExpression for a change, keeping the sparse index keys in step with it. */
+function recordUpdate(email: string, change: Pick<PersonChange, "set" | "remove">) {
+  const set: Record<string, unknown> = { ...change.set, email: normaliseEmail(email) };
+  const remove = new Set<string>(change.remove ?? []);
+  for (const field of remove) delete set[field];
+  if (set.user_id) {
+    set[INDEX_FIELDS.userIdPk] = `USER#${set.user_id}`;
+    set[INDEX_FIELDS.userIdSk] = "PERSON";
+  }
+  // The retention due list holds a record only while it is suspended with a deadline.
+  if (set.state === "suspended" && set.delete_after) {
+    set[INDEX_FIELDS.retentionPk] = RETENTION_PARTITION;
+    set[INDEX_FIELDS.retentionSk] = `${set.delete_after}#${normaliseEmail(email)}`;
+  } else if (set.state !== undefined || remove.has("delete_after")) {
+    remove.add(INDEX_FIELDS.retentionPk).add(INDEX_FIELDS.retentionSk);
+  }
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const setClauses = Object.entries(set).map(([field, value], i) => {
+    names[`#s${i}`] = field;
+    values[`:s${i}`] = value;
+    return `#s${i} = :s${i}`;
+  });
+  const removeClauses = [...remove].map((field, i) => {
+    names[`#r${i}`] = field;
+    return `#r${i}`;
+  });
+  return {
+    UpdateExpression: `SET ${setClauses.join(", ")}${removeClauses.length ? ` REMOVE ${removeClauses.join(", ")}` : ""}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 function toHistory(item: Record<string, unknown>): HistoryEntry {
@@ -154,35 +198,16 @@ export class DynamoPersonStore implements PersonStore {
   }
 
   async apply(email: string, change: PersonChange): Promise<void> {
-    const set: Record<string, unknown> = { ...change.set, email: normaliseEmail(email) };
-    const remove = new Set<string>(change.remove ?? []);
-    for (const field of remove) delete set[field];
-    // Keep the sparse index keys in step with the record: due list only while suspended.
-    const { retentionIndex, userIdIndex } = TABLE_KEYS;
-    if (set.user_id) {
-      set[userIdIndex.partitionKey] = `USER#${set.user_id}`;
-      set[userIdIndex.sortKey] = "PERSON";
-    }
-    if (set.state === "suspended" && set.delete_after) {
-      set[retentionIndex.partitionKey] = RETENTION_PARTITION;
-      set[retentionIndex.sortKey] = `${set.delete_after}#${normaliseEmail(email)}`;
-    } else if (set.state !== undefined || remove.has("delete_after")) {
-      remove.add(retentionIndex.partitionKey).add(retentionIndex.sortKey);
-    }
+    await this.writeChange(email, change);
+  }
 
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const setClauses = Object.entries(set).map(([field, value], i) => {
-      names[`#s${i}`] = field;
-      values[`:s${i}`] = value;
-      return `#s${i} = :s${i}`;
-    });
-    const removeClauses = [...remove].map((field, i) => {
-      names[`#r${i}`] = field;
-      return `#r${i}`;
-    });
-    const expression = `SET ${setClauses.join(", ")}${removeClauses.length ? ` REMOVE ${removeClauses.join(", ")}` : ""}`;
+  async recordNew(email: string, change: PersonChange): Promise<boolean> {
+    return this.writeChange(email, change, "attribute_not_exists(#state)");
+  }
 
+  /** Applies the change with its history entry; false when `condition` (on the record) did not hold. */
+  private async writeChange(email: string, change: PersonChange, condition?: string): Promise<boolean> {
+    const update = recordUpdate(email, change);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -191,26 +216,115 @@ export class DynamoPersonStore implements PersonStore {
               Update: {
                 TableName: this.tableName,
                 Key: recordKey(email),
-                UpdateExpression: expression,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
+                ...update,
+                ...(condition
+                  ? {
+                      ConditionExpression: condition,
+                      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, "#state": "state" },
+                    }
+                  : {}),
+              },
+            },
+            this.historyPut(email, change),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      // The history entry exists: this exact change was applied by an earlier attempt.
+      if (reasons?.[1] === "ConditionalCheckFailed") return true;
+      if (condition && reasons?.[0] === "ConditionalCheckFailed") return false;
+      throw error;
+    }
+  }
+
+  async rekey(oldEmail: string, newEmail: string, change: PersonChange): Promise<void> {
+    const items: Record<string, unknown>[] = [];
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": personPk(oldEmail) },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) items.push(...page);
+    const record = items.find((item) => item.sk === "PERSON");
+    const person = record && toPerson(record);
+    if (!person) {
+      // Moved by an earlier attempt (its history entry is there), or nothing to move.
+      const moved = await this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: personPk(newEmail), sk: `HIST#${change.historyId}` },
+          ConsistentRead: true,
+        }),
+      );
+      if (moved.Item) return;
+      throw new Error("no lifecycle record to move");
+    }
+    // History first, in transactions of 50 copy+delete pairs: a repeat after a crash copies the rest.
+    const history = items.filter((item) => String(item.sk).startsWith("HIST#"));
+    for (let i = 0; i < history.length; i += 50) {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: history
+            .slice(i, i + 50)
+            .flatMap((item) => [
+              { Put: { TableName: this.tableName, Item: { ...item, pk: personPk(newEmail) } } },
+              { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } } },
+            ]),
+        }),
+      );
+    }
+    const { email: _email, ...fields } = person;
+    const moved = recordUpdate(newEmail, {
+      ...change,
+      set: { ...fields, ...change.set },
+    });
+    const leftBehind = [...RECORD_FIELDS, ...INTERNAL_RECORD_FIELDS, ...Object.values(INDEX_FIELDS)];
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: recordKey(newEmail),
+                ...moved,
+                ConditionExpression: "attribute_not_exists(#state)",
+                ExpressionAttributeNames: { ...moved.ExpressionAttributeNames, "#state": "state" },
               },
             },
             {
-              Put: {
+              // Only the lease (if a job holds one) and a note of where the record went stay behind.
+              Update: {
                 TableName: this.tableName,
-                Item: { pk: personPk(email), sk: `HIST#${change.historyId}`, ...change.history },
-                ConditionExpression: "attribute_not_exists(pk)",
+                Key: recordKey(oldEmail),
+                UpdateExpression: `SET moved_to = :to REMOVE ${leftBehind.map((_, i) => `#f${i}`).join(", ")}`,
+                ExpressionAttributeNames: Object.fromEntries(leftBehind.map((field, i) => [`#f${i}`, field])),
+                ExpressionAttributeValues: { ":to": normaliseEmail(newEmail) },
               },
             },
+            this.historyPut(newEmail, change),
           ],
         }),
       );
     } catch (error) {
-      // The history entry exists: this exact change was applied by an earlier attempt.
-      if (cancellationReasons(error)?.[1] === "ConditionalCheckFailed") return;
+      const reasons = cancellationReasons(error);
+      if (reasons?.[2] === "ConditionalCheckFailed") return; // moved by an earlier attempt
+      if (reasons?.[0] === "ConditionalCheckFailed") throw new RecordExists(newEmail);
       throw error;
     }
+  }
+
+  private historyPut(email: string, change: PersonChange) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { pk: personPk(email), sk: `HIST#${change.historyId}`, ...change.history },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
   }
 
   async noteOnboardJob(email: string, jobId: string): Promise<void> {
