@@ -65,6 +65,11 @@ export const secretSettings = z.object({
   CLIENT_TOKENS_SECRET_ARN: z.string().optional(),
   /** JSON `{"clients":[{"name","token_sha256","scopes"}]}` in local mode. */
   CLIENT_TOKENS: z.string().optional(),
+  /**
+   * Local mode only: a file in the same format whose clients are accepted too, re-read on every
+   * request so `npm run client-token` edits apply at once.
+   */
+  LOCAL_CLIENTS_FILE: z.string().min(1).optional(),
   SECRET_CACHE_SECONDS: positiveInt.default(300),
 });
 

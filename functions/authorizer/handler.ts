@@ -22,7 +22,8 @@ import type {
 import { authenticate, bearerToken } from "../../shared/auth/authenticate";
 import { toAuthorizerContext } from "../../shared/auth/authorizer-context";
 import type { ClientRegistry } from "../../shared/auth/client-registry";
-import { ClientRegistrySource } from "../../shared/auth/client-registry-source";
+import { ClientRegistrySource, WithClientsFile } from "../../shared/auth/client-registry-source";
+import { FileClientRegistryStore } from "../../shared/auth/client-registry-stores";
 import type { Principal } from "../../shared/auth/scopes";
 import { loadConfig, secretSettings } from "../../shared/config";
 import { UnauthorizedError } from "../../shared/http/api-error";
@@ -88,11 +89,14 @@ function dependencies(): AuthorizerDeps {
   if (containerDeps === undefined) {
     const settings = loadConfig(secretSettings);
     requireSecrets(settings, ["client_tokens"]);
+    const registry = new ClientRegistrySource(
+      appSecretSource(settings, { secretsManagerClient: traced(new SecretsManagerClient({}), tracer) }),
+      "client_tokens",
+    );
     containerDeps = {
-      registry: new ClientRegistrySource(
-        appSecretSource(settings, { secretsManagerClient: traced(new SecretsManagerClient({}), tracer) }),
-        "client_tokens",
-      ),
+      registry: settings.LOCAL_CLIENTS_FILE
+        ? new WithClientsFile(registry, new FileClientRegistryStore(settings.LOCAL_CLIENTS_FILE))
+        : registry,
       logger,
     };
   }

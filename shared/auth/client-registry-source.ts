@@ -5,6 +5,7 @@
  */
 import type { SecretSource } from "../secrets/secret-source";
 import { type ClientRegistry, parseClientRegistry } from "./client-registry";
+import type { ClientRegistryStore } from "./client-registry-editor";
 
 export class ClientRegistrySource<Name extends string> {
   #lastText: string | undefined;
@@ -22,5 +23,28 @@ export class ClientRegistrySource<Name extends string> {
       this.#lastText = text;
     }
     return this.#lastRegistry;
+  }
+}
+
+/**
+ * Local mode's LOCAL_CLIENTS_FILE: the registry's clients plus the file's, the file read on every
+ * load (a missing file has no clients), so a client added or revoked with the tool counts at once.
+ */
+export class WithClientsFile {
+  readonly #file: ClientRegistrySource<"file">;
+
+  constructor(
+    private readonly registry: { load(): Promise<ClientRegistry> },
+    file: ClientRegistryStore,
+  ) {
+    this.#file = new ClientRegistrySource(
+      { get: async () => (await file.read()) ?? '{"clients":[]}' },
+      "file",
+    );
+  }
+
+  async load(): Promise<ClientRegistry> {
+    const [registry, file] = await Promise.all([this.registry.load(), this.#file.load()]);
+    return { clients: [...registry.clients, ...file.clients] };
   }
 }

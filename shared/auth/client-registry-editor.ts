@@ -1,0 +1,92 @@
+/**
+ * Edits the client registry document (shared/auth/client-registry.ts) for the client-token tool:
+ * add a client with a fresh token, list clients, revoke one. Only the token's SHA-256 is written;
+ * the token itself is handed back once to be shown to the operator, and no later command can show
+ * it again. The document is re-validated with the same schema the authorizer reads it with before
+ * anything is written, so the tool can never store a registry the service would refuse.
+ * The document lives behind `ClientRegistryStore`: Secrets Manager in AWS, a file in local mode.
+ */
+import { randomBytes } from "node:crypto";
+import { type ClientRegistryDocument, ClientRegistryError, clientRegistryDocument } from "./client-registry";
+import { hashToken } from "./hash-token";
+import { SCOPES, type Scope } from "./scopes";
+
+/** Where the registry document is kept; `read` answers undefined when there is none yet. */
+export interface ClientRegistryStore {
+  /** Says where, for messages (a secret id or a file path; never the content). */
+  readonly location: string;
+  read(): Promise<string | undefined>;
+  write(documentText: string): Promise<void>;
+}
+
+export interface ListedClient {
+  name: string;
+  scopes: Scope[];
+}
+
+type Document = { clients: { name: string; token_sha256: string; scopes: Scope[] }[] };
+
+export class ClientRegistryEditor {
+  constructor(
+    private readonly store: ClientRegistryStore,
+    private readonly newToken: () => string = () => randomBytes(32).toString("base64url"),
+  ) {}
+
+  async list(): Promise<ListedClient[]> {
+    const document = await this.load();
+    return document.clients.map(({ name, scopes }) => ({ name, scopes }));
+  }
+
+  /** Registers `name` with `scopes`; answers the new token (the only time it exists in clear). */
+  async add(name: string, scopes: readonly string[]): Promise<string> {
+    const document = await this.load();
+    if (document.clients.some((client) => client.name === name))
+      throw new ClientRegistryError(
+        `A client named ${name} exists already: revoke it first to replace its token.`,
+      );
+    const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
+    if (unknown.length > 0)
+      throw new ClientRegistryError(`Unknown scope(s): ${unknown.join(", ")} (known: ${SCOPES.join(", ")}).`);
+    const token = this.newToken();
+    await this.save({
+      clients: [...document.clients, { name, token_sha256: hashToken(token), scopes: scopes as Scope[] }],
+    });
+    return token;
+  }
+
+  /** Removes `name`; its token stops working once the service's secret cache expires. */
+  async revoke(name: string): Promise<void> {
+    const document = await this.load();
+    const kept = document.clients.filter((client) => client.name !== name);
+    if (kept.length === document.clients.length)
+      throw new ClientRegistryError(`No client is named ${name} in ${this.store.location}.`);
+    await this.save({ clients: kept });
+  }
+
+  private async load(): Promise<Document> {
+    const text = await this.store.read();
+    if (text === undefined || text.trim() === "") return { clients: [] };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new ClientRegistryError(`The client registry in ${this.store.location} is not valid JSON.`);
+    }
+    return this.validate(value as ClientRegistryDocument);
+  }
+
+  private async save(document: Document): Promise<void> {
+    await this.store.write(`${JSON.stringify(this.validate(document), null, 2)}\n`);
+  }
+
+  private validate(document: ClientRegistryDocument): Document {
+    const result = clientRegistryDocument.safeParse(document);
+    if (result.success) return result.data;
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(document)"}: ${issue.message}`,
+    );
+    throw new ClientRegistryError(
+      `The client registry in ${this.store.location} is invalid: ${problems.join("; ")}`,
+    );
+  }
+}

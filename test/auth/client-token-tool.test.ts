@@ -1,0 +1,184 @@
+/**
+ * The client-token tool edits the registry the authorizer reads: in a file (local mode, a temp file
+ * here) and in the client-tokens secret (Secrets Manager, mocked with aws-sdk-client-mock). A new
+ * token is printed once and only its digest is stored; the stored document is what the authorizer
+ * accepts.
+ */
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runClientTokenTool } from "../../local/tools/client-token";
+import { authenticate } from "../../shared/auth/authenticate";
+import { parseClientRegistry } from "../../shared/auth/client-registry";
+import { WithClientsFile } from "../../shared/auth/client-registry-source";
+import {
+  FileClientRegistryStore,
+  SecretsManagerClientRegistryStore,
+} from "../../shared/auth/client-registry-stores";
+import { hashToken } from "../../shared/auth/hash-token";
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+}
+
+let dir: string;
+let file: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "client-token-"));
+  file = join(dir, "clients.json");
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const run = (argv: string[], env: NodeJS.ProcessEnv = { LOCAL_CLIENTS_FILE: file }) => {
+  const output = capture();
+  return runClientTokenTool(argv, env, output.io).then((code) => ({ code, ...output }));
+};
+
+describe("client-token with a local registry file", () => {
+  it("adds a client: prints its token once, stores only the digest, and the authorizer accepts it", async () => {
+    const added = await run(["add", "servicenow", "--scopes", "onboard,read"]);
+    expect(added.code).toBe(0);
+    expect(added.out).toHaveLength(1);
+    const token = added.out[0] as string;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(added.err.join("\n")).not.toContain(token);
+
+    const text = await readFile(file, "utf8");
+    expect(text).not.toContain(token);
+    expect(JSON.parse(text)).toEqual({
+      clients: [{ name: "servicenow", token_sha256: hashToken(token), scopes: ["onboard", "read"] }],
+    });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(authenticate(parseClientRegistry(text), `Bearer ${token}`)).toEqual({
+      client: "servicenow",
+      scopes: ["onboard", "read"],
+    });
+  });
+
+  it("lists names and scopes, never a token or digest", async () => {
+    const first = await run(["add", "jira", "--scopes", "onboard,offboard,read"]);
+    await run(["add", "zendesk", "--scopes", "read"]);
+    const listed = await run(["list"]);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toEqual(["jira\tonboard,offboard,read", "zendesk\tread"]);
+    const printed = [...listed.out, ...listed.err].join("\n");
+    expect(printed).not.toContain(first.out[0]);
+    expect(printed).not.toContain(hashToken(first.out[0] as string));
+  });
+
+  it("refuses to add a name twice (a token is never shown again) and leaves the registry unchanged", async () => {
+    await run(["add", "jira", "--scopes", "read"]);
+    const before = await readFile(file, "utf8");
+    const again = await run(["add", "jira", "--scopes", "read"]);
+    expect(again.code).toBe(1);
+    expect(again.out).toEqual([]);
+    expect(again.err.join()).toMatch(/exists already/);
+    expect(await readFile(file, "utf8")).toBe(before);
+  });
+
+  it("revokes a client, after which its token is refused", async () => {
+    const added = await run(["add", "jira", "--scopes", "read"]);
+    await run(["add", "zendesk", "--scopes", "read"]);
+    expect((await run(["revoke", "jira"])).code).toBe(0);
+    const registry = parseClientRegistry(await readFile(file, "utf8"));
+    expect(registry.clients.map((client) => client.name)).toEqual(["zendesk"]);
+    expect(() => authenticate(registry, `Bearer ${added.out[0]}`)).toThrow(/not valid/);
+    expect((await run(["revoke", "jira"])).code).toBe(1);
+  });
+
+  it("refuses unknown scopes, bad names and bad usage without writing", async () => {
+    expect((await run(["add", "jira", "--scopes", "read,root"])).err.join()).toMatch(
+      /Unknown scope\(s\): root/,
+    );
+    expect((await run(["add", "bad name!", "--scopes", "read"])).err.join()).toMatch(/clients\.0\.name/);
+    expect((await run(["add", "jira"])).code).toBe(2);
+    expect((await run(["frobnicate"])).code).toBe(2);
+    expect((await run(["list"], {})).code).toBe(2);
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("refuses to edit a registry that is not valid JSON, and keeps it", async () => {
+    await writeFile(file, "{not json");
+    const added = await run(["add", "jira", "--scopes", "read"]);
+    expect(added.code).toBe(1);
+    expect(added.out).toEqual([]);
+    expect(await readFile(file, "utf8")).toBe("{not json");
+  });
+
+  it("is what local mode's authorizer reads, on every request", async () => {
+    const local = { load: async () => parseClientRegistry('{"clients":[]}') };
+    const registry = new WithClientsFile(local, new FileClientRegistryStore(file));
+    expect((await registry.load()).clients).toEqual([]);
+    const added = await run(["add", "jira", "--scopes", "read"]);
+    expect(authenticate(await registry.load(), `Bearer ${added.out[0]}`).client).toBe("jira");
+    await run(["revoke", "jira"]);
+    expect((await registry.load()).clients).toEqual([]);
+  });
+});
+
+describe("client-token with the client-tokens secret", () => {
+  const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:client-tokens-AbCdEf";
+  const secretsManager = mockClient(SecretsManagerClient);
+  const client = new SecretsManagerClient({ region: "eu-west-1" });
+  let stored: string | undefined;
+  const runAws = (argv: string[]) => {
+    const output = capture();
+    return runClientTokenTool([...argv, "--secret-id", SECRET], {}, output.io, (where) => {
+      expect(where).toEqual({ secretId: SECRET });
+      return new SecretsManagerClientRegistryStore(client, SECRET);
+    }).then((code) => ({ code, ...output }));
+  };
+
+  beforeEach(() => {
+    stored = undefined;
+    secretsManager.reset();
+    secretsManager.on(GetSecretValueCommand, { SecretId: SECRET }).callsFake(() => {
+      if (stored === undefined)
+        throw new ResourceNotFoundException({
+          message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+          $metadata: {},
+        });
+      return { SecretString: stored };
+    });
+    secretsManager.on(PutSecretValueCommand, { SecretId: SECRET }).callsFake((input) => {
+      stored = input.SecretString;
+      return {};
+    });
+  });
+
+  it("adds to a secret that has no value yet, then to the stored document", async () => {
+    const first = await runAws(["add", "servicenow", "--scopes", "onboard,offboard,read"]);
+    const second = await runAws(["add", "jira", "--scopes", "read"]);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    const registry = parseClientRegistry(stored as string);
+    expect(registry.clients.map((c) => c.name)).toEqual(["servicenow", "jira"]);
+    expect(stored).not.toContain(first.out[0]);
+    expect(authenticate(registry, `Bearer ${second.out[0]}`).scopes).toEqual(["read"]);
+    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(2);
+  });
+
+  it("revokes and lists through the secret", async () => {
+    await runAws(["add", "servicenow", "--scopes", "read"]);
+    await runAws(["add", "jira", "--scopes", "read"]);
+    expect((await runAws(["revoke", "servicenow"])).code).toBe(0);
+    expect((await runAws(["list"])).out).toEqual(["jira\tread"]);
+  });
+
+  it("fails on any other Secrets Manager error without writing", async () => {
+    secretsManager.on(GetSecretValueCommand).rejects(new Error("AccessDeniedException"));
+    await expect(runAws(["add", "jira", "--scopes", "read"])).rejects.toThrow(/AccessDenied/);
+    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+});
