@@ -2,10 +2,9 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Two groups. First every functional test, files in parallel. Then, alone on the machine, the tests
- * whose assertions are about time (the shared rate budget measured in real time, and local mode
- * started as a whole process tree), so the rest of the suite cannot skew what they measure.
+ * that start local mode as a whole process tree, so the rest of the suite cannot slow them down.
  */
-const timingSensitive = ["test/ratelimit/shared-budget-*.test.ts", "test/e2e/**/*.test.ts"];
+const timingSensitive = ["test/e2e/**/*.test.ts"];
 
 export default defineConfig({
   test: {

@@ -6,7 +6,7 @@
  */
 import type { Node } from "constructs";
 import { z } from "zod";
-import { MAX_BUDGET_RPS } from "../shared/ratelimit/window-schedule";
+import { MAX_BUDGET_RPS } from "../shared/ratelimit/slot-planner";
 
 const flag = z
   .union([z.boolean(), z.enum(["true", "false"])])
@@ -32,8 +32,8 @@ export const stackSettingsSchema = z.strictObject({
   alarmEmail: z.email().optional(),
 
   dialpadBaseUrl: z.url().default("https://dialpad.com/api/v2"),
+  /** 16–19 only when nothing else uses the key's company limit (see shared/config.ts). */
   dialpadRateLimitRps: positive.max(MAX_BUDGET_RPS).default(15),
-  dialpadUrgentShare: z.coerce.number().min(0).max(0.9).default(0.25),
   /** Typical Dialpad response time, used to size the worker's concurrency. */
   dialpadLatencyMs: positiveInt.default(200),
   retentionDays: z.coerce.number().int().min(0).max(3650).default(30),

@@ -38,13 +38,12 @@ export function workerConcurrency(input: WorkerConcurrencyInput): number {
 }
 
 /**
- * Both event sources' `maxConcurrency`: urgent work may use the whole budget, bulk work only what
- * the urgent share leaves; every record of a batch is processed concurrently. The stack, local mode
- * and the benchmarks all size the worker here.
+ * Both event sources' `maxConcurrency`: either lane may use the whole budget (the shared limiter
+ * serves urgent callers first); every record of a batch is processed concurrently. The stack, local
+ * mode and the benchmarks all size the worker here.
  */
 export function laneConcurrency(settings: {
   dialpadRateLimitRps: number;
-  dialpadUrgentShare: number;
   dialpadLatencyMs: number;
   urgentBatchSize: number;
   bulkBatchSize: number;
@@ -58,6 +57,6 @@ export function laneConcurrency(settings: {
     });
   return {
     urgent: lane(settings.dialpadRateLimitRps, settings.urgentBatchSize),
-    bulk: lane(settings.dialpadRateLimitRps * (1 - settings.dialpadUrgentShare), settings.bulkBatchSize),
+    bulk: lane(settings.dialpadRateLimitRps, settings.bulkBatchSize),
   };
 }

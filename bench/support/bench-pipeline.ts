@@ -39,10 +39,9 @@ export interface PipelineVariant {
 /** The deployed configuration: budget from the environment as the functions read it, sizing as the stack does. */
 export function deployedConfiguration(env: NodeJS.ProcessEnv = process.env) {
   const dialpad = loadConfig(dialpadSettings, env);
-  const sizing = workerSizing(dialpad.DIALPAD_RATE_LIMIT_RPS, dialpad.DIALPAD_URGENT_SHARE);
+  const sizing = workerSizing(dialpad.DIALPAD_RATE_LIMIT_RPS);
   return {
     budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
-    urgentShare: dialpad.DIALPAD_URGENT_SHARE,
     timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
     maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
     visibilityTimeoutSeconds: sizing.visibilityTimeoutSeconds,
@@ -115,7 +114,6 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       baseUrl: sandbox.baseUrl,
       apiKey,
       budgetRps: config.budgetRps,
-      urgentShare: single ? 0 : config.urgentShare,
       timeoutMs: config.timeoutMs,
       maxAttempts: config.maxAttempts,
       metrics,

@@ -12,7 +12,6 @@ export function dialpadEnvironment(settings: StackSettings) {
   return {
     DIALPAD_BASE_URL: settings.dialpadBaseUrl,
     DIALPAD_RATE_LIMIT_RPS: String(settings.dialpadRateLimitRps),
-    DIALPAD_URGENT_SHARE: String(settings.dialpadUrgentShare),
   } satisfies Env<typeof dialpadSettings>;
 }
 

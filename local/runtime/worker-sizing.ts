@@ -22,14 +22,9 @@ export interface WorkerSizing {
   visibilityTimeoutSeconds: number;
 }
 
-export function workerSizing(budgetRps: number, urgentShareOfBudget?: number): WorkerSizing {
+export function workerSizing(budgetRps: number): WorkerSizing {
   const stack = stackSettingsSchema.parse({});
-  const urgentShare = urgentShareOfBudget ?? stack.dialpadUrgentShare;
-  const concurrency = laneConcurrency({
-    ...stack,
-    dialpadRateLimitRps: budgetRps,
-    dialpadUrgentShare: urgentShare,
-  });
+  const concurrency = laneConcurrency({ ...stack, dialpadRateLimitRps: budgetRps });
   return {
     lanes: {
       urgent: { batchSize: stack.urgentBatchSize, maxConcurrency: concurrency.urgent },

@@ -1,12 +1,10 @@
 /**
- * The shared adaptive state of the Dialpad budget (the `RATE#<name>` / `STATE` item): the pause a
- * 429 imposes on every worker, the rate factor it lowers, and whether urgent work is active. Pure
- * functions over that state and a clock reading; the DynamoDB adapter stores and fetches it.
+ * The adaptive part of the shared Dialpad budget: the pause a 429 imposes on every worker and the
+ * rate factor it lowers. Pure functions over the budget state and a clock reading.
  *
  * The factor is never written periodically: a 429 records (factor_at_throttle, recover_from) and
  * every reader derives the current factor from them and its own clock, recovering linearly to 1.
  */
-import { z } from "zod";
 
 export interface ThrottleState {
   /** Epoch ms before which nobody may call Dialpad (0 = never paused). */
@@ -17,10 +15,6 @@ export interface ThrottleState {
   recoverFrom: number;
   /** Epoch ms of the last recorded 429, to count a burst of simultaneous 429s once. */
   throttledAt: number;
-  /** Epoch ms until which urgent work counts as active (bulk leaves the urgent reserve free). */
-  urgentUntil: number;
-  /** Optimistic-lock counter of throttle writes (urgent marks do not bump it). */
-  version: number;
 }
 
 export interface ThrottlePolicy {
@@ -52,8 +46,6 @@ export const UNTHROTTLED_STATE: ThrottleState = {
   factorAtThrottle: 1,
   recoverFrom: 0,
   throttledAt: 0,
-  urgentUntil: 0,
-  version: 0,
 };
 
 /** The current rate factor in [floorFactor, 1]: held through the pause, then linear back to 1. */
@@ -75,12 +67,12 @@ export function pauseFor(retryAfterMs: number | undefined, policy: ThrottlePolic
  * The state after a 429 seen at `nowMs`: the pause extended to max(existing, now + pause), the
  * factor lowered multiplicatively (once per burst), recovery restarting at the pause's end.
  */
-export function throttledState(
-  state: ThrottleState,
+export function throttledState<S extends ThrottleState>(
+  state: S,
   nowMs: number,
   retryAfterMs: number | undefined,
   policy: ThrottlePolicy,
-): ThrottleState {
+): S {
   const pausedUntil = Math.max(state.pausedUntil, nowMs + pauseFor(retryAfterMs, policy));
   const sameBurst = state.throttledAt > 0 && nowMs - state.throttledAt < policy.burstMs;
   const current = rateFactorAt(state, nowMs, policy);
@@ -91,33 +83,5 @@ export function throttledState(
     factorAtThrottle,
     recoverFrom: pausedUntil,
     throttledAt: sameBurst ? state.throttledAt : nowMs,
-    version: state.version + 1,
-  };
-}
-
-export function isUrgentActive(state: ThrottleState, nowMs: number): boolean {
-  return state.urgentUntil > nowMs;
-}
-
-const stateItem = z.looseObject({
-  paused_until: z.number().optional(),
-  factor_at_throttle: z.number().optional(),
-  recover_from: z.number().optional(),
-  throttled_at: z.number().optional(),
-  urgent_until: z.number().optional(),
-  version: z.number().optional(),
-});
-
-/** Reads the STATE item (absent, or created by an urgent mark alone, means "never throttled"). */
-export function stateFromItem(item: Record<string, unknown> | undefined): ThrottleState {
-  if (!item) return UNTHROTTLED_STATE;
-  const parsed = stateItem.parse(item);
-  return {
-    pausedUntil: parsed.paused_until ?? 0,
-    factorAtThrottle: parsed.factor_at_throttle ?? 1,
-    recoverFrom: parsed.recover_from ?? 0,
-    throttledAt: parsed.throttled_at ?? 0,
-    urgentUntil: parsed.urgent_until ?? 0,
-    version: parsed.version ?? 0,
   };
 }

@@ -132,7 +132,6 @@ function dialpadPartsFromEnv(
     baseUrl: dialpad.DIALPAD_BASE_URL,
     apiKey: new SecretApiKeyProvider(tracedSecretSource(secrets, hooks.tracer), "dialpad_api_key"),
     budgetRps: dialpad.DIALPAD_RATE_LIMIT_RPS,
-    urgentShare: dialpad.DIALPAD_URGENT_SHARE,
     timeoutMs: dialpad.DIALPAD_TIMEOUT_MS,
     maxAttempts: dialpad.DIALPAD_MAX_ATTEMPTS,
     ...(metrics ? { metrics } : {}),

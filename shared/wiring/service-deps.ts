@@ -13,6 +13,7 @@ import type { RunJobDeps } from "../lifecycle/run-job";
 import type { LifecycleSettings } from "../lifecycle/steps";
 import type { SubmitDeps } from "../lifecycle/submit-job";
 import { SqsJobQueue } from "../queue/sqs-job-queue";
+import { DynamoBudgetStore } from "../ratelimit/budget-table";
 import { createSharedRateBudget } from "../ratelimit/shared-rate-budget";
 import type { DriftReport } from "../reconcile/drift-report";
 import type { ReconcileMessage } from "../reconcile/reconcile-message";
@@ -56,7 +57,6 @@ export interface ServiceParts extends StateParts {
     baseUrl: string;
     apiKey: ApiKeyProvider;
     budgetRps: number;
-    urgentShare: number;
     timeoutMs?: number;
     maxAttempts?: number;
     metrics?: DialpadMetricsHook;
@@ -76,10 +76,8 @@ export interface ServiceParts extends StateParts {
 /** The Dialpad clients, one per lane, on the shared rate budget (kept in the table). */
 export function createDialpadLanes(parts: Pick<ServiceParts, "doc" | "tableName" | "dialpad">) {
   const budget = createSharedRateBudget({
-    doc: parts.doc,
-    tableName: parts.tableName,
+    store: new DynamoBudgetStore(parts.doc, parts.tableName),
     budgetRps: parts.dialpad.budgetRps,
-    urgentShare: parts.dialpad.urgentShare,
     ...(parts.dialpad.onLimiterWait ? { onWait: parts.dialpad.onLimiterWait } : {}),
   });
   const dialpadFor = (lane: Lane) =>

@@ -19,8 +19,8 @@ describe("local API Gateway errors", () => {
 });
 
 describe("worker sizing", () => {
-  it("uses the stack's formula: urgent on the whole budget, bulk on what the urgent share leaves", () => {
-    const sizing = workerSizing(15, 0.25);
+  it("uses the stack's formula: each lane sized for the whole budget", () => {
+    const sizing = workerSizing(15);
     expect(sizing.lanes.urgent.maxConcurrency).toBe(
       workerConcurrency({
         budgetRps: 15,
@@ -32,7 +32,7 @@ describe("worker sizing", () => {
     expect(sizing.lanes.bulk).toEqual({
       batchSize: 10,
       maxConcurrency: workerConcurrency({
-        budgetRps: 15 * 0.75,
+        budgetRps: 15,
         dialpadLatencyMs: 200,
         batchSize: 10,
         recordsInFlightPerInvocation: 10,

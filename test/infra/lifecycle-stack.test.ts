@@ -116,7 +116,7 @@ describe("worker event sources", () => {
       recordsInFlightPerInvocation: settings.urgentBatchSize,
     });
     const bulk = workerConcurrency({
-      budgetRps: settings.dialpadRateLimitRps * (1 - settings.dialpadUrgentShare),
+      budgetRps: settings.dialpadRateLimitRps,
       dialpadLatencyMs: settings.dialpadLatencyMs,
       batchSize: settings.bulkBatchSize,
       recordsInFlightPerInvocation: settings.bulkBatchSize,
@@ -175,7 +175,6 @@ describe("functions", () => {
       // The worker marks a job failed on the receive after which SQS parks its message.
       JOB_MAX_RECEIVES: String(MAX_RECEIVE_COUNT),
       DIALPAD_RATE_LIMIT_RPS: "15",
-      DIALPAD_URGENT_SHARE: "0.25",
       RETENTION_DAYS: "30",
     });
     expect(env(stack.api.apiFunction)).not.toHaveProperty("DIALPAD_API_KEY_SECRET_ARN");

@@ -25,7 +25,7 @@ describe("context overrides", () => {
         sweepIntervalMinutes: "5",
         apiThrottleRateLimit: "7",
         apiThrottleBurstLimit: "14",
-        dialpadRateLimitRps: "16",
+        dialpadRateLimitRps: "19",
         dialpadLatencyMs: "1000",
         urgentBatchSize: "2",
         workerTimeoutSeconds: "120",
@@ -54,10 +54,10 @@ describe("context overrides", () => {
       ]),
     });
     template.hasResourceProperties("AWS::Scheduler::Schedule", { ScheduleExpression: "rate(5 minutes)" });
-    // 16 req/s × 1 s = 16 calls in flight, 2 records per urgent invocation → 8.
+    // 19 req/s × 1 s = 19 calls in flight, 2 records per urgent invocation → 10.
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       BatchSize: 2,
-      ScalingConfig: { MaximumConcurrency: 8 },
+      ScalingConfig: { MaximumConcurrency: 10 },
     });
     template.hasResourceProperties("AWS::SQS::Queue", { VisibilityTimeout: 720 });
     template.hasResourceProperties("AWS::SNS::Subscription", {
@@ -79,8 +79,8 @@ describe("readStackSettings", () => {
     expect(settings.wafWebAclArn).toBeUndefined();
   });
 
-  it("names the bad context key", () => {
-    const app = new App({ context: { dialpadRateLimitRps: "17", sweepIntervalMinutes: "often" } });
+  it("names the bad context key (a budget of 20/s leaves no slack under Dialpad's 20)", () => {
+    const app = new App({ context: { dialpadRateLimitRps: "20", sweepIntervalMinutes: "often" } });
     expect(() => readStackSettings(app.node)).toThrow(/dialpadRateLimitRps[\s\S]*sweepIntervalMinutes/);
   });
 });

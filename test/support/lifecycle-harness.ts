@@ -44,7 +44,6 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
       baseUrl: sandbox.baseUrl,
       apiKey: { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey },
       budgetRps: options.budgetRps ?? 15,
-      urgentShare: 0.25,
       timeoutMs: 2000,
     },
     settings: { retentionDays: 30, keepNumbersOnDelete: true, ...options.settings },

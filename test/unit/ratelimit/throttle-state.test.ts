@@ -3,10 +3,9 @@ import {
   pauseFor,
   DEFAULT_THROTTLE_POLICY as policy,
   rateFactorAt,
-  stateFromItem,
   throttledState,
   UNTHROTTLED_STATE,
-} from "../../shared/ratelimit/throttle-state";
+} from "../../../shared/ratelimit/throttle-state";
 
 const T = 1_750_000_000_000; // an injected "now"
 
@@ -46,7 +45,6 @@ describe("throttle state", () => {
     expect(state.factorAtThrottle).toBe(0.25);
     state = throttledState(state, T + 2000, 1000, policy);
     expect(state.factorAtThrottle).toBe(0.25);
-    expect(state.version).toBe(3);
   });
 
   it("lowers from the partly recovered factor, not from the last recorded one", () => {
@@ -62,24 +60,5 @@ describe("throttle state", () => {
     expect(pauseFor(-5, policy)).toBe(1000);
     expect(pauseFor(2500, policy)).toBe(2500);
     expect(pauseFor(3_600_000, policy)).toBe(60_000);
-  });
-
-  it("reads the STATE item, treating missing attributes as never throttled", () => {
-    expect(stateFromItem(undefined)).toEqual(UNTHROTTLED_STATE);
-    expect(stateFromItem({ pk: "RATE#dialpad", sk: "STATE", urgent_until: T })).toEqual({
-      ...UNTHROTTLED_STATE,
-      urgentUntil: T,
-    });
-    const stored = throttledState(UNTHROTTLED_STATE, T, 1000, policy);
-    expect(
-      stateFromItem({
-        paused_until: stored.pausedUntil,
-        factor_at_throttle: stored.factorAtThrottle,
-        recover_from: stored.recoverFrom,
-        throttled_at: stored.throttledAt,
-        urgent_until: 0,
-        version: stored.version,
-      }),
-    ).toEqual(stored);
   });
 });

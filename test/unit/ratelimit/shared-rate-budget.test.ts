@@ -1,0 +1,172 @@
+/**
+ * The pump: callers queued per lane, slots reserved through the store, callers released at their
+ * slots. Several "processes" (pumps) share one in-memory store on a fake clock, so what is checked
+ * is when callers are let go in that clock's time: properties of the design, not of this machine.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { RateLimiter } from "../../../shared/dialpad/api";
+import { createSharedRateBudget, type Lane } from "../../../shared/ratelimit/shared-rate-budget";
+import { MAX_BUDGET_RPS } from "../../../shared/ratelimit/slot-planner";
+import { EPOCH, FakeClock, InMemoryBudgetStore } from "./fake-budget-parts";
+
+/** The pump's default: a caller may be let go this long after its slot, never later. */
+const LATE_MARGIN_MS = 20;
+
+/**
+ * The most callers let go in any span of 1 s less the late margin: slots are exactly spaced (the
+ * planner's properties), and each caller goes between its slot and the margin after it.
+ */
+function peakInAnySecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  let tail = 0;
+  for (let head = 0; head < sorted.length; head++) {
+    while ((sorted[head] ?? 0) - (sorted[tail] ?? 0) >= 1000 - LATE_MARGIN_MS) tail++;
+    peak = Math.max(peak, head - tail + 1);
+  }
+  return peak;
+}
+
+function processes(count: number, budgetRps: number, clock: FakeClock, store: InMemoryBudgetStore) {
+  return Array.from({ length: count }, () =>
+    createSharedRateBudget({ store, budgetRps, now: clock.now, sleep: clock.sleep }),
+  );
+}
+
+/** Acquires `count` times in a row from `limiter`, recording when each was let go. */
+async function acquireMany(limiter: RateLimiter, count: number, clock: FakeClock, released: number[]) {
+  for (let i = 0; i < count; i++) {
+    await limiter.acquire();
+    released.push(clock.now());
+  }
+}
+
+describe("shared rate budget: the pump", () => {
+  it("lets callers of many processes go no faster than the budget in any sliding second, and serves them all", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: MAX_BUDGET_RPS }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(
+          fc.record({ lane: fc.constantFrom<Lane>("urgent", "bulk"), count: fc.integer({ min: 1, max: 8 }) }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
+        fc.integer({ min: 1, max: 40 }),
+        async (budget, processCount, workers, writeMs) => {
+          const clock = new FakeClock();
+          const store = new InMemoryBudgetStore(clock, writeMs);
+          const budgets = processes(processCount, budget, clock, store);
+          const released: number[] = [];
+          const done = Promise.all(
+            workers.map((w, i) =>
+              acquireMany(budgets[i % processCount]!.limiterFor(w.lane), w.count, clock, released),
+            ),
+          );
+          const total = workers.reduce((sum, w) => sum + w.count, 0);
+          await clock.runUntil(EPOCH + ((total + 2) * 1000) / budget + 60_000);
+          await done;
+          expect(released).toHaveLength(total);
+          expect(peakInAnySecond(released)).toBeLessThanOrEqual(budget);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("keeps a bulk backlog at the budget, and lets an urgent caller through within about one slot", async () => {
+    const clock = new FakeClock();
+    const store = new InMemoryBudgetStore(clock, 8);
+    const [first, second] = processes(2, 19, clock, store);
+    const bulk: number[] = [];
+    const backlog = [first!, second!].flatMap((p) =>
+      Array.from({ length: 10 }, () => acquireMany(p.limiterFor("bulk"), 30, clock, bulk)),
+    );
+    await clock.runUntil(EPOCH + 5000);
+    const urgentWaits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const askedAt = clock.now();
+      const granted = second!
+        .limiterFor("urgent")
+        .acquire()
+        .then(() => urgentWaits.push(clock.now() - askedAt));
+      await clock.runUntil(askedAt + 500);
+      await granted;
+    }
+    await clock.runUntil(EPOCH + 60_000);
+    await Promise.all(backlog);
+
+    const slot = Math.ceil(1000 / 19);
+    // The pump's lead is its measured write latency plus deviation (8 ms writes here).
+    for (const wait of urgentWaits) expect(wait).toBeLessThanOrEqual(2 * 20 + 1.5 * slot + 8);
+    const steady = bulk.filter((t) => t >= EPOCH + 1000 && t < EPOCH + 4000).length / 3;
+    expect(steady).toBeGreaterThanOrEqual(0.95 * 19);
+    expect(peakInAnySecond(bulk)).toBeLessThanOrEqual(19);
+  });
+
+  it("a 429 in one process pauses every process until Retry-After has passed, then the rate is lowered", async () => {
+    const clock = new FakeClock();
+    const store = new InMemoryBudgetStore(clock, 8);
+    const [throttled, other] = processes(2, 10, clock, store);
+    const released: number[] = [];
+    const work = [throttled!, other!].map((p) => acquireMany(p.limiterFor("bulk"), 40, clock, released));
+    await clock.runUntil(EPOCH + 2000);
+    const throttledAt = clock.now();
+    let recordedAt = 0;
+    const recording = throttled!
+      .limiterFor("bulk")
+      .onThrottled(1500)
+      .then(() => {
+        recordedAt = clock.now();
+      });
+    await clock.runUntil(throttledAt + 100);
+    await recording;
+    await clock.runUntil(EPOCH + 30_000);
+    await Promise.all(work);
+
+    // Slots reserved before the pause was stored may still go out: bulk holds under ~2 writes + half a slot.
+    const inPause = released.filter((t) => t > recordedAt + 100 && t < throttledAt + 1500);
+    expect(inPause).toEqual([]);
+    const firstSecondAfter = released.filter((t) => t >= throttledAt + 1500 && t < throttledAt + 2500);
+    expect(firstSecondAfter.length).toBeGreaterThan(0);
+    // Half of 10/s, recovering towards 0.55 × 10 over that second; the full rate would be 10.
+    expect(firstSecondAfter.length).toBeLessThanOrEqual(6);
+    expect(released).toHaveLength(80);
+  });
+
+  it("a caller whose process stalled past its slot is queued again, not let go late", async () => {
+    const clock = new FakeClock();
+    const store = new InMemoryBudgetStore(clock, 4);
+    const [budget] = processes(1, 5, clock, store);
+    const released: number[] = [];
+    const work = acquireMany(budget!.limiterFor("bulk"), 3, clock, released);
+    await clock.runUntil(EPOCH + 20); // the first slot is reserved (~EPOCH + 15 ms)
+    const writesBefore = store.writes;
+    clock.jump(500); // the event loop stalls past the slot
+    await clock.runUntil(EPOCH + 5000);
+    await work;
+    expect(released).toHaveLength(3);
+    expect(store.writes).toBeGreaterThan(writesBefore + 2); // the missed slot was reserved again
+    expect(peakInAnySecond(released)).toBeLessThanOrEqual(5);
+  });
+
+  it("a store failure reaches every queued caller instead of leaving them waiting", async () => {
+    const clock = new FakeClock();
+    const store = new InMemoryBudgetStore(clock, 4);
+    const [budget] = processes(1, 5, clock, store);
+    await Promise.all([budget!.limiterFor("bulk").acquire(), clock.runUntil(EPOCH + 1000)]);
+    store.failNext = new Error("DynamoDB is down");
+    const outcomes = Promise.allSettled([
+      budget!.limiterFor("bulk").acquire(),
+      budget!.limiterFor("urgent").acquire(),
+    ]);
+    await clock.runUntil(EPOCH + 3000);
+    const settled = await outcomes;
+    expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected"]);
+    // The next caller finds the pump working again.
+    await Promise.all([budget!.limiterFor("bulk").acquire(), clock.runUntil(EPOCH + 5000)]);
+  });
+});
