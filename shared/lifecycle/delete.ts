@@ -7,13 +7,15 @@
  */
 import { isDialpadError } from "../dialpad/errors";
 import { JobCancelled } from "./failures";
-import type { Job } from "./model";
+import type { JobOf } from "./model";
 import { leaveCallCenters } from "./offboard";
-import type { Step, StepContext } from "./steps";
+import { defineStep, type Step, type StepContext } from "./steps";
 
-type DeleteJob = Extract<Job, { kind: "delete" }>;
+type DeleteJob = JobOf<"delete">;
+const step = defineStep<DeleteJob>();
+type DeleteContext = Pick<StepContext<DeleteJob>, "job" | "deps">;
 
-async function recordDeleted({ job, deps }: StepContext<DeleteJob>, detail: string) {
+async function recordDeleted({ job, deps }: DeleteContext, detail: string) {
   const at = deps.clock.now().toISOString();
   await deps.people.apply(job.request.email, {
     set: { state: "deleted", deleted_at: at, updated_at: at },
@@ -24,7 +26,7 @@ async function recordDeleted({ job, deps }: StepContext<DeleteJob>, detail: stri
 }
 
 /** Dialpad's state of the user now; a user Dialpad no longer knows counts as deleted. */
-async function currentState({ job, deps }: StepContext<DeleteJob>): Promise<string | undefined> {
+async function currentState({ job, deps }: DeleteContext): Promise<string | undefined> {
   try {
     return (await deps.dialpad.getUser(job.request.user_id)).state;
   } catch (error) {
@@ -79,10 +81,7 @@ async function stopDeletion({ job, deps }: StepContext<DeleteJob>, reason: strin
 }
 
 /** Someone reactivated the user: record why the deletion stops, and stop it. */
-async function cancelDeletion(
-  { job, deps }: StepContext<DeleteJob>,
-  state: string | undefined,
-): Promise<never> {
+async function cancelDeletion({ job, deps }: DeleteContext, state: string | undefined): Promise<never> {
   const at = deps.clock.now().toISOString();
   const reason = `Dialpad user ${job.request.user_id} is ${state ?? "in an unknown state"}, not suspended: someone reactivated it, so it is not deleted.`;
   await deps.people.apply(job.request.email, {
@@ -101,7 +100,7 @@ async function cancelDeletion(
   throw new JobCancelled(reason);
 }
 
-const rereadUser: Step<DeleteJob> = {
+const rereadUser = step({
   name: "reread_user",
   async run(ctx) {
     const reason = await reasonNotToDelete(ctx);
@@ -109,23 +108,23 @@ const rereadUser: Step<DeleteJob> = {
     const state = await currentState(ctx);
     if (state === "deleted") {
       await recordDeleted(ctx, "already deleted in Dialpad");
-      return { status: "succeeded", detail: "already deleted in Dialpad", finishJob: true };
+      return { status: "succeeded", detail: "already deleted in Dialpad", next: "finish_job" };
     }
     if (state !== "suspended") await cancelDeletion(ctx, state);
     return { status: "succeeded", detail: "still suspended" };
   },
-};
+});
 
-const removeFromCallCenters: Step<DeleteJob> = {
+const removeFromCallCenters = step({
   name: "remove_from_call_centers",
   async run({ job, deps }) {
     const removed = await leaveCallCenters(deps.dialpad, job.request.user_id);
     if (removed.length === 0) return { status: "skipped", detail: "in no call center" };
     return { status: "succeeded", detail: `removed from ${removed.join(", ")}` };
   },
-};
+});
 
-const unassignNumbers: Step<DeleteJob> = {
+const unassignNumbers = step({
   name: "unassign_numbers",
   async run({ job, deps }) {
     if (!deps.settings.keepNumbersOnDelete)
@@ -135,9 +134,9 @@ const unassignNumbers: Step<DeleteJob> = {
     if (numbers.length === 0) return { status: "skipped", detail: "no numbers" };
     return { status: "succeeded", detail: `returned ${numbers.join(", ")} to the reserved pool` };
   },
-};
+});
 
-const deleteUser: Step<DeleteJob> = {
+const deleteUser = step({
   name: "delete_user",
   async run(ctx) {
     const { job, deps } = ctx;
@@ -157,15 +156,15 @@ const deleteUser: Step<DeleteJob> = {
     }
     return { status: "succeeded", detail: `deleted user ${job.request.user_id}` };
   },
-};
+});
 
-const recordDeletion: Step<DeleteJob> = {
+const recordDeletion = step({
   name: "record_deletion",
   async run(ctx) {
     await recordDeleted(ctx, `user ${ctx.job.request.user_id} deleted after retention`);
     return { status: "succeeded", detail: "lifecycle record deleted" };
   },
-};
+});
 
 export const DELETE_STEPS: readonly Step<DeleteJob>[] = [
   rereadUser,

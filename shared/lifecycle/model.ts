@@ -3,8 +3,8 @@
  * Field names are snake_case because they are what the HTTP API shows (PRODUCT.md).
  */
 import type { License } from "../dialpad/schemas";
+import type { DeleteProgress, OffboardProgress, OnboardProgress } from "./progress";
 
-export type JobKind = "onboard" | "offboard" | "delete";
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
 
@@ -126,16 +126,25 @@ interface JobBase {
   client: string;
   created_at: string;
   updated_at: string;
-  /** Outputs of finished steps, so a redelivered message resumes instead of repeating them. */
-  progress: Record<string, unknown>;
   /** Set once the job's message is on its queue; a repeat request re-sends when it is missing. */
   enqueued_at?: string;
 }
 
-export type Job =
-  | (JobBase & { kind: "onboard"; request: OnboardRequest })
-  | (JobBase & { kind: "offboard"; request: OffboardRequest })
-  | (JobBase & { kind: "delete"; request: DeleteRequest });
+/**
+ * Every job kind: what it is asked (`request`) and what its steps record for the steps after them
+ * (`progress`, see progress.ts). A new kind is an entry here, a progress schema and a row of
+ * JOB_KINDS (job-kinds.ts) with its steps.
+ */
+interface JobKindShapes {
+  onboard: { request: OnboardRequest; progress: OnboardProgress };
+  offboard: { request: OffboardRequest; progress: OffboardProgress };
+  delete: { request: DeleteRequest; progress: DeleteProgress };
+}
+export type JobKind = keyof JobKindShapes;
+
+/** A job; `progress` holds the outputs of its finished steps, so a resumed run skips them. */
+export type Job = { [K in JobKind]: JobBase & { kind: K } & JobKindShapes[K] }[JobKind];
+export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
 
 export type PersonState = "onboarding" | "active" | "suspended" | "deleted";
 

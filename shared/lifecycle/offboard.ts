@@ -8,10 +8,11 @@ import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { JobFailure } from "./failures";
-import type { Job } from "./model";
-import type { Step } from "./steps";
+import type { JobOf } from "./model";
+import { defineStep, type Step } from "./steps";
 
-type OffboardJob = Extract<Job, { kind: "offboard" }>;
+type OffboardJob = JobOf<"offboard">;
+const step = defineStep<OffboardJob>();
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -51,7 +52,7 @@ export async function leaveCallCenters(dialpad: DialpadApi, userId: string): Pro
   return callCenterIds;
 }
 
-const resolveUser: Step<OffboardJob> = {
+const resolveUser = step({
   name: "resolve_user",
   async run({ job, deps }) {
     const user = await resolveOffboardUser(deps.dialpad, job.request);
@@ -60,33 +61,36 @@ const resolveUser: Step<OffboardJob> = {
     return {
       status: "succeeded",
       detail: `user ${user.id} is ${user.state}`,
-      progress: { user_id: user.id, initial_state: user.state },
+      produces: { user_id: user.id, initial_state: user.state },
     };
   },
-};
+});
 
-const suspendUser: Step<OffboardJob> = {
+const suspendUser = step({
   name: "suspend_user",
+  reads: ["user_id", "initial_state"],
   async run({ progress, resumed, deps }) {
-    const userId = String(progress.user_id);
+    const userId = progress.user_id;
     const state = resumed ? (await deps.dialpad.getUser(userId)).state : progress.initial_state;
     if (state === "suspended") return { status: "skipped", detail: "already suspended" };
     await deps.dialpad.updateUser(userId, { state: "suspended" });
     return { status: "succeeded", detail: `suspended user ${userId}` };
   },
-};
+});
 
-const removeFromCallCenters: Step<OffboardJob> = {
+const removeFromCallCenters = step({
   name: "remove_from_call_centers",
+  reads: ["user_id"],
   async run({ progress, deps }) {
-    const removed = await leaveCallCenters(deps.dialpad, String(progress.user_id));
+    const removed = await leaveCallCenters(deps.dialpad, progress.user_id);
     if (removed.length === 0) return { status: "skipped", detail: "in no call center" };
     return { status: "succeeded", detail: `removed from ${removed.join(", ")}` };
   },
-};
+});
 
-const recordRetention: Step<OffboardJob> = {
+const recordRetention = step({
   name: "record_retention",
+  reads: ["user_id"],
   async run({ job, progress, deps }) {
     const now = deps.clock.now();
     const retentionDays = job.request.retention_days ?? deps.settings.retentionDays;
@@ -95,7 +99,7 @@ const recordRetention: Step<OffboardJob> = {
     await deps.people.apply(email, {
       set: {
         state: "suspended",
-        user_id: String(progress.user_id),
+        user_id: progress.user_id,
         suspended_at: now.toISOString(),
         delete_after: deleteAfter,
         updated_at: now.toISOString(),
@@ -115,10 +119,10 @@ const recordRetention: Step<OffboardJob> = {
     return {
       status: "succeeded",
       detail: `delete after ${deleteAfter}`,
-      progress: { delete_after: deleteAfter },
+      produces: { delete_after: deleteAfter },
     };
   },
-};
+});
 
 export const OFFBOARD_STEPS: readonly Step<OffboardJob>[] = [
   resolveUser,

@@ -5,14 +5,15 @@
  * The look-up before any create is what makes a crash between Dialpad's answer and our write
  * harmless: the next attempt finds the user it created and adopts it.
  */
+import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser, License, UpdateUserRequest } from "../dialpad/schemas";
 import { JobFailure } from "./failures";
-import type { Job } from "./model";
-import type { Step, StepContext } from "./steps";
+import type { JobOf } from "./model";
+import { defineStep, type Step } from "./steps";
 
-type OnboardJob = Extract<Job, { kind: "onboard" }>;
-type Ctx = StepContext<OnboardJob>;
+type OnboardJob = JobOf<"onboard">;
+const step = defineStep<OnboardJob>();
 
 /** Which seat count of `available_licenses` a licence consumes (NOTES.md, partly inferred). */
 const SEAT_LINE: Partial<Record<License, string>> = {
@@ -23,29 +24,30 @@ const SEAT_LINE: Partial<Record<License, string>> = {
 export const seatLineOf = (license: License) => SEAT_LINE[license] ?? "talk_lines";
 
 /** A user that still exists and owns the email (deleted accounts keep no email in Dialpad). */
-async function findLiveUser(ctx: Ctx): Promise<DialpadUser | undefined> {
+async function findLiveUser(ctx: {
+  job: OnboardJob;
+  deps: { dialpad: DialpadApi };
+}): Promise<DialpadUser | undefined> {
   const users = await ctx.deps.dialpad.findUsersByEmail(ctx.job.request.email);
   return users.find((user) => user.state !== "deleted");
 }
 
-const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-
-const resolveOffice: Step<OnboardJob> = {
+const resolveOffice = step({
   name: "resolve_office",
   async run({ job, deps }) {
     const { office_id, office_name } = job.request;
-    if (office_id) return { status: "succeeded", detail: `office ${office_id}`, progress: { office_id } };
+    if (office_id) return { status: "succeeded", detail: `office ${office_id}`, produces: { office_id } };
     const office = office_name ? await deps.offices.findByName(office_name) : undefined;
     if (!office) throw new JobFailure("office_not_found", `No Dialpad office is named "${office_name}".`);
     return {
       status: "succeeded",
       detail: `office "${office_name}" is ${office.id}`,
-      progress: { office_id: office.id },
+      produces: { office_id: office.id },
     };
   },
-};
+});
 
-const findExisting: Step<OnboardJob> = {
+const findExisting = step({
   name: "find_existing_user",
   async run(ctx) {
     const user = await findLiveUser(ctx);
@@ -55,17 +57,18 @@ const findExisting: Step<OnboardJob> = {
     return {
       status: "succeeded",
       detail: `found ${user.state} user ${user.id}`,
-      progress: { existing_user_id: user.id, existing_state: user.state },
+      produces: { existing_user_id: user.id, existing_state: user.state },
     };
   },
-};
+});
 
-const checkSeats: Step<OnboardJob> = {
+const checkSeats = step({
   name: "check_seats",
+  reads: ["office_id"],
   async run({ job, progress, deps }) {
     if (progress.existing_state === "active")
       return { status: "skipped", detail: "adopting an active user takes no new seat" };
-    const officeId = String(progress.office_id);
+    const officeId = progress.office_id;
     let seats: Record<string, unknown>;
     try {
       seats = await deps.dialpad.getAvailableLicenses(officeId);
@@ -85,37 +88,38 @@ const checkSeats: Step<OnboardJob> = {
     return {
       status: "succeeded",
       detail: `${left} ${line} left`,
-      progress: { seats_left: left, seat_line: line },
+      produces: { seats_left: left, seat_line: line },
     };
   },
-};
+});
 
-const createUser: Step<OnboardJob> = {
+const createUser = step({
   name: "create_user",
+  reads: ["office_id"],
   async run(ctx) {
     const { job, progress, resumed, deps } = ctx;
     // After an interrupted attempt Dialpad may already hold the user: look again before creating.
     const existing = resumed ? await findLiveUser(ctx) : undefined;
-    const existingId = existing?.id ?? str(progress.existing_user_id);
-    const existingState = existing?.state ?? str(progress.existing_state);
+    const existingId = existing?.id ?? progress.existing_user_id;
+    const existingState = existing?.state ?? progress.existing_state;
     if (existingId && existingState === "active")
       return {
         status: "succeeded",
         detail: `adopted active user ${existingId}`,
-        progress: { user_id: existingId, outcome: "adopted" },
+        produces: { user_id: existingId, outcome: "adopted" },
       };
     if (existingId && existingState === "suspended") {
       await deps.dialpad.updateUser(existingId, { state: "active" });
       return {
         status: "succeeded",
         detail: `reactivated suspended user ${existingId} (rehire)`,
-        progress: { user_id: existingId, outcome: "reactivated" },
+        produces: { user_id: existingId, outcome: "reactivated" },
       };
     }
     try {
       const user = await deps.dialpad.createUser({
         email: job.request.email,
-        office_id: String(progress.office_id),
+        office_id: progress.office_id,
         first_name: job.request.first_name,
         last_name: job.request.last_name,
         license: job.request.license,
@@ -124,7 +128,7 @@ const createUser: Step<OnboardJob> = {
       return {
         status: "succeeded",
         detail: `created user ${user.id}`,
-        progress: { user_id: user.id, outcome: "created" },
+        produces: { user_id: user.id, outcome: "created" },
       };
     } catch (error) {
       if (!isDialpadError(error, "conflict")) throw error;
@@ -134,51 +138,53 @@ const createUser: Step<OnboardJob> = {
         return {
           status: "succeeded",
           detail: `adopted active user ${raced.id}`,
-          progress: { user_id: raced.id, outcome: "adopted" },
+          produces: { user_id: raced.id, outcome: "adopted" },
         };
       throw new JobFailure("email_in_use", "Dialpad refused the email as already in use.");
     }
   },
-};
+});
 
-const applyProfile: Step<OnboardJob> = {
+const applyProfile = step({
   name: "apply_profile",
+  reads: ["office_id", "user_id", "outcome"],
   async run({ job, progress, deps }) {
     const request = job.request;
     const patch: UpdateUserRequest = {};
     if (request.extension) patch.extension = request.extension;
-    if (request.admin_type === "office") patch.admin_office_ids = [String(progress.office_id)];
+    if (request.admin_type === "office") patch.admin_office_ids = [progress.office_id];
     if (request.admin_type === "company") patch.is_super_admin = true;
     if (progress.outcome !== "created") {
       // An adopted or rehired user may carry an old name, licence or office.
       patch.first_name = request.first_name;
       patch.last_name = request.last_name;
       patch.license = request.license;
-      patch.office_id = String(progress.office_id);
+      patch.office_id = progress.office_id;
     }
     const notSettable = [request.timezone && "timezone", request.language && "language"].filter(Boolean);
     const note = notSettable.length
       ? `; ${notSettable.join(" and ")} kept for the record (Dialpad's update API has no such field)`
       : "";
     if (Object.keys(patch).length === 0) return { status: "skipped", detail: `nothing to apply${note}` };
-    await deps.dialpad.updateUser(String(progress.user_id), patch);
+    await deps.dialpad.updateUser(progress.user_id, patch);
     return { status: "succeeded", detail: `set ${Object.keys(patch).join(", ")}${note}` };
   },
-};
+});
 
-const assignNumber: Step<OnboardJob> = {
+const assignNumber = step({
   name: "assign_number",
+  reads: ["user_id", "outcome"],
   async run({ job, progress, resumed, deps }) {
     const { phone_number, area_code } = job.request;
     if (!phone_number && !area_code) return { status: "skipped", detail: "no number requested" };
-    const userId = String(progress.user_id);
+    const userId = progress.user_id;
     if (resumed || progress.outcome !== "created") {
       const numbers = (await deps.dialpad.getUser(userId)).phone_numbers ?? [];
       const held = phone_number
         ? numbers.find((n) => n === phone_number)
         : numbers.find((n) => n.replace(/^\+1/, "").startsWith(area_code ?? ""));
       if (held)
-        return { status: "succeeded", detail: `already has ${held}`, progress: { phone_number: held } };
+        return { status: "succeeded", detail: `already has ${held}`, produces: { phone_number: held } };
     }
     try {
       const assignment = await deps.dialpad.assignNumber(userId, {
@@ -189,7 +195,7 @@ const assignNumber: Step<OnboardJob> = {
       return {
         status: "succeeded",
         detail: `assigned ${assigned ?? "a number"}`,
-        progress: { phone_number: assigned },
+        produces: { phone_number: assigned },
       };
     } catch (error) {
       if (isDialpadError(error, "rejected") || isDialpadError(error, "not_found"))
@@ -200,14 +206,15 @@ const assignNumber: Step<OnboardJob> = {
       throw error;
     }
   },
-};
+});
 
-const addToCallCenters: Step<OnboardJob> = {
+const addToCallCenters = step({
   name: "add_to_call_centers",
+  reads: ["user_id"],
   async run({ job, progress, deps }) {
     const ids = job.request.call_center_ids;
     if (ids.length === 0) return { status: "skipped", detail: "no call centers requested" };
-    const userId = String(progress.user_id);
+    const userId = progress.user_id;
     for (const callCenterId of ids) {
       try {
         await deps.dialpad.addOperator(callCenterId, { user_id: userId });
@@ -221,18 +228,19 @@ const addToCallCenters: Step<OnboardJob> = {
     }
     return { status: "succeeded", detail: `operator in ${ids.join(", ")}` };
   },
-};
+});
 
-const recordPerson: Step<OnboardJob> = {
+const recordPerson = step({
   name: "record_person",
+  reads: ["office_id", "user_id", "outcome"],
   async run({ job, progress, deps }) {
     const at = deps.clock.now().toISOString();
-    const outcome = String(progress.outcome);
+    const { outcome } = progress;
     await deps.people.apply(job.request.email, {
       set: {
         state: "active",
-        user_id: String(progress.user_id),
-        office_id: String(progress.office_id),
+        user_id: progress.user_id,
+        office_id: progress.office_id,
         updated_at: at,
       },
       remove: ["suspended_at", "delete_after", "deleted_at", "deletion_approved_at"],
@@ -243,13 +251,13 @@ const recordPerson: Step<OnboardJob> = {
         job_id: job.job_id,
         client: job.client,
         ...(job.ticket ? { ticket: job.ticket } : {}),
-        detail: `user ${String(progress.user_id)} in office ${String(progress.office_id)}`,
+        detail: `user ${progress.user_id} in office ${progress.office_id}`,
       },
       historyId: `${job.job_id}#onboarded`,
     });
     return { status: "succeeded", detail: "lifecycle record active" };
   },
-};
+});
 
 export const ONBOARD_STEPS: readonly Step<OnboardJob>[] = [
   resolveOffice,

@@ -2,12 +2,13 @@
  * The ports the lifecycle use cases depend on. Adapters live in shared/store (DynamoDB), shared/queue
  * (SQS) and shared/dialpad (the Dialpad client); tests inject the same adapters against local engines.
  */
-import type { HistoryEntry, Job, JobError, JobStep, Person } from "./model";
+import { JOB_KINDS } from "./job-kinds";
+import type { HistoryEntry, Job, JobError, JobKind, JobStep, Person } from "./model";
 
 export type Lane = "urgent" | "bulk";
 
-/** Offboarding and deletion are urgent: they never wait behind a bulk onboarding backlog. */
-export const laneOf = (kind: Job["kind"]): Lane => (kind === "onboard" ? "bulk" : "urgent");
+/** The queue lane a job kind runs on (see JOB_KINDS). */
+export const laneOf = (kind: JobKind): Lane => JOB_KINDS[kind].lane;
 
 export interface RequestKey {
   key: string;
@@ -26,6 +27,17 @@ export type JobOutcome =
   | { status: "failed"; error: JobError }
   | { status: "cancelled"; reason: string };
 
+/** Any kind's progress record: the union of the fields the store may be asked to merge. */
+export type JobProgress = Job["progress"];
+
+export interface StepsUpdate {
+  steps: readonly JobStep[];
+  /** When the change happened (the job's updated_at). */
+  at: string;
+  /** The outputs of the step that just finished, merged into the job's progress. */
+  produced?: Partial<JobProgress>;
+}
+
 export interface JobStore {
   /**
    * Creates the job and its request-key item together. When the key exists with the same body hash,
@@ -39,10 +51,11 @@ export interface JobStore {
   /** queued|running → running. Answers undefined when the job is already terminal (e.g. cancelled). */
   startRun(jobId: string, at: string): Promise<Job | undefined>;
   /**
-   * Records a step at its index (a step's "started" is later overwritten by its outcome) and merges
-   * its outputs into `progress`; a `user_id` output also becomes the job's `user_id`.
+   * Records the job's steps as they now stand (a step's "started" is later overwritten by its
+   * outcome) and merges a step's outputs into `progress`; a `user_id` output also becomes the
+   * job's `user_id`. Only while the job is running.
    */
-  recordStep(jobId: string, index: number, step: JobStep, progress?: Record<string, unknown>): Promise<void>;
+  recordSteps(jobId: string, update: StepsUpdate): Promise<void>;
   /** Sets fields learnt while running (e.g. the email of an offboard requested by user id). */
   setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void>;
   /** Ends a queued or running job; a no-op error when it already ended is the caller's to ignore. */

@@ -5,13 +5,12 @@
  * is rethrown so the queue redelivers it, until the last allowed receive marks the job failed.
  */
 import type { DialpadApi } from "../dialpad/api";
-import { DELETE_STEPS } from "./delete";
 import { exhaustedFailureOf, JobCancelled, JobFailure, permanentFailureOf } from "./failures";
+import { stepsOf } from "./job-kinds";
 import { JOB_ERROR_CODES, type Job, TERMINAL_STATUSES } from "./model";
-import { OFFBOARD_STEPS, resolveOffboardUser } from "./offboard";
-import { ONBOARD_STEPS } from "./onboard";
+import { resolveOffboardUser } from "./offboard";
 import { type JobOutcome, type JobStore, type Lane, laneOf } from "./ports";
-import { runSteps, type Step, type StepDeps } from "./steps";
+import { runSteps, type StepDeps } from "./steps";
 
 export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
   jobs: JobStore;
@@ -32,11 +31,6 @@ export interface Delivery {
 export type RunResult = "finished" | "busy" | "ignored";
 
 const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
-
-const stepsOf = (job: Job) =>
-  ({ onboard: ONBOARD_STEPS, offboard: OFFBOARD_STEPS, delete: DELETE_STEPS })[
-    job.kind
-  ] as readonly Step<Job>[];
 
 export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps): Promise<RunResult> {
   let job = await deps.jobs.get(jobId);

@@ -2,9 +2,13 @@
  * The step machine every job kind runs on. Each step is recorded as "started" before it touches
  * Dialpad and with its outcome after, so a redelivered message skips finished steps and knows
  * which step may have been interrupted half-way (`resumed`) and must verify before acting.
+ *
+ * Steps hand data on through the job's typed progress record (progress.ts): a step declares the
+ * fields it `reads` (the runner checks an earlier step produced them) and returns the ones it
+ * `produces`, which are stored together with its outcome.
  */
 import type { DialpadApi } from "../dialpad/api";
-import { JobCancelled, permanentFailureOf } from "./failures";
+import { JobCancelled, JobFailure, permanentFailureOf } from "./failures";
 import type { Job, JobStep, StepStatus } from "./model";
 import type { OfficeDirectory } from "./office-directory";
 import type { Clock, JobStore, PersonStore } from "./ports";
@@ -26,27 +30,56 @@ export interface StepDeps {
   onSeatsChecked?: (seats: { officeId: string; line: string; left: number }) => void;
 }
 
-export interface StepContext<J extends Job> {
+export type ProgressOf<J extends Job> = J["progress"];
+
+/** The progress a step sees: everything produced so far, the fields it reads guaranteed present. */
+export type StepProgress<J extends Job, R extends keyof ProgressOf<J>> = Readonly<
+  ProgressOf<J> & Required<Pick<ProgressOf<J>, R>>
+>;
+
+export interface StepContext<J extends Job, R extends keyof ProgressOf<J> = never> {
   job: J;
-  /** Outputs of the steps before this one (and of this one, when resumed). */
-  progress: Record<string, unknown>;
+  progress: StepProgress<J, R>;
   /** True when an earlier attempt started this step and did not record its outcome. */
   resumed: boolean;
   deps: StepDeps;
 }
 
-export interface StepOutcome {
+export interface StepOutcome<J extends Job> {
   status: Extract<StepStatus, "succeeded" | "skipped">;
   detail?: string;
-  progress?: Record<string, unknown>;
-  /** Ends the job successfully after this step (e.g. the user was already deleted). */
-  finishJob?: boolean;
+  produces?: Partial<ProgressOf<J>>;
+  /**
+   * "finish_job": nothing after this step is needed (e.g. the user was already deleted); the steps
+   * after it are recorded as skipped and the job succeeds.
+   */
+  next?: "continue" | "finish_job";
 }
 
 export interface Step<J extends Job> {
-  name: string;
-  run(context: StepContext<J>): Promise<StepOutcome>;
+  readonly name: string;
+  /** Progress fields this step needs from the steps before it. */
+  readonly reads: readonly (keyof ProgressOf<J>)[];
+  run(context: StepContext<J, never>): Promise<StepOutcome<J>>;
 }
+
+/**
+ * Defines a step of job type `J` (curried so the fields it reads are inferred):
+ * `defineStep<OnboardJob>()({ name, reads: ["user_id"], run: ({ progress }) => ... progress.user_id ... })`.
+ */
+export const defineStep =
+  <J extends Job>() =>
+  <const R extends keyof ProgressOf<J> = never>(step: {
+    name: string;
+    reads?: readonly R[];
+    run(context: StepContext<J, R>): Promise<StepOutcome<J>>;
+  }): Step<J> => ({
+    name: step.name,
+    reads: step.reads ?? [],
+    run: step.run as Step<J>["run"],
+  });
+
+const FINISHED = new Set<StepStatus>(["succeeded", "skipped"]);
 
 /** Runs the steps not yet finished, persisting after each. Throws what a step throws. */
 export async function runSteps<J extends Job>(
@@ -55,38 +88,57 @@ export async function runSteps<J extends Job>(
   deps: StepDeps,
   jobs: JobStore,
 ): Promise<void> {
-  const progress: Record<string, unknown> = { ...job.progress };
+  const progress: ProgressOf<J> = { ...job.progress };
+  const recorded: JobStep[] = [...job.steps];
+  const stamp = (name: string, status: StepStatus, detail?: string): JobStep => ({
+    name,
+    status,
+    at: deps.clock.now().toISOString(),
+    ...(detail ? { detail } : {}),
+  });
+  const record = (index: number, step: JobStep) => {
+    recorded[index] = step;
+    return jobs.recordSteps(job.job_id, { steps: recorded, at: step.at });
+  };
+
   for (const [index, step] of steps.entries()) {
-    const recorded = job.steps[index];
-    if (recorded?.name === step.name && (recorded.status === "succeeded" || recorded.status === "skipped")) {
-      if (progress.finished_early === true) return;
-      continue;
-    }
-    const resumed = recorded?.name === step.name && recorded.status === "started";
-    const stamp = (status: StepStatus, detail?: string): JobStep => ({
-      name: step.name,
-      status,
-      at: deps.clock.now().toISOString(),
-      ...(detail ? { detail } : {}),
-    });
-    if (!resumed) await jobs.recordStep(job.job_id, index, stamp("started"));
-    let outcome: StepOutcome;
+    const previous = recorded[index];
+    if (previous?.name === step.name && FINISHED.has(previous.status)) continue;
+    const resumed = previous?.name === step.name && previous.status === "started";
+    const missing = step.reads.filter((field) => progress[field] === undefined);
+    if (missing.length > 0)
+      throw new JobFailure(
+        "internal_error",
+        `Step ${step.name} needs ${missing.join(", ")}, which no earlier step produced.`,
+      );
+    if (!resumed) await record(index, stamp(step.name, "started"));
+    let outcome: StepOutcome<J>;
     try {
       outcome = await step.run({ job, progress, resumed, deps });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const step =
+      await record(
+        index,
         error instanceof JobCancelled
-          ? stamp("skipped", message)
+          ? stamp(step.name, "skipped", message)
           : permanentFailureOf(error)
-            ? stamp("failed", message)
-            : stamp("started", `attempt failed, will retry: ${message}`);
-      await jobs.recordStep(job.job_id, index, step);
+            ? stamp(step.name, "failed", message)
+            : stamp(step.name, "started", `attempt failed, will retry: ${message}`),
+      );
       throw error;
     }
-    const produced = { ...outcome.progress, ...(outcome.finishJob ? { finished_early: true } : {}) };
-    Object.assign(progress, produced);
-    await jobs.recordStep(job.job_id, index, stamp(outcome.status, outcome.detail), produced);
-    if (outcome.finishJob) return;
+    Object.assign(progress, outcome.produces);
+    const finished = stamp(step.name, outcome.status, outcome.detail);
+    recorded[index] = finished;
+    if (outcome.next === "finish_job")
+      for (const [later, laterStep] of steps.entries())
+        if (later > index)
+          recorded[later] = stamp(laterStep.name, "skipped", `not needed: ${outcome.detail ?? step.name}`);
+    await jobs.recordSteps(job.job_id, {
+      steps: recorded,
+      at: finished.at,
+      ...(outcome.produces ? { produced: outcome.produces } : {}),
+    });
+    if (outcome.next === "finish_job") return;
   }
 }

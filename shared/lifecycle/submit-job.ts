@@ -1,13 +1,11 @@
 /**
- * Accepting an onboard or offboard request, primary course: derive its idempotency key → write the
- * job and the key together (a repeat answers the same job, another body under the key is refused)
- * → an offboard cancels the person's still-queued onboarding → put the job on its lane's queue.
- * The job is written before it is queued, and `enqueued_at` records the send: a repeat of a request
- * whose send failed sends it again, so no accepted request is ever lost.
+ * Accepting an onboard or offboard request, primary course: derive its idempotency key → take the
+ * job in (job-intake.ts: write job and key together, then queue it) → for a new job, remember the
+ * person's onboarding, or let an offboard cancel the person's still-queued onboarding first.
  */
-import { randomUUID } from "node:crypto";
+import { type IntakeDeps, takeInJob } from "./job-intake";
 import type { Job, OffboardRequest, OnboardRequest } from "./model";
-import { type Clock, type JobQueue, type JobStore, laneOf, type PersonStore } from "./ports";
+import type { PersonStore } from "./ports";
 import { requestKey } from "./request-key";
 import { cancelQueuedOnboard } from "./run-job";
 
@@ -15,12 +13,8 @@ export type Submission =
   | { kind: "onboard"; request: OnboardRequest }
   | { kind: "offboard"; request: OffboardRequest };
 
-export interface SubmitDeps {
-  jobs: JobStore;
+export interface SubmitDeps extends IntakeDeps {
   people: PersonStore;
-  queue: JobQueue;
-  clock: Clock;
-  newJobId?: () => string;
 }
 
 export async function submitJob(
@@ -34,36 +28,21 @@ export async function submitJob(
     headerKey: caller.idempotencyKey,
     body: submission.request,
   });
-  const at = deps.clock.now().toISOString();
   const email =
     submission.kind === "onboard"
       ? submission.request.email
       : await offboardEmail(submission.request, deps.people);
-  const draft = {
-    job_id: deps.newJobId?.() ?? randomUUID(),
-    status: "queued",
-    ...(email ? { email } : {}),
-    ...(submission.kind === "offboard" && submission.request.user_id
-      ? { user_id: submission.request.user_id }
-      : {}),
-    steps: [],
-    ...(submission.request.ticket ? { ticket: submission.request.ticket } : {}),
-    client: caller.client,
-    created_at: at,
-    updated_at: at,
-    progress: {},
-    ...submission,
-  } as Job;
-
-  const { job, created } = await deps.jobs.create(draft, key);
-  if (created && job.email) {
-    if (job.kind === "onboard") await deps.people.noteOnboardJob(job.email, job.job_id);
-    else await cancelQueuedOnboard(job.email, job, deps);
-  }
-  if (!job.enqueued_at && job.status === "queued") {
-    await deps.queue.enqueue(job.job_id, laneOf(job.kind));
-    await deps.jobs.markEnqueued(job.job_id, deps.clock.now().toISOString());
-  }
+  const userId = submission.kind === "offboard" ? submission.request.user_id : undefined;
+  const { job, created } = await takeInJob(
+    { ...submission, client: caller.client, email, user_id: userId, ticket: submission.request.ticket },
+    key,
+    deps,
+    async (job) => {
+      if (!job.email) return;
+      if (job.kind === "onboard") await deps.people.noteOnboardJob(job.email, job.job_id);
+      else await cancelQueuedOnboard(job.email, job, deps);
+    },
+  );
   return { job, created };
 }
 

@@ -7,7 +7,7 @@ export function jobView(job: Job) {
     kind: job.kind,
     status: job.status,
     email: job.email ?? null,
-    ...(job.user_id || job.progress.user_id ? { user_id: job.user_id ?? String(job.progress.user_id) } : {}),
+    ...(job.user_id ? { user_id: job.user_id } : {}),
     steps: job.steps,
     ...(job.error ? { error: job.error } : {}),
     ...(job.cancel_reason ? { cancel_reason: job.cancel_reason } : {}),

@@ -8,8 +8,15 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { Job, JobStep } from "../lifecycle/model";
-import { IdempotencyConflict, type JobOutcome, type JobStore, type RequestKey } from "../lifecycle/ports";
+import { parseProgress } from "../lifecycle/job-kinds";
+import type { Job } from "../lifecycle/model";
+import {
+  IdempotencyConflict,
+  type JobOutcome,
+  type JobStore,
+  type RequestKey,
+  type StepsUpdate,
+} from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
 import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
@@ -24,6 +31,7 @@ const unsentIndexKeys = (job: Job) => ({
 });
 const requestItemKey = (key: string) => ({ pk: `REQ#${key}`, sk: "REQ" });
 
+/** A stored job item as the domain sees it: storage keys dropped, progress parsed by its kind's schema. */
 function toJob(item: Record<string, unknown> | undefined): Job | undefined {
   if (!item) return undefined;
   const {
@@ -33,7 +41,8 @@ function toJob(item: Record<string, unknown> | undefined): Job | undefined {
     [retentionIndex.sortKey]: _g1s,
     ...job
   } = item;
-  return job as unknown as Job;
+  const stored = job as unknown as Job;
+  return { ...stored, progress: parseProgress(stored.kind, stored.progress) } as Job;
 }
 
 export class DynamoJobStore implements JobStore {
@@ -135,21 +144,18 @@ export class DynamoJobStore implements JobStore {
     }
   }
 
-  async recordStep(
-    jobId: string,
-    index: number,
-    step: JobStep,
-    progress: Record<string, unknown> = {},
-  ): Promise<void> {
+  async recordSteps(jobId: string, { steps, at, produced = {} }: StepsUpdate): Promise<void> {
     const names: Record<string, string> = { "#status": "status" };
-    const values: Record<string, unknown> = { ":step": step, ":at": step.at, ":running": "running" };
-    const sets = [`steps[${index}] = :step`, "updated_at = :at"];
+    const values: Record<string, unknown> = { ":steps": steps, ":at": at, ":running": "running" };
+    const sets = ["steps = :steps", "updated_at = :at"];
+    const fields = Object.entries(produced).filter(([, value]) => value !== undefined);
     // The user id a step learns is the job's own user_id too (the API shows it).
-    if (typeof progress.user_id === "string") {
-      values[":user_id"] = progress.user_id;
+    const userId = fields.find(([field]) => field === "user_id")?.[1];
+    if (typeof userId === "string") {
+      values[":user_id"] = userId;
       sets.push("user_id = :user_id");
     }
-    Object.entries(progress).forEach(([field, value], i) => {
+    fields.forEach(([field, value], i) => {
       names[`#p${i}`] = field;
       values[`:p${i}`] = value;
       sets.push(`progress.#p${i} = :p${i}`);

@@ -1,0 +1,86 @@
+/**
+ * Taking a job in, the one way every job enters the system (API submissions, the sweeper's delete
+ * jobs, the re-send of lost sends): write the job and its request key together (a repeat answers
+ * the same job, another body under the key is refused) → put it on its lane's queue → record the
+ * send (`enqueued_at`, which also takes it off the unsent list). The job is written before it is
+ * queued, so a send that fails loses nothing: a repeat of the request, or the sweeper's re-send of
+ * unsent jobs, sends it again.
+ */
+import { randomUUID } from "node:crypto";
+import type { Job, JobKind, JobOf, Ticket } from "./model";
+import { type Clock, type JobQueue, type JobStore, laneOf, type RequestKey } from "./ports";
+
+export interface IntakeDeps {
+  jobs: JobStore;
+  queue: JobQueue;
+  clock: Clock;
+  newJobId?: () => string;
+}
+
+/** What a new job is: its kind and request, who asks, and whom it is about when known. */
+export type JobDraft = { [K in JobKind]: Pick<JobOf<K>, "kind" | "request"> }[JobKind] & {
+  /** The API client, or "sweeper"/"webhook", asking for the job. */
+  client: string;
+  email?: string | undefined;
+  user_id?: string | undefined;
+  ticket?: Ticket | undefined;
+};
+
+export interface Intake {
+  job: Job;
+  /** False when the request key already had a job: `job` is that job. */
+  created: boolean;
+  /** True when this call put the job on its queue. */
+  enqueued: boolean;
+}
+
+/**
+ * Writes a new queued job under `key` (or finds the key's job), runs `onCreated` for a job this
+ * call created, then sends the job unless it was sent before or has left `queued`.
+ */
+export async function takeInJob(
+  draft: JobDraft,
+  key: RequestKey,
+  deps: IntakeDeps,
+  onCreated?: (job: Job) => Promise<unknown>,
+): Promise<Intake> {
+  const written = await writeJob(draft, key, deps);
+  if (written.created) await onCreated?.(written.job);
+  return { ...written, enqueued: await sendJob(written.job, deps) };
+}
+
+/** The first half of `takeInJob`: a new queued job under `key`, or the job the key already has. */
+export function writeJob(
+  draft: JobDraft,
+  key: RequestKey,
+  deps: IntakeDeps,
+): Promise<{ job: Job; created: boolean }> {
+  const at = deps.clock.now().toISOString();
+  const { email, user_id, ticket, ...rest } = draft;
+  const job: Job = {
+    job_id: deps.newJobId?.() ?? randomUUID(),
+    status: "queued",
+    ...(email ? { email } : {}),
+    ...(user_id ? { user_id } : {}),
+    ...(ticket ? { ticket } : {}),
+    steps: [],
+    created_at: at,
+    updated_at: at,
+    progress: {},
+    ...rest,
+  };
+  return deps.jobs.create(job, key);
+}
+
+/**
+ * Sends a written job that has not been sent yet, and records the send; a job that left `queued`
+ * before it was ever sent (cancelled) is only recorded, which takes it off the unsent list.
+ * Answers whether a message was sent. A duplicate send is harmless: the worker runs a job once.
+ */
+export async function sendJob(job: Job, deps: Omit<IntakeDeps, "newJobId">): Promise<boolean> {
+  if (job.enqueued_at) return false;
+  const send = job.status === "queued";
+  if (send) await deps.queue.enqueue(job.job_id, laneOf(job.kind));
+  await deps.jobs.markEnqueued(job.job_id, deps.clock.now().toISOString());
+  return send;
+}

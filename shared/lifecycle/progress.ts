@@ -1,0 +1,44 @@
+/**
+ * What the steps of each job kind hand on to the steps after them, and to a resumed attempt: one
+ * typed record per kind, stored on the job and parsed by its schema whenever the job is loaded, so
+ * a step reads `progress.user_id` as a string the compiler knows about instead of `String(x)`.
+ * Every field is optional: a field exists once the step that produces it has succeeded. A step
+ * declares the fields it reads (`reads` in steps.ts) and the runner checks they are there.
+ *
+ * Field names are the stored names: renaming one strands the jobs in flight, so add, never rename.
+ */
+import { z } from "zod";
+
+export const onboardProgress = z
+  .object({
+    /** resolve_office */
+    office_id: z.string(),
+    /** find_existing_user: a live user already owning the email. */
+    existing_user_id: z.string(),
+    existing_state: z.enum(["active", "suspended"]),
+    /** check_seats */
+    seats_left: z.number(),
+    seat_line: z.string(),
+    /** create_user: the user this onboarding ends with, and how it got it. */
+    user_id: z.string(),
+    outcome: z.enum(["created", "adopted", "reactivated"]),
+    /** assign_number */
+    phone_number: z.string(),
+  })
+  .partial();
+export type OnboardProgress = z.infer<typeof onboardProgress>;
+
+export const offboardProgress = z
+  .object({
+    /** resolve_user */
+    user_id: z.string(),
+    initial_state: z.string(),
+    /** record_retention */
+    delete_after: z.string(),
+  })
+  .partial();
+export type OffboardProgress = z.infer<typeof offboardProgress>;
+
+/** The delete job's steps read everything they need from the request and from Dialpad. */
+export const deleteProgress = z.object({}).partial();
+export type DeleteProgress = z.infer<typeof deleteProgress>;
