@@ -40,7 +40,7 @@ async function currentState({ job, deps }: DeleteContext): Promise<string | unde
  * legal hold, a state other than suspended, a deadline later than the job's or not yet passed,
  * another Dialpad user, or an approval that is required and missing.
  */
-async function reasonNotToDelete({ job, deps }: StepContext<DeleteJob>): Promise<string | undefined> {
+async function reasonNotToDelete({ job, deps }: DeleteContext): Promise<string | undefined> {
   const person = await deps.people.get(job.request.email);
   if (!person) return "we hold no lifecycle record of this person any more";
   if (person.hold)
@@ -59,7 +59,7 @@ async function reasonNotToDelete({ job, deps }: StepContext<DeleteJob>): Promise
 }
 
 /** Our record says "not now": record why on the person, let a later sweep try again, and stop. */
-async function stopDeletion({ job, deps }: StepContext<DeleteJob>, reason: string): Promise<never> {
+async function stopDeletion({ job, deps }: DeleteContext, reason: string): Promise<never> {
   const at = deps.clock.now().toISOString();
   const detail = `Not deleted: ${reason}.`;
   const person = await deps.people.get(job.request.email);
