@@ -9,7 +9,7 @@
  * skipped there rather than leaving a dead webhook in a real company.
  */
 import { DialpadClient } from "../../shared/dialpad/client";
-import { startSandbox } from "../sandbox/index";
+import { sandboxModesFromEnv, startSandbox } from "../sandbox/index";
 
 export interface DialpadTarget {
   /** Up to and including /api/v2. */
@@ -33,7 +33,11 @@ export async function startDialpadTarget(options: DialpadTargetOptions): Promise
     return { baseUrl: options.baseUrl, apiKey: options.apiKey, stop: async () => undefined };
   }
   // Defaults are the realistic ones: 20 req/s company-wide, ~150 ms per request.
-  const sandbox = await startSandbox({ port: options.sandboxPort, apiKey: options.apiKey });
+  const sandbox = await startSandbox({
+    port: options.sandboxPort,
+    apiKey: options.apiKey,
+    ...sandboxModesFromEnv(process.env),
+  });
   return {
     baseUrl: sandbox.baseUrl,
     apiKey: sandbox.apiKey,

@@ -5,7 +5,9 @@
 export type { UserFilter } from "./domain/dialpad-state";
 export { compareIds, FIRST_ID } from "./domain/id-sequence";
 export type {
+  Department,
   License,
+  NumberHolderKind,
   Office,
   OperatorRole,
   PhoneNumber,
@@ -28,7 +30,7 @@ export type {
   SandboxSnapshot,
   SandboxStateView,
 } from "./sandbox";
-export { DEFAULT_API_KEY, startSandbox } from "./sandbox";
+export { DEFAULT_API_KEY, sandboxModesFromEnv, startSandbox } from "./sandbox";
 export { seededRandom } from "./seeded-random";
 export type { FaultSpec } from "./traffic/faults";
 export type { RequestLogEntry, SandboxStats } from "./traffic/traffic-stats";

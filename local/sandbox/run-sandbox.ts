@@ -1,9 +1,10 @@
 /**
  * Runs the sandbox on its own: `npx tsx local/sandbox/run-sandbox.ts`. Settings from env:
  * SANDBOX_PORT (default 8089), SANDBOX_API_KEY, SANDBOX_SEED_USERS, SANDBOX_LATENCY_MS,
- * SANDBOX_RATE_LIMIT_RPS. Prints one line with the base URL once it accepts requests.
+ * SANDBOX_RATE_LIMIT_RPS, SANDBOX_NULL_FOR_UNSET (1 = answer null for unset fields),
+ * SANDBOX_USERS_DEFAULT_STATE (`active` = `GET /users` without state lists active users only). Prints one line with the base URL once it accepts requests.
  */
-import { startSandbox } from "./index";
+import { sandboxModesFromEnv, startSandbox } from "./index";
 
 const numberFromEnv = (name: string) => {
   const value = process.env[name];
@@ -19,6 +20,7 @@ const sandbox = await startSandbox({
   seedUsers: numberFromEnv("SANDBOX_SEED_USERS"),
   latencyMs: numberFromEnv("SANDBOX_LATENCY_MS"),
   rateLimitPerSecond: numberFromEnv("SANDBOX_RATE_LIMIT_RPS"),
+  ...sandboxModesFromEnv(process.env),
 });
 // The key is deliberately not printed: it is configured by whoever started the process.
 console.log(`Dialpad sandbox ready at ${sandbox.baseUrl} (control: ${sandbox.url}/__sandbox/state)`);

@@ -6,7 +6,16 @@
 import { performance } from "node:perf_hooks";
 import type { UserFilter } from "./domain/dialpad-state";
 import { IdSequence } from "./domain/id-sequence";
-import type { ChangeActor, License, Office, OperatorRole, PhoneNumber, Seats, User } from "./domain/model";
+import type {
+  ChangeActor,
+  Department,
+  License,
+  Office,
+  OperatorRole,
+  PhoneNumber,
+  Seats,
+  User,
+} from "./domain/model";
 import { addSeedUsers, seededDialpadState } from "./domain/seed-data";
 import { userToWire } from "./domain/wire-format";
 import { apiPipeline } from "./http/api-pipeline";
@@ -48,6 +57,13 @@ export interface SandboxOptions {
   changeLogScope?: boolean;
   /** How long an injected timeout hangs before the connection drops; default 30 s. */
   timeoutHangMs?: number;
+  /**
+   * What `GET /users` without `state` lists (Dialpad does not document its default): "not_deleted"
+   * (default) or "active", the strict reading under which suspended users are hidden.
+   */
+  usersDefaultState?: "not_deleted" | "active";
+  /** Answer `null` for unset fields instead of leaving them out (the spec allows both); default false. */
+  nullForUnset?: boolean;
   /** Waits before each webhook retry after a 5xx; default [200, 400, 800]. */
   webhookRetryDelaysMs?: number[];
   /** Default 5000 (Dialpad's delivery deadline). */
@@ -106,7 +122,12 @@ export interface SandboxStateView {
   availableSeats(officeId: string): Seats;
   callCenters(): CallCenterView[];
   callCenter(idOrName: string): CallCenterView | undefined;
+  /** By id or by name (`Reception`, `London Reception`). */
+  department(idOrName: string): Department | undefined;
+  departments(): Department[];
   numbers(): PhoneNumber[];
+  /** The company's number (any holder), undefined once released. */
+  number(e164: string): PhoneNumber | undefined;
   /** Numbers still in the reserved block, optionally of one area code. */
   reservedNumbers(areaCode?: string): string[];
   snapshot(): SandboxSnapshot;
@@ -117,6 +138,7 @@ export interface SandboxSnapshot {
   offices: Office[];
   users: (User & { callCenterIds: string[] })[];
   callCenters: CallCenterView[];
+  departments: Department[];
   numbers: PhoneNumber[];
   webhooks: { id: string; hookUrl: string; signed: boolean; subscribed: boolean }[];
 }
@@ -148,6 +170,20 @@ export interface Sandbox {
 }
 
 export const DEFAULT_API_KEY = "sandbox-api-key";
+
+/**
+ * The strict modes from the environment, for local mode and the stand-alone sandbox:
+ * SANDBOX_NULL_FOR_UNSET=1 answers `null` for unset fields, SANDBOX_USERS_DEFAULT_STATE=active
+ * makes `GET /users` without `state` list active users only.
+ */
+export function sandboxModesFromEnv(
+  env: NodeJS.ProcessEnv,
+): Pick<SandboxOptions, "nullForUnset" | "usersDefaultState"> {
+  return {
+    nullForUnset: env.SANDBOX_NULL_FOR_UNSET === "1",
+    usersDefaultState: env.SANDBOX_USERS_DEFAULT_STATE === "active" ? "active" : "not_deleted",
+  };
+}
 const COMPANY_ID = "5137304475768568001";
 const API_ACTOR: ChangeActor = { name: "API", id: "5137304475768568002", type: "api_key" };
 const ADMIN_ACTOR: ChangeActor = { name: "Sandbox Admin", id: "5137304475768568003", type: "user" };
@@ -166,6 +202,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     limitParamFailureRate: options.limitParamFailureRate ?? 0.2,
     changeLogScope: options.changeLogScope ?? true,
     timeoutHangMs: options.timeoutHangMs ?? 30_000,
+    usersDefaultState: options.usersDefaultState ?? "not_deleted",
+    nullForUnset: options.nullForUnset ?? false,
   };
 
   const state = seededDialpadState({
@@ -223,7 +261,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     availableSeats: (officeId) => copy(state.office(officeId).availableSeats),
     callCenters: () => state.callCenters().map((cc) => callCenterView(cc.id)!),
     callCenter: callCenterView,
+    department: (idOrName) => copy(state.departments().find((d) => d.id === idOrName || d.name === idOrName)),
+    departments: () => copy(state.departments()),
     numbers: () => copy(state.numbers()),
+    number: (e164) => copy(state.number(e164)),
     reservedNumbers: (areaCode) =>
       state
         .numbers()
@@ -238,6 +279,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           .users({ state: "all" })
           .map((u) => ({ ...u, callCenterIds: state.memberships(u.id).map((m) => m.callCenterId) })),
         callCenters: stateView.callCenters(),
+        departments: state.departments(),
         numbers: state.numbers(),
         webhooks: webhooks.map((w) => ({
           id: w.id,
@@ -263,6 +305,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latency,
     stats,
     timeoutHangMs: () => settings.timeoutHangMs,
+    nullForUnset: () => settings.nullForUnset,
     monotonicNow: () => performance.now(),
     wallClock: clock,
     trackHang: (timer) => hangs.add(timer),

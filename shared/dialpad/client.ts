@@ -15,7 +15,7 @@
  *   body, a field of an unexpected type), which is what a later attempt or a re-read can fix.
  */
 import type { z } from "zod";
-import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook, RateLimiter } from "./api";
+import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook, RateLimiter, UsersPage } from "./api";
 import { clean, responseError } from "./error-mapping";
 import { DialpadError } from "./errors";
 import { type ExchangeOutcome, exchange, type HttpMethod } from "./http-exchange";
@@ -24,6 +24,7 @@ import { backoffDelayMs, parseRetryAfterMs } from "./retry-policy";
 import {
   type AddOperatorRequest,
   type AssignNumberRequest,
+  type AssignNumberToTargetRequest,
   type AvailableLicenses,
   availableLicenses,
   type CallCenter,
@@ -31,8 +32,9 @@ import {
   type CreateUserRequest,
   callCenter,
   changelogSubscription,
+  type Department,
   type DialpadUser,
-  type DialpadUserState,
+  department,
   dialpadUser,
   type NumberAssignment,
   numberAssignment,
@@ -44,6 +46,7 @@ import {
   operators,
   page,
   type UpdateUserRequest,
+  type UserStateFilter,
   type Webhook,
   webhook,
 } from "./schemas";
@@ -93,6 +96,16 @@ interface TransientFailure {
 }
 
 const NUMERIC_ID = /^\d+$/;
+const E164 = /^\+\d{6,15}$/;
+
+/** The look-up's state filter holds for this user; a user whose state is not given is kept. */
+function inState(user: DialpadUser, state: UserStateFilter | undefined): boolean {
+  if (state === "all") return true;
+  if (state === undefined) return user.state !== "deleted";
+  return user.state === undefined || user.state === state;
+}
+
+const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class DialpadClient implements DialpadApi {
@@ -128,9 +141,13 @@ export class DialpadClient implements DialpadApi {
 
   // Users
 
-  async findUsersByEmail(email: string, state?: DialpadUserState): Promise<DialpadUser[]> {
+  async findUsersByEmail(email: string, state?: UserStateFilter): Promise<DialpadUser[]> {
     const users: DialpadUser[] = [];
-    for await (const user of this.pages("/users", dialpadUser, { email, state })) users.push(user);
+    for await (const user of this.pages("/users", dialpadUser, { email, state: state ?? "all" })) {
+      // Dialpad filtered by email; a user that shows its emails must still own this one.
+      const ownsEmail = user.emails === undefined || user.emails.some((e) => sameEmail(e, email));
+      if (ownsEmail && inState(user, state)) users.push(user);
+    }
     return users;
   }
 
@@ -145,8 +162,25 @@ export class DialpadClient implements DialpadApi {
   }
 
   /** Never sends `limit`: Dialpad deprecated it on `/users` and answers 400 to some requests carrying it. */
-  listUsers(filter: { state?: DialpadUserState } = {}): AsyncIterable<DialpadUser> {
-    return this.pages("/users", dialpadUser, { state: filter.state });
+  async *listUsers(filter: { state?: UserStateFilter } = {}): AsyncIterable<DialpadUser> {
+    for await (const user of this.pages("/users", dialpadUser, { state: filter.state ?? "all" })) {
+      if (inState(user, filter.state)) yield user;
+    }
+  }
+
+  async listUsersPage(
+    cursor: string | undefined,
+    filter: { state?: UserStateFilter } = {},
+  ): Promise<UsersPage> {
+    const page = await this.send({
+      method: "GET",
+      route: "/users",
+      query: { state: filter.state ?? "all", cursor },
+      response: this.pageOf(dialpadUser),
+      repeatable: true,
+    });
+    const users = (page.items ?? []).filter((user) => inState(user, filter.state));
+    return page.cursor ? { users, cursor: page.cursor } : { users };
   }
 
   createUser(request: CreateUserRequest): Promise<DialpadUser> {
@@ -165,6 +199,18 @@ export class DialpadClient implements DialpadApi {
       route: "/users/{id}",
       pathParams: { id: userId },
       body: patch,
+      response: dialpadUser,
+      repeatable: true,
+    });
+  }
+
+  /** Repeatable: moving to the office the user is already in changes nothing. */
+  moveOffice(userId: string, officeId: string): Promise<DialpadUser> {
+    return this.send({
+      method: "PATCH",
+      route: "/users/{id}/move_office",
+      pathParams: { id: userId },
+      body: { office_id: officeId },
       response: dialpadUser,
       repeatable: true,
     });
@@ -204,10 +250,51 @@ export class DialpadClient implements DialpadApi {
     });
   }
 
+  /**
+   * Repeatable, unlike `assignNumber`: it names the number and the holder, so a second attempt finds
+   * the number already where it should be.
+   */
+  async assignNumberToTarget(
+    number: string,
+    request: AssignNumberToTargetRequest,
+  ): Promise<NumberAssignment> {
+    this.requireNumericId("target_id", request.target_id, "/numbers/{number}/assign");
+    return this.send({
+      method: "POST",
+      route: "/numbers/{number}/assign",
+      pathParams: { number },
+      body: request,
+      response: numberAssignment,
+      repeatable: true,
+    });
+  }
+
+  /** Repeatable: a repeat after a release that went through may answer 404 (no longer the company's). */
+  unassignNumberFromHolder(number: string, options: { release?: boolean } = {}): Promise<NumberAssignment> {
+    return this.send({
+      method: "DELETE",
+      route: "/numbers/{number}",
+      pathParams: { number },
+      query: { release: options.release ? "true" : undefined },
+      response: numberAssignment,
+      repeatable: true,
+    });
+  }
+
   // Offices and seats
 
   listOffices(): AsyncIterable<Office> {
     return this.pages("/offices", office, {});
+  }
+
+  getOffice(officeId: string): Promise<Office> {
+    return this.send({
+      method: "GET",
+      route: "/offices/{id}",
+      pathParams: { id: officeId },
+      response: office,
+      repeatable: true,
+    });
   }
 
   getAvailableLicenses(officeId: string): Promise<AvailableLicenses> {
@@ -224,6 +311,32 @@ export class DialpadClient implements DialpadApi {
 
   listCallCenters(filter: { officeId?: string } = {}): AsyncIterable<CallCenter> {
     return this.pages("/callcenters", callCenter, { office_id: filter.officeId });
+  }
+
+  getCallCenter(callCenterId: string): Promise<CallCenter> {
+    return this.send({
+      method: "GET",
+      route: "/callcenters/{id}",
+      pathParams: { id: callCenterId },
+      response: callCenter,
+      repeatable: true,
+    });
+  }
+
+  // Departments
+
+  listDepartments(filter: { officeId?: string } = {}): AsyncIterable<Department> {
+    return this.pages("/departments", department, { office_id: filter.officeId });
+  }
+
+  getDepartment(departmentId: string): Promise<Department> {
+    return this.send({
+      method: "GET",
+      route: "/departments/{id}",
+      pathParams: { id: departmentId },
+      response: department,
+      repeatable: true,
+    });
   }
 
   listOperators(callCenterId: string): Promise<Operators> {
@@ -289,12 +402,16 @@ export class DialpadClient implements DialpadApi {
     item: z.ZodType<T>,
     query: Record<string, string | undefined>,
   ): AsyncIterable<T> {
-    const response = page(item) as unknown as z.ZodType<{ items?: T[]; cursor?: string | null }>;
+    const response = this.pageOf(item);
     return paginate(
       (cursor) =>
         this.send({ method: "GET", route, query: { ...query, cursor }, response, repeatable: true }),
       { method: "GET", route },
     );
+  }
+
+  private pageOf<T>(item: z.ZodType<T>) {
+    return page(item) as unknown as z.ZodType<{ items?: T[]; cursor?: string | null }>;
   }
 
   private async send<T>(operation: Operation<T>): Promise<T> {
@@ -448,7 +565,11 @@ export class DialpadClient implements DialpadApi {
     const path = operation.route.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = operation.pathParams?.[name];
       if (value === undefined) throw new Error(`No value for {${name}} in ${operation.route}`);
-      return encodeURIComponent(this.requireNumericId(name, value, operation.route));
+      const checked =
+        name === "number"
+          ? this.requireE164(value, operation.route)
+          : this.requireNumericId(name, value, operation.route);
+      return encodeURIComponent(checked);
     });
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(operation.query ?? {})) {
@@ -465,6 +586,17 @@ export class DialpadClient implements DialpadApi {
   private requireNumericId(name: string, value: string, route: string): string {
     if (!NUMERIC_ID.test(value)) {
       throw new DialpadError("rejected", `Dialpad ${route}: {${name}} must be a numeric Dialpad id`, {
+        route,
+        retryable: false,
+      });
+    }
+    return value;
+  }
+
+  /** Numbers in a path are E.164 (`+14155550100`); anything else is our bug. Not echoed either. */
+  private requireE164(value: string, route: string): string {
+    if (!E164.test(value)) {
+      throw new DialpadError("rejected", `Dialpad ${route}: {number} must be an E.164 number`, {
         route,
         retryable: false,
       });

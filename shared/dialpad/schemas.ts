@@ -27,6 +27,28 @@ export type License = z.infer<typeof license>;
 
 export const USER_STATES = ["active", "cancelled", "deleted", "pending", "suspended"] as const;
 export type DialpadUserState = (typeof USER_STATES)[number];
+/**
+ * Which users a look-up means: one state, `all` (deleted ones included) or, when absent, every user
+ * that is not deleted. Always sent as `state` and checked again in code, never left to Dialpad's
+ * undocumented default.
+ */
+export type UserStateFilter = DialpadUserState | "all";
+
+/** `target_type` of `POST /numbers/{number}/assign` (the spec's enum). */
+export const NUMBER_TARGET_TYPES = [
+  "callcenter",
+  "callrouter",
+  "channel",
+  "coachinggroup",
+  "coachingteam",
+  "department",
+  "office",
+  "room",
+  "staffgroup",
+  "unknown",
+  "user",
+] as const;
+export type NumberTargetType = (typeof NUMBER_TARGET_TYPES)[number];
 
 export const groupDetails = z.looseObject({
   group_id: dialpadId.optional(),
@@ -65,6 +87,8 @@ export const office = z.looseObject({
   country: z.string().optional(),
   timezone: z.string().optional(),
   state: z.string().optional(),
+  is_primary_office: z.boolean().optional(),
+  phone_numbers: z.array(z.string()).optional(),
 });
 export type Office = z.infer<typeof office>;
 
@@ -84,8 +108,19 @@ export const callCenter = z.looseObject({
   name: z.string().optional(),
   office_id: dialpadId.optional(),
   state: z.string().optional(),
+  phone_numbers: z.array(z.string()).optional(),
 });
 export type CallCenter = z.infer<typeof callCenter>;
+
+/** `DepartmentProto`: a department (main line, menu) of an office; it can hold numbers. */
+export const department = z.looseObject({
+  id: dialpadId,
+  name: z.string().optional(),
+  office_id: dialpadId.optional(),
+  state: z.string().optional(),
+  phone_numbers: z.array(z.string()).optional(),
+});
+export type Department = z.infer<typeof department>;
 
 /** `GET /callcenters/{id}/operators` answers `{users, rooms}`, not paginated. */
 export const operators = z.looseObject({
@@ -156,6 +191,13 @@ export interface UpdateUserRequest {
   job_title?: string;
   forwarding_numbers?: string[];
   keep_paid_numbers?: boolean;
+}
+
+/** `POST /numbers/{number}/assign`: who gets the number. */
+export interface AssignNumberToTargetRequest {
+  target_id: string;
+  target_type: NumberTargetType;
+  primary?: boolean;
 }
 
 export interface AssignNumberRequest {

@@ -24,7 +24,8 @@ beforeAll(async () => {
     if (example !== null && typeof example === "object" && "items" in example) {
       return { status: 200, json: { ...example, cursor: undefined } };
     }
-    return { status: 200, json: example ?? {} };
+    // Operations without an example (move_office) answer the smallest body our schemas accept.
+    return { status: 200, json: example ?? { id: "5137304475768569001" } };
   });
 });
 afterAll(() => server.stop());
@@ -45,9 +46,18 @@ const calls: Record<keyof DialpadApi, ((api: DialpadApi) => Promise<unknown>)[]>
   findUsersByEmail: [
     (api) => api.findUsersByEmail("ada@example.com"),
     (api) => api.findUsersByEmail("a@x.io", "active"),
+    (api) => api.findUsersByEmail("a@x.io", "all"),
   ],
   getUser: [(api) => api.getUser("5137304475768569")],
-  listUsers: [(api) => drain(api.listUsers()), (api) => drain(api.listUsers({ state: "suspended" }))],
+  listUsers: [
+    (api) => drain(api.listUsers()),
+    (api) => drain(api.listUsers({ state: "suspended" })),
+    (api) => drain(api.listUsers({ state: "all" })),
+  ],
+  listUsersPage: [
+    (api) => api.listUsersPage(undefined),
+    (api) => api.listUsersPage("c2Vjb25k", { state: "active" }),
+  ],
   createUser: [
     (api) => api.createUser({ email: "ada@example.com", office_id: "124" }),
     (api) =>
@@ -79,18 +89,41 @@ const calls: Record<keyof DialpadApi, ((api: DialpadApi) => Promise<unknown>)[]>
         keep_paid_numbers: true,
       }),
   ],
+  moveOffice: [(api) => api.moveOffice("1", "6422934115149452")],
   deleteUser: [(api) => api.deleteUser("1")],
   assignNumber: [
     (api) => api.assignNumber("1", { area_code: "415", primary: true }),
     (api) => api.assignNumber("1", { number: "+14155551002" }),
   ],
   unassignNumber: [(api) => api.unassignNumber("1", "+14155551002")],
+  assignNumberToTarget: [
+    (api) => api.assignNumberToTarget("+14155551002", { target_id: "1", target_type: "user" }),
+    (api) =>
+      api.assignNumberToTarget("+14155551002", {
+        target_id: "5137304475768569001",
+        target_type: "department",
+        primary: false,
+      }),
+    (api) => api.assignNumberToTarget("+442079461000", { target_id: "7", target_type: "callcenter" }),
+    (api) => api.assignNumberToTarget("+442079461000", { target_id: "7", target_type: "office" }),
+  ],
+  unassignNumberFromHolder: [
+    (api) => api.unassignNumberFromHolder("+14155551002"),
+    (api) => api.unassignNumberFromHolder("+14155551002", { release: true }),
+  ],
   listOffices: [(api) => drain(api.listOffices())],
+  getOffice: [(api) => api.getOffice("124")],
   getAvailableLicenses: [(api) => api.getAvailableLicenses("124")],
   listCallCenters: [
     (api) => drain(api.listCallCenters()),
     (api) => drain(api.listCallCenters({ officeId: "124" })),
   ],
+  getCallCenter: [(api) => api.getCallCenter("1000")],
+  listDepartments: [
+    (api) => drain(api.listDepartments()),
+    (api) => drain(api.listDepartments({ officeId: "124" })),
+  ],
+  getDepartment: [(api) => api.getDepartment("5137304475768569001")],
   listOperators: [(api) => api.listOperators("1000")],
   addOperator: [
     (api) => api.addOperator("1000", { user_id: "1" }),

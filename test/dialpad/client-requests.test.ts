@@ -122,7 +122,7 @@ describe("DialpadClient requests", () => {
 
   it("findUsersByEmail filters by email and state and gathers all pages", async () => {
     server.setHandler(
-      sequence(json({ items: [user("1", { emails: ["a@x.io"] })], cursor: "n" }), json({ cursor: "" })),
+      sequence(json({ items: [user("1", { emails: ["A+B@x.io"] })], cursor: "n" }), json({ cursor: "" })),
     );
     const { client } = testClient(server.baseUrl);
     const found = await client.findUsersByEmail("a+b@x.io", "active");
@@ -130,6 +130,56 @@ describe("DialpadClient requests", () => {
     expect(server.requests[0]?.query.get("email")).toBe("a+b@x.io");
     expect(server.requests[0]?.query.get("state")).toBe("active");
     expect(server.requests[1]?.query.get("cursor")).toBe("n");
+  });
+
+  it("look-ups never leave the state to Dialpad's default, and filter again in code", async () => {
+    const mixed = json({
+      items: [
+        user("1", { emails: ["a@x.io"] }),
+        user("2", { emails: ["a@x.io"], state: "suspended" }),
+        user("3", { state: "deleted" }),
+        user("4", { emails: ["someone.else@x.io"] }),
+        { id: "5", emails: ["a@x.io"] },
+      ],
+    });
+    server.setHandler(() => mixed);
+    const { client } = testClient(server.baseUrl);
+    // No state = every user that is not deleted: asked as `all`, deleted ones and other emails dropped.
+    expect((await client.findUsersByEmail("a@x.io")).map((u) => u.id)).toEqual(["1", "2", "5"]);
+    expect(server.requests.at(-1)?.query.get("state")).toBe("all");
+    expect((await client.findUsersByEmail("a@x.io", "suspended")).map((u) => u.id)).toEqual(["2", "5"]);
+    expect((await collect(client.listUsers())).map((u) => u.id)).toEqual(["1", "2", "4", "5"]);
+    expect(server.requests.at(-1)?.query.get("state")).toBe("all");
+    expect((await collect(client.listUsers({ state: "all" }))).map((u) => u.id)).toHaveLength(5);
+    const page = await client.listUsersPage(undefined, { state: "active" });
+    expect(page).toEqual({
+      users: [
+        expect.objectContaining({ id: "1" }),
+        expect.objectContaining({ id: "4" }),
+        expect.objectContaining({ id: "5" }),
+      ],
+    });
+    expect(server.requests.at(-1)?.query.get("state")).toBe("active");
+  });
+
+  it("listUsersPage hands back the next cursor, and none on the last page", async () => {
+    server.setHandler(sequence(json({ items: [user("1")], cursor: "next" }), json({ cursor: "" })));
+    const { client } = testClient(server.baseUrl);
+    expect(await client.listUsersPage(undefined)).toMatchObject({ users: [{ id: "1" }], cursor: "next" });
+    expect(await client.listUsersPage("next")).toEqual({ users: [] });
+    expect(server.requests[1]?.query.get("cursor")).toBe("next");
+  });
+
+  it("puts an E.164 number in the path, encoded, and refuses anything else before sending", async () => {
+    server.setHandler(() => json({ number: "+14155550100", status: "department", target_id: "9" }));
+    const { client } = testClient(server.baseUrl);
+    await client.assignNumberToTarget("+14155550100", { target_id: "9", target_type: "department" });
+    expect(server.requests[0]?.path).toBe("/api/v2/numbers/%2B14155550100/assign");
+    await client.unassignNumberFromHolder("+14155550100", { release: true });
+    expect(server.requests[1]?.query.get("release")).toBe("true");
+    const error = await rejectionOf(client.unassignNumberFromHolder("4155550100/../users"));
+    expect(error).toMatchObject({ kind: "rejected", retryable: false });
+    expect(server.requests).toHaveLength(2);
   });
 
   it("reads int64 counts of available licences given as strings", async () => {

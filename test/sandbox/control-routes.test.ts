@@ -101,7 +101,12 @@ describe("state, seed and config", () => {
       sell_lines: 200,
       contact_center_lines: 100,
     });
-    expect(state.callCenters.map((c: Json) => c.name)).toEqual(["Support", "Sales", "Remote Support"]);
+    expect(state.callCenters.map((c: Json) => c.name)).toEqual([
+      "Support",
+      "Sales",
+      "Remote Support",
+      "London Support",
+    ]);
     expect(state.numbers.length).toBeGreaterThanOrEqual(200);
     expect(state.users).toEqual([]);
   });

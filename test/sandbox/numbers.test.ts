@@ -19,11 +19,11 @@ beforeEach(async () => {
 afterEach(() => sandbox.stop());
 
 describe("seeded inventory", () => {
-  it("holds at least 200 reserved E.164 numbers in area codes 415, 212 and 646", () => {
+  it("holds at least 200 reserved E.164 numbers in area codes 415, 212, 646 (US) and 207 (London)", () => {
     const reserved = sandbox.state.reservedNumbers();
     expect(reserved.length).toBeGreaterThanOrEqual(200);
-    for (const number of reserved) expect(number).toMatch(/^\+1(415|212|646)\d{7}$/);
-    for (const areaCode of ["415", "212", "646"]) {
+    for (const number of reserved) expect(number).toMatch(/^\+(1(415|212|646)\d{7}|44207946\d{4})$/);
+    for (const areaCode of ["415", "212", "646", "207"]) {
       expect(sandbox.state.reservedNumbers(areaCode).length).toBeGreaterThan(0);
     }
   });

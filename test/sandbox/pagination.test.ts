@@ -98,10 +98,11 @@ describe("GET /offices and /callcenters pagination", () => {
     sandbox = await startSandbox({ ...FAST, callCentersPageSize: 2 });
     const api = dialpadHttp(sandbox);
     const pages = await allPages(api, "/callcenters");
-    expect(pages.flatMap((p) => p.items.map((c: Json) => c.name))).toEqual([
+    expect(pages.flatMap((p) => (p.items ?? []).map((c: Json) => c.name))).toEqual([
       "Support",
       "Sales",
       "Remote Support",
+      "London Support",
     ]);
     const hqId = sandbox.state.office("HQ")!.id;
     const hq = await allPages(api, `/callcenters?office_id=${hqId}`);

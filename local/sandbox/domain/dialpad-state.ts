@@ -9,7 +9,9 @@ import {
   type CallCenter,
   type ChangeActor,
   type ChangeLogSubscription,
+  type Department,
   type License,
+  type NumberHolderKind,
   type Office,
   type OperatorRole,
   type PhoneNumber,
@@ -59,10 +61,20 @@ export interface NumberRequest {
   primary?: boolean;
 }
 
-/** `GET /users` filter: no state means every user that is not deleted; `all` includes deleted ones. */
+/**
+ * `GET /users` filter. Without a state Dialpad applies a default it does not document: the sandbox
+ * lists every user that is not deleted, or only active ones when `usersDefaultState` is "active".
+ * `all` includes deleted ones.
+ */
 export interface UserFilter {
   email?: string;
   state?: UserState | "pending" | "cancelled" | "all";
+}
+
+/** Where `POST /numbers/{number}/assign` sends a number. */
+export interface NumberTarget {
+  kind: NumberHolderKind;
+  id: string;
 }
 
 export interface DialpadStateOptions {
@@ -88,6 +100,7 @@ export class DialpadState {
   private readonly officesById = new Map<string, Office>();
   private readonly usersById = new Map<string, User>();
   private readonly callCentersById = new Map<string, CallCenter>();
+  private readonly departmentsById = new Map<string, Department>();
   private readonly numbersByE164 = new Map<string, PhoneNumber>();
   private readonly webhooksById = new Map<string, Webhook>();
   private readonly subscriptionsById = new Map<string, ChangeLogSubscription>();
@@ -145,11 +158,12 @@ export class DialpadState {
 
   // ---- users ----------------------------------------------------------------------------------
 
-  users(filter: UserFilter = {}): User[] {
+  users(filter: UserFilter = {}, defaultState: "not_deleted" | "active" = "not_deleted"): User[] {
     const email = filter.email === undefined ? undefined : normalizeEmail(filter.email);
     return [...this.usersById.values()]
       .filter((user) => {
-        if (filter.state === undefined) return user.state !== "deleted";
+        if (filter.state === undefined)
+          return defaultState === "active" ? user.state === "active" : user.state !== "deleted";
         return filter.state === "all" || user.state === filter.state;
       })
       .filter((user) => email === undefined || user.emails.some((e) => normalizeEmail(e) === email))
@@ -239,8 +253,15 @@ export class DialpadState {
     set("forwardingNumbers", "forwarding_numbers", patch.forwardingNumbers);
     set("internationalDialingEnabled", "international_dialing_enabled", patch.internationalDialingEnabled);
 
+    // Dialpad unassigns a user's numbers when the user moves to an office in another country.
+    const countryChanged =
+      next.officeId !== user.officeId &&
+      this.office(next.officeId).country !== this.office(user.officeId).country;
+    if (countryChanged) next.phoneNumbers = [];
+
     // The only step that can still refuse; after it nothing fails, so no half-applied update.
     this.moveSeat(user, next);
+    if (countryChanged && user.phoneNumbers.length > 0) changedFields.push("phone_numbers");
     for (const removed of user.phoneNumbers.filter((n) => !next.phoneNumbers.includes(n))) {
       this.returnToReservedBlock(removed);
     }
@@ -312,6 +333,56 @@ export class DialpadState {
       changed_fields: ["phone_numbers"],
     });
     return chosen;
+  }
+
+  /**
+   * `POST /numbers/{number}/assign`: hands a company number to a user, department, call center or
+   * office, taking it from whoever holds it. Assigning it to its current holder changes nothing.
+   */
+  assignNumberToTarget(
+    e164: string,
+    target: NumberTarget,
+    primary: boolean,
+    actor: ChangeActor,
+  ): PhoneNumber {
+    const number = this.numbersByE164.get(e164);
+    if (!number) throw notFound(`Number ${e164} not found in the company`);
+    const newHolder = target.kind === "user" ? this.liveUser(target.id) : undefined;
+    if (target.kind === "department") this.department(target.id);
+    if (target.kind === "call_center") this.callCenter(target.id);
+    if (target.kind === "office") this.office(target.id);
+    if (number.status === target.kind && number.targetId === target.id) return number;
+
+    this.takeFromHolder(number, actor);
+    if (newHolder) {
+      this.giveNumber(newHolder, number, primary);
+      this.announce("user_updated", newHolder, actor, `Number ${e164} assigned`, {
+        changed_fields: ["phone_numbers"],
+      });
+    } else {
+      number.status = target.kind;
+      number.targetId = target.id;
+    }
+    return number;
+  }
+
+  /**
+   * `DELETE /numbers/{number}`: unassigns it from whoever holds it and returns it to the reserved
+   * block, or with `release` gives it up (it leaves the company). An available number is left as is.
+   */
+  unassignNumberFromHolder(e164: string, release: boolean, actor: ChangeActor): PhoneNumber {
+    const number = this.numbersByE164.get(e164);
+    if (!number) throw notFound(`Number ${e164} not found in the company`);
+    this.takeFromHolder(number, actor);
+    if (release) this.numbersByE164.delete(e164);
+    return number;
+  }
+
+  /** Numbers held by a department, call center or office (users keep theirs in `phoneNumbers`). */
+  numbersHeldBy(kind: Exclude<NumberHolderKind, "user">, id: string): string[] {
+    return this.numbers()
+      .filter((n) => n.status === kind && n.targetId === id)
+      .map((n) => n.number);
   }
 
   unassignNumber(userId: string, number: string, actor: ChangeActor): PhoneNumber {
@@ -395,6 +466,27 @@ export class DialpadState {
     return user;
   }
 
+  // ---- departments --------------------------------------------------------------------------
+
+  addDepartment(input: { name: string; officeId: string }): Department {
+    this.office(input.officeId);
+    const department: Department = { id: this.ids.take(), name: input.name, officeId: input.officeId };
+    this.departmentsById.set(department.id, department);
+    return department;
+  }
+
+  departments(filter: { officeId?: string } = {}): Department[] {
+    return [...this.departmentsById.values()]
+      .filter((d) => filter.officeId === undefined || d.officeId === filter.officeId)
+      .sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  department(departmentId: string): Department {
+    const department = this.departmentsById.get(departmentId);
+    if (!department) throw notFound(`Department ${departmentId} not found`);
+    return department;
+  }
+
   // ---- webhooks -------------------------------------------------------------------------------
 
   createWebhook(hookUrl: string, secret: string | undefined): Webhook {
@@ -471,7 +563,7 @@ export class DialpadState {
 
   private giveNumber(user: User, number: PhoneNumber, primary: boolean): void {
     number.status = "user";
-    number.userId = user.id;
+    number.targetId = user.id;
     user.phoneNumbers = primary
       ? [number.number, ...user.phoneNumbers]
       : [...user.phoneNumbers, number.number];
@@ -484,9 +576,24 @@ export class DialpadState {
       status: "available" as const,
     };
     number.status = "available";
-    delete number.userId;
+    delete number.targetId;
     this.numbersByE164.set(e164, number);
     return number;
+  }
+
+  /** Makes a number available again, taking it out of its user's `phone_numbers` if a user held it. */
+  private takeFromHolder(number: PhoneNumber, actor: ChangeActor): void {
+    if (number.status === "user" && number.targetId !== undefined) {
+      const previous = this.usersById.get(number.targetId);
+      if (previous?.phoneNumbers.includes(number.number)) {
+        previous.phoneNumbers = previous.phoneNumbers.filter((n) => n !== number.number);
+        this.announce("user_updated", previous, actor, `Number ${number.number} unassigned`, {
+          changed_fields: ["phone_numbers"],
+        });
+      }
+    }
+    number.status = "available";
+    delete number.targetId;
   }
 
   private announce(

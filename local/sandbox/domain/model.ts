@@ -71,12 +71,28 @@ export interface CallCenter {
   operators: Map<string, OperatorRole>;
 }
 
-/** A number of the company's reserved block: free (`available`) or held by a user. */
+/** What can hold a number: `NumberProto.status` values the sandbox models (`available` = in the pool). */
+export type NumberHolderKind = "user" | "department" | "call_center" | "office";
+export const NUMBER_HOLDER_KINDS: readonly NumberHolderKind[] = [
+  "user",
+  "department",
+  "call_center",
+  "office",
+];
+
+/** A number of the company's reserved block: free (`available`) or held by a user, group or office. */
 export interface PhoneNumber {
   number: string;
   areaCode: string;
-  status: "available" | "user";
-  userId?: string;
+  status: "available" | NumberHolderKind;
+  /** The holder's id when not `available`. */
+  targetId?: string;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  officeId: string;
 }
 
 export interface Webhook {

@@ -27,6 +27,8 @@ export interface ApiPipelineParts {
   stats: TrafficStats;
   /** How long an injected timeout hangs before dropping the connection (longer than client timeouts). */
   timeoutHangMs: () => number;
+  /** Whether unset fields go out as `null` rather than being left out. */
+  nullForUnset: () => boolean;
   /** Monotonic ms for rate windows. */
   monotonicNow: () => number;
   wallClock: () => Date;
@@ -83,7 +85,7 @@ export function apiPipeline(parts: ApiPipelineParts) {
     }
     parts.stats.answered(entry, answer.status);
     await sleep(parts.latency.nextDelayMs());
-    sendJson(response, answer.status, answer.body, answer.headers);
+    sendJson(response, answer.status, answer.body, answer.headers, parts.nullForUnset());
 
     function decide(): Answer {
       if (!parts.limiter.tryAdmit(arrival)) {

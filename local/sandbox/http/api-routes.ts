@@ -5,12 +5,13 @@
  */
 import { z } from "zod";
 import type { DialpadState } from "../domain/dialpad-state";
-import { type ChangeActor, LICENSES, OPERATOR_ROLES } from "../domain/model";
+import { type ChangeActor, LICENSES, type NumberHolderKind, OPERATOR_ROLES } from "../domain/model";
 import { paginate } from "../domain/pagination";
 import { badRequest, SandboxError } from "../domain/sandbox-error";
 import {
   availableLicensesToWire,
   callCenterToWire,
+  departmentToWire,
   numberToWire,
   officeToWire,
   operatorToWire,
@@ -38,6 +39,13 @@ export interface ApiSettings {
   limitParamFailureRate: number;
   /** Whether the key has the `change_log` scope `POST /subscriptions/changelog` requires. */
   changeLogScope: boolean;
+  /**
+   * What `GET /users` lists when no `state` is asked for, which Dialpad does not document:
+   * `not_deleted` (default) or `active` (the strict reading, which hides suspended users).
+   */
+  usersDefaultState: "not_deleted" | "active";
+  /** Write unset fields as `null` (the spec allows it for every field) instead of leaving them out. */
+  nullForUnset: boolean;
 }
 
 /** Dialpad caps `limit` at 100 even where it still honours it. */
@@ -85,6 +93,24 @@ const assignNumberBody = z.looseObject({
 });
 
 const unassignNumberBody = z.looseObject({ number: z.string({ error: "is required" }) });
+
+const moveOfficeBody = z.looseObject({ office_id: requiredId });
+
+/** `target_type` values of the spec the sandbox can hold numbers for, and how it calls each holder. */
+const TARGET_KINDS: Record<string, NumberHolderKind> = {
+  user: "user",
+  department: "department",
+  callcenter: "call_center",
+  office: "office",
+};
+const assignToTargetBody = z.looseObject({
+  target_id: requiredId,
+  target_type: z.string({ error: "is required" }).refine((type) => type in TARGET_KINDS, {
+    error: `the sandbox assigns numbers to ${Object.keys(TARGET_KINDS).join(", ")} only`,
+  }),
+  primary: unset(z.boolean()),
+});
+const releaseFlag = z.enum(["true", "false"], { error: "must be true or false" });
 
 const addOperatorBody = z.looseObject({
   user_id: requiredId,
@@ -134,6 +160,17 @@ export function apiRoutes(
   random: () => number,
 ) {
   const user = (id: string) => userToWire(state.user(id), state);
+  /** A `{items, cursor}` page; an empty last page has neither (null in null mode). */
+  const wirePage = <T extends { id: string }>(
+    listing: string,
+    items: T[],
+    query: URLSearchParams,
+    pageSize: number,
+    toWire: (item: T) => unknown,
+  ) => {
+    const page = paginate(listing, items, query.get("cursor") ?? undefined, pageSize);
+    return { items: page.items?.map(toWire), cursor: page.cursor };
+  };
 
   return new RouteTable<ApiHandler>()
     .add("GET", "/users", ({ query }) => {
@@ -152,13 +189,15 @@ export function apiRoutes(
       const stateFilter = query.get("state");
       const number = query.get("number");
       const users = state
-        .users({
-          email: query.get("email") ?? undefined,
-          state: stateFilter === null ? undefined : parse(userStateFilter, stateFilter),
-        })
+        .users(
+          {
+            email: query.get("email") ?? undefined,
+            state: stateFilter === null ? undefined : parse(userStateFilter, stateFilter),
+          },
+          settings.usersDefaultState,
+        )
         .filter((u) => number === null || u.phoneNumbers.includes(number));
-      const page = paginate("users", users, query.get("cursor") ?? undefined, pageSize);
-      return { ...page, items: page.items?.map((u) => userToWire(u, state)) };
+      return wirePage("users", users, query, pageSize, (u) => userToWire(u, state));
     })
     .add("POST", "/users", ({ rawBody }) => {
       const body = parse(createUserBody, jsonBody(rawBody));
@@ -199,6 +238,10 @@ export function apiRoutes(
       );
       return user(updated.id);
     })
+    .add("PATCH", "/users/{id}/move_office", ({ params, rawBody }) => {
+      const body = parse(moveOfficeBody, jsonBody(rawBody));
+      return user(state.updateUser(pathId(params.id), { officeId: body.office_id }, actor).id);
+    })
     .add("DELETE", "/users/{id}", ({ params }) => user(state.deleteUser(pathId(params.id), actor).id))
     .add("POST", "/users/{id}/assign_number", ({ params, rawBody }) => {
       const body = parse(assignNumberBody, jsonBody(rawBody));
@@ -213,31 +256,52 @@ export function apiRoutes(
       const body = parse(unassignNumberBody, jsonBody(rawBody));
       return numberToWire(state.unassignNumber(pathId(params.id), body.number, actor), state);
     })
-    .add("GET", "/offices", ({ query }) => {
-      const page = paginate(
-        "offices",
-        state.offices(),
-        query.get("cursor") ?? undefined,
-        settings.officesPageSize,
-      );
-      return { ...page, items: page.items?.map(officeToWire) };
+    .add("POST", "/numbers/{number}/assign", ({ params, rawBody }) => {
+      const body = parse(assignToTargetBody, jsonBody(rawBody));
+      const target = { kind: TARGET_KINDS[body.target_type]!, id: body.target_id };
+      const assigned = state.assignNumberToTarget(params.number!, target, body.primary ?? true, actor);
+      return numberToWire(assigned, state);
     })
+    .add("DELETE", "/numbers/{number}", ({ params, query }) => {
+      const release = query.get("release");
+      const released = release !== null && parse(releaseFlag, release) === "true";
+      const number = state.unassignNumberFromHolder(params.number!, released, actor);
+      return { ...numberToWire(number, state), ...(released ? { deleted: true } : {}) };
+    })
+    .add("GET", "/offices", ({ query }) =>
+      wirePage("offices", state.offices(), query, settings.officesPageSize, (o) => officeToWire(o, state)),
+    )
+    .add("GET", "/offices/{id}", ({ params }) => officeToWire(state.office(pathId(params.id)), state))
     .add("GET", "/offices/{office_id}/available_licenses", ({ params }) =>
       availableLicensesToWire(state.office(pathId(params.office_id)).availableSeats),
     )
     .add("GET", "/callcenters", ({ query }) => {
       const callCenters = state.callCenters({ officeId: queryId(query, "office_id") });
-      const page = paginate(
-        "callcenters",
-        callCenters,
-        query.get("cursor") ?? undefined,
-        settings.callCentersPageSize,
+      return wirePage("callcenters", callCenters, query, settings.callCentersPageSize, (cc) =>
+        callCenterToWire(cc, state),
       );
-      return { ...page, items: page.items?.map((cc) => callCenterToWire(cc, state)) };
     })
+    .add("GET", "/callcenters/{id}", ({ params }) =>
+      callCenterToWire(state.callCenter(pathId(params.id)), state),
+    )
+    .add("GET", "/departments", ({ query }) => {
+      const departments = state.departments({ officeId: queryId(query, "office_id") });
+      const nameSearch = query.get("name_search")?.toLowerCase();
+      const found = departments.filter((d) => !nameSearch || d.name.toLowerCase().includes(nameSearch));
+      return wirePage("departments", found, query, settings.callCentersPageSize, (d) =>
+        departmentToWire(d, state),
+      );
+    })
+    .add("GET", "/departments/{id}", ({ params }) =>
+      departmentToWire(state.department(pathId(params.id)), state),
+    )
     .add("GET", "/callcenters/{id}/operators", ({ params }) => {
       const operators = state.operators(pathId(params.id));
-      return operators.length > 0 ? { users: operators.map((u) => userToWire(u, state)) } : {};
+      // No operators: Dialpad leaves `users` out (null in null mode), as for any empty repeated field.
+      return {
+        users: operators.length > 0 ? operators.map((u) => userToWire(u, state)) : undefined,
+        rooms: undefined,
+      };
     })
     .add("POST", "/callcenters/{id}/operators", ({ params, rawBody }) => {
       const body = parse(addOperatorBody, jsonBody(rawBody));

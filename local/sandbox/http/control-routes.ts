@@ -46,6 +46,8 @@ const configBody = z.strictObject({
   limitParamFailureRate: z.number().min(0).max(1).optional(),
   changeLogScope: z.boolean().optional(),
   timeoutHangMs: z.number().int().nonnegative().optional(),
+  usersDefaultState: z.enum(["not_deleted", "active"]).optional(),
+  nullForUnset: z.boolean().optional(),
 });
 
 const byHandUserBody = z.strictObject({

@@ -44,9 +44,13 @@ export function sendJson(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  nullForUnset = false,
 ): void {
   if (response.headersSent || response.destroyed) return;
-  const text = JSON.stringify(body);
+  // Wire objects keep unset fields as `undefined`: JSON leaves them out unless null mode asks for null.
+  const text = nullForUnset
+    ? JSON.stringify(body, (_key, value: unknown) => (value === undefined ? null : value))
+    : JSON.stringify(body);
   response.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),
