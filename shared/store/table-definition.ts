@@ -5,7 +5,8 @@
  *   PERSON#<email>        / PERSON                   a person's lifecycle record and lease
  *   PERSON#<email>        / HIST#<iso time>#<id>     one history entry of that person
  *   REQ#<client>#<key>    / REQ                      an API idempotency key → job (TTL)
- *   RATE#<limiter>        / STATE | W#<window>       shared Dialpad rate budget (TTL on windows)
+ *   RATE#<limiter>        / STATE                    shared Dialpad rate budget (next free slot, 429 pause)
+ *   SEATS#<office_id>     / SEATS                    shared reading of the office's free seats (TTL)
  *   EVENT#<event key>     / EVENT                    a webhook event already applied (TTL)
  *   RECON#<report_id>     / REPORT                   a drift reconciliation report
  * GSI1 (sparse, two lists): the retention due list, gsi1pk = "RETENTION", gsi1sk =

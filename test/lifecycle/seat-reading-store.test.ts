@@ -1,0 +1,49 @@
+/** The DynamoDB adapter of shared seat readings, against DynamoDB Local. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoSeatReadingStore } from "../../shared/store/seat-reading-store";
+import { createTestTable, localDocumentClient } from "../support/aws";
+
+let table: Awaited<ReturnType<typeof createTestTable>>;
+let store: DynamoSeatReadingStore;
+beforeAll(async () => {
+  table = await createTestTable();
+  store = new DynamoSeatReadingStore(localDocumentClient(), table.tableName);
+});
+afterAll(() => table.drop());
+
+describe("DynamoSeatReadingStore", () => {
+  it("takes nothing from an office never read", async () => {
+    expect(await store.take("never-read", "talk_lines", 0)).toEqual({ taken: false });
+  });
+
+  it("counts a line down to zero, and only from a reading fresh enough", async () => {
+    await store.save("office-a", { counts: { talk_lines: 2, sell_lines: 7 }, readAt: 1000 });
+    expect(await store.take("office-a", "talk_lines", 1001)).toEqual({ taken: false });
+    expect(await store.take("office-a", "talk_lines", 1000)).toEqual({ taken: true, left: 1 });
+    expect(await store.take("office-a", "talk_lines", 500)).toEqual({ taken: true, left: 0 });
+    expect(await store.take("office-a", "talk_lines", 500)).toEqual({ taken: false });
+    expect(await store.take("office-a", "sell_lines", 500)).toEqual({ taken: true, left: 6 });
+    expect(await store.take("office-a", "fax_lines", 500)).toEqual({ taken: false });
+  });
+
+  it("containers racing for the last seats get exactly as many as there are", async () => {
+    await store.save("office-b", { counts: { talk_lines: 5 }, readAt: 1000 });
+    const racers = Array.from({ length: 20 }, () =>
+      new DynamoSeatReadingStore(localDocumentClient(), table.tableName).take("office-b", "talk_lines", 0),
+    );
+    const outcomes = await Promise.all(racers);
+    expect(outcomes.filter((outcome) => outcome.taken)).toHaveLength(5);
+    const lefts = outcomes.flatMap((outcome) => (outcome.taken ? [outcome.left] : [])).sort();
+    expect(lefts).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("keeps the newer of two readings, and forgets one on request", async () => {
+    await store.save("office-c", { counts: { talk_lines: 3 }, readAt: 2000 });
+    await store.save("office-c", { counts: { talk_lines: 9 }, readAt: 1000 }); // older: ignored
+    expect(await store.take("office-c", "talk_lines", 2000)).toEqual({ taken: true, left: 2 });
+    await store.save("office-c", { counts: { talk_lines: 9 }, readAt: 3000 });
+    expect(await store.take("office-c", "talk_lines", 2000)).toEqual({ taken: true, left: 8 });
+    await store.forget("office-c");
+    expect(await store.take("office-c", "talk_lines", 0)).toEqual({ taken: false });
+  });
+});
