@@ -33,7 +33,7 @@ describe("DynamoSeatReadingStore", () => {
     );
     const outcomes = await Promise.all(racers);
     expect(outcomes.filter((outcome) => outcome.taken)).toHaveLength(5);
-    const lefts = outcomes.flatMap((outcome) => (outcome.taken ? [outcome.left] : [])).sort();
+    const lefts = outcomes.flatMap((outcome) => (outcome.taken ? [outcome.left] : [])).sort((a, b) => a - b);
     expect(lefts).toEqual([0, 1, 2, 3, 4]);
   });
 
