@@ -69,16 +69,16 @@ const checkSeats = step({
     if (progress.existing_state === "active")
       return { status: "skipped", detail: "adopting an active user takes no new seat" };
     const officeId = progress.office_id;
-    let seats: Record<string, unknown>;
+    const line = seatLineOf(job.request.license);
+    let left: number;
     try {
-      seats = await deps.dialpad.getAvailableLicenses(officeId);
+      // From the office's shared reading; Dialpad is asked only when it is stale or says none.
+      left = (await deps.seats.claim(officeId, line)).free;
     } catch (error) {
       if (isDialpadError(error, "not_found"))
         throw new JobFailure("office_not_found", `No Dialpad office has id ${officeId}.`);
       throw error;
     }
-    const line = seatLineOf(job.request.license);
-    const left = Number(seats[line] ?? 0);
     deps.onSeatsChecked?.({ officeId, line, left });
     if (!(left > 0))
       throw new JobFailure(
@@ -131,6 +131,8 @@ const createUser = step({
         produces: { user_id: user.id, outcome: "created" },
       };
     } catch (error) {
+      // Dialpad's refusal is the last word on seats: the next job reads the counts afresh.
+      if (isDialpadError(error, "no_seats")) await deps.seats.forget(progress.office_id);
       if (!isDialpadError(error, "conflict")) throw error;
       // Someone (or an earlier attempt) created it meanwhile: adopt it if it is live.
       const raced = await findLiveUser(ctx);

@@ -12,6 +12,7 @@ import { JobCancelled, JobFailure, permanentFailureOf } from "./failures";
 import type { Job, JobStep, StepStatus } from "./model";
 import type { OfficeDirectory } from "./office-directory";
 import type { Clock, JobStore, PersonStore } from "./ports";
+import type { SeatReadings } from "./seat-readings";
 
 export interface LifecycleSettings {
   retentionDays: number;
@@ -24,6 +25,8 @@ export interface StepDeps {
   dialpad: DialpadApi;
   people: PersonStore;
   offices: OfficeDirectory;
+  /** Shared readings of offices' free seats (the onboarding seat check). */
+  seats: SeatReadings;
   clock: Clock;
   settings: LifecycleSettings;
   /** Told the seats left whenever an onboarding checks them (the SeatsLeft metric and its alarm). */

@@ -10,6 +10,7 @@ import { DialpadClient } from "../dialpad/client";
 import { OfficeDirectory } from "../lifecycle/office-directory";
 import { type Clock, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
+import { SeatReadings } from "../lifecycle/seat-readings";
 import type { LifecycleSettings } from "../lifecycle/steps";
 import type { SubmitDeps } from "../lifecycle/submit-job";
 import { SqsJobQueue } from "../queue/sqs-job-queue";
@@ -22,6 +23,7 @@ import { SqsReconcileQueue } from "../reconcile/sqs-reconcile-queue";
 import { DynamoJobStore } from "../store/job-store";
 import { DynamoPersonStore } from "../store/person-store";
 import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
+import { DynamoSeatReadingStore } from "../store/seat-reading-store";
 import { DynamoWebhookEventLog } from "../store/webhook-event-store";
 import { SqsUserSyncQueue } from "../webhook/sqs-user-sync-queue";
 import { syncUser, type UserSyncOutcome } from "../webhook/sync-user";
@@ -103,6 +105,9 @@ export function createServiceDeps(parts: ServiceParts) {
     people,
     dialpad,
     offices: new OfficeDirectory(dialpad.bulk),
+    seats: new SeatReadings(dialpad.bulk, new DynamoSeatReadingStore(parts.doc, parts.tableName), () =>
+      clock.now().getTime(),
+    ),
     clock,
     settings: parts.settings,
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
