@@ -34,10 +34,9 @@ describe("latency over HTTP", () => {
       ...Array.from({ length: 8 }, () => timed(() => api.get("/offices"))),
       timed(() => dialpadHttp(sandbox!, "bad-key").get("/users")),
     ]);
-    for (const ms of durations) {
-      expect(ms).toBeGreaterThanOrEqual(99);
-      expect(ms).toBeLessThan(400);
-    }
+    // Only the floor is the sandbox's to keep: how much later an answer arrives depends on the
+    // machine's load (seen: 528 ms at load 23), and the ceiling of the draw is unit-tested above.
+    for (const ms of durations) expect(ms).toBeGreaterThanOrEqual(99);
   });
 
   it("answers at once with latency 0 and follows a change at run time", async () => {
