@@ -37,6 +37,8 @@ export const tableSettings = z.object({
   TABLE_NAME: z.string().min(3),
   /** Local engines only; unset in AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
+  /** How long a finished job (and the personal data in its request) is kept before DynamoDB's TTL removes it. */
+  JOB_AUDIT_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
 });
 
 export const queueSettings = z.object({

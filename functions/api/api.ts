@@ -6,12 +6,17 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { principalFromAuthorizerContext } from "../../shared/auth/authorizer-context";
 import { requireScope } from "../../shared/auth/require-scope";
-import type { Scope } from "../../shared/auth/scopes";
-import { IdempotencyConflictError, NotFoundError } from "../../shared/http/api-error";
+import type { Principal, Scope } from "../../shared/auth/scopes";
+import { ApiError, IdempotencyConflictError, NotFoundError } from "../../shared/http/api-error";
 import { headerValue } from "../../shared/http/header-value";
 import { json } from "../../shared/http/json-response";
 import { parseJsonBody } from "../../shared/http/parse-json-body";
-import { IdempotencyConflict, type JobStore, type PersonStore } from "../../shared/lifecycle/ports";
+import {
+  IdempotencyConflict,
+  type JobStore,
+  type PersonStore,
+  RequestAlreadyHandled,
+} from "../../shared/lifecycle/ports";
 import { IDEMPOTENCY_KEY_HEADER } from "../../shared/lifecycle/request-key";
 import { offboardRequest, onboardRequest } from "../../shared/lifecycle/requests";
 import { type Submission, type SubmitDeps, submitJob } from "../../shared/lifecycle/submit-job";
@@ -35,20 +40,26 @@ export function createApi(deps: ApiDeps): ApiHandler {
   const authorize = (event: APIGatewayProxyEvent, scope: Scope) => {
     const principal = principalFromAuthorizerContext(event.requestContext?.authorizer);
     requireScope(principal, scope);
-    return principal.client;
+    return principal;
   };
 
-  async function submit(event: APIGatewayProxyEvent, submission: Submission, client: string) {
+  async function submit(event: APIGatewayProxyEvent, submission: Submission, principal: Principal) {
     try {
       const { job, created } = await submitJob(
         submission,
-        { client, idempotencyKey: headerValue(event.headers, IDEMPOTENCY_KEY_HEADER) },
+        {
+          client: principal.client,
+          scopes: principal.scopes,
+          idempotencyKey: headerValue(event.headers, IDEMPOTENCY_KEY_HEADER),
+        },
         deps.submit,
       );
       // 202 for a new request, 200 with the same job for a repeat (PRODUCT.md "Idempotency").
       return json(created ? 202 : 200, jobView(job), { location: `/v1/jobs/${job.job_id}` });
     } catch (error) {
       if (error instanceof IdempotencyConflict) throw new IdempotencyConflictError();
+      if (error instanceof RequestAlreadyHandled)
+        throw new ApiError(409, "request_already_handled", error.message);
       throw error;
     }
   }
@@ -60,13 +71,13 @@ export function createApi(deps: ApiDeps): ApiHandler {
     [key(ROUTES.health)]: async () => json(200, { status: "ok" }),
 
     [key(ROUTES.onboard)]: async (event) => {
-      const client = authorize(event, "onboard");
-      return submit(event, { kind: "onboard", request: parseJsonBody(event, onboardRequest) }, client);
+      const principal = authorize(event, "onboard");
+      return submit(event, { kind: "onboard", request: parseJsonBody(event, onboardRequest) }, principal);
     },
 
     [key(ROUTES.offboard)]: async (event) => {
-      const client = authorize(event, "offboard");
-      return submit(event, { kind: "offboard", request: parseJsonBody(event, offboardRequest) }, client);
+      const principal = authorize(event, "offboard");
+      return submit(event, { kind: "offboard", request: parseJsonBody(event, offboardRequest) }, principal);
     },
 
     [key(ROUTES.getJob)]: async (event) => {
@@ -87,7 +98,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
     const route = ROUTES[name as RouteName];
     if (!handle) continue;
     routes[key(route)] = async (event) =>
-      handle(event, "scope" in route ? authorize(event, route.scope) : "anonymous");
+      handle(event, "scope" in route ? authorize(event, route.scope).client : "anonymous");
   }
 
   return async (event) => {

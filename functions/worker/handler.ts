@@ -27,6 +27,9 @@ export function workerFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerHandl
     metrics: new CloudWatchDialpadMetricsHook(metrics),
     onLimiterWait: (ms) => metrics.addMetric(METRIC_NAMES.rateLimiterWaitMs, MetricUnit.Milliseconds, ms),
     onSeatsChecked: ({ left }) => metrics.addMetric(METRIC_NAMES.seatsLeft, MetricUnit.Count, left),
+    // The job shows a generic internal error; the details (message, stack) live here only.
+    onUnexpectedError: (job, error) =>
+      logger.error("Unexpected error in a job", { job_id: job.job_id, kind: job.kind, error }),
     onJobFinished: (job, outcome) => {
       recordJobOutcome(metrics, job.kind, outcome.status);
       const log = outcome.status === "failed" ? logger.warn.bind(logger) : logger.info.bind(logger);

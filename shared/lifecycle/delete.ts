@@ -6,6 +6,8 @@
  * user's, so they are not touched) → read both again → DELETE → record deleted_at.
  */
 import { isDialpadError } from "../dialpad/errors";
+import type { DialpadUser } from "../dialpad/schemas";
+import { deletionNeedsApproval, requireAuthorityOver } from "./authority";
 import { JobCancelled } from "./failures";
 import type { JobOf } from "./model";
 import { leaveCallCenters } from "./offboard";
@@ -25,14 +27,20 @@ async function recordDeleted({ job, deps }: DeleteContext, detail: string) {
   });
 }
 
-/** Dialpad's state of the user now; a user Dialpad no longer knows counts as deleted. */
+/**
+ * Dialpad's state of the user now (a user Dialpad no longer knows counts as deleted). A Dialpad
+ * admin is only deleted on the authority of an `admin` client (privileged_user otherwise).
+ */
 async function currentState({ job, deps }: DeleteContext): Promise<string | undefined> {
+  let user: DialpadUser;
   try {
-    return (await deps.dialpad.getUser(job.request.user_id)).state;
+    user = await deps.dialpad.getUser(job.request.user_id);
   } catch (error) {
     if (isDialpadError(error, "not_found")) return "deleted";
     throw error;
   }
+  if (user.state === "suspended") requireAuthorityOver(user, job, "delete");
+  return user.state;
 }
 
 /**
@@ -53,7 +61,7 @@ async function reasonNotToDelete({ job, deps }: DeleteContext): Promise<string |
   if (!deadline) return "the record has no retention deadline any more";
   if (deadline > now || (job.request.delete_after !== undefined && deadline > job.request.delete_after))
     return `the retention deadline moved to ${deadline}`;
-  if (deps.settings.requireDeletionApproval && !person.deletion_approved_at)
+  if (deletionNeedsApproval(person, deps.settings.requireDeletionApproval === true))
     return "the deletion needs an approval and has none";
   return undefined;
 }
@@ -86,7 +94,13 @@ async function cancelDeletion({ job, deps }: DeleteContext, state: string | unde
   const reason = `Dialpad user ${job.request.user_id} is ${state ?? "in an unknown state"}, not suspended: someone reactivated it, so it is not deleted.`;
   await deps.people.apply(job.request.email, {
     set: { state: "active", updated_at: at },
-    remove: ["delete_after", "suspended_at", "deletion_approved_at"],
+    remove: [
+      "delete_after",
+      "suspended_at",
+      "deletion_approved_at",
+      "deletion_requires_approval",
+      "deletion_admin_authority",
+    ],
     history: {
       at,
       action: "deletion_cancelled",

@@ -36,6 +36,24 @@ export function permanentFailureOf(error: unknown): JobFailure | undefined {
   }
 }
 
+/** What a job says of an error that is none of ours: the details are in the logs only. */
+export const INTERNAL_ERROR_DETAIL = "internal error (details are logged under the job id)";
+
+/**
+ * The text of an error that a job (or report) may show its readers. Our own failures, cancellations
+ * and Dialpad's errors are written to be shown (Dialpad errors name the route template and Dialpad's
+ * own refusal, never a key or an id); anything else (an AWS SDK error naming a secret ARN or a
+ * table, a TypeError with a stack) is internal and shows as INTERNAL_ERROR_DETAIL.
+ */
+export function publicMessageOf(error: unknown): string {
+  if (error instanceof JobFailure || error instanceof JobCancelled || isDialpadError(error))
+    return error.message;
+  return INTERNAL_ERROR_DETAIL;
+}
+
+/** True for errors nobody planned for: they are logged in full, and shown as INTERNAL_ERROR_DETAIL. */
+export const isUnexpected = (error: unknown) => publicMessageOf(error) === INTERNAL_ERROR_DETAIL;
+
 /** The error recorded on a job whose retries ran out. */
 export function exhaustedFailureOf(error: unknown): JobError {
   if (isDialpadError(error, "unauthorized"))

@@ -7,7 +7,7 @@
  * unsent jobs, sends it again.
  */
 import { randomUUID } from "node:crypto";
-import type { Job, JobKind, JobOf, Ticket } from "./model";
+import type { Job, JobAuthority, JobKind, JobOf, Ticket } from "./model";
 import { type Clock, type JobQueue, type JobStore, laneOf, type RequestKey } from "./ports";
 
 export interface IntakeDeps {
@@ -21,6 +21,8 @@ export interface IntakeDeps {
 export type JobDraft = { [K in JobKind]: Pick<JobOf<K>, "kind" | "request"> }[JobKind] & {
   /** The API client, or "sweeper"/"webhook", asking for the job. */
   client: string;
+  /** What that client may do (see authority.ts); recorded so the worker can hold the line. */
+  authority: JobAuthority;
   email?: string | undefined;
   user_id?: string | undefined;
   ticket?: Ticket | undefined;

@@ -18,6 +18,11 @@ export const JOB_ERROR_CODES = {
   call_center_not_found: "A requested call center does not exist.",
   handoff_target_not_found:
     "The number handoff target (user, department, call center or office) does not exist or cannot take numbers.",
+  rehire_required:
+    "A suspended Dialpad account holds the email: reactivating it needs `rehire: true` (else the new person would inherit the old account's voicemail and history).",
+  privileged_user:
+    "The Dialpad user is an office or company admin: changing or deleting it needs a client with the `admin` scope.",
+  identity_mismatch: "`email` and `user_id` name different Dialpad users; nothing was changed.",
   dialpad_rejected: "Dialpad refused the request (400/403/409); the message says why.",
   dialpad_unavailable: "Dialpad kept failing or throttling after every retry.",
   dialpad_unauthorized: "Dialpad refused the API key; check the key secret.",
@@ -47,6 +52,8 @@ export interface OnboardRequest {
   admin_type: "none" | "office" | "company";
   call_center_ids: string[];
   ticket?: Ticket;
+  /** Allows reactivating a suspended account that holds the email (the same person coming back). */
+  rehire?: boolean;
 }
 
 /**
@@ -124,10 +131,20 @@ interface JobBase {
   ticket?: Ticket;
   /** The API client (or "sweeper"/"webhook") that asked for this job. */
   client: string;
+  /** What the requesting client was allowed at intake; the worker checks it against Dialpad's truth. */
+  authority: JobAuthority;
   created_at: string;
   updated_at: string;
   /** Set once the job's message is on its queue; a repeat request re-sends when it is missing. */
   enqueued_at?: string;
+}
+
+/**
+ * The requesting client's authority, recorded when the job is accepted: whether it held `admin`
+ * (PRODUCT.md scopes), which alone may change or delete a Dialpad office or company admin.
+ */
+export interface JobAuthority {
+  admin: boolean;
 }
 
 /**
@@ -180,6 +197,16 @@ export interface Person {
   deletion_approved_at?: string;
   /** Set by POST /v1/users/{email}/hold, removed by DELETE; the sweeper and the delete job honour it. */
   hold?: LegalHold;
+  /**
+   * Set when the suspension was made by hand in Dialpad (seen by webhook or reconciliation): the
+   * retention clock runs, but no deletion happens until a client with `approve` approves it.
+   */
+  deletion_requires_approval?: boolean;
+  /**
+   * True when a client with `admin` stood behind the pending deletion (it offboarded or approved
+   * it): only then may the delete job remove a Dialpad admin.
+   */
+  deletion_admin_authority?: boolean;
   updated_at: string;
 }
 

@@ -7,6 +7,7 @@
 import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
+import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { defineStep, type Step } from "./steps";
@@ -16,19 +17,31 @@ const step = defineStep<OffboardJob>();
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** The user an offboard names: by id, or the live user owning the email. */
+/**
+ * The user an offboard names: by id, or the live user owning the email. Given both, they must name
+ * the same user (`identity_mismatch` otherwise): a ticket with one person's email and another's id
+ * must not suspend the second and record the first.
+ */
 export async function resolveOffboardUser(
   dialpad: DialpadApi,
   request: OffboardJob["request"],
 ): Promise<DialpadUser> {
   if (request.user_id) {
+    let user: DialpadUser;
     try {
-      return await dialpad.getUser(request.user_id);
+      user = await dialpad.getUser(request.user_id);
     } catch (error) {
       if (isDialpadError(error, "not_found"))
         throw new JobFailure("user_not_found", `No Dialpad user has id ${request.user_id}.`);
       throw error;
     }
+    const wanted = request.email?.toLowerCase();
+    if (wanted && !(user.emails ?? []).some((email) => email.toLowerCase() === wanted))
+      throw new JobFailure(
+        "identity_mismatch",
+        `Dialpad user ${request.user_id} does not have the email ${wanted}; nothing was changed.`,
+      );
+    return user;
   }
   const users = await dialpad.findUsersByEmail(request.email ?? "");
   const user = users.find((candidate) => candidate.state !== "deleted");
@@ -58,6 +71,7 @@ const resolveUser = step({
     const user = await resolveOffboardUser(deps.dialpad, job.request);
     if (user.state === "deleted")
       throw new JobFailure("user_not_found", `Dialpad user ${user.id} is already deleted.`);
+    requireAuthorityOver(user, job, "offboard");
     return {
       status: "succeeded",
       detail: `user ${user.id} is ${user.state}`,
@@ -102,9 +116,12 @@ const recordRetention = step({
         user_id: progress.user_id,
         suspended_at: now.toISOString(),
         delete_after: deleteAfter,
+        // An admin client's offboard may later delete a Dialpad admin; anyone else's may not.
+        deletion_admin_authority: job.authority.admin,
         updated_at: now.toISOString(),
       },
-      remove: ["deleted_at", "deletion_approved_at"],
+      // A requested offboard needs no approval of a hand suspension (any earlier approval lapses).
+      remove: ["deleted_at", "deletion_approved_at", "deletion_requires_approval"],
       history: {
         at: now.toISOString(),
         action: "offboarded",

@@ -8,6 +8,7 @@
 import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser, License, UpdateUserRequest } from "../dialpad/schemas";
+import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { defineStep, type Step } from "./steps";
@@ -32,6 +33,19 @@ async function findLiveUser(ctx: {
   return users.find((user) => user.state !== "deleted");
 }
 
+/**
+ * Whether this job may take over an existing account: a suspended one only as a rehire, and an
+ * admin's only with `admin` authority (adopting applies names, licence and office to it).
+ */
+function requireAdoptable(user: DialpadUser, job: OnboardJob): void {
+  if (user.state === "suspended" && job.request.rehire !== true)
+    throw new JobFailure(
+      "rehire_required",
+      `A suspended Dialpad user (${user.id}) holds this email: send rehire: true if this is the same person coming back.`,
+    );
+  requireAuthorityOver(user, job, user.state === "suspended" ? "reactivate" : "adopt");
+}
+
 const resolveOffice = step({
   name: "resolve_office",
   async run({ job, deps }) {
@@ -50,10 +64,17 @@ const resolveOffice = step({
 const findExisting = step({
   name: "find_existing_user",
   async run(ctx) {
+    // Admin rights are refused at the API without `admin`; the worker holds the same line.
+    if (ctx.job.request.admin_type !== "none" && ctx.job.authority?.admin !== true)
+      throw new JobFailure(
+        "privileged_user",
+        `Granting admin rights (admin_type "${ctx.job.request.admin_type}") needs the "admin" scope.`,
+      );
     const user = await findLiveUser(ctx);
     if (!user) return { status: "succeeded", detail: "no Dialpad user has this email" };
     if (user.state !== "active" && user.state !== "suspended")
       throw new JobFailure("email_in_use", `The email belongs to a Dialpad user in state "${user.state}".`);
+    requireAdoptable(user, ctx.job);
     return {
       status: "succeeded",
       detail: `found ${user.state} user ${user.id}`,
@@ -100,6 +121,7 @@ const createUser = step({
     const { job, progress, resumed, deps } = ctx;
     // After an interrupted attempt Dialpad may already hold the user: look again before creating.
     const existing = resumed ? await findLiveUser(ctx) : undefined;
+    if (existing && existing.id !== progress.existing_user_id) requireAdoptable(existing, job);
     const existingId = existing?.id ?? progress.existing_user_id;
     const existingState = existing?.state ?? progress.existing_state;
     if (existingId && existingState === "active")
@@ -136,12 +158,14 @@ const createUser = step({
       if (!isDialpadError(error, "conflict")) throw error;
       // Someone (or an earlier attempt) created it meanwhile: adopt it if it is live.
       const raced = await findLiveUser(ctx);
-      if (raced?.state === "active")
+      if (raced?.state === "active") {
+        requireAdoptable(raced, job);
         return {
           status: "succeeded",
           detail: `adopted active user ${raced.id}`,
           produces: { user_id: raced.id, outcome: "adopted" },
         };
+      }
       throw new JobFailure("email_in_use", "Dialpad refused the email as already in use.");
     }
   },
@@ -245,7 +269,14 @@ const recordPerson = step({
         office_id: progress.office_id,
         updated_at: at,
       },
-      remove: ["suspended_at", "delete_after", "deleted_at", "deletion_approved_at"],
+      remove: [
+        "suspended_at",
+        "delete_after",
+        "deleted_at",
+        "deletion_approved_at",
+        "deletion_requires_approval",
+        "deletion_admin_authority",
+      ],
       history: {
         at,
         action: outcome === "created" ? "onboarded" : outcome === "reactivated" ? "rehired" : "adopted",

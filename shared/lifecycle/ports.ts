@@ -22,6 +22,17 @@ export class IdempotencyConflict extends Error {
   }
 }
 
+/**
+ * The request key was used long ago: its job was carried out and has since expired (audit period).
+ * The request is not carried out again (a replayed old ticket must not act twice).
+ */
+export class RequestAlreadyHandled extends Error {
+  override name = "RequestAlreadyHandled";
+  constructor(readonly jobId: string) {
+    super(`This request was already carried out by job ${jobId}, whose record has since expired.`);
+  }
+}
+
 export type JobOutcome =
   | { status: "succeeded" }
   | { status: "failed"; error: JobError }

@@ -113,6 +113,7 @@ export const onboardRequest = z
       .max(MAX_CALL_CENTERS, `At most ${MAX_CALL_CENTERS} call centers.`)
       .default([]),
     ticket: ticket.optional(),
+    rehire: z.boolean("Expected true or false.").optional(),
   })
   .superRefine(
     (body, ctx) => {

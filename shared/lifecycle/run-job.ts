@@ -5,7 +5,7 @@
  * is rethrown so the queue redelivers it, until the last allowed receive marks the job failed.
  */
 import type { DialpadApi } from "../dialpad/api";
-import { exhaustedFailureOf, JobCancelled, JobFailure, permanentFailureOf } from "./failures";
+import { exhaustedFailureOf, isUnexpected, JobCancelled, JobFailure, permanentFailureOf } from "./failures";
 import { stepsOf } from "./job-kinds";
 import { JOB_ERROR_CODES, type Job, TERMINAL_STATUSES } from "./model";
 import { resolveOffboardUser } from "./offboard";
@@ -18,6 +18,8 @@ export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
   dialpad: Record<Lane, DialpadApi>;
   leaseTtlMs?: number;
   onFinished?: (job: Job, outcome: JobOutcome) => void;
+  /** Told every error nobody planned for (the job shows only a generic internal error): log it. */
+  onUnexpectedError?: (job: Job, error: unknown) => void;
 }
 
 export interface Delivery {
@@ -81,6 +83,7 @@ export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps
   }
 
   async function failOrRetry(error: unknown): Promise<RunResult> {
+    if (isUnexpected(error)) deps.onUnexpectedError?.(job as Job, error);
     const failure = permanentFailureOf(error);
     if (failure) {
       await finish({ status: "failed", error: { code: failure.code, message: failure.message } });

@@ -8,7 +8,7 @@
  * `produces`, which are stored together with its outcome.
  */
 import type { DialpadApi } from "../dialpad/api";
-import { JobCancelled, JobFailure, permanentFailureOf } from "./failures";
+import { JobCancelled, JobFailure, permanentFailureOf, publicMessageOf } from "./failures";
 import type { Job, JobStep, StepStatus } from "./model";
 import type { OfficeDirectory } from "./office-directory";
 import type { Clock, JobStore, PersonStore } from "./ports";
@@ -119,7 +119,8 @@ export async function runSteps<J extends Job>(
     try {
       outcome = await step.run({ job, progress, resumed, deps });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // The one place a failure reaches a step's detail: never an internal error's text.
+      const message = publicMessageOf(error);
       await record(
         index,
         error instanceof JobCancelled

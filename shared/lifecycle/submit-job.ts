@@ -3,6 +3,7 @@
  * job in (job-intake.ts: write job and key together, then queue it) → for a new job, remember the
  * person's onboarding, or let an offboard cancel the person's still-queued onboarding first.
  */
+import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
 import type { Job, OffboardRequest, OnboardRequest } from "./model";
 import type { PersonStore } from "./ports";
@@ -19,7 +20,7 @@ export interface SubmitDeps extends IntakeDeps {
 
 export async function submitJob(
   submission: Submission,
-  caller: { client: string; idempotencyKey: string | undefined },
+  caller: { client: string; idempotencyKey: string | undefined; scopes: readonly string[] },
   deps: SubmitDeps,
 ): Promise<{ job: Job; created: boolean }> {
   const key = requestKey({
@@ -34,7 +35,14 @@ export async function submitJob(
       : await offboardEmail(submission.request, deps.people);
   const userId = submission.kind === "offboard" ? submission.request.user_id : undefined;
   const { job, created } = await takeInJob(
-    { ...submission, client: caller.client, email, user_id: userId, ticket: submission.request.ticket },
+    {
+      ...submission,
+      client: caller.client,
+      authority: authorityOf(caller.scopes),
+      email,
+      user_id: userId,
+      ticket: submission.request.ticket,
+    },
     key,
     deps,
     async (job) => {

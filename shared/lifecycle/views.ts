@@ -29,6 +29,7 @@ export function personView(person: Person, history: HistoryEntry[]) {
     ...(person.deleted_at ? { deleted_at: person.deleted_at } : {}),
     ...(person.deletion_approved_at ? { deletion_approved_at: person.deletion_approved_at } : {}),
     ...(person.hold ? { hold: person.hold } : {}),
+    ...(person.deletion_requires_approval ? { deletion_requires_approval: true } : {}),
     history,
   };
 }

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DialpadApi } from "../dialpad/api";
+import { publicMessageOf } from "../lifecycle/failures";
 import type { Clock } from "../lifecycle/ports";
 import type { DriftReport, ReconcileReportStore, ReportTrigger } from "./drift-report";
 import { findDrift, type ReconcileRecords } from "./find-drift";
@@ -74,9 +75,8 @@ export async function reconcileNow(deps: ReconcileDeps): Promise<DriftReport> {
 }
 
 export async function failReconciliation(reportId: string, error: unknown, deps: ReportDeps): Promise<void> {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : "reconciliation failed";
   await deps.reports.finish(reportId, deps.clock.now().toISOString(), {
     status: "failed",
-    error: { message: message.slice(0, 500) },
+    error: { message: publicMessageOf(error).slice(0, 500) },
   });
 }

@@ -14,7 +14,7 @@ export type ApprovalOutcome =
 
 export async function approveDeletion(
   email: string,
-  approver: { client: string; ticket?: Ticket },
+  approver: { client: string; ticket?: Ticket; admin?: boolean },
   deps: { people: PersonStore; clock: Clock },
 ): Promise<ApprovalOutcome> {
   const found = await deps.people.getWithHistory(email);
@@ -23,7 +23,12 @@ export async function approveDeletion(
   if (found.person.deletion_approved_at) return { status: "already_approved", ...found };
   const at = deps.clock.now().toISOString();
   await deps.people.apply(email, {
-    set: { deletion_approved_at: at, updated_at: at },
+    set: {
+      deletion_approved_at: at,
+      // An admin client's approval may let the deletion remove a Dialpad admin; keep an earlier yes.
+      ...(approver.admin ? { deletion_admin_authority: true } : {}),
+      updated_at: at,
+    },
     history: {
       at,
       action: "deletion_approved",

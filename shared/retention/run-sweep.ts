@@ -1,12 +1,13 @@
 /**
  * The retention sweep, primary course: page through the retention due list (an index query of
  * suspended people whose delete_after has passed) → skip those still awaiting an approval when
- * approvals are required, people under a legal hold, and records without a Dialpad user id →
- * create (or find) one delete job
+ * approvals are required (always, for a suspension made by hand in Dialpad), people under a legal
+ * hold, and records without a Dialpad user id → create (or find) one delete job
  * per person, queue it and note it on the record. Idempotent: a second sweep skips the noted
  * people without a write, and finds any other job by its request key, creating nothing. A sweep running out of time stops between pages (`complete: false`); the next
  * one carries on from the same index.
  */
+import { deletionNeedsApproval } from "../lifecycle/authority";
 import type { Person } from "../lifecycle/model";
 import { type SubmitDeleteDeps, submitDeleteJob } from "./submit-delete-job";
 
@@ -67,7 +68,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
       if (person.hold) result.held += 1;
       else if (person.delete_job_for !== undefined && person.delete_job_for === person.delete_after)
         result.existing += 1; // queued by an earlier sweep: nothing to write
-      else if (deps.requireApproval && !person.deletion_approved_at) result.awaiting_approval += 1;
+      else if (deletionNeedsApproval(person, deps.requireApproval)) result.awaiting_approval += 1;
       else if (!person.user_id) result.no_user_id += 1;
       else ready.push(person as Person & { user_id: string });
     }

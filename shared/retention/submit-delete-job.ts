@@ -17,7 +17,9 @@ export const SWEEPER_CLIENT = "sweeper";
 
 export type SubmitDeleteDeps = IntakeDeps;
 
-export type DeletePerson = Pick<Person, "email" | "delete_after"> & { user_id: string };
+export type DeletePerson = Pick<Person, "email" | "delete_after" | "deletion_admin_authority"> & {
+  user_id: string;
+};
 
 /** How many stopped jobs of one deadline are passed over before the sweep gives up on the person. */
 const MAX_STOPPED_JOBS = 20;
@@ -50,6 +52,8 @@ function writeDeleteJob(person: DeletePerson, afterJobId: string | undefined, de
       kind: "delete",
       request: { email, user_id, ...(delete_after ? { delete_after } : {}) },
       client: SWEEPER_CLIENT,
+      // The sweeper has no authority of its own: it carries that of whoever offboarded or approved.
+      authority: { admin: person.deletion_admin_authority === true },
       email,
       user_id,
     },

@@ -8,20 +8,30 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { NO_AUTHORITY } from "../lifecycle/authority";
 import { parseProgress } from "../lifecycle/job-kinds";
 import type { Job } from "../lifecycle/model";
 import {
   IdempotencyConflict,
   type JobOutcome,
   type JobStore,
+  RequestAlreadyHandled,
   type RequestKey,
   type StepsUpdate,
 } from "../lifecycle/ports";
+import { MAX_RETENTION_DAYS } from "../lifecycle/requests";
 import { cancellationReasons, isConditionFailed } from "./conditional";
 import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
 
-const REQUEST_KEY_TTL_SECONDS = 30 * 24 * 3600;
+const DAY_SECONDS = 24 * 3600;
+/**
+ * A request key outlives the longest retention (plus a margin): a ticket replayed while its person
+ * may still be suspended, or long after, answers its old job instead of acting again.
+ */
+export const REQUEST_KEY_TTL_SECONDS = (MAX_RETENTION_DAYS + 30) * DAY_SECONDS;
+/** Default audit period: how long a finished job (and the personal data in it) is kept. */
+export const DEFAULT_JOB_AUDIT_DAYS = 400;
 const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" });
 const { retentionIndex } = TABLE_KEYS;
 export const UNSENT_PARTITION = "UNSENT";
@@ -39,17 +49,30 @@ function toJob(item: Record<string, unknown> | undefined): Job | undefined {
     sk: _sk,
     [retentionIndex.partitionKey]: _g1,
     [retentionIndex.sortKey]: _g1s,
+    expires_at: _ttl,
     ...job
   } = item;
   const stored = job as unknown as Job;
-  return { ...stored, progress: parseProgress(stored.kind, stored.progress) } as Job;
+  // Jobs accepted before authority was recorded carry none.
+  return {
+    ...stored,
+    authority: stored.authority ?? NO_AUTHORITY,
+    progress: parseProgress(stored.kind, stored.progress),
+  } as Job;
 }
 
 export class DynamoJobStore implements JobStore {
+  /** @param auditDays how long a finished job is kept (TTL), DEFAULT_JOB_AUDIT_DAYS unless configured */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly auditDays: number = DEFAULT_JOB_AUDIT_DAYS,
   ) {}
+
+  /** The TTL of a job that ends at `at`. */
+  private expiresAt(at: string): number {
+    return Math.floor(Date.parse(at) / 1000) + this.auditDays * DAY_SECONDS;
+  }
 
   async create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }> {
     try {
@@ -91,7 +114,7 @@ export class DynamoJobStore implements JobStore {
     if (!existingJobId) throw new Error("request key vanished between write and read");
     if (existing.Item?.body_hash !== key.bodyHash) throw new IdempotencyConflict(existingJobId);
     const existingJob = await this.get(existingJobId);
-    if (!existingJob) throw new Error(`request key points at a missing job ${existingJobId}`);
+    if (!existingJob) throw new RequestAlreadyHandled(existingJobId);
     return { job: existingJob, created: false };
   }
 
@@ -197,12 +220,13 @@ export class DynamoJobStore implements JobStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: jobKey(jobId),
-        UpdateExpression: `SET #status = :status, updated_at = :at${detail ? ", #error = :detail" : ""}`,
+        UpdateExpression: `SET #status = :status, updated_at = :at, expires_at = :expires${detail ? ", #error = :detail" : ""}`,
         ConditionExpression: "#status IN (:queued, :running)",
         ExpressionAttributeNames: { "#status": "status", ...(detail ? { "#error": detail.name } : {}) },
         ExpressionAttributeValues: {
           ":status": outcome.status,
           ":at": at,
+          ":expires": this.expiresAt(at),
           ":queued": "queued",
           ":running": "running",
           ...(detail ? { ":detail": detail.value } : {}),
@@ -217,7 +241,8 @@ export class DynamoJobStore implements JobStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(jobId),
-          UpdateExpression: "SET #status = :cancelled, updated_at = :at, cancel_reason = :reason",
+          UpdateExpression:
+            "SET #status = :cancelled, updated_at = :at, cancel_reason = :reason, expires_at = :expires",
           ConditionExpression: "#status = :queued",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
@@ -225,6 +250,7 @@ export class DynamoJobStore implements JobStore {
             ":queued": "queued",
             ":at": at,
             ":reason": reason,
+            ":expires": this.expiresAt(at),
           },
         }),
       );

@@ -35,6 +35,8 @@ const RECORD_FIELDS = [
   "deleted_at",
   "deletion_approved_at",
   "hold",
+  "deletion_requires_approval",
+  "deletion_admin_authority",
   "updated_at",
 ] as const satisfies readonly (keyof Person)[];
 

@@ -39,7 +39,8 @@ export function readDialpadEvent(payload: Record<string, unknown>): DialpadEvent
   const changeLog = changeLogEvent.safeParse(payload);
   if (changeLog.success) {
     const { action, target, date } = changeLog.data;
-    if (target.type !== "user") return { kind: "other", action: `${target.type}:${action}` };
+    // Dialpad does not document the casing of target.type ("user", "User", "USER" all mean a user).
+    if (target.type.toLowerCase() !== "user") return { kind: "other", action: `${target.type}:${action}` };
     const occurredAt = isoDate(date);
     return { kind: "user", action, userId: target.id, ...(occurredAt ? { occurredAt } : {}) };
   }

@@ -3,9 +3,9 @@
  * alone (never from the event that prompted the look-up, so late or repeated events cannot undo a
  * newer change):
  * - deleted in Dialpad, not in our record → record deleted (pending retention cleared);
- * - suspended in Dialpad while our record is active → record suspended AND a retention clock started
- *   with the configured default, so someone suspended by hand is deleted later like any offboard
- *   (an operator who wants otherwise reactivates or approves as usual);
+ * - suspended in Dialpad while our record is active → record suspended, the retention clock started
+ *   with the configured default, and the deletion marked as needing approval: a suspension by hand
+ *   (leave, investigation) never ends in deletion unless a client with `approve` approves it;
  * - active in Dialpad while our record is suspended → reactivated by hand: record active, the
  *   pending deletion cleared (no delete_after, so the sweeper skips it);
  * - an office moved by hand is followed too. Anything else (pending/cancelled users, a deleted
@@ -60,13 +60,14 @@ export function decideSync(
           state: "suspended",
           suspended_at: person.state === "suspended" && person.suspended_at ? person.suspended_at : at,
           delete_after: deleteAfter,
+          deletion_requires_approval: true,
           updated_at: at,
           ...office,
         },
-        remove: ["deleted_at", "deletion_approved_at"],
+        remove: ["deleted_at", "deletion_approved_at", "deletion_admin_authority"],
         history: history(
           "suspended_by_hand",
-          `Dialpad user ${user.id} was suspended outside this service; delete after ${deleteAfter} (${retentionDays} days, the default retention)`,
+          `Dialpad user ${user.id} was suspended outside this service; it may be deleted after ${deleteAfter} (${retentionDays} days, the default retention) once a client with "approve" approves`,
         ),
       },
       cancelQueuedOnboard: false,
@@ -77,7 +78,13 @@ export function decideSync(
     return {
       change: {
         set: { state: "active", updated_at: at, ...office },
-        remove: ["delete_after", "suspended_at", "deletion_approved_at"],
+        remove: [
+          "delete_after",
+          "suspended_at",
+          "deletion_approved_at",
+          "deletion_requires_approval",
+          "deletion_admin_authority",
+        ],
         history: history(
           "reactivated_by_hand",
           `Dialpad user ${user.id} was reactivated outside this service${pending}`,

@@ -57,6 +57,7 @@ function tableParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
   return {
     doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     tableName: config.TABLE_NAME,
+    jobAuditDays: config.JOB_AUDIT_DAYS,
   };
 }
 
@@ -100,6 +101,7 @@ export interface ObservabilityHooks {
   onLimiterWait?: (ms: number, lane: Lane) => void;
   onJobFinished?: RunJobDeps["onFinished"];
   onSeatsChecked?: RunJobDeps["onSeatsChecked"];
+  onUnexpectedError?: RunJobDeps["onUnexpectedError"];
   onUserSynced?: ServiceParts["onUserSynced"];
   onDriftFound?: ServiceParts["onDriftFound"];
 }
@@ -162,6 +164,7 @@ export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: 
     maxReceives: parts.config.JOB_MAX_RECEIVES,
     ...(hooks.onJobFinished ? { onJobFinished: hooks.onJobFinished } : {}),
     ...(hooks.onSeatsChecked ? { onSeatsChecked: hooks.onSeatsChecked } : {}),
+    ...(hooks.onUnexpectedError ? { onUnexpectedError: hooks.onUnexpectedError } : {}),
     onUserSynced: hooks.onUserSynced ?? logUserSync,
     onDriftFound: hooks.onDriftFound ?? publishDriftFound,
   });

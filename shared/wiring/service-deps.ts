@@ -35,12 +35,14 @@ export interface StateParts {
   tableName: string;
   queueUrls: Record<Lane, string>;
   clock?: Clock;
+  /** How long finished jobs are kept (JOB_AUDIT_DAYS). */
+  jobAuditDays?: number;
 }
 
 /** What every function needs: the stores, the queues and job submission (no Dialpad). */
 export function createStateDeps(parts: StateParts) {
   const clock = parts.clock ?? systemClock;
-  const jobs = new DynamoJobStore(parts.doc, parts.tableName);
+  const jobs = new DynamoJobStore(parts.doc, parts.tableName, parts.jobAuditDays);
   const people = new DynamoPersonStore(parts.doc, parts.tableName);
   const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
   const submit: SubmitDeps = { jobs, people, queue, clock };
@@ -69,6 +71,7 @@ export interface ServiceParts extends StateParts {
   maxReceives: number;
   onJobFinished?: RunJobDeps["onFinished"];
   onSeatsChecked?: RunJobDeps["onSeatsChecked"];
+  onUnexpectedError?: RunJobDeps["onUnexpectedError"];
   /** Told the outcome of each webhook user sync the worker runs (logging). */
   onUserSynced?: (message: UserSyncMessage, outcome: UserSyncOutcome) => void;
   /** Told the drifted-user count of each finished reconciliation (the DriftFound metric). */
@@ -112,6 +115,7 @@ export function createServiceDeps(parts: ServiceParts) {
     settings: parts.settings,
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
     ...(parts.onSeatsChecked ? { onSeatsChecked: parts.onSeatsChecked } : {}),
+    ...(parts.onUnexpectedError ? { onUnexpectedError: parts.onUnexpectedError } : {}),
   };
   // Reconciliation pages through every user: bulk work, on the bulk lane's share of the budget.
   const reconcile: ReconcileDeps = {

@@ -83,10 +83,14 @@ describe("onboard and offboard through the queue, worker and Dialpad sandbox", (
     expect(done.steps.find((s) => s.name === "resolve_office")?.status).toBe("failed");
   });
 
-  it("reactivates a suspended user on a rehire instead of creating a second one", async () => {
+  it("reactivates a suspended user only with rehire: true, never creating a second one", async () => {
     const existing = h.sandbox.byHand.createUser({ email: "rehire@example.com" });
     h.sandbox.byHand.suspendUser(existing.id);
-    const { job } = await h.onboard({ email: "rehire@example.com" });
+    const refused = await h.waitForJob((await h.onboard({ email: "rehire@example.com" })).job.job_id);
+    expect(refused.error?.code).toBe("rehire_required");
+    expect(h.sandbox.state.user(existing.id)?.state).toBe("suspended");
+
+    const { job } = await h.onboard({ email: "rehire@example.com", rehire: true });
     const done = await h.waitForJob(job.job_id);
     expect(done.status).toBe("succeeded");
     expect(done.user_id).toBe(existing.id);

@@ -25,6 +25,7 @@ function draft(jobId: string, createdAt: string): Job {
     request: { email: `${jobId}@example.com` },
     steps: [],
     client: "test-client",
+    authority: { admin: false },
     created_at: createdAt,
     updated_at: createdAt,
     progress: {},

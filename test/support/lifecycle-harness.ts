@@ -23,6 +23,8 @@ export interface HarnessOptions {
   startWorkers?: boolean;
   /** Hooks of the worker's task messages (webhook user syncs, reconciliations). */
   serviceHooks?: Pick<ServiceParts, "onUserSynced" | "onDriftFound">;
+  /** The scopes of the client that submits the harness's jobs (default onboard, offboard, read). */
+  clientScopes?: string[];
 }
 
 export async function startLifecycleHarness(options: HarnessOptions = {}) {
@@ -75,6 +77,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
   if (options.startWorkers !== false) startWorkers();
 
   const client = "test-client";
+  const clientScopes = options.clientScopes ?? ["onboard", "offboard", "read"];
   return {
     sandbox: sandbox as Sandbox,
     service,
@@ -97,11 +100,15 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
             ...request,
           },
         },
-        { client, idempotencyKey },
+        { client, idempotencyKey, scopes: clientScopes },
         service.submit,
       ),
     offboard: (request: OffboardRequest, idempotencyKey?: string) =>
-      submitJob({ kind: "offboard", request }, { client, idempotencyKey }, service.submit),
+      submitJob(
+        { kind: "offboard", request },
+        { client, idempotencyKey, scopes: clientScopes },
+        service.submit,
+      ),
     /** Polls the job until it reaches one of `statuses` (default: any terminal one). */
     async waitForJob(
       jobId: string,

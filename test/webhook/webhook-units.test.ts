@@ -3,6 +3,7 @@
  * signature, reading both event shapes, and the sync decision's table. Plus a deleted-by-hand user
  * cancelling the person's queued onboarding (only one asked before the deletion).
  */
+import { createHmac } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Person } from "../../shared/lifecycle/model";
@@ -87,6 +88,56 @@ describe("reading events", () => {
   });
 });
 
+describe("verifying and reading a signed event", () => {
+  const secret = new TextEncoder().encode("event-secret");
+  const now = new Date("2024-06-01T00:00:00.000Z");
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  /** Signs a payload given as raw JSON text, so ids can be bare numbers beyond 2^53. */
+  const signRaw = async (json: string) => {
+    const segment = (text: string) => Buffer.from(text).toString("base64url");
+    const signingInput = `${segment('{"alg":"HS256","typ":"JWT"}')}.${segment(json)}`;
+    return `${signingInput}.${createHmac("sha256", secret).update(signingInput).digest("base64url")}`;
+  };
+
+  it("keeps a user id above 2^53 sent as a bare JSON number, and reads target.type in any case", async () => {
+    const token = await signRaw(
+      '{"action":"user_suspended","target":{"type":"USER","id":5137304475768569001}}',
+    );
+    const payload = await verifyEventToken(token, [secret], now);
+    expect(readDialpadEvent(payload)).toEqual({
+      kind: "user",
+      action: "user_suspended",
+      userId: "5137304475768569001",
+    });
+    expect(readDialpadEvent({ action: "x", target: { type: "User", id: "1" } })).toMatchObject({
+      kind: "user",
+    });
+  });
+
+  it("honours exp and nbf when present and needs neither", async () => {
+    const sign = (claims: { exp?: number; nbf?: number }) => {
+      const jwt = new SignJWT({ action: "x" }).setProtectedHeader({ alg: "HS256" });
+      if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+      if (claims.nbf !== undefined) jwt.setNotBefore(claims.nbf);
+      return jwt.sign(secret);
+    };
+    const hourAgo = seconds(now) - 3600;
+    const inAnHour = seconds(now) + 3600;
+    await expect(verifyEventToken(await sign({ exp: hourAgo }), [secret], now)).rejects.toMatchObject({
+      problem: "expired",
+    });
+    await expect(verifyEventToken(await sign({ nbf: inAnHour }), [secret], now)).rejects.toMatchObject({
+      problem: "invalid",
+    });
+    await expect(
+      verifyEventToken(await sign({ exp: inAnHour, nbf: hourAgo }), [secret], now),
+    ).resolves.toMatchObject({
+      action: "x",
+    });
+    await expect(verifyEventToken(await sign({}), [secret], now)).resolves.toMatchObject({ action: "x" });
+  });
+});
+
 describe("the sync decision", () => {
   const now = new Date("2024-06-01T00:00:00.000Z");
   const person = (fields: Partial<Person>): Person => ({
@@ -107,13 +158,21 @@ describe("the sync decision", () => {
       change: { set: { state: "deleted" } },
       cancelQueuedOnboard: true,
     });
+    // A suspension by hand starts the clock but never leads to deletion without an approval.
     expect(decide({}, "suspended").change?.set).toMatchObject({
       state: "suspended",
       suspended_at: now.toISOString(),
       delete_after: "2024-07-01T00:00:00.000Z",
+      deletion_requires_approval: true,
     });
     const reactivated = decide({ state: "suspended", delete_after: "2024-06-10T00:00:00.000Z" }, "active");
-    expect(reactivated.change?.remove).toEqual(["delete_after", "suspended_at", "deletion_approved_at"]);
+    expect(reactivated.change?.remove).toEqual([
+      "delete_after",
+      "suspended_at",
+      "deletion_approved_at",
+      "deletion_requires_approval",
+      "deletion_admin_authority",
+    ]);
     expect(reactivated.change?.history).toMatchObject({ action: "reactivated_by_hand", source: "webhook" });
     expect(
       decide({ state: "suspended", delete_after: "2024-06-10T00:00:00.000Z" }, "suspended").change,

@@ -3,8 +3,8 @@
  * shape `{"error": {"code", "message"}}`, and parsing of request bodies that keeps big ids.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseJsonKeepingBigIntegers } from "../../../shared/http/lossless-json";
 import { badRequest } from "../domain/sandbox-error";
-import { parseJsonKeepingBigIntegers } from "./lossless-json";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

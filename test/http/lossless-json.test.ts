@@ -2,7 +2,7 @@
  * Request bodies may carry int64 ids as bare JSON numbers beyond 2^53: they must survive intact.
  */
 import { describe, expect, it } from "vitest";
-import { parseJsonKeepingBigIntegers } from "../../local/sandbox/http/lossless-json";
+import { parseJsonKeepingBigIntegers } from "../../shared/http/lossless-json";
 
 describe("parseJsonKeepingBigIntegers", () => {
   it("keeps integers beyond 2^53 as exact decimal strings", () => {

@@ -1,6 +1,6 @@
 /**
  * JSON.parse that keeps integers beyond Number's precision: Dialpad ids exceed 2^53, and a client
- * may send one as a bare JSON number. Such integers are turned into decimal strings before parsing
+ * (or Dialpad itself, in a webhook event) may send one as a bare JSON number. Such integers are turned into decimal strings before parsing
  * (Node 20's JSON.parse has no access to the source text), so the id survives intact.
  */
 const NUMBER_TOKEN = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
