@@ -1,9 +1,26 @@
 /**
  * Zod schemas of the Dialpad Admin API v2 payloads we use (see test/contract/spec/openapi.json).
- * Wire rules: int64 ids travel as JSON strings (some exceed 2^53), so ids are always strings here;
- * unset fields are omitted, so every response field is optional.
+ * Wire rules: int64 ids travel as JSON strings (some exceed 2^53), so ids are always strings here.
+ * Null is absent: Dialpad usually omits unset fields, but the spec marks nearly every field
+ * `nullable`, so every response object drops its `null` fields (its unknown ones included) before
+ * it is checked, and every response field is optional. Only `id` is required where we act on it.
  */
 import { z } from "zod";
+
+/** A copy of a JSON value without its `null` object fields, at every depth. */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, field]) => field !== null)
+      .map(([key, field]) => [key, withoutNulls(field)]),
+  );
+}
+
+/** A response object of the spec: unknown fields kept, `null` fields read as absent. */
+const dialpadObject = <S extends z.core.$ZodLooseShape>(shape: S) =>
+  z.preprocess(withoutNulls, z.looseObject(shape));
 
 /** An int64 id: accepted as string or number on input, always a string in our code. */
 export const dialpadId = z
@@ -50,14 +67,14 @@ export const NUMBER_TARGET_TYPES = [
 ] as const;
 export type NumberTargetType = (typeof NUMBER_TARGET_TYPES)[number];
 
-export const groupDetails = z.looseObject({
+export const groupDetails = dialpadObject({
   group_id: dialpadId.optional(),
   group_type: z.string().optional(),
   role: z.string().optional(),
   do_not_disturb: z.boolean().optional(),
 });
 
-export const dialpadUser = z.looseObject({
+export const dialpadUser = dialpadObject({
   id: dialpadId,
   company_id: dialpadId.optional(),
   office_id: dialpadId.optional(),
@@ -80,7 +97,7 @@ export const dialpadUser = z.looseObject({
 });
 export type DialpadUser = z.infer<typeof dialpadUser>;
 
-export const office = z.looseObject({
+export const office = dialpadObject({
   id: dialpadId,
   office_id: dialpadId.optional(),
   name: z.string().optional(),
@@ -92,7 +109,7 @@ export const office = z.looseObject({
 });
 export type Office = z.infer<typeof office>;
 
-export const availableLicenses = z.looseObject({
+export const availableLicenses = dialpadObject({
   talk_lines: int64Count.optional(),
   sell_lines: int64Count.optional(),
   contact_center_lines: int64Count.optional(),
@@ -103,7 +120,7 @@ export const availableLicenses = z.looseObject({
 });
 export type AvailableLicenses = z.infer<typeof availableLicenses>;
 
-export const callCenter = z.looseObject({
+export const callCenter = dialpadObject({
   id: dialpadId,
   name: z.string().optional(),
   office_id: dialpadId.optional(),
@@ -113,7 +130,7 @@ export const callCenter = z.looseObject({
 export type CallCenter = z.infer<typeof callCenter>;
 
 /** `DepartmentProto`: a department (main line, menu) of an office; it can hold numbers. */
-export const department = z.looseObject({
+export const department = dialpadObject({
   id: dialpadId,
   name: z.string().optional(),
   office_id: dialpadId.optional(),
@@ -123,9 +140,9 @@ export const department = z.looseObject({
 export type Department = z.infer<typeof department>;
 
 /** `GET /callcenters/{id}/operators` answers `{users, rooms}`, not paginated. */
-export const operators = z.looseObject({
+export const operators = dialpadObject({
   users: z.array(dialpadUser).optional(),
-  rooms: z.array(z.looseObject({ id: dialpadId.optional() })).optional(),
+  rooms: z.array(dialpadObject({ id: dialpadId.optional() })).optional(),
 });
 export type Operators = z.infer<typeof operators>;
 
@@ -133,7 +150,7 @@ export type Operators = z.infer<typeof operators>;
  * What assign_number and unassign_number answer (`NumberProto` in the spec): the number and where
  * it now belongs, not the user.
  */
-export const numberAssignment = z.looseObject({
+export const numberAssignment = dialpadObject({
   number: z.string().optional(),
   status: z.string().optional(),
   target_id: dialpadId.optional(),
@@ -145,7 +162,7 @@ export const numberAssignment = z.looseObject({
 export type NumberAssignment = z.infer<typeof numberAssignment>;
 
 /** What add/remove operator answer: the user (or room) concerned, `UserOrRoomProto` in the spec. */
-export const operatorEntry = z.looseObject({
+export const operatorEntry = dialpadObject({
   id: dialpadId.optional(),
   name: z.string().optional(),
   office_id: dialpadId.optional(),
@@ -155,9 +172,9 @@ export const operatorEntry = z.looseObject({
 export type OperatorEntry = z.infer<typeof operatorEntry>;
 
 /** The signature echoes the secret: never log a webhook response. */
-export const webhook = z.looseObject({ id: dialpadId, hook_url: z.string().optional() });
+export const webhook = dialpadObject({ id: dialpadId, hook_url: z.string().optional() });
 export type Webhook = z.infer<typeof webhook>;
-export const changelogSubscription = z.looseObject({
+export const changelogSubscription = dialpadObject({
   id: dialpadId.optional(),
   enabled: z.boolean().optional(),
 });
@@ -165,7 +182,7 @@ export type ChangelogSubscription = z.infer<typeof changelogSubscription>;
 
 /** `{items?, cursor?}`: the last page may have no `items` key and an absent or empty cursor. */
 export const page = <T extends z.ZodType>(item: T) =>
-  z.looseObject({ items: z.array(item).optional(), cursor: z.string().nullish() });
+  dialpadObject({ items: z.array(item).optional(), cursor: z.string().optional() });
 
 // Requests (what we send). Ids go out as strings, as Dialpad's own examples do.
 export interface CreateUserRequest {
