@@ -8,8 +8,6 @@ const timingSensitive = ["test/e2e/**/*.test.ts"];
 
 export default defineConfig({
   test: {
-    // One DynamoDB Local and one SQS server per group; each test file makes its own table/queues.
-    globalSetup: ["test/support/global-setup.ts"],
     pool: "forks",
     // We run on Node 20 on purpose (Lambda runs 22): the SDK's notice about its future floor is noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
@@ -22,6 +20,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: "functional",
+          // One DynamoDB Local and one SQS server per group (not at the root: vitest runs the root's
+          // global setup as well, which would start a third pair that no test uses).
+          globalSetup: ["test/support/global-setup.ts"],
           include: ["test/**/*.test.ts"],
           exclude: timingSensitive,
           sequence: { groupOrder: 0 },
@@ -31,6 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "timing",
+          globalSetup: ["test/support/global-setup.ts"],
           include: timingSensitive,
           fileParallelism: false,
           sequence: { groupOrder: 1 },

@@ -3,6 +3,7 @@
  * Owns the "nothing left running" rule: every child is killed when the parent exits.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
 
 export interface RunningEngine {
@@ -40,6 +41,13 @@ export interface SpawnEngineOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   port: number;
+  /** Appends everything the engine prints to this file too. */
+  logFile?: string;
+  /**
+   * Start the engine in its own process group. A terminal's Ctrl-C signals its whole foreground
+   * group: an engine in that group dies at once, under the parent's pollers that still use it.
+   */
+  ownProcessGroup?: boolean;
   /** Resolves true once the engine serves requests. */
   isReady: (endpoint: string) => Promise<boolean>;
   timeoutMs?: number;
@@ -51,8 +59,15 @@ export async function spawnEngine(options: SpawnEngineOptions): Promise<RunningE
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.ownProcessGroup ?? false,
   });
   children.add(child);
+  if (options.logFile) {
+    const log = createWriteStream(options.logFile, { flags: "a" });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once("exit", () => log.end());
+  }
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

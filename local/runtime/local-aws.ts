@@ -58,7 +58,11 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     }
     const started = Date.now();
     // Settled, not all: when one engine fails, the other must still be known so it can be stopped.
-    const results = await Promise.allSettled([startDynamoDbLocal(), startSqsServer()]);
+    // Own process groups: Ctrl-C reaches only local mode, which stops the pollers before the engines.
+    const results = await Promise.allSettled([
+      startDynamoDbLocal({ ownProcessGroup: true }),
+      startSqsServer({ ownProcessGroup: true }),
+    ]);
     for (const result of results) if (result.status === "fulfilled") engines.push(result.value);
     const [dynamodb, sqsServer] = results.map((result) => {
       if (result.status === "rejected") throw result.reason;

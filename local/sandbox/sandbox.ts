@@ -74,6 +74,8 @@ export interface SandboxOptions {
   random?: () => number;
   /** Wall clock for timestamps (date_added, event dates, log); default the real one. */
   clock?: () => Date;
+  /** Milliseconds on a monotonic clock, for the rate limit's windows and the stats; default performance.now. */
+  monotonicClock?: () => number;
 }
 
 /** Settings that can change while the sandbox runs (`configure`, `POST /__sandbox/config`). */
@@ -306,7 +308,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats,
     timeoutHangMs: () => settings.timeoutHangMs,
     nullForUnset: () => settings.nullForUnset,
-    monotonicNow: () => performance.now(),
+    monotonicNow: options.monotonicClock ?? (() => performance.now()),
     wallClock: clock,
     trackHang: (timer) => hangs.add(timer),
   });

@@ -24,9 +24,11 @@ import {
 let stack: LifecycleStack;
 let template: Template;
 
+// Bundling every function and synthesizing took 60 s and more on this 2-core machine shared with
+// other builds: the limit is a hang guard, not a speed check.
 beforeAll(() => {
   ({ stack, template } = synthesizeStack({ bundle: true }));
-});
+}, 240_000);
 
 const ref = (construct: Parameters<typeof logicalIdOf>[0]) => ({ Ref: logicalIdOf(construct) });
 const arnOf = (construct: Parameters<typeof logicalIdOf>[0]) => ({

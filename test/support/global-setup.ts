@@ -1,7 +1,10 @@
 /**
- * Starts the real local engines once per test run: DynamoDB Local (Java) and the SQS API server.
+ * Starts the real local engines once per test group: DynamoDB Local (Java) and the SQS server.
  * Test files read their endpoints with `inject("dynamodbEndpoint")` / `inject("sqsEndpoint")`.
+ * DYNAMODB_LOCAL_LOG_DIR=<dir> keeps each group's engine log there (docs/testing.md).
  */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startDynamoDbLocal } from "../../local/engines/dynamodb-local";
 import { startSqsServer } from "../../local/engines/sqs-server";
@@ -14,7 +17,10 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const [dynamodb, sqs] = await Promise.all([startDynamoDbLocal(), startSqsServer()]);
+  const logDir = process.env.DYNAMODB_LOCAL_LOG_DIR;
+  if (logDir) mkdirSync(resolve(logDir), { recursive: true });
+  const logFile = logDir ? join(resolve(logDir), `dynamodb-local-${project.name}.log`) : undefined;
+  const [dynamodb, sqs] = await Promise.all([startDynamoDbLocal({ logFile }), startSqsServer()]);
   project.provide("dynamodbEndpoint", dynamodb.endpoint);
   project.provide("sqsEndpoint", sqs.endpoint);
   return async () => {

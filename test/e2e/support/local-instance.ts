@@ -39,6 +39,8 @@ export interface LocalInstance {
   request(method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: any }>;
   /** Sends the signal, waits for exit; answers the exit code and how long it took. */
   stop(signal?: NodeJS.Signals, deadlineMs?: number): Promise<{ code: number | null; ms: number }>;
+  /** Ctrl-C at a terminal: SIGINT to every process of local mode's process group; then as `stop`. */
+  interrupt(deadlineMs?: number): Promise<{ code: number | null; ms: number }>;
 }
 
 export interface RequestOptions {
@@ -112,16 +114,20 @@ export async function startLocalInstance(
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
-    async stop(signal = "SIGTERM", deadlineMs = 10_000) {
-      const started = Date.now();
-      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, ms: 0 };
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return { code, ms: Date.now() - started };
-    },
+    stop: (signal = "SIGTERM", deadlineMs = 10_000) => stopWith(() => child.kill(signal), deadlineMs),
+    interrupt: (deadlineMs = 10_000) =>
+      stopWith(() => process.kill(-(child.pid as number), "SIGINT"), deadlineMs),
   };
+
+  async function stopWith(send: () => void, deadlineMs: number) {
+    const started = Date.now();
+    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, ms: 0 };
+    send();
+    const timer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return { code, ms: Date.now() - started };
+  }
 }
 
 /** Spawns local mode without waiting for it (for start-up failures). */
@@ -138,6 +144,8 @@ export function spawnLocalMode(
     cwd: REPO_ROOT,
     env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, as a shell gives a foreground job: `interrupt` signals that group.
+    detached: true,
   });
 }
 
