@@ -172,7 +172,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     tableName: table.tableName,
     queueUrls,
   });
-  const api = createApi({ submit: apiState.submit, jobs: apiState.jobs, people: apiState.people });
+  const api = createApi({ ...apiState, settings: { retentionDays: 30 } });
   /** POST /v1/<kind> through the API function, as API Gateway would invoke it; answers the job id. */
   async function post(kind: "onboard" | "offboard", body: OnboardRequest | OffboardRequest): Promise<string> {
     const routed = toProxyEvent({

@@ -9,8 +9,6 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpErrorHandler } from "../../shared/http/http-error-handler";
 import { createLogger } from "../../shared/observability/logger";
 import { createTracer } from "../../shared/observability/tracing";
-import { reconcileRoutes } from "../../shared/reconcile/reconcile-routes";
-import { approveDeletionRoute } from "../../shared/retention/approve-deletion-route";
 import { stateDepsFromEnv } from "../../shared/wiring/from-env";
 import { type ApiHandler, createApi } from "./api";
 
@@ -20,15 +18,7 @@ let api: ApiHandler | undefined;
 
 export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
   const state = stateDepsFromEnv(env, tracer);
-  return createApi({
-    submit: state.submit,
-    jobs: state.jobs,
-    people: state.people,
-    extraRoutes: {
-      approveDeletion: approveDeletionRoute(state),
-      ...reconcileRoutes({ reports: state.reports, queue: state.reconcileQueue, clock: state.clock }),
-    },
-  });
+  return createApi({ ...state, settings: { retentionDays: state.settings.RETENTION_DAYS } });
 }
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

@@ -1,54 +1,69 @@
 /**
- * The HTTP API's routes (PRODUCT.md), in one table that the API function dispatches on, the CDK
- * stack builds API Gateway resources from, and the local HTTP front matches requests with.
- * `resource` uses API Gateway's template syntax, as it appears in `event.resource`.
+ * The HTTP API's routes: the one table the API function dispatches on, the CDK stack builds API
+ * Gateway resources from, local mode matches requests with and the OpenAPI document is generated
+ * from. Adding a route is one entry here and one file in routes/.
  */
-import type { Scope } from "../../shared/auth/scopes";
+import type { Route } from "./route";
+import { approveDeletionRoute } from "./routes/approve-deletion";
+import { health } from "./routes/health";
+import { getJob } from "./routes/jobs";
+import { offboard } from "./routes/offboard";
+import { onboard } from "./routes/onboard";
+import { getReconcile, startReconcile } from "./routes/reconcile";
+import { getUser } from "./routes/users";
+import { dialpadWebhook } from "./routes/webhook";
 
-export interface RouteSpec {
-  method: "GET" | "POST";
-  resource: string;
-  /** The scope a client needs; undefined = no bearer token (health, webhook). */
-  scope?: Scope;
-  /** Which function serves it. */
-  fn: "api" | "webhook";
+export const ROUTES: readonly Route[] = [
+  health,
+  onboard,
+  offboard,
+  getJob,
+  getUser,
+  approveDeletionRoute,
+  startReconcile,
+  getReconcile,
+  dialpadWebhook,
+];
+
+export interface MatchedRoute {
+  route: Route;
+  /** Raw (still URL-encoded) path parameters, as API Gateway passes them. */
+  pathParameters: Record<string, string>;
 }
 
-export const ROUTES = {
-  health: { method: "GET", resource: "/v1/health", fn: "api" },
-  onboard: { method: "POST", resource: "/v1/onboard", scope: "onboard", fn: "api" },
-  offboard: { method: "POST", resource: "/v1/offboard", scope: "offboard", fn: "api" },
-  getJob: { method: "GET", resource: "/v1/jobs/{job_id}", scope: "read", fn: "api" },
-  getUser: { method: "GET", resource: "/v1/users/{email}", scope: "read", fn: "api" },
-  approveDeletion: {
-    method: "POST",
-    resource: "/v1/users/{email}/approve-deletion",
-    scope: "offboard",
-    fn: "api",
-  },
-  startReconcile: { method: "POST", resource: "/v1/reconcile", scope: "read", fn: "api" },
-  getReconcile: { method: "GET", resource: "/v1/reconcile/{report_id}", scope: "read", fn: "api" },
-  webhook: { method: "POST", resource: "/v1/webhooks/dialpad", fn: "webhook" },
-} as const satisfies Record<string, RouteSpec>;
-
-export type RouteName = keyof typeof ROUTES;
-
-/** Matches a concrete method and path against the table; answers the route and its path parameters. */
+/**
+ * Matches a concrete method and path against the table, as API Gateway does: a literal segment
+ * wins over a `{parameter}` (`/v1/jobs/export` before `/v1/jobs/{job_id}`).
+ */
 export function matchRoute(
   method: string,
   path: string,
-): { name: RouteName; route: RouteSpec; pathParameters: Record<string, string> } | undefined {
-  for (const [name, route] of Object.entries(ROUTES) as [RouteName, RouteSpec][]) {
+  routes: readonly Route[] = ROUTES,
+): MatchedRoute | undefined {
+  const segments = trimSlashes(path).split("/");
+  let best: (MatchedRoute & { literals: number }) | undefined;
+  for (const route of routes) {
     if (route.method !== method.toUpperCase()) continue;
-    const names: string[] = [];
-    const pattern = route.resource.replace(/\{(\w+)\}/g, (_, param: string) => {
-      names.push(param);
-      return "([^/]+)";
+    const template = trimSlashes(route.path).split("/");
+    if (template.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    let literals = 0;
+    const matches = template.every((part, i) => {
+      const segment = segments[i] ?? "";
+      const parameter = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (parameter === undefined) {
+        literals += 1;
+        return part === segment;
+      }
+      pathParameters[parameter] = segment;
+      return segment !== "";
     });
-    const match = new RegExp(`^${pattern}/?$`).exec(path);
-    if (!match) continue;
-    const pathParameters = Object.fromEntries(names.map((param, i) => [param, match[i + 1] ?? ""]));
-    return { name, route, pathParameters };
+    if (matches && (!best || literals > best.literals)) best = { route, pathParameters, literals };
   }
-  return undefined;
+  return best && { route: best.route, pathParameters: best.pathParameters };
 }
+
+const trimSlashes = (path: string) => path.replace(/^\/+|\/+$/g, "");
+
+/** `METHOD /path/{template}`: how the API function keys its routes (`event.resource`). */
+export const routeKey = (route: Pick<Route, "method" | "path">) => `${route.method} ${route.path}`;

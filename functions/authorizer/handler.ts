@@ -26,7 +26,7 @@ import { ClientRegistrySource, WithClientsFile } from "../../shared/auth/client-
 import { FileClientRegistryStore } from "../../shared/auth/client-registry-stores";
 import type { Principal } from "../../shared/auth/scopes";
 import { loadConfig, secretSettings } from "../../shared/config";
-import { UnauthorizedError } from "../../shared/http/api-error";
+import { NotAuthenticated } from "../../shared/errors/domain-errors";
 import { headerValue } from "../../shared/http/header-value";
 import { createLogger } from "../../shared/observability/logger";
 import { createTracer, traced } from "../../shared/observability/tracing";
@@ -73,7 +73,7 @@ export async function authorize(
     const principal = authenticate(await deps.registry.load(), header);
     return allowPolicy(principal, event.methodArn);
   } catch (error) {
-    if (!(error instanceof UnauthorizedError)) throw error;
+    if (!(error instanceof NotAuthenticated)) throw error;
     // The reason, never the token: enough to tell "no header" from "unknown token" in the logs.
     deps.logger.info("Token refused", { reason: error.message });
     throw new Error("Unauthorized");

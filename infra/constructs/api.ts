@@ -6,7 +6,12 @@
  * The authorizer's answer is cached per token for five minutes, so its policy must allow every route
  * of the API (the cached answer is reused on other routes) and pass the client's name and scopes in
  * its context; the API function enforces the scope of each route (403). API Gateway's own error
- * answers are rewritten into the product's error shape so clients see one format.
+ * answers are rewritten into the product's error shape and codes so clients see one format.
+ *
+ * Every route comes from the one route table (functions/api/routes.ts). Bodies, query strings and
+ * path parameters are validated by the API function alone, with the route's zod schemas: no
+ * request validator or model at the edge, whose answers could not list the bad fields and used
+ * another code (`invalid_request` where the function says `validation_failed`).
  */
 import { Duration, Validations } from "aws-cdk-lib";
 import {
@@ -14,15 +19,9 @@ import {
   AccessLogFormat,
   AuthorizationType,
   EndpointType,
-  JsonSchemaType,
-  JsonSchemaVersion,
   LambdaIntegration,
   LogGroupLogDestination,
-  type Method,
   MethodLoggingLevel,
-  type Model,
-  type RequestValidator,
-  type Resource,
   ResponseType,
   RestApi,
   TokenAuthorizer,
@@ -33,6 +32,8 @@ import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
+import { ROUTES } from "../../functions/api/routes";
+import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
@@ -41,58 +42,13 @@ import { LifecycleFunction } from "./lifecycle-function";
 /** How long API Gateway reuses an authorizer answer for the same token. */
 export const AUTHORIZER_CACHE_TTL = Duration.seconds(300);
 
-/** API Gateway's own errors, in the product's `{"error":{"code","message"}}` shape. */
-export const GATEWAY_ERRORS: ReadonlyArray<{
-  type: ResponseType;
-  status?: string;
-  code: string;
-  message: string;
-}> = [
-  {
-    type: ResponseType.UNAUTHORIZED,
-    status: "401",
-    code: "unauthorized",
-    message: "Missing or invalid bearer token.",
-  },
-  {
-    type: ResponseType.ACCESS_DENIED,
-    status: "403",
-    code: "forbidden",
-    message: "This client may not call this route.",
-  },
-  {
-    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
-    status: "404",
-    code: "not_found",
-    message: "No such route.",
-  },
-  {
-    type: ResponseType.THROTTLED,
-    status: "429",
-    code: "throttled",
-    message: "Too many requests; retry later.",
-  },
-  {
-    type: ResponseType.REQUEST_TOO_LARGE,
-    status: "413",
-    code: "payload_too_large",
-    message: "Request body too large.",
-  },
-  {
-    type: ResponseType.BAD_REQUEST_BODY,
-    status: "400",
-    code: "invalid_request",
-    message: "Request body must be a JSON object.",
-  },
-  {
-    type: ResponseType.UNSUPPORTED_MEDIA_TYPE,
-    status: "415",
-    code: "unsupported_media_type",
-    message: "Send application/json.",
-  },
-  { type: ResponseType.WAF_FILTERED, status: "403", code: "forbidden", message: "Request blocked." },
-  { type: ResponseType.DEFAULT_5XX, code: "internal_error", message: "Internal error." },
-];
+/** API Gateway's own errors, in the product's error shape and codes (shared/http/gateway-answers.ts). */
+export const GATEWAY_ERRORS = Object.entries(GATEWAY_ANSWERS).map(([type, answer]) => ({
+  type: ResponseType.of(type),
+  status: "status" in answer ? String(answer.status) : undefined,
+  code: answer.code,
+  message: answer.message,
+}));
 
 export interface ApiProps {
   readonly settings: StackSettings;
@@ -182,60 +138,38 @@ export class Api extends Construct {
       validationRegex: "^Bearer [A-Za-z0-9._~+/=-]+$",
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
-    // Bodies are validated field by field by the API function (zod, with per-field details the
-    // contract requires); the edge only refuses what is not a JSON object, and checks path parameters.
-    const validator = this.restApi.addRequestValidator("Validator", {
-      validateRequestBody: true,
-      validateRequestParameters: true,
-    });
-    const jsonObject = this.restApi.addModel("JsonObject", {
-      contentType: "application/json",
-      schema: { schema: JsonSchemaVersion.DRAFT4, title: "JsonObject", type: JsonSchemaType.OBJECT },
-    });
 
-    // One integration (and so one invoke permission for the whole API) instead of one per method.
-    const apiIntegration = new LambdaIntegration(this.apiFunction, { scopePermissionToMethod: false });
-    const route = new RouteBuilder(apiIntegration, authorizer, validator, jsonObject);
-    const v1 = this.restApi.root.addResource("v1");
-    route.authorized(v1.addResource("onboard"), "POST", { jsonBody: true });
-    route.authorized(v1.addResource("offboard"), "POST", { jsonBody: true });
-    route.authorized(v1.addResource("jobs").addResource("{job_id}"), "GET");
-    const user = v1.addResource("users").addResource("{email}");
-    route.authorized(user, "GET");
-    route.authorized(user.addResource("approve-deletion"), "POST");
-    const reconcile = v1.addResource("reconcile");
-    route.authorized(reconcile, "POST");
-    route.authorized(reconcile.addResource("{report_id}"), "GET");
+    // One integration per function (and so one invoke permission each) instead of one per method.
+    const integrations = {
+      api: new LambdaIntegration(this.apiFunction, { scopePermissionToMethod: false }),
+      webhook: new LambdaIntegration(this.webhookFunction, { scopePermissionToMethod: false }),
+    };
+    for (const route of ROUTES) {
+      const resource = this.restApi.root.resourceForPath(route.path);
+      if (route.scope !== undefined) {
+        resource.addMethod(route.method, integrations[route.fn], {
+          authorizer,
+          authorizationType: AuthorizationType.CUSTOM,
+          operationName: route.name,
+        });
+        continue;
+      }
+      const method = resource.addMethod(route.method, integrations[route.fn], {
+        authorizationType: AuthorizationType.NONE,
+        operationName: route.name,
+      });
+      Validations.of(method).acknowledge(
+        { id: "AwsSolutions-APIG4", reason: route.open },
+        { id: "AwsSolutions-COG4", reason: route.open },
+      );
+    }
 
-    const health = route.open(v1.addResource("health"), "GET", apiIntegration);
-    Validations.of(health).acknowledge(
-      {
-        id: "AwsSolutions-APIG4",
-        reason: "Liveness probe, open by the product contract; it reveals nothing.",
-      },
-      {
-        id: "AwsSolutions-COG4",
-        reason: "Liveness probe, open by the product contract; it reveals nothing.",
-      },
-    );
-    const webhook = route.open(
-      v1.addResource("webhooks").addResource("dialpad"),
-      "POST",
-      new LambdaIntegration(this.webhookFunction, { scopePermissionToMethod: false }),
-    );
-    Validations.of(webhook).acknowledge(
-      {
-        id: "AwsSolutions-APIG4",
-        reason:
-          "Dialpad cannot send a bearer token: each event is an HS256 JWT whose signature the webhook function verifies against the webhook secret.",
-      },
-      {
-        id: "AwsSolutions-COG4",
-        reason:
-          "Dialpad cannot send a bearer token: each event is an HS256 JWT whose signature the webhook function verifies against the webhook secret.",
-      },
-    );
     Validations.of(this.restApi).acknowledge(
+      {
+        id: "AwsSolutions-APIG2",
+        reason:
+          "Requests are validated by the API function with each route's schema, answering 400 with every bad field; an edge validator could only answer a generic error in another code.",
+      },
       {
         id: "AwsSolutions-COG4",
         reason:
@@ -264,37 +198,6 @@ export class Api extends Construct {
     this.baseUrl = this.restApi.urlForPath("/v1");
     this.webhookUrl = this.restApi.urlForPath("/v1/webhooks/dialpad");
   }
-}
-
-/** Adds methods with the route conventions above, so each route is one line. */
-class RouteBuilder {
-  constructor(
-    private readonly apiIntegration: LambdaIntegration,
-    private readonly authorizer: TokenAuthorizer,
-    private readonly validator: RequestValidator,
-    private readonly jsonObject: Model,
-  ) {}
-
-  authorized(resource: Resource, httpMethod: string, options: { jsonBody?: boolean } = {}): Method {
-    return resource.addMethod(httpMethod, this.apiIntegration, {
-      authorizer: this.authorizer,
-      authorizationType: AuthorizationType.CUSTOM,
-      requestValidator: this.validator,
-      requestParameters: pathParameters(resource),
-      requestModels: options.jsonBody ? { "application/json": this.jsonObject } : undefined,
-    });
-  }
-
-  open(resource: Resource, httpMethod: string, integration: LambdaIntegration): Method {
-    return resource.addMethod(httpMethod, integration, { authorizationType: AuthorizationType.NONE });
-  }
-}
-
-/** `method.request.path.<name>: true` for every `{name}` in the resource's path. */
-function pathParameters(resource: Resource): Record<string, boolean> | undefined {
-  const names = [...resource.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
-  if (names.length === 0) return undefined;
-  return Object.fromEntries(names.map((name) => [`method.request.path.${name}`, true]));
 }
 
 function accessLogFormat(): AccessLogFormat {

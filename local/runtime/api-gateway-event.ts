@@ -4,7 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { matchRoute, type RouteSpec } from "../../functions/api/routes";
+import type { Route } from "../../functions/api/route";
+import { matchRoute } from "../../functions/api/routes";
 
 export interface HttpRequestFacts {
   method: string;
@@ -19,7 +20,7 @@ export interface HttpRequestFacts {
 
 export function toProxyEvent(
   request: HttpRequestFacts,
-): { event: APIGatewayProxyEvent; route: RouteSpec } | undefined {
+): { event: APIGatewayProxyEvent; route: Route } | undefined {
   const matched = matchRoute(request.method, request.path);
   if (!matched) return undefined;
   const headers = Object.fromEntries(
@@ -28,7 +29,7 @@ export function toProxyEvent(
   const query =
     request.query && [...request.query.keys()].length > 0 ? Object.fromEntries(request.query) : null;
   const event: APIGatewayProxyEvent = {
-    resource: matched.route.resource,
+    resource: matched.route.path,
     path: request.path,
     httpMethod: request.method.toUpperCase(),
     headers,
@@ -47,7 +48,7 @@ export function toProxyEvent(
       requestId: randomUUID(),
       httpMethod: request.method.toUpperCase(),
       path: `/local${request.path}`,
-      resourcePath: matched.route.resource,
+      resourcePath: matched.route.path,
       resourceId: "local",
       protocol: "HTTP/1.1",
       requestTimeEpoch: Date.now(),

@@ -1,16 +1,17 @@
 /**
  * The answers API Gateway itself gives before a function runs (no route, no or bad token, body too
- * large), in the product's error shape. They mirror the gateway responses the stack configures
- * (infra/constructs/api.ts `GATEWAY_ERRORS`; test/e2e checks the two agree).
+ * large), taken from the same table the stack configures its gateway responses from.
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
 import { json } from "../../shared/http/json-response";
 
 export const LOCAL_GATEWAY_ERRORS = {
-  unauthorized: { status: 401, code: "unauthorized", message: "Missing or invalid bearer token." },
-  notFound: { status: 404, code: "not_found", message: "No such route." },
-  tooLarge: { status: 413, code: "payload_too_large", message: "Request body too large." },
-  internal: { status: 500, code: "internal_error", message: "Internal error." },
+  unauthorized: { ...GATEWAY_ANSWERS.UNAUTHORIZED },
+  notFound: { ...GATEWAY_ANSWERS.MISSING_AUTHENTICATION_TOKEN },
+  tooLarge: { ...GATEWAY_ANSWERS.REQUEST_TOO_LARGE },
+  // API Gateway answers 500 when the authorizer fails, 502 when the function throws: 500 here.
+  internal: { status: 500, ...GATEWAY_ANSWERS.DEFAULT_5XX },
 } as const;
 
 export type GatewayErrorName = keyof typeof LOCAL_GATEWAY_ERRORS;

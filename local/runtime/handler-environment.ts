@@ -5,6 +5,7 @@
  * themselves from process.env on first use, so this is applied before any handler is loaded.
  */
 import { hashToken } from "../../shared/auth/hash-token";
+import { SCOPES } from "../../shared/auth/scopes";
 import type { Lane } from "../../shared/lifecycle/ports";
 import { LOCAL_REGION } from "./lambda-context";
 import { LOCAL_CREDENTIALS } from "./local-aws";
@@ -47,7 +48,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
         {
           name: LOCAL_CLIENT_NAME,
           token_sha256: hashToken(input.apiToken),
-          scopes: ["onboard", "offboard", "read"],
+          scopes: [...SCOPES],
         },
       ],
     }),

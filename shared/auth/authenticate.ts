@@ -4,7 +4,7 @@
  * the content of a guess nor the position of a client in the registry shows in the response time.
  */
 import { timingSafeEqual } from "node:crypto";
-import { UnauthorizedError } from "../http/api-error";
+import { NotAuthenticated } from "../errors/domain-errors";
 import type { ClientRegistry } from "./client-registry";
 import { tokenDigest } from "./hash-token";
 import type { Principal } from "./scopes";
@@ -19,10 +19,10 @@ export type DigestComparator = (a: Buffer, b: Buffer) => boolean;
 /** The token of an `Authorization: Bearer <token>` header; 401 when missing or another scheme. */
 export function bearerToken(authorizationHeader: string | undefined): string {
   if (authorizationHeader === undefined || authorizationHeader.trim() === "") {
-    throw new UnauthorizedError("A bearer token is required: send Authorization: Bearer <token>.");
+    throw new NotAuthenticated("A bearer token is required: send Authorization: Bearer <token>.");
   }
   const match = authorizationHeader.length <= MAX_HEADER_LENGTH ? BEARER.exec(authorizationHeader) : null;
-  if (!match?.[1]) throw new UnauthorizedError("The Authorization header must be: Bearer <token>.");
+  if (!match?.[1]) throw new NotAuthenticated("The Authorization header must be: Bearer <token>.");
   return match[1];
 }
 
@@ -39,6 +39,6 @@ export function authenticate(
       principal = { client: client.name, scopes: [...client.scopes] };
     }
   }
-  if (principal === undefined) throw new UnauthorizedError("The bearer token is not valid.");
+  if (principal === undefined) throw new NotAuthenticated("The bearer token is not valid.");
   return principal;
 }

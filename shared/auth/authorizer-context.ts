@@ -4,7 +4,7 @@
  * `{client: "servicenow", scopes: "onboard,read"}`.
  */
 import { z } from "zod";
-import { UnauthorizedError } from "../http/api-error";
+import { NotAuthenticated } from "../errors/domain-errors";
 import { type Principal, SCOPES } from "./scopes";
 
 export interface AuthorizerContext {
@@ -31,6 +31,6 @@ const authorizerContext = z.looseObject({
  */
 export function principalFromAuthorizerContext(authorizer: unknown): Principal {
   const result = authorizerContext.safeParse(authorizer);
-  if (!result.success) throw new UnauthorizedError();
+  if (!result.success) throw new NotAuthenticated();
   return { client: result.data.client, scopes: result.data.scopes };
 }

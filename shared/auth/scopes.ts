@@ -1,8 +1,19 @@
 /**
- * What an API client may do. Each route needs one scope; a client's token grants a fixed set.
+ * What an API client may do. Each route needs one scope; some requests need `admin` for what they
+ * ask (see request-authority.ts). A client's token grants a fixed set.
  */
-export const SCOPES = ["onboard", "offboard", "read"] as const;
+export const SCOPES = ["onboard", "offboard", "read", "approve", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/** What each scope lets a client do (docs, the OpenAPI security scheme). */
+export const SCOPE_POWERS: Record<Scope, string> = {
+  onboard: "Onboard people and update them.",
+  offboard: "Offboard people.",
+  read: "Read jobs, people, offices and reports.",
+  approve: "Approve a deletion (never one the same client requested); place or lift a legal hold.",
+  admin:
+    "Grant or revoke Dialpad admin rights; change a Dialpad admin; ask for a retention shorter than the default; start an import or a reconciliation.",
+};
 
 /** The authenticated caller of a request. */
 export interface Principal {

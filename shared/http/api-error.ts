@@ -1,15 +1,13 @@
 /**
- * The errors the HTTP API answers with, one class per status of PRODUCT.md's error table. Code
- * throws these anywhere on the request path; `toHttpResponse` (error-response.ts) is the one place
- * that turns them into `{"error": {code, message, details?}}`. Messages are shown to clients as-is,
- * so they must never contain tokens, secrets or internal details.
+ * The errors only the HTTP edge can raise (a body that is not JSON or too large, a bad path, a
+ * throttled client), one class per status of the product's error table. Domain code throws domain
+ * errors instead (shared/errors/domain-errors.ts); `toHttpResponse` (error-response.ts) is the one
+ * place that turns either into `{"error": {code, message, details?}}`. Messages are shown to
+ * clients as-is, so they must never contain tokens, secrets or internal details.
  */
+import type { ErrorDetail } from "../errors/domain-errors";
 
-/** One bad field of a request: `path` is dotted (`ticket.id`, `call_center_ids[2]`), "" is the body itself. */
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
+export type { ErrorDetail };
 
 export class ApiError extends Error {
   override name = "ApiError";
@@ -47,40 +45,6 @@ export class InvalidJsonError extends ApiError {
   override name = "InvalidJsonError";
   constructor(message = "The request body is not valid JSON.") {
     super(400, "invalid_json", message);
-  }
-}
-
-/** 401: no bearer token, or one we do not know. */
-export class UnauthorizedError extends ApiError {
-  override name = "UnauthorizedError";
-  constructor(message = "A valid bearer token is required.") {
-    super(401, "unauthorized", message);
-  }
-}
-
-/** 403: the client is known but lacks the scope the route needs. */
-export class ForbiddenError extends ApiError {
-  override name = "ForbiddenError";
-  constructor(message = "The client is not allowed to do this.") {
-    super(403, "forbidden", message);
-  }
-}
-
-/** 404: unknown job, user or route; `code` may be more specific (`job_not_found`). */
-export class NotFoundError extends ApiError {
-  override name = "NotFoundError";
-  constructor(message = "Not found.", code = "not_found") {
-    super(404, code, message);
-  }
-}
-
-/** 409: an idempotency key came back with a different body. */
-export class IdempotencyConflictError extends ApiError {
-  override name = "IdempotencyConflictError";
-  constructor(
-    message = "This idempotency key was already used with a different request body; use a new key for a different request.",
-  ) {
-    super(409, "idempotency_conflict", message);
   }
 }
 

@@ -1,19 +1,44 @@
 /**
- * The one error → HTTP mapper. ApiErrors answer with their own status and code; anything else is a
- * bug or an outage and answers 500 with a generic sentence: internal messages (SQL-ish conditions,
- * SDK errors, stack traces) never reach clients.
+ * The one error → HTTP mapping. Domain errors answer with the status of their kind, the edge's own
+ * ApiErrors with theirs; anything else is a bug or an outage and answers 500 with a generic
+ * sentence: internal messages (conditions, SDK errors, stack traces) never reach clients.
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { type ErrorDetail, InternalError, isApiError } from "./api-error";
+import { DomainError, type DomainErrorKind } from "../errors/domain-errors";
+import { IdempotencyConflict, RequestAlreadyHandled } from "../lifecycle/ports";
+import { ApiError, type ErrorDetail, InternalError } from "./api-error";
 import { json } from "./json-response";
 
-/** The body of every error answer (PRODUCT.md). */
+/** The body of every error answer. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: ErrorDetail[] };
 }
 
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  not_permitted: 403,
+  not_found: 404,
+  conflict: 409,
+};
+
+export const IDEMPOTENCY_CONFLICT_MESSAGE =
+  "This idempotency key was already used with a different request body; use a new key for a different request.";
+
+/** The error as the API answers it: status, code, message, details and extra headers. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DomainError)
+    return new ApiError(STATUS_OF_KIND[error.kind], error.code, error.message, error.details);
+  if (error instanceof IdempotencyConflict)
+    return new ApiError(409, "idempotency_conflict", IDEMPOTENCY_CONFLICT_MESSAGE);
+  if (error instanceof RequestAlreadyHandled)
+    return new ApiError(409, "request_already_handled", error.message);
+  return new InternalError();
+}
+
 export function toHttpResponse(error: unknown): APIGatewayProxyResult {
-  const apiError = isApiError(error) ? error : new InternalError();
+  const apiError = toApiError(error);
   const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
   if (apiError.details !== undefined) body.error.details = apiError.details;
   return json(apiError.status, body, apiError.headers);

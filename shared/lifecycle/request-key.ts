@@ -8,7 +8,7 @@
  * key (`a#b` + `c` ≠ `a` + `b#c`) and the key stays readable in DynamoDB.
  */
 import { createHash } from "node:crypto";
-import { BadRequestError } from "../http/api-error";
+import { InvalidInput } from "../errors/domain-errors";
 import type { JobKind, OffboardRequest, OnboardRequest } from "./model";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
@@ -49,7 +49,7 @@ export function requestKey({ kind, client, headerKey, body }: RequestKeyInput): 
   const scope = [kind, client].map(encodeURIComponent).join("#");
   if (headerKey !== undefined) {
     if (!VALID_HEADER_KEY.test(headerKey)) {
-      throw new BadRequestError(
+      throw new InvalidInput(
         "invalid_idempotency_key",
         `The ${IDEMPOTENCY_KEY_HEADER} header must be 1 to 255 printable ASCII characters.`,
       );

@@ -1,26 +1,40 @@
 /**
- * Approving a person's permanent deletion (for teams that require a human in the loop,
- * REQUIRE_DELETION_APPROVAL), primary course: read the record (404 when we have none) → refuse
- * unless suspended (409: there is no pending deletion to approve) → set deletion_approved_at with a
- * history entry naming the client. Approving twice keeps the first approval.
+ * Approving a person's permanent deletion (a human in the loop: REQUIRE_DELETION_APPROVAL, and any
+ * suspension made by hand), primary course: read the record (unknown → not found) → refuse unless
+ * suspended (nothing to approve) → refuse the client that requested the offboard (four eyes) → set
+ * deletion_approved_at with a history entry naming the client. Approving twice keeps the first.
  */
+import { NotFound, NotPermitted, StateConflict } from "../errors/domain-errors";
 import type { HistoryEntry, Person, Ticket } from "../lifecycle/model";
 import type { Clock, PersonStore } from "../lifecycle/ports";
 
-export type ApprovalOutcome =
-  | { status: "approved" | "already_approved"; person: Person; history: HistoryEntry[] }
-  | { status: "not_found" }
-  | { status: "not_suspended"; state: Person["state"] };
+export interface Approval {
+  person: Person;
+  history: HistoryEntry[];
+  alreadyApproved: boolean;
+}
 
 export async function approveDeletion(
   email: string,
   approver: { client: string; ticket?: Ticket; admin?: boolean },
   deps: { people: PersonStore; clock: Clock },
-): Promise<ApprovalOutcome> {
+): Promise<Approval> {
   const found = await deps.people.getWithHistory(email);
-  if (!found) return { status: "not_found" };
-  if (found.person.state !== "suspended") return { status: "not_suspended", state: found.person.state };
-  if (found.person.deletion_approved_at) return { status: "already_approved", ...found };
+  if (!found) throw new NotFound("user_not_found", "We have no lifecycle record of this email.");
+  const { person, history } = found;
+  if (person.state !== "suspended") {
+    throw new StateConflict(
+      "not_suspended",
+      `This person is ${person.state}, not suspended: there is no pending deletion to approve.`,
+    );
+  }
+  if (offboardRequester(history) === approver.client) {
+    throw new NotPermitted(
+      "A deletion must be approved by another client than the one that requested the offboard.",
+      "self_approval",
+    );
+  }
+  if (person.deletion_approved_at) return { person, history, alreadyApproved: true };
   const at = deps.clock.now().toISOString();
   await deps.people.apply(email, {
     set: {
@@ -35,13 +49,18 @@ export async function approveDeletion(
       source: "api",
       client: approver.client,
       ...(approver.ticket ? { ticket: approver.ticket } : {}),
-      detail: found.person.delete_after
-        ? `permanent deletion approved; it happens after ${found.person.delete_after}`
+      detail: person.delete_after
+        ? `permanent deletion approved; it happens after ${person.delete_after}`
         : "permanent deletion approved",
     },
     historyId: `approval#${at}#${approver.client}`,
   });
   const updated = await deps.people.getWithHistory(email);
-  if (!updated) return { status: "not_found" };
-  return { status: "approved", ...updated };
+  if (!updated) throw new NotFound("user_not_found", "We have no lifecycle record of this email.");
+  return { ...updated, alreadyApproved: false };
+}
+
+/** The client whose offboard led to the pending deletion; none for a suspension made by hand. */
+function offboardRequester(history: readonly HistoryEntry[]): string | undefined {
+  return history.findLast((entry) => entry.action === "offboarded")?.client;
 }

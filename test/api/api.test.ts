@@ -25,7 +25,7 @@ describe("HTTP API", () => {
 
   beforeAll(async () => {
     h = await startLifecycleHarness({ startWorkers: false });
-    api = createApi({ submit: h.service.submit, jobs: h.service.jobs, people: h.service.people });
+    api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
   });
   afterAll(() => h.stop());
 
@@ -157,6 +157,50 @@ describe("HTTP API", () => {
       "payload_too_large",
     ],
     [
+      "an onboard-only client granting admin rights",
+      {
+        method: "POST",
+        path: "/v1/onboard",
+        body: { ...onboardBody, admin_type: "company" },
+        client: { name: "jira", scopes: ["onboard"] },
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "an offboard-only client asking a retention shorter than the default",
+      {
+        method: "POST",
+        path: "/v1/offboard",
+        body: { email: "a@example.com", retention_days: 0 },
+        client: { name: "jira", scopes: ["offboard"] },
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "a read-only client starting a reconciliation",
+      { method: "POST", path: "/v1/reconcile", client: { name: "jira", scopes: ["read"] } },
+      403,
+      "forbidden",
+    ],
+    [
+      "an offboard-only client approving a deletion",
+      {
+        method: "POST",
+        path: "/v1/users/a%40example.com/approve-deletion",
+        client: { name: "jira", scopes: ["offboard"] },
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "a malformed path encoding",
+      { method: "GET", path: "/v1/users/%E0%A4%A", client: everyScope },
+      400,
+      "invalid_path",
+    ],
+    [
       "a bad Idempotency-Key",
       {
         method: "POST",
@@ -204,6 +248,40 @@ describe("HTTP API", () => {
       ticket: { system: "jira", id: "IT-7" },
       steps: [],
     });
+  });
+
+  it("lets an admin client grant admin rights and shorten the retention", async () => {
+    const admin = { name: "it-admin", scopes: ["onboard", "offboard", "admin"] };
+    const granted = await call({
+      method: "POST",
+      path: "/v1/onboard",
+      body: { ...onboardBody, email: "boss@example.com", admin_type: "company" },
+      client: admin,
+    });
+    expect(granted.status).toBe(202);
+    const shortened = await call({
+      method: "POST",
+      path: "/v1/offboard",
+      body: { email: "leaver@example.com", retention_days: 0 },
+      client: admin,
+    });
+    expect(shortened.status).toBe(202);
+  });
+
+  it("lets an offboard client ask for the default retention or a longer one", async () => {
+    const offboarder = { name: "jira", scopes: ["offboard"] };
+    for (const [email, retention_days] of [
+      ["default@example.com", 30],
+      ["longer@example.com", 90],
+    ] as const) {
+      const response = await call({
+        method: "POST",
+        path: "/v1/offboard",
+        body: { email, retention_days },
+        client: offboarder,
+      });
+      expect(response.status).toBe(202);
+    }
   });
 
   it("answers 409 when an idempotency key comes back with another body", async () => {

@@ -5,19 +5,21 @@ import { principalFromAuthorizerContext, toAuthorizerContext } from "../../share
 import { ClientRegistryError, parseClientRegistry } from "../../shared/auth/client-registry";
 import { hashToken } from "../../shared/auth/hash-token";
 import { requireScope } from "../../shared/auth/require-scope";
-import { ApiError } from "../../shared/http/api-error";
+import { NotAuthenticated } from "../../shared/errors/domain-errors";
+import type { ApiError } from "../../shared/http/api-error";
+import { toApiError } from "../../shared/http/error-response";
 import { REGISTRY_DOCUMENT, TOKENS } from "./registry-fixture";
 
 const registry = parseClientRegistry(REGISTRY_DOCUMENT);
 
+/** The answer a client gets for what `run` throws (through the one error mapping). */
 function apiErrorOf(run: () => unknown): ApiError {
   try {
     run();
   } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
+    return toApiError(error);
   }
-  throw new Error("expected an ApiError");
+  throw new Error("expected an error");
 }
 
 describe("hashToken", () => {
@@ -71,7 +73,7 @@ describe("authenticate", () => {
     expect(compared).toEqual(registry.clients.map((client) => client.digest.toString("hex")));
 
     compared.length = 0;
-    expect(() => authenticate(registry, "Bearer unknown", watchingComparator)).toThrow(ApiError);
+    expect(() => authenticate(registry, "Bearer unknown", watchingComparator)).toThrow(NotAuthenticated);
     expect(compared).toHaveLength(registry.clients.length);
   });
 
@@ -123,7 +125,7 @@ describe("parseClientRegistry", () => {
 
   it.each([
     ["a missing clients list", {}],
-    ["an unknown scope", { clients: [{ ...entry, scopes: ["admin"] }] }],
+    ["an unknown scope", { clients: [{ ...entry, scopes: ["root"] }] }],
     ["no scope", { clients: [{ ...entry, scopes: [] }] }],
     ["a short digest", { clients: [{ ...entry, token_sha256: "abc" }] }],
     ["a plain token instead of a digest", { clients: [{ ...entry, token_sha256: undefined, token: "x" }] }],

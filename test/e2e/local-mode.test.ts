@@ -84,7 +84,13 @@ describe("local mode over HTTP", () => {
   it("answers 404 JSON for a route that does not exist", async () => {
     const answer = await local.request("GET", "/v1/nothing-here");
     expect(answer.status).toBe(404);
-    expect(answer.body.error.code).toBe("not_found");
+    expect(answer.body.error.code).toBe("route_not_found");
+  });
+
+  it("answers 400 invalid_path, not 500, for a malformed path encoding", async () => {
+    const answer = await local.request("GET", "/v1/users/%E0%A4%A");
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe("invalid_path");
   });
 
   it("answers 400 with the bad fields for invalid input", async () => {

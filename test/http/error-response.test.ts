@@ -1,33 +1,37 @@
 import { describe, expect, it } from "vitest";
 import {
-  type ApiError,
+  InvalidInput,
+  NotAuthenticated,
+  NotFound,
+  NotPermitted,
+  StateConflict,
+} from "../../shared/errors/domain-errors";
+import {
   BadRequestError,
-  ForbiddenError,
-  IdempotencyConflictError,
   InternalError,
   InvalidJsonError,
-  NotFoundError,
   PayloadTooLargeError,
   ThrottledError,
-  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from "../../shared/http/api-error";
-import { toHttpResponse } from "../../shared/http/error-response";
+import { IDEMPOTENCY_CONFLICT_MESSAGE, toHttpResponse } from "../../shared/http/error-response";
 import { json } from "../../shared/http/json-response";
+import { IdempotencyConflict, RequestAlreadyHandled } from "../../shared/lifecycle/ports";
 
 const bodyOf = (response: { body: string }) => JSON.parse(response.body);
 
 describe("toHttpResponse", () => {
-  const cases: [ApiError, number, string][] = [
+  const cases: [Error & { details?: unknown }, number, string][] = [
     [new ValidationError([{ path: "email", message: "Required." }]), 400, "validation_failed"],
     [new InvalidJsonError(), 400, "invalid_json"],
-    [new BadRequestError("invalid_idempotency_key", "Bad key."), 400, "invalid_idempotency_key"],
-    [new UnauthorizedError(), 401, "unauthorized"],
-    [new ForbiddenError(), 403, "forbidden"],
-    [new NotFoundError(), 404, "not_found"],
-    [new NotFoundError("No job has that id.", "job_not_found"), 404, "job_not_found"],
-    [new IdempotencyConflictError(), 409, "idempotency_conflict"],
+    [new BadRequestError("invalid_path", "Bad path."), 400, "invalid_path"],
+    [new InvalidInput("invalid_idempotency_key", "Bad key."), 400, "invalid_idempotency_key"],
+    [new NotAuthenticated(), 401, "unauthorized"],
+    [new NotPermitted("No."), 403, "forbidden"],
+    [new NotPermitted("Not your own.", "self_approval"), 403, "self_approval"],
+    [new NotFound("job_not_found", "No job has that id."), 404, "job_not_found"],
+    [new StateConflict("not_suspended", "Nothing to approve."), 409, "not_suspended"],
     [new PayloadTooLargeError(32768), 413, "payload_too_large"],
     [new UnsupportedMediaTypeError(), 415, "unsupported_media_type"],
     [new ThrottledError(), 429, "throttled"],
@@ -42,6 +46,20 @@ describe("toHttpResponse", () => {
     });
   });
 
+  it("maps a reused idempotency key to 409 without naming the existing job", () => {
+    const response = toHttpResponse(new IdempotencyConflict("job-123"));
+    expect(response.statusCode).toBe(409);
+    expect(bodyOf(response)).toEqual({
+      error: { code: "idempotency_conflict", message: IDEMPOTENCY_CONFLICT_MESSAGE },
+    });
+  });
+
+  it("maps a request carried out by an expired job to 409 request_already_handled", () => {
+    const response = toHttpResponse(new RequestAlreadyHandled("job-9"));
+    expect(response.statusCode).toBe(409);
+    expect(bodyOf(response).error.code).toBe("request_already_handled");
+  });
+
   it("lists each bad field of a validation error in details", () => {
     const details = [
       { path: "email", message: "Required." },
@@ -51,7 +69,7 @@ describe("toHttpResponse", () => {
   });
 
   it("omits details when the error has none", () => {
-    expect(bodyOf(toHttpResponse(new UnauthorizedError())).error).not.toHaveProperty("details");
+    expect(bodyOf(toHttpResponse(new NotAuthenticated())).error).not.toHaveProperty("details");
   });
 
   it("answers unknown errors with a generic 500 that does not echo their text", () => {

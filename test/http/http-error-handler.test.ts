@@ -2,7 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { NotFoundError } from "../../shared/http/api-error";
+import { NotFound } from "../../shared/errors/domain-errors";
 import { httpErrorHandler, respondToError } from "../../shared/http/http-error-handler";
 import { json } from "../../shared/http/json-response";
 import { proxyEvent } from "./proxy-event";
@@ -35,9 +35,9 @@ afterEach(() => {
 });
 
 describe("httpErrorHandler", () => {
-  it("answers an ApiError with its response and does not log a client error", async () => {
+  it("answers a domain error with its response and does not log a client error", async () => {
     const { records, logger } = recordingLogger();
-    const response = await handlerThrowing(new NotFoundError("No job has that id.", "job_not_found"), logger)(
+    const response = await handlerThrowing(new NotFound("job_not_found", "No job has that id."), logger)(
       event,
       context,
     );

@@ -10,7 +10,6 @@ import { createApi } from "../../functions/api/api";
 import type { PersonState } from "../../shared/lifecycle/model";
 import { MAX_LISTED } from "../../shared/reconcile/drift-report";
 import { findDrift } from "../../shared/reconcile/find-drift";
-import { reconcileRoutes } from "../../shared/reconcile/reconcile-routes";
 import { TABLE_KEYS } from "../../shared/store/table-definition";
 import { callApi } from "../support/api-caller";
 import { localDocumentClient } from "../support/aws";
@@ -102,17 +101,8 @@ describe("drift reconciliation", () => {
   it(`over ${USERS} sandbox users finds exactly the planted drift, on demand through the API and the worker`, async () => {
     const users = h.sandbox.state.users({ state: "all" });
     const ids = (indexes: number[]) => indexes.map((i) => users[i]?.id).sort();
-    const api = createApi({
-      submit: h.service.submit,
-      jobs: h.service.jobs,
-      people: h.service.people,
-      extraRoutes: reconcileRoutes({
-        reports: h.service.reports,
-        queue: h.service.reconcileQueue,
-        clock: h.service.clock,
-      }),
-    });
-    const client = { name: "auditor", scopes: ["read"] };
+    const api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    const client = { name: "auditor", scopes: ["read", "admin"] };
     const started = performance.now();
     const accepted = await callApi(api, { method: "POST", path: "/v1/reconcile", client });
     expect(accepted.status).toBe(202);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../shared/http/api-error";
+import { toApiError } from "../../shared/http/error-response";
 import { validate } from "../../shared/http/validation-details";
 import { canonicalJson, requestKey } from "../../shared/lifecycle/request-key";
 import { onboardRequest } from "../../shared/lifecycle/requests";
@@ -84,8 +84,7 @@ describe("requestKey", () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 400, code: "invalid_idempotency_key" });
+    expect(toApiError(error)).toMatchObject({ status: 400, code: "invalid_idempotency_key" });
   });
 
   it("accepts an Idempotency-Key of 255 printable characters", () => {

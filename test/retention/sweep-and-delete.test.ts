@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApi } from "../../functions/api/api";
 import type { DialpadApi } from "../../shared/dialpad/api";
 import type { Job } from "../../shared/lifecycle/model";
-import { approveDeletionRoute } from "../../shared/retention/approve-deletion-route";
 import { runSweep, type SweepDeps } from "../../shared/retention/run-sweep";
 import { submitDeleteJob } from "../../shared/retention/submit-delete-job";
 import { callApi } from "../support/api-caller";
@@ -152,17 +151,12 @@ describe("the sweep and the delete job", () => {
   it("with approvals required, sweeps only approved people; approve-deletion answers 404, 409 and 403 when it must", async () => {
     const email = "needs.approval@example.com";
     await offboardedNow(h, email);
-    const api = createApi({
-      submit: h.service.submit,
-      jobs: h.service.jobs,
-      people: h.service.people,
-      extraRoutes: { approveDeletion: approveDeletionRoute(h.service) },
-    });
-    const approve = (who: string, scopes = ["offboard"]) =>
+    const api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    const approve = (who: string, scopes = ["approve"], name = "it-ops") =>
       callApi(api, {
         method: "POST",
         path: `/v1/users/${encodeURIComponent(who)}/approve-deletion`,
-        client: { name: "it-ops", scopes },
+        client: { name, scopes },
       });
 
     expect(await runSweep(sweepDeps(h, { requireApproval: true }))).toMatchObject({
@@ -171,6 +165,10 @@ describe("the sweep and the delete job", () => {
       created: 0,
     });
     expect((await approve(email, ["read"])).status).toBe(403);
+    expect((await approve(email, ["offboard"])).status).toBe(403);
+    // The client that requested the offboard (the harness's) may not approve its own deletion.
+    const own = await approve(email, ["approve"], "test-client");
+    expect(own).toMatchObject({ status: 403, body: { error: { code: "self_approval" } } });
     expect((await approve("nobody@example.com")).status).toBe(404);
     const active = "still.here@example.com";
     await h.waitForJob((await h.onboard({ email: active })).job.job_id);

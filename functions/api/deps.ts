@@ -1,0 +1,21 @@
+/**
+ * What the API's route handlers may use: ports and settings, built once per container by the
+ * composition (handler.ts from the environment; tests from their harness).
+ */
+import type { JobStore, PersonStore } from "../../shared/lifecycle/ports";
+import type { SubmitDeps } from "../../shared/lifecycle/submit-job";
+import type { ReconcileReportStore } from "../../shared/reconcile/drift-report";
+import type { ReconcileQueue } from "../../shared/reconcile/reconcile-message";
+
+export interface ApiDeps {
+  submit: SubmitDeps;
+  jobs: JobStore;
+  people: PersonStore;
+  clock: SubmitDeps["clock"];
+  reports: ReconcileReportStore;
+  reconcileQueue: ReconcileQueue;
+  settings: {
+    /** The configured default retention: a shorter one needs the `admin` scope. */
+    retentionDays: number;
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The answer every job-creating route gives (onboard, offboard, update...): submit → 202 with the
+ * new job, or 200 with the same job for a repeat of the request (idempotency), `location` → the job.
+ */
+import { headerValue } from "../../../shared/http/header-value";
+import { IDEMPOTENCY_KEY_HEADER } from "../../../shared/lifecycle/request-key";
+import { type Submission, submitJob } from "../../../shared/lifecycle/submit-job";
+import { jobView } from "../../../shared/lifecycle/views";
+import type { ApiDeps } from "../deps";
+import { type RouteInput, reply } from "../route";
+import { jobSchema } from "../schemas";
+
+export const acceptedJobResponses = {
+  202: {
+    description: "Accepted: the job is queued. `location` names the job.",
+    schema: jobSchema,
+    headers: { location: "The job's URL path, /v1/jobs/{job_id}." },
+  },
+  200: {
+    description:
+      "A repeat of an accepted request (same Idempotency-Key, or same ticket, or same body): the same job.",
+    schema: jobSchema,
+  },
+} as const;
+
+export const acceptedJobErrors = {
+  400: {
+    description: "Invalid body or Idempotency-Key.",
+    codes: ["validation_failed", "invalid_json", "invalid_idempotency_key"],
+  },
+  409: {
+    description:
+      "The idempotency key was used with another body, or the request was carried out by a job whose record has expired.",
+    codes: ["idempotency_conflict", "request_already_handled"],
+  },
+} as const;
+
+export async function acceptJob(
+  submission: Submission,
+  input: Pick<RouteInput<object>, "principal" | "headers">,
+  deps: ApiDeps,
+) {
+  const { job, created } = await submitJob(
+    submission,
+    {
+      client: input.principal.client,
+      scopes: input.principal.scopes,
+      idempotencyKey: headerValue(input.headers, IDEMPOTENCY_KEY_HEADER),
+    },
+    deps.submit,
+  );
+  const headers = { location: `/v1/jobs/${job.job_id}` };
+  return created ? reply(202, jobView(job), headers) : reply(200, jobView(job), headers);
+}

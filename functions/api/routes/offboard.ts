@@ -1,0 +1,30 @@
+/** `POST /v1/offboard` (scope `offboard`; a retention below the default needs `admin`). */
+import { requireAuthorityFor } from "../../../shared/auth/request-authority";
+import { offboardRequest } from "../../../shared/lifecycle/requests";
+import { defineRoute } from "../route";
+import { acceptedJobErrors, acceptedJobResponses, acceptJob } from "./accept-job";
+
+export const offboard = defineRoute({
+  name: "offboard",
+  method: "POST",
+  path: "/v1/offboard",
+  summary: "Offboard a person",
+  description:
+    "Suspends at once (reversible), removes from call centers, hands numbers off and records when the sweeper may delete.",
+  tag: "jobs",
+  scope: "offboard",
+  fn: "api",
+  request: { body: offboardRequest },
+  responses: acceptedJobResponses,
+  errors: {
+    ...acceptedJobErrors,
+    403: {
+      description: "A `retention_days` shorter than the configured default needs the `admin` scope.",
+      codes: ["forbidden"],
+    },
+  },
+  handle: async (input, deps) => {
+    requireAuthorityFor(input.principal, input.body, deps.settings);
+    return acceptJob({ kind: "offboard", request: input.body }, input, deps);
+  },
+});

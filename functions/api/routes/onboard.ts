@@ -1,0 +1,27 @@
+/** `POST /v1/onboard` (scope `onboard`; admin rights need `admin`): accept an onboarding. */
+import { requireAuthorityFor } from "../../../shared/auth/request-authority";
+import { onboardRequest } from "../../../shared/lifecycle/requests";
+import { defineRoute } from "../route";
+import { acceptedJobErrors, acceptedJobResponses, acceptJob } from "./accept-job";
+
+export const onboard = defineRoute({
+  name: "onboard",
+  method: "POST",
+  path: "/v1/onboard",
+  summary: "Onboard a person",
+  description:
+    "Creates (or adopts, or with `rehire` reactivates) the Dialpad user, then applies profile, number and call centers in the worker.",
+  tag: "jobs",
+  scope: "onboard",
+  fn: "api",
+  request: { body: onboardRequest },
+  responses: acceptedJobResponses,
+  errors: {
+    ...acceptedJobErrors,
+    403: { description: "`admin_type` other than `none` needs the `admin` scope.", codes: ["forbidden"] },
+  },
+  handle: async (input, deps) => {
+    requireAuthorityFor(input.principal, input.body, deps.settings);
+    return acceptJob({ kind: "onboard", request: input.body }, input, deps);
+  },
+});
