@@ -65,6 +65,10 @@ export const personSchema = z
     delete_after: timestamp.optional(),
     deleted_at: timestamp.optional(),
     deletion_approved_at: timestamp.optional(),
+    hold: z
+      .object({ reason: z.string(), by: z.string(), at: timestamp, ticket: ticketSchema.optional() })
+      .optional()
+      .meta({ description: "A legal hold: no deletion while it stands." }),
     history: z.array(historyEntrySchema),
   })
   .meta({ id: "Person", description: "Our lifecycle record of one person." });
