@@ -5,12 +5,20 @@
  */
 import type { z } from "zod";
 import { DELETE_STEPS } from "./delete";
+import { IMPORT_STEPS } from "./import";
 import type { Job, JobKind, JobOf } from "./model";
 import { OFFBOARD_STEPS } from "./offboard";
 import { ONBOARD_STEPS } from "./onboard";
 import type { Lane } from "./ports";
-import { deleteProgress, offboardProgress, onboardProgress } from "./progress";
+import {
+  deleteProgress,
+  importProgress,
+  offboardProgress,
+  onboardProgress,
+  updateProgress,
+} from "./progress";
 import type { Step } from "./steps";
+import { UPDATE_STEPS } from "./update";
 
 interface JobKindDefinition<K extends JobKind> {
   progress: z.ZodType<JobOf<K>["progress"]>;
@@ -23,6 +31,9 @@ export const JOB_KINDS: { [K in JobKind]: JobKindDefinition<K> } = {
   onboard: { progress: onboardProgress, steps: ONBOARD_STEPS, lane: "bulk" },
   offboard: { progress: offboardProgress, steps: OFFBOARD_STEPS, lane: "urgent" },
   delete: { progress: deleteProgress, steps: DELETE_STEPS, lane: "urgent" },
+  // A mover and an import are planned work, like onboarding: neither may delay a leaver.
+  update: { progress: updateProgress, steps: UPDATE_STEPS, lane: "bulk" },
+  import: { progress: importProgress, steps: IMPORT_STEPS, lane: "bulk" },
 };
 
 export const stepsOf = <J extends Job>(job: J) => JOB_KINDS[job.kind].steps as readonly Step<J>[];

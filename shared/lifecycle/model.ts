@@ -3,7 +3,13 @@
  * Field names are snake_case because they are what the HTTP API shows (PRODUCT.md).
  */
 import type { License } from "../dialpad/schemas";
-import type { DeleteProgress, OffboardProgress, OnboardProgress } from "./progress";
+import type {
+  DeleteProgress,
+  ImportProgress,
+  OffboardProgress,
+  OnboardProgress,
+  UpdateProgress,
+} from "./progress";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
@@ -156,6 +162,8 @@ interface JobKindShapes {
   onboard: { request: OnboardRequest; progress: OnboardProgress };
   offboard: { request: OffboardRequest; progress: OffboardProgress };
   delete: { request: DeleteRequest; progress: DeleteProgress };
+  update: { request: UpdateRequest; progress: UpdateProgress };
+  import: { request: ImportRequest; progress: ImportProgress };
 }
 export type JobKind = keyof JobKindShapes;
 

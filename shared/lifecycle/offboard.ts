@@ -1,7 +1,8 @@
 /**
- * Offboarding, primary course: resolve the user → suspend (reversible, frees the licence) →
- * remove from call-center queues so calls stop routing to them → record the retention deadline.
- * Permanent deletion happens later, in a delete job created by the retention sweeper.
+ * Offboarding, primary course: resolve the user and the number handoff target (an unknown target
+ * fails here, before any change) → suspend (reversible, frees the licence) → remove from
+ * call-center queues so calls stop routing to them → hand the numbers off → record the retention
+ * deadline. Permanent deletion happens later, in a delete job created by the retention sweeper.
  */
 
 import type { DialpadApi } from "../dialpad/api";
@@ -10,7 +11,9 @@ import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
+import { handOffNumbers, resolveHandoff } from "./number-handoff";
 import { defineStep, type Step } from "./steps";
+import { callCenterIdsOf, leaveCallCenter } from "./telephony";
 
 type OffboardJob = JobOf<"offboard">;
 const step = defineStep<OffboardJob>();
@@ -51,17 +54,8 @@ export async function resolveOffboardUser(
 
 /** Removes the user from every call center Dialpad lists for it; answers the ids removed. */
 export async function leaveCallCenters(dialpad: DialpadApi, userId: string): Promise<string[]> {
-  const user = await dialpad.getUser(userId);
-  const callCenterIds = (user.group_details ?? [])
-    .filter((group) => group.group_type === "callcenter" && group.group_id)
-    .map((group) => String(group.group_id));
-  for (const callCenterId of callCenterIds) {
-    try {
-      await dialpad.removeOperator(callCenterId, userId);
-    } catch (error) {
-      if (!isDialpadError(error, "not_found")) throw error; // already gone
-    }
-  }
+  const callCenterIds = callCenterIdsOf(await dialpad.getUser(userId));
+  for (const callCenterId of callCenterIds) await leaveCallCenter(dialpad, callCenterId, userId);
   return callCenterIds;
 }
 
@@ -72,10 +66,12 @@ const resolveUser = step({
     if (user.state === "deleted")
       throw new JobFailure("user_not_found", `Dialpad user ${user.id} is already deleted.`);
     requireAuthorityOver(user, job, "offboard");
+    const handoff = await resolveHandoff(deps.dialpad, job.request.number_handoff, user.id);
+    const numbers = user.phone_numbers ?? [];
     return {
       status: "succeeded",
-      detail: `user ${user.id} is ${user.state}`,
-      produces: { user_id: user.id, initial_state: user.state },
+      detail: `user ${user.id} is ${user.state}; ${numbers.length} number(s) to ${handoff.to === "keep" ? "keep" : handoff.label}`,
+      produces: { user_id: user.id, initial_state: user.state, numbers, handoff },
     };
   },
 });
@@ -99,6 +95,41 @@ const removeFromCallCenters = step({
     const removed = await leaveCallCenters(deps.dialpad, progress.user_id);
     if (removed.length === 0) return { status: "skipped", detail: "in no call center" };
     return { status: "succeeded", detail: `removed from ${removed.join(", ")}` };
+  },
+});
+
+const handOffNumbersStep = step({
+  name: "hand_off_numbers",
+  // An offboard resolved before handoffs existed has no handoff: it keeps its numbers.
+  reads: ["user_id"],
+  async run({ job, progress, deps }) {
+    const handoff = progress.handoff ?? { to: "keep", label: "kept" };
+    if (handoff.to === "keep") return { status: "skipped", detail: "numbers kept until the deletion" };
+    // The numbers the leaver had when resolved: those an interrupted attempt moved are gone from
+    // the user now, and are reported with the rest.
+    const moved = [
+      ...new Set([
+        ...(progress.numbers ?? []),
+        ...(await handOffNumbers(deps.dialpad, progress.user_id, handoff)),
+      ]),
+    ];
+    if (moved.length === 0) return { status: "skipped", detail: "the user holds no number" };
+    const mapping = moved.map((number) => `${number} → ${handoff.label}`).join("; ");
+    const at = deps.clock.now().toISOString();
+    await deps.people.apply(job.email ?? "", {
+      set: { updated_at: at },
+      history: {
+        at,
+        action: "numbers_handed_off",
+        source: "worker",
+        job_id: job.job_id,
+        client: job.client,
+        ...(job.ticket ? { ticket: job.ticket } : {}),
+        detail: mapping,
+      },
+      historyId: `${job.job_id}#numbers_handed_off`,
+    });
+    return { status: "succeeded", detail: mapping };
   },
 });
 
@@ -145,5 +176,6 @@ export const OFFBOARD_STEPS: readonly Step<OffboardJob>[] = [
   resolveUser,
   suspendUser,
   removeFromCallCenters,
+  handOffNumbersStep,
   recordRetention,
 ];

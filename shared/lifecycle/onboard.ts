@@ -12,6 +12,7 @@ import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { defineStep, type Step } from "./steps";
+import { assignNumberOnce, joinCallCenter } from "./telephony";
 
 type OnboardJob = JobOf<"onboard">;
 const step = defineStep<OnboardJob>();
@@ -203,34 +204,18 @@ const assignNumber = step({
   async run({ job, progress, resumed, deps }) {
     const { phone_number, area_code } = job.request;
     if (!phone_number && !area_code) return { status: "skipped", detail: "no number requested" };
-    const userId = progress.user_id;
-    if (resumed || progress.outcome !== "created") {
-      const numbers = (await deps.dialpad.getUser(userId)).phone_numbers ?? [];
-      const held = phone_number
-        ? numbers.find((n) => n === phone_number)
-        : numbers.find((n) => n.replace(/^\+1/, "").startsWith(area_code ?? ""));
-      if (held)
-        return { status: "succeeded", detail: `already has ${held}`, produces: { phone_number: held } };
-    }
-    try {
-      const assignment = await deps.dialpad.assignNumber(userId, {
-        ...(phone_number ? { number: phone_number } : { area_code }),
-        primary: true,
-      });
-      const assigned = assignment.number ?? phone_number;
-      return {
-        status: "succeeded",
-        detail: `assigned ${assigned ?? "a number"}`,
-        produces: { phone_number: assigned },
-      };
-    } catch (error) {
-      if (isDialpadError(error, "rejected") || isDialpadError(error, "not_found"))
-        throw new JobFailure(
-          "number_unavailable",
-          `Dialpad could not assign ${phone_number ?? `a ${area_code} number`}: ${error.message}`,
-        );
-      throw error;
-    }
+    const assigned = await assignNumberOnce(
+      deps.dialpad,
+      progress.user_id,
+      { ...(phone_number ? { phone_number } : {}), ...(area_code ? { area_code } : {}) },
+      // An adopted or rehired user may hold the number already.
+      resumed || progress.outcome !== "created",
+    );
+    return {
+      status: "succeeded",
+      detail: assigned.detail,
+      ...(assigned.number ? { produces: { phone_number: assigned.number } } : {}),
+    };
   },
 });
 
@@ -240,18 +225,7 @@ const addToCallCenters = step({
   async run({ job, progress, deps }) {
     const ids = job.request.call_center_ids;
     if (ids.length === 0) return { status: "skipped", detail: "no call centers requested" };
-    const userId = progress.user_id;
-    for (const callCenterId of ids) {
-      try {
-        await deps.dialpad.addOperator(callCenterId, { user_id: userId });
-      } catch (error) {
-        // 409: already an operator (an earlier attempt got this far).
-        if (isDialpadError(error, "conflict")) continue;
-        if (isDialpadError(error, "not_found"))
-          throw new JobFailure("call_center_not_found", `Call center ${callCenterId} does not exist.`);
-        throw error;
-      }
-    }
+    for (const callCenterId of ids) await joinCallCenter(deps.dialpad, callCenterId, progress.user_id);
     return { status: "succeeded", detail: `operator in ${ids.join(", ")}` };
   },
 });

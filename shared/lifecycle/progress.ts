@@ -8,6 +8,7 @@
  * Field names are the stored names: renaming one strands the jobs in flight, so add, never rename.
  */
 import { z } from "zod";
+import { NUMBER_TARGET_TYPES } from "../dialpad/schemas";
 
 export const onboardProgress = z
   .object({
@@ -33,11 +34,51 @@ export const offboardProgress = z
     /** resolve_user */
     user_id: z.string(),
     initial_state: z.string(),
+    /** resolve_user: the leaver's numbers then, and where they are to go (checked before any change). */
+    numbers: z.array(z.string()),
+    handoff: z.object({
+      to: z.enum(["keep", "release", "user", "department", "call_center", "office"]),
+      target_type: z.enum(NUMBER_TARGET_TYPES).optional(),
+      target_id: z.string().optional(),
+      label: z.string(),
+    }),
     /** record_retention */
     delete_after: z.string(),
   })
   .partial();
 export type OffboardProgress = z.infer<typeof offboardProgress>;
+
+export const updateProgress = z
+  .object({
+    /** resolve_user: the user and what it had before the update. */
+    user_id: z.string(),
+    office_id: z.string(),
+    license: z.string(),
+    numbers: z.array(z.string()),
+    call_center_ids: z.array(z.string()),
+    /** check_targets: set only when the office changes. */
+    target_office_id: z.string(),
+    /** move_office */
+    countries_changed: z.boolean(),
+    /** assign_number */
+    phone_number: z.string(),
+  })
+  .partial();
+export type UpdateProgress = z.infer<typeof updateProgress>;
+
+/** import_users stores these after every page, so a redelivered job resumes at `cursor`. */
+export const importProgress = z
+  .object({
+    cursor: z.string(),
+    finished: z.boolean(),
+    pages: z.number(),
+    seen: z.number(),
+    imported: z.number(),
+    known: z.number(),
+    skipped: z.number(),
+  })
+  .partial();
+export type ImportProgress = z.infer<typeof importProgress>;
 
 /** The delete job's steps read everything they need from the request and from Dialpad. */
 export const deleteProgress = z.object({}).partial();

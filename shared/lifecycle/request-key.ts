@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { InvalidInput } from "../errors/domain-errors";
-import type { JobKind, OffboardRequest, OnboardRequest } from "./model";
+import type { ImportRequest, JobKind, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 /** Printable ASCII, 1 to 255 characters (space included, control characters not). */
@@ -21,8 +21,8 @@ export interface RequestKeyInput {
   client: string;
   /** The raw `Idempotency-Key` header, if the request had one (see `headerValue`). */
   headerKey: string | undefined;
-  /** The parsed, validated body (OnboardRequest or OffboardRequest). */
-  body: OnboardRequest | OffboardRequest;
+  /** The parsed, validated body. */
+  body: OnboardRequest | OffboardRequest | UpdateRequest | ImportRequest;
 }
 
 export interface RequestKey {

@@ -33,6 +33,8 @@ export interface Delivery {
 export type RunResult = "finished" | "busy" | "ignored";
 
 const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
+/** The lease key of import jobs: not an email, so it never names a person. */
+const IMPORT_LEASE = "import-jobs";
 
 export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps): Promise<RunResult> {
   let job = await deps.jobs.get(jobId);
@@ -45,9 +47,10 @@ export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps
     deps.onFinished?.(job as Job, outcome);
   };
 
+  // The person's lease: one job per person at a time. Imports share one lease: one at a time.
   let email: string;
   try {
-    email = job.email ?? (await learnEmail(job, dialpad, deps.jobs));
+    email = job.kind === "import" ? IMPORT_LEASE : (job.email ?? (await learnEmail(job, dialpad, deps.jobs)));
   } catch (error) {
     return failOrRetry(error);
   }

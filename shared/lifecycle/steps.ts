@@ -46,6 +46,11 @@ export interface StepContext<J extends Job, R extends keyof ProgressOf<J> = neve
   /** True when an earlier attempt started this step and did not record its outcome. */
   resumed: boolean;
   deps: StepDeps;
+  /**
+   * Stores part of a long step's outputs while it still runs (e.g. import's cursor after each
+   * page), so a resumed attempt carries on from there; `detail` shows the progress in the job.
+   */
+  checkpoint(produces: Partial<ProgressOf<J>>, detail: string): Promise<void>;
 }
 
 export interface StepOutcome<J extends Job> {
@@ -117,7 +122,13 @@ export async function runSteps<J extends Job>(
     if (!resumed) await record(index, stamp(step.name, "started"));
     let outcome: StepOutcome<J>;
     try {
-      outcome = await step.run({ job, progress, resumed, deps });
+      const checkpoint = async (produces: Partial<ProgressOf<J>>, detail: string) => {
+        Object.assign(progress, produces);
+        const running = stamp(step.name, "started", detail);
+        recorded[index] = running;
+        await jobs.recordSteps(job.job_id, { steps: recorded, at: running.at, produced: produces });
+      };
+      outcome = await step.run({ job, progress, resumed, deps, checkpoint });
     } catch (error) {
       // The one place a failure reaches a step's detail: never an internal error's text.
       const message = publicMessageOf(error);

@@ -1,18 +1,20 @@
 /**
- * Accepting an onboard or offboard request, primary course: derive its idempotency key → take the
+ * Accepting an onboard, offboard, update or import request, primary course: derive its idempotency key → take the
  * job in (job-intake.ts: write job and key together, then queue it) → for a new job, remember the
  * person's onboarding, or let an offboard cancel the person's still-queued onboarding first.
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
-import type { Job, OffboardRequest, OnboardRequest } from "./model";
+import type { ImportRequest, Job, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
 import type { PersonStore } from "./ports";
 import { requestKey } from "./request-key";
 import { cancelQueuedOnboard } from "./run-job";
 
 export type Submission =
   | { kind: "onboard"; request: OnboardRequest }
-  | { kind: "offboard"; request: OffboardRequest };
+  | { kind: "offboard"; request: OffboardRequest }
+  | { kind: "update"; request: UpdateRequest }
+  | { kind: "import"; request: ImportRequest };
 
 export interface SubmitDeps extends IntakeDeps {
   people: PersonStore;
@@ -30,9 +32,11 @@ export async function submitJob(
     body: submission.request,
   });
   const email =
-    submission.kind === "onboard"
-      ? submission.request.email
-      : await offboardEmail(submission.request, deps.people);
+    submission.kind === "offboard"
+      ? await offboardEmail(submission.request, deps.people)
+      : submission.kind === "import"
+        ? undefined
+        : submission.request.email;
   const userId = submission.kind === "offboard" ? submission.request.user_id : undefined;
   const { job, created } = await takeInJob(
     {
@@ -48,7 +52,7 @@ export async function submitJob(
     async (job) => {
       if (!job.email) return;
       if (job.kind === "onboard") await deps.people.noteOnboardJob(job.email, job.job_id);
-      else await cancelQueuedOnboard(job.email, job, deps);
+      if (job.kind === "offboard") await cancelQueuedOnboard(job.email, job, deps);
     },
   );
   return { job, created };

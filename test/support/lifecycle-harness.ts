@@ -7,7 +7,13 @@ import type { SQSEvent } from "aws-lambda";
 import { createWorkerHandler } from "../../functions/worker/worker";
 import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../local/sandbox/index";
-import type { Job, JobStatus, OffboardRequest, OnboardRequest } from "../../shared/lifecycle/model";
+import type {
+  Job,
+  JobStatus,
+  OffboardRequest,
+  OnboardRequest,
+  UpdateRequest,
+} from "../../shared/lifecycle/model";
 import type { RunJobDeps } from "../../shared/lifecycle/run-job";
 import { submitJob } from "../../shared/lifecycle/submit-job";
 import { createServiceDeps, type ServiceParts } from "../../shared/wiring/service-deps";
@@ -106,6 +112,18 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     offboard: (request: OffboardRequest, idempotencyKey?: string) =>
       submitJob(
         { kind: "offboard", request },
+        { client, idempotencyKey, scopes: clientScopes },
+        service.submit,
+      ),
+    update: (request: UpdateRequest, idempotencyKey?: string) =>
+      submitJob(
+        { kind: "update", request },
+        { client, idempotencyKey, scopes: clientScopes },
+        service.submit,
+      ),
+    importUsers: (idempotencyKey: string) =>
+      submitJob(
+        { kind: "import", request: {} },
         { client, idempotencyKey, scopes: clientScopes },
         service.submit,
       ),

@@ -1,0 +1,103 @@
+/**
+ * Where an offboarded person's numbers go (`number_handoff`): kept on the suspended user until the
+ * deletion (default), released to the company's pool, or handed to a user (by email, e.g. the
+ * manager), a department, a call center or an office. The target is resolved while the leaver is
+ * resolved, before anything changes, so an unknown target fails `handoff_target_not_found` with
+ * the leaver still active and holding its numbers. The handoff itself re-reads the numbers the
+ * leaver still holds, so a resumed attempt only moves the ones an interrupted attempt did not.
+ */
+import type { DialpadApi } from "../dialpad/api";
+import { isDialpadError } from "../dialpad/errors";
+import type { NumberTargetType } from "../dialpad/schemas";
+import { JobFailure } from "./failures";
+import type { NumberHandoff } from "./model";
+
+/** The resolved handoff, as stored in the offboard's progress. */
+export interface ResolvedHandoff {
+  to: NumberHandoff["to"];
+  target_type?: NumberTargetType;
+  target_id?: string;
+  /** How history and step details name the target, e.g. `user 42 (boss@example.com)`. */
+  label: string;
+}
+
+const TARGET_TYPE = { department: "department", call_center: "callcenter", office: "office" } as const;
+
+/** Checks the target exists (and can hold numbers) without changing anything. */
+export async function resolveHandoff(
+  dialpad: DialpadApi,
+  handoff: NumberHandoff | undefined,
+  leaverId: string,
+): Promise<ResolvedHandoff> {
+  if (!handoff || handoff.to === "keep") return { to: "keep", label: "kept by the suspended user" };
+  if (handoff.to === "release") return { to: "release", label: "the company's pool" };
+  if (handoff.to === "user") {
+    const [user] = await dialpad.findUsersByEmail(handoff.email, "active");
+    if (!user) throw notFound(`no active Dialpad user has the email ${handoff.email}`);
+    if (user.id === leaverId) throw notFound("the target user is the leaver");
+    return {
+      to: "user",
+      target_type: "user",
+      target_id: user.id,
+      label: `user ${user.id} (${handoff.email})`,
+    };
+  }
+  const targetType = TARGET_TYPE[handoff.to];
+  let name: string | undefined;
+  try {
+    const target =
+      handoff.to === "department"
+        ? await dialpad.getDepartment(handoff.id)
+        : handoff.to === "call_center"
+          ? await dialpad.getCallCenter(handoff.id)
+          : await dialpad.getOffice(handoff.id);
+    if (target.state !== undefined && target.state !== "active")
+      throw notFound(`${handoff.to.replace("_", " ")} ${handoff.id} is ${target.state}`);
+    name = target.name;
+  } catch (error) {
+    if (isDialpadError(error, "not_found"))
+      throw notFound(`no ${handoff.to.replace("_", " ")} has id ${handoff.id}`);
+    throw error;
+  }
+  return {
+    to: handoff.to,
+    target_type: targetType,
+    target_id: handoff.id,
+    label: `${handoff.to.replace("_", " ")} ${handoff.id}${name ? ` (${name})` : ""}`,
+  };
+}
+
+const notFound = (why: string) =>
+  new JobFailure("handoff_target_not_found", `The number handoff target cannot be used: ${why}.`);
+
+/**
+ * Hands every number the leaver still holds to the resolved target (or releases it). Answers the
+ * numbers handed off by this call.
+ */
+export async function handOffNumbers(
+  dialpad: DialpadApi,
+  leaverId: string,
+  handoff: ResolvedHandoff,
+): Promise<string[]> {
+  if (handoff.to === "keep") return [];
+  const held = (await dialpad.getUser(leaverId)).phone_numbers ?? [];
+  for (const number of held) {
+    if (handoff.to === "release") {
+      await dialpad.unassignNumber(leaverId, number);
+      continue;
+    }
+    try {
+      await dialpad.assignNumberToTarget(number, {
+        target_type: handoff.target_type ?? "user",
+        target_id: handoff.target_id ?? "",
+        // The leaver's line joins the target's numbers; it does not replace the target's own.
+        primary: false,
+      });
+    } catch (error) {
+      if (isDialpadError(error, "not_found"))
+        throw notFound(`${handoff.label} was not found when ${number} was handed to it`);
+      throw error;
+    }
+  }
+  return held;
+}

@@ -1,0 +1,71 @@
+/**
+ * The telephony moves several job kinds share: assigning a number without ever assigning two,
+ * joining and leaving call centers (each repeatable), and reading which call centers a user is in.
+ */
+import type { DialpadApi } from "../dialpad/api";
+import { isDialpadError } from "../dialpad/errors";
+import type { DialpadUser } from "../dialpad/schemas";
+import { JobFailure } from "./failures";
+
+/** The call centers Dialpad lists the user as an operator of. */
+export const callCenterIdsOf = (user: DialpadUser): string[] =>
+  (user.group_details ?? [])
+    .filter((group) => group.group_type === "callcenter" && group.group_id)
+    .map((group) => String(group.group_id));
+
+/**
+ * Assigns `phone_number`, or a number of `area_code`, as the user's primary number. Assignment is
+ * never repeated blindly (a second one would give the user a second number): when `verifyFirst`
+ * (a resumed attempt, or a user that may already hold it), the user's numbers are read first.
+ */
+export async function assignNumberOnce(
+  dialpad: DialpadApi,
+  userId: string,
+  wanted: { phone_number?: string; area_code?: string },
+  verifyFirst: boolean,
+): Promise<{ number: string | undefined; detail: string }> {
+  const { phone_number, area_code } = wanted;
+  if (verifyFirst) {
+    const numbers = (await dialpad.getUser(userId)).phone_numbers ?? [];
+    const held = phone_number
+      ? numbers.find((n) => n === phone_number)
+      : numbers.find((n) => n.replace(/^\+1/, "").startsWith(area_code ?? ""));
+    if (held) return { number: held, detail: `already has ${held}` };
+  }
+  try {
+    const assignment = await dialpad.assignNumber(userId, {
+      ...(phone_number ? { number: phone_number } : { area_code }),
+      primary: true,
+    });
+    const assigned = assignment.number ?? phone_number;
+    return { number: assigned, detail: `assigned ${assigned ?? "a number"}` };
+  } catch (error) {
+    if (isDialpadError(error, "rejected") || isDialpadError(error, "not_found"))
+      throw new JobFailure(
+        "number_unavailable",
+        `Dialpad could not assign ${phone_number ?? `a ${area_code} number`}: ${error.message}`,
+      );
+    throw error;
+  }
+}
+
+/** Adds the user as an operator; already one (409, an earlier attempt) counts as done. */
+export async function joinCallCenter(dialpad: DialpadApi, callCenterId: string, userId: string) {
+  try {
+    await dialpad.addOperator(callCenterId, { user_id: userId });
+  } catch (error) {
+    if (isDialpadError(error, "conflict")) return;
+    if (isDialpadError(error, "not_found"))
+      throw new JobFailure("call_center_not_found", `Call center ${callCenterId} does not exist.`);
+    throw error;
+  }
+}
+
+/** Removes the user as an operator; already gone (404) counts as done. */
+export async function leaveCallCenter(dialpad: DialpadApi, callCenterId: string, userId: string) {
+  try {
+    await dialpad.removeOperator(callCenterId, userId);
+  } catch (error) {
+    if (!isDialpadError(error, "not_found")) throw error;
+  }
+}
