@@ -6,6 +6,7 @@
 import { cpus, loadavg } from "node:os";
 import { bundleSizeSection } from "./bundle-section";
 import { formatMemory, type MemoryMark, memoryMark } from "./memory";
+import { formatNearLimit, runNearLimitBenchmark } from "./near-limit";
 import { formatUrgency, runUrgencyBenchmark } from "./offboard-urgency";
 import { deployedConfiguration } from "./support/bench-pipeline";
 import { startLocalEngines } from "./support/local-stack";
@@ -16,11 +17,15 @@ import { formatThroughput, runThroughputBenchmark } from "./throughput";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const quick = process.argv.includes("--quick");
-/** `--only=throughput` or `--only=urgency` runs one pipeline benchmark (bundle sizes and memory always print). */
+/** `--only=throughput`, `--only=urgency` or `--only=near-limit` runs one pipeline benchmark (bundle sizes and memory always print). */
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const scale = quick
   ? { onboardings: 40, throughputTimeoutMs: 60_000, offboards: 5, spacingMs: 500, settleMs: 10_000 }
   : { onboardings: 300, throughputTimeoutMs: 240_000, offboards: 20, spacingMs: 1000, settleMs: 15_000 };
+/** The close-to-the-limit run: 400 plain onboardings, offboards every 2.5 s from 4 s into the backlog. */
+const nearLimitScale = quick
+  ? { onboardings: 60, offboards: 3, firstOffboardMs: 2000, spacingMs: 1000, runTimeoutMs: 60_000 }
+  : { onboardings: 400, offboards: 12, firstOffboardMs: 4000, spacingMs: 2500, runTimeoutMs: 240_000 };
 
 const progress = (line: string) =>
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -65,6 +70,16 @@ async function main(): Promise<void> {
       );
     }
     if (urgency) sections.push(heading("2. Offboard urgency during a bulk backlog"), urgency);
+    if (only === undefined || only === "near-limit") {
+      const runs = await runNearLimitBenchmark({ engines, ...nearLimitScale, log: progress });
+      marks.push(memoryMark("near the limit"));
+      sections.unshift(
+        heading(
+          "0. Near the limit: plain onboardings at 19/s (sandbox 150 ± 100 ms), urgent offboards meanwhile",
+        ),
+        formatNearLimit(runs),
+      );
+    }
   } finally {
     await engines.stop();
   }

@@ -58,6 +58,8 @@ export interface BenchPipelineOptions {
   config: DeployedConfiguration;
   /** Requests the sandbox keeps in its log (the throughput figures need every arrival). */
   requestLogSize?: number;
+  /** Dialpad's simulated response time (default 150 ± 50 ms). */
+  latency?: { meanMs: number; jitterMs: number };
 }
 
 const BENCH_CLIENT = "bench";
@@ -80,8 +82,8 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     createQueue(sqs, queueOptions),
     startSandboxProcess({
       rateLimitPerSecond: 20,
-      latencyMs: 150,
-      jitterMs: 50,
+      latencyMs: options.latency?.meanMs ?? 150,
+      jitterMs: options.latency?.jitterMs ?? 50,
       requestLogSize: options.requestLogSize ?? 500,
     }),
   ]);

@@ -43,8 +43,9 @@ export function countedDocumentClient(endpoint: string) {
   const calls: DynamoCallCount = { limiter: 0, other: 0 };
   client.middlewareStack.add(
     (next) => async (args) => {
-      const input = args.input as { Key?: unknown };
-      if (JSON.stringify(input.Key ?? "").includes("RATE#")) calls.limiter += 1;
+      // The budget reads by key and writes whole items (PutItem).
+      const input = args.input as { Key?: unknown; Item?: unknown };
+      if (JSON.stringify(input.Key ?? input.Item ?? "").includes("RATE#")) calls.limiter += 1;
       else calls.other += 1;
       return next(args);
     },

@@ -14,6 +14,8 @@ const AREA_CODES = ["415", "212", "646"] as const;
 
 /** What the workload needs to know about the seeded company. */
 export interface SandboxFacts {
+  /** The HQ office's id (plain onboardings name the office by id). */
+  hqOfficeId: string;
   callCenters: { support: string; sales: string };
   /** Reserved numbers per area code, in the order the workload uses the blocks. */
   reservedNumbers: { areaCode: string; count: number }[];
@@ -100,6 +102,7 @@ async function serveSandbox(send: (message: Ready | Reply) => void): Promise<voi
   const support = sandbox.state.callCenter("Support")?.id ?? "";
   const sales = sandbox.state.callCenter("Sales")?.id ?? "";
   const facts: SandboxFacts = {
+    hqOfficeId: sandbox.state.office("HQ")?.id ?? "",
     callCenters: { support, sales },
     reservedNumbers: AREA_CODES.map((areaCode) => ({
       areaCode,

@@ -8,18 +8,19 @@
  * callers first), then releases each caller at its slot. The process keeps the last state it saw
  * (from its writes' answers, refused ones included), so a reservation is one write in the common case.
  *
- * A slot released late (a stalled event loop) by more than `lateMarginMs` is given up and its caller
+ * A caller released late (a stalled event loop) by more than half a slot gives its slot up and is
  * queued again: the budget's 1-second guarantee holds for slots used on time, and Dialpad's limit
  * leaves one request of slack for that margin and the network's jitter (slot-planner.ts).
  *
  * A 429: the pause and the lowered rate are written to the same item, so every process's next write
- * is refused until it has seen them. Slots reserved before that (bulk holds at most about two write
- * latencies and half a slot ahead, urgent two slots more) still go out unless this process knows.
+ * is refused until it has seen them. Slots reserved before that (bulk holds at most a write latency
+ * and half a slot ahead, urgent two slots more) still go out unless this process knows.
  */
 import type { RateLimiter } from "../dialpad/api";
 import {
   type BudgetState,
   type Lane,
+  lateMarginMs,
   type PlannerSettings,
   planReservation,
   recordThrottle,
@@ -47,8 +48,6 @@ export interface SharedRateBudgetOptions {
   onWait?: (ms: number, lane: Lane) => void;
   /** Overrides of the 429 policy (pause, decrease, floor, recovery). */
   throttlePolicy?: Partial<ThrottlePolicy>;
-  /** How late a caller may still use its slot. */
-  lateMarginMs?: number;
 }
 
 export interface SharedRateBudget {
@@ -57,7 +56,6 @@ export interface SharedRateBudget {
   readonly effectiveRps: number;
 }
 
-const DEFAULT_LATE_MARGIN_MS = 20;
 /** A store write is assumed to take this long until the process has timed a few. */
 const INITIAL_WRITE_MS = 10;
 const MAX_THROTTLE_WRITE_ATTEMPTS = 5;
@@ -70,7 +68,6 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
   const { store } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
-  const lateMarginMs = options.lateMarginMs ?? DEFAULT_LATE_MARGIN_MS;
   const settings: PlannerSettings = {
     budgetRps: options.budgetRps,
     policy: { ...DEFAULT_THROTTLE_POLICY, ...options.throttlePolicy },
@@ -162,7 +159,8 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
     // Timers may fire a millisecond early by the wall clock: wait again until the slot has come.
     while (now() < slotAt) await sleep(slotAt - now());
     const at = now();
-    if (at > slotAt + lateMarginMs || (known?.pausedUntil ?? 0) > at) {
+    const state = known ?? (await knownState());
+    if (at > slotAt + lateMarginMs(settings, state, slotAt) || state.pausedUntil > at) {
       enqueue(lane, caller, true);
       return;
     }

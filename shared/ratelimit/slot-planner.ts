@@ -9,10 +9,11 @@
  * DynamoDB adapter (budget-table.ts) stores the state with one conditional write per reservation;
  * the pump (shared-rate-budget.ts) queues callers and releases them at their slots.
  *
- * Lanes: bulk work only reserves slots that start soon (within about two write latencies and half a
- * slot), so the timeline never runs far ahead of the clock on its account; urgent work reserves
- * from wherever the timeline is, at once. So while bulk work saturates the budget, urgent work's
- * first slot is at most 2 × lead + 1.5 slots away: about one slot plus the writes.
+ * Lanes: bulk work only reserves slots that start soon (within a write latency and half a slot, or
+ * two write latencies when writes are slower than a slot), so the timeline never runs far ahead of
+ * the clock on its account; urgent work reserves from wherever the timeline is, at once. So while
+ * bulk work saturates the budget, urgent work's first slot is at most 2 × lead + 1.5 slots away, and
+ * lead + 1.5 slots while writes are faster than a slot: about one slot plus the write.
  */
 import {
   rateFactorAt,
@@ -77,9 +78,17 @@ export function slotSpacingMs(settings: PlannerSettings, state: ThrottleState, n
 
 /** How far past the write's expected return a lane may hold slots. */
 function aheadMs(lane: Lane, leadMs: number, spacingMs: number): number {
-  // Bulk: enough that its next write (a lead later) comes back before the last slot is due, and no
-  // more. Urgent: past anything bulk may hold (2 × lead + 1.5 slots), so it never waits behind bulk.
-  return lane === "bulk" ? leadMs + spacingMs / 2 : leadMs + 2 * spacingMs;
+  // Bulk: half a slot, plus what a write slower than a slot needs to book enough slots per write to
+  // keep up, and no more. Urgent: past anything bulk may hold, so it never waits behind bulk.
+  return lane === "bulk" ? Math.max(0, leadMs - spacingMs) + spacingMs / 2 : leadMs + 2 * spacingMs;
+}
+
+/**
+ * How late a caller may still use its slot: half a slot. At 19/s (53 ms slots) 21 requests span
+ * 1,060 ms, so half a slot of lateness leaves 34 ms for the network before Dialpad's 20 is at risk.
+ */
+export function lateMarginMs(settings: PlannerSettings, state: ThrottleState, nowMs: number): number {
+  return slotSpacingMs(settings, state, nowMs) / 2;
 }
 
 /** The slots a caller of `lane` may reserve now, or when to ask again. */

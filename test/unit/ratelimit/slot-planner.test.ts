@@ -220,12 +220,12 @@ describe("slot planner: throughput and priority", () => {
     );
   });
 
-  it("while bulk saturates, urgent work gets a slot at once, at most 2 × lead + 1.5 slots away", () => {
+  it("while bulk saturates, urgent work gets a slot at once, at most a lead + 1.5 slots away (2 leads when writes are slower than a slot)", () => {
     fc.assert(
       fc.property(
         budgets,
         fc.integer({ min: 1, max: 4 }),
-        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 120 }),
         // Urgent requests a few slots apart or more (one queued behind another waits for that one).
         fc.array(fc.double({ min: 3, max: 40, noNaN: true }), { minLength: 1, maxLength: 30 }),
         fc.integer(),
@@ -246,9 +246,9 @@ describe("slot planner: throughput and priority", () => {
           expect(run.urgentWaits).toHaveLength(urgentAt.length);
           for (const { askedAt, firstSlot } of run.urgentWaits) {
             expect(firstSlot).toBeDefined();
-            expect((firstSlot ?? Number.POSITIVE_INFINITY) - askedAt).toBeLessThanOrEqual(
-              2 * leadMs + 1.5 * spacing,
-            );
+            // A lead above a slot lets bulk book further ahead, so that its writes keep up.
+            const bound = leadMs < spacing ? leadMs + 1.5 * spacing : 2 * leadMs + 1.5 * spacing;
+            expect((firstSlot ?? Number.POSITIVE_INFINITY) - askedAt).toBeLessThanOrEqual(bound);
           }
           expect(
             peakInAnySecond([...run.bulkSlots, ...run.urgentWaits.map((w) => w.firstSlot ?? 0)]),

@@ -1,0 +1,280 @@
+/**
+ * Benchmark 0, close to the limit: 400 plain onboardings (office id given, no number, no call
+ * centers) drained against the sandbox (Dialpad's 20 in any sliding second, 150 ± 100 ms latency)
+ * at a budget of 19/s, while people onboarded beforehand are offboarded one after another through
+ * the urgent lane. The same run at the default 15/s is the reference of the same report.
+ *
+ * Figures: the share of the budget used over the busy span, 429s, the most arrivals in any sliding
+ * second (Dialpad's rule) and the most sends, Dialpad calls per onboarding (bulk-lane grants / jobs:
+ * look-up, create and the shared seat reads), and POST /v1/offboard → user suspended during the
+ * backlog (the sandbox's user state polled every 10 ms).
+ */
+import { execFileSync } from "node:child_process";
+import type { OnboardRequest } from "../shared/lifecycle/model";
+import {
+  type DeployedConfiguration,
+  deployedConfiguration,
+  startBenchPipeline,
+} from "./support/bench-pipeline";
+import type { LocalEngines } from "./support/local-stack";
+import {
+  fixed,
+  formatTargets,
+  percentile,
+  seconds,
+  type TargetCheck,
+  table,
+  target,
+} from "./support/report-format";
+import { peakInAnySecond, startEventLoopMonitor } from "./support/traffic-figures";
+
+export interface NearLimitOptions {
+  engines: LocalEngines;
+  /** One run per budget, in this order (default 19/s, then the default 15/s for reference). */
+  budgets?: readonly number[];
+  onboardings: number;
+  offboards: number;
+  /** The first offboard goes this long after the backlog starts, then one every `spacingMs`. */
+  firstOffboardMs: number;
+  spacingMs: number;
+  runTimeoutMs: number;
+  log?: (line: string) => void;
+}
+
+export interface NearLimitRun {
+  label: string;
+  budgetRps: number;
+  jobs: number;
+  succeeded: number;
+  unfinished: number;
+  busyMs: number;
+  dialpadRequests: number;
+  achievedRps: number;
+  tooManyRequests: number;
+  peakArrivals: number;
+  peakSends: number;
+  /** Bulk-lane grants (one per Dialpad request attempt) per onboarding. */
+  callsPerOnboarding: number;
+  requestsByRoute: Record<string, number>;
+  limiterWritesPerRequest: number;
+  offboardMs: number[];
+  suspended: number;
+  offboards: number;
+  /** Backlog jobs still open when each offboard was posted (min … max). */
+  backlogLeftAtOffboards: [number, number];
+  eventLoopDelay: { p99Ms: number; maxMs: number };
+  /** `uptime` at the start of the run (the machine is shared). */
+  load: string;
+}
+
+/** Dialpad's simulated response time for this benchmark: 150 ± 100 ms. */
+const LATENCY = { meanMs: 150, jitterMs: 100 };
+const POLL_MS = 10;
+
+const plainOnboarding = (prefix: string, index: number, officeId: string): OnboardRequest => {
+  const n = String(index).padStart(4, "0");
+  return {
+    email: `${prefix}-${n}@example.com`,
+    first_name: "Bench",
+    last_name: `User ${n}`,
+    office_id: officeId,
+    license: "talk",
+    admin_type: "none",
+    call_center_ids: [],
+  };
+};
+
+const hostLoad = () => {
+  try {
+    return execFileSync("uptime", { encoding: "utf8" })
+      .trim()
+      .replace(/^.*load average:/, "load average:");
+  } catch {
+    return "n/a";
+  }
+};
+
+async function runOnce(
+  label: string,
+  config: DeployedConfiguration,
+  options: NearLimitOptions,
+): Promise<NearLimitRun> {
+  const pipeline = await startBenchPipeline({
+    engines: options.engines,
+    variant: { dialpad: "shared-budget", lanes: "priority" },
+    config,
+    requestLogSize: options.onboardings * 4 + options.offboards * 10,
+    latency: LATENCY,
+  });
+  try {
+    const { sandbox } = pipeline;
+    const officeId = sandbox.facts.hqOfficeId;
+    pipeline.startWorkers();
+    const leavers = Array.from({ length: options.offboards }, (_, i) =>
+      plainOnboarding(`leaver-${label}`, i, officeId),
+    );
+    const ready = await pipeline.postAll("onboard", leavers);
+    if ((await pipeline.waitForJobs(ready, Date.now() + 120_000)).length > 0)
+      throw new Error("the people to offboard were not onboarded in time");
+
+    const load = hostLoad();
+    await sandbox.resetStats();
+    pipeline.limiterWaits.bulk.count = 0;
+    pipeline.limiterWaits.urgent.count = 0;
+    const limiterCallsBefore = pipeline.dynamoCalls.limiter;
+    const sentBefore = pipeline.sentAt.length;
+    const loop = startEventLoopMonitor();
+    const finishedBefore = pipeline.finished.size;
+    const startedAt = Date.now();
+    const bodies = Array.from({ length: options.onboardings }, (_, i) =>
+      plainOnboarding(`near-${label}`, i, officeId),
+    );
+    const posting = pipeline.postAll("onboard", bodies);
+
+    // Offboards during the backlog, each timed from its POST to the user being suspended in Dialpad.
+    const samples = leavers.map((person) => ({ email: person.email, postedAt: 0, suspendedAt: 0 }));
+    const backlogLeft: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const open = samples.filter((s) => s.postedAt !== 0 && s.suspendedAt === 0);
+        if (open.length > 0) {
+          const states = await sandbox.userStates(open.map((s) => s.email));
+          const now = Date.now();
+          for (const [i, sample] of open.entries()) if (states[i] === "suspended") sample.suspendedAt = now;
+        }
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+    })();
+    const posts: Promise<string>[] = [];
+    for (const [i, sample] of samples.entries()) {
+      const due = startedAt + options.firstOffboardMs + i * options.spacingMs;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      // Jobs finished since the backlog started (a few offboards among them): the backlog left, give or take those.
+      backlogLeft.push(options.onboardings - (pipeline.finished.size - finishedBefore));
+      sample.postedAt = Date.now();
+      posts.push(pipeline.post("offboard", { email: sample.email }));
+    }
+    const jobIds = await posting;
+    await Promise.all(posts);
+    const open = await pipeline.waitForJobs(jobIds, startedAt + options.runTimeoutMs);
+    const settleUntil = Date.now() + 10_000;
+    while (samples.some((s) => s.suspendedAt === 0) && Date.now() < settleUntil)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    polling = false;
+    await poller;
+    const endAt = Date.now();
+    const eventLoopDelay = loop.stop();
+    const stats = await sandbox.stats();
+
+    const arrivals = stats.recentRequests.map((entry) => Date.parse(entry.at));
+    const busyMs = arrivals.length > 1 ? Math.max(...arrivals) - Math.min(...arrivals) : Number.NaN;
+    const succeeded = jobIds.filter((id) => pipeline.finished.get(id)?.status === "succeeded").length;
+    return {
+      label,
+      budgetRps: config.budgetRps,
+      jobs: options.onboardings,
+      succeeded,
+      unfinished: open.length,
+      busyMs,
+      dialpadRequests: stats.totalRequests,
+      achievedRps: stats.totalRequests / (busyMs / 1000),
+      tooManyRequests: stats.tooManyRequestsSent,
+      peakArrivals: stats.peakRequestsPerSecond,
+      peakSends: peakInAnySecond(pipeline.sentAt.slice(sentBefore)).peak,
+      callsPerOnboarding: pipeline.limiterWaits.bulk.count / options.onboardings,
+      requestsByRoute: stats.requestsByRoute,
+      limiterWritesPerRequest: (pipeline.dynamoCalls.limiter - limiterCallsBefore) / stats.totalRequests,
+      offboardMs: samples.map((s) => (s.suspendedAt || endAt) - s.postedAt),
+      suspended: samples.filter((s) => s.suspendedAt !== 0).length,
+      offboards: samples.length,
+      backlogLeftAtOffboards: [Math.min(...backlogLeft), Math.max(...backlogLeft)],
+      eventLoopDelay,
+      load,
+    };
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+export async function runNearLimitBenchmark(options: NearLimitOptions) {
+  const log = options.log ?? (() => undefined);
+  const runs: NearLimitRun[] = [];
+  for (const budget of options.budgets ?? [19, 15]) {
+    log(
+      `near the limit: ${options.onboardings} plain onboardings at ${budget}/s, ${options.offboards} offboards ...`,
+    );
+    const config = deployedConfiguration({ ...process.env, DIALPAD_RATE_LIMIT_RPS: String(budget) });
+    runs.push(await runOnce(`${budget}rps`, config, options));
+  }
+  return runs;
+}
+
+export function formatNearLimit(runs: readonly NearLimitRun[]): string {
+  const row = (name: string, pick: (run: NearLimitRun) => string) => [name, ...runs.map(pick)];
+  const bound = (run: NearLimitRun) => (run.suspended < run.offboards ? "≥ " : "");
+  const rows = [
+    ["", ...runs.map((run) => `budget ${run.budgetRps}/s`)],
+    row("jobs succeeded / unfinished", (r) => `${r.succeeded}/${r.jobs} / ${r.unfinished}`),
+    row("busy span (first→last request)", (r) => seconds(r.busyMs)),
+    row("Dialpad requests", (r) => String(r.dialpadRequests)),
+    row("achieved requests/s", (r) => fixed(r.achievedRps)),
+    row("share of the budget used", (r) => fixed(r.achievedRps / r.budgetRps)),
+    row("429s received", (r) => String(r.tooManyRequests)),
+    row("peak in any 1 s: arrivals / sends", (r) => `${r.peakArrivals} / ${r.peakSends}`),
+    row("Dialpad calls per onboarding", (r) => fixed(r.callsPerOnboarding)),
+    row("limiter DynamoDB calls per request", (r) => fixed(r.limiterWritesPerRequest)),
+    row("offboards suspended", (r) => `${r.suspended} of ${r.offboards}`),
+    row(
+      "backlog left at the offboards",
+      (r) => `${r.backlogLeftAtOffboards[1]}…${r.backlogLeftAtOffboards[0]}`,
+    ),
+    row(
+      "offboard → suspended p50 / p99",
+      (r) =>
+        `${bound(r)}${seconds(percentile(r.offboardMs, 50))} / ${bound(r)}${seconds(percentile(r.offboardMs, 99))}`,
+    ),
+    row(
+      "event-loop delay p99 / max",
+      (r) => `${fixed(r.eventLoopDelay.p99Ms, 0)} / ${fixed(r.eventLoopDelay.maxMs, 0)} ms`,
+    ),
+  ];
+  const lines = [table(rows), ""];
+  for (const run of runs) {
+    const byRoute = Object.entries(run.requestsByRoute)
+      .sort(([, a], [, b]) => b - a)
+      .map(([route, count]) => `${route} ${count}`)
+      .join(", ");
+    lines.push(
+      `${run.budgetRps}/s requests by route: ${byRoute}`,
+      `${run.budgetRps}/s host at start: ${run.load}`,
+    );
+  }
+  const first = runs[0];
+  if (first) lines.push("", `Targets (budget ${first.budgetRps}/s):`, formatTargets(nearLimitTargets(first)));
+  return lines.join("\n");
+}
+
+function nearLimitTargets(run: NearLimitRun): TargetCheck[] {
+  const p99 = percentile(run.offboardMs, 99);
+  return [
+    target(
+      "≥ 0.95 of the budget",
+      run.achievedRps / run.budgetRps >= 0.95,
+      fixed(run.achievedRps / run.budgetRps),
+    ),
+    target("zero 429s", run.tooManyRequests === 0, String(run.tooManyRequests)),
+    target("peak ≤ 20 in every sliding second (arrivals)", run.peakArrivals <= 20, String(run.peakArrivals)),
+    target(
+      "≤ 2.2 Dialpad calls per onboarding",
+      run.callsPerOnboarding <= 2.2,
+      fixed(run.callsPerOnboarding),
+    ),
+    target(
+      "urgent offboard suspended p99 < 2 s",
+      run.suspended === run.offboards && p99 < 2000,
+      `${run.suspended < run.offboards ? "≥ " : ""}${seconds(p99)}`,
+    ),
+    target("every job succeeded", run.succeeded === run.jobs, `${run.succeeded}/${run.jobs}`),
+  ];
+}
