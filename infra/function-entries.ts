@@ -4,7 +4,15 @@
  */
 import { fileURLToPath } from "node:url";
 
-export const FUNCTION_NAMES = ["api", "authorizer", "webhook", "worker", "sweeper", "reconciler"] as const;
+export const FUNCTION_NAMES = [
+  "api",
+  "authorizer",
+  "webhook",
+  "worker",
+  "sweeper",
+  "reconciler",
+  "notifier",
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** The repository root: infra/ sits directly under it. */

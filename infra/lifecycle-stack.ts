@@ -6,6 +6,7 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { Api } from "./constructs/api";
+import { Notifications } from "./constructs/notifications";
 import { Observability } from "./constructs/observability";
 import { Pipeline } from "./constructs/pipeline";
 import { Schedules } from "./constructs/schedules";
@@ -22,6 +23,7 @@ export class LifecycleStack extends Stack {
   readonly settings: StackSettings;
   readonly storage: Storage;
   readonly pipeline: Pipeline;
+  readonly notifications: Notifications;
   readonly api: Api;
   readonly schedules: Schedules;
   readonly observability: Observability;
@@ -36,6 +38,11 @@ export class LifecycleStack extends Stack {
 
     this.pipeline = new Pipeline(this, "Pipeline", { settings, table, dialpadApiKeySecret });
     const { urgentQueue, bulkQueue } = this.pipeline;
+    this.notifications = new Notifications(this, "Notifications", {
+      settings,
+      table,
+      worker: this.pipeline.worker,
+    });
 
     this.api = new Api(this, "Api", {
       settings,
@@ -64,12 +71,14 @@ export class LifecycleStack extends Stack {
         worker: this.pipeline.worker,
         sweeper: this.schedules.sweeper,
         reconciler: this.schedules.reconciler,
+        notifier: this.notifications.notifier,
       },
       urgentQueue,
       bulkQueue,
       urgentDeadLetterQueue: this.pipeline.urgentDeadLetterQueue,
       bulkDeadLetterQueue: this.pipeline.bulkDeadLetterQueue,
       scheduleDeadLetterQueue: this.schedules.deadLetterQueue,
+      callbackDeadLetterQueue: this.notifications.callbackDeadLetterQueue,
     });
 
     applyStackWideSuppressions(this);
@@ -81,6 +90,11 @@ export class LifecycleStack extends Stack {
     output("DialpadApiKeySecretArn", dialpadApiKeySecret.secretArn, "Put the Dialpad API key here");
     output("WebhookSecretArn", webhookSecret.secretArn, 'Webhook signing secret(s): {"current","previous"}');
     output("ClientTokensSecretArn", clientTokensSecret.secretArn, "API clients and their token hashes");
+    output(
+      "CallbackSigningSecretArn",
+      this.notifications.signingSecret.secretArn,
+      "Key that signs job-finished callbacks: give it to the receiving integrations",
+    );
     output("DashboardUrl", this.observability.dashboardUrl(), "CloudWatch dashboard");
     output("AlarmTopicArn", this.observability.alarmTopic.topicArn, "Subscribe on-call to this topic");
   }

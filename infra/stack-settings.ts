@@ -58,6 +58,8 @@ export const stackSettingsSchema = z.strictObject({
   dialpad429AlarmThreshold: positiveInt.default(10),
   api4xxAlarmThreshold: positiveInt.default(50),
   seatsLowThreshold: z.coerce.number().int().min(0).default(5),
+  /** Failed callback attempts in 5 minutes that raise the CallbackFailures alarm. */
+  callbackFailuresAlarmThreshold: positiveInt.default(5),
 });
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;

@@ -61,6 +61,23 @@ export const lifecycleSettings = z.object({
   REQUIRE_DELETION_APPROVAL: flag,
 });
 
+/** Job-finished notifications: the callback queue and the Job Finished event bus (worker). */
+export const announceSettings = z.object({
+  CALLBACK_QUEUE_URL: z.url(),
+  /** EventBridge bus of `Job Finished` events (`default` in AWS); unset in local mode, which records and logs them. */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+});
+
+/** Delivering callbacks (the notifier function). */
+export const callbackSettings = z.object({
+  CALLBACK_QUEUE_URL: z.url(),
+  /** Local mode only: callbacks may go to loopback addresses (and over http there). */
+  CALLBACK_ALLOW_LOOPBACK: flag,
+  /** Delay before the first retry; it doubles per attempt up to an hour. */
+  CALLBACK_RETRY_BASE_SECONDS: positiveInt.max(3600).default(30),
+  CALLBACK_TIMEOUT_MS: positiveInt.max(30_000).default(10_000),
+});
+
 /** Where each secret comes from: an ARN in AWS, or the value itself in local mode. */
 export const secretSettings = z.object({
   DIALPAD_API_KEY_SECRET_ARN: z.string().optional(),
@@ -68,6 +85,9 @@ export const secretSettings = z.object({
   WEBHOOK_SECRET_ARN: z.string().optional(),
   DIALPAD_WEBHOOK_SECRET: z.string().min(1).optional(),
   CLIENT_TOKENS_SECRET_ARN: z.string().optional(),
+  CALLBACK_SIGNING_SECRET_ARN: z.string().optional(),
+  /** The key that signs job-finished callbacks, in local mode. */
+  CALLBACK_SIGNING_SECRET: z.string().min(16).optional(),
   /** JSON `{"clients":[{"name","token_sha256","scopes"}]}` in local mode. */
   CLIENT_TOKENS: z.string().optional(),
   /**

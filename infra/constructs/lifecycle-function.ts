@@ -9,6 +9,7 @@
  */
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import type { IEventBus } from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
@@ -17,7 +18,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import type { queueSettings, secretSettings } from "../../shared/config";
+import type { announceSettings, queueSettings, secretSettings } from "../../shared/config";
 import { METRICS_NAMESPACE, SERVICE_NAME } from "../../shared/observability/metric-names";
 import { TABLE_KEYS } from "../../shared/store/table-definition";
 import { PROJECT_ROOT } from "../function-entries";
@@ -41,7 +42,10 @@ export const TABLE_WRITE_ACTIONS = [
   "dynamodb:BatchWriteItem",
 ];
 type QueueSetting = keyof typeof queueSettings.shape;
-export type QueueUrlVariable = Extract<QueueSetting, `${string}_QUEUE_URL`>;
+export type QueueUrlVariable = Extract<
+  QueueSetting | keyof typeof announceSettings.shape,
+  `${string}_QUEUE_URL`
+>;
 export type SecretArnVariable = Extract<keyof typeof secretSettings.shape, `${string}_SECRET_ARN`>;
 
 export interface LifecycleFunctionProps {
@@ -161,6 +165,13 @@ export class LifecycleFunction extends NodejsFunction {
         reportBatchItemFailures: true,
       }),
     );
+    return this;
+  }
+
+  /** Sets EVENT_BUS_NAME and grants `events:PutEvents` on that one bus. */
+  bindEventBus(bus: IEventBus): this {
+    this.addEnvironment("EVENT_BUS_NAME" satisfies keyof typeof announceSettings.shape, bus.eventBusName);
+    bus.grantPutEventsTo(this);
     return this;
   }
 

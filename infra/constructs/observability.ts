@@ -46,6 +46,7 @@ export interface ObservabilityProps {
   readonly urgentDeadLetterQueue: IQueue;
   readonly bulkDeadLetterQueue: IQueue;
   readonly scheduleDeadLetterQueue: IQueue;
+  readonly callbackDeadLetterQueue: IQueue;
 }
 
 /** One of the service's EMF metrics, under `{service}` plus any extra dimensions. */
@@ -122,6 +123,7 @@ export class Observability extends Construct {
       Urgent: props.urgentDeadLetterQueue,
       Bulk: props.bulkDeadLetterQueue,
       ScheduledRuns: props.scheduleDeadLetterQueue,
+      Callback: props.callbackDeadLetterQueue,
     };
     for (const [name, queue] of Object.entries(deadLetterQueues)) {
       alarm(
@@ -154,6 +156,12 @@ export class Observability extends Construct {
       "At least one lifecycle job failed: see the job's error code and the worker logs.",
       allKinds(METRIC_NAMES.jobsFailed, "Jobs failed"),
       1,
+    );
+    alarm(
+      "CallbackFailuresAlarm",
+      `Job-finished callbacks failed ${settings.callbackFailuresAlarmThreshold} times or more in 5 minutes: a receiver is down or refuses our signature (notifier logs say why; retries go on for 25 hours).`,
+      serviceMetric(METRIC_NAMES.callbackFailures, Stats.SUM),
+      settings.callbackFailuresAlarmThreshold,
     );
     alarm(
       "ApiClientErrorsAlarm",

@@ -15,6 +15,9 @@ export interface HandlerEnvironmentInput {
   dynamodbEndpoint: string;
   sqsEndpoint: string;
   queueUrls: Record<Lane, string>;
+  callbackQueueUrl: string;
+  callbackSigningSecret: string;
+  callbackRetryBaseSeconds: number;
   maxReceives: number;
   dialpadBaseUrl: string;
   dialpadApiKey: string;
@@ -35,6 +38,11 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     URGENT_QUEUE_URL: input.queueUrls.urgent,
     BULK_QUEUE_URL: input.queueUrls.bulk,
     JOB_MAX_RECEIVES: String(input.maxReceives),
+    CALLBACK_QUEUE_URL: input.callbackQueueUrl,
+    // Local mode only: callbacks may go to this machine (and over http there).
+    CALLBACK_ALLOW_LOOPBACK: "true",
+    CALLBACK_SIGNING_SECRET: input.callbackSigningSecret,
+    CALLBACK_RETRY_BASE_SECONDS: String(input.callbackRetryBaseSeconds),
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -65,6 +73,8 @@ export const AWS_ONLY_VARIABLES = [
   "DIALPAD_API_KEY_SECRET_ARN",
   "WEBHOOK_SECRET_ARN",
   "CLIENT_TOKENS_SECRET_ARN",
+  "CALLBACK_SIGNING_SECRET_ARN",
+  "EVENT_BUS_NAME",
   "AWS_SESSION_TOKEN",
   "AWS_PROFILE",
 ] as const;

@@ -1,7 +1,7 @@
 /**
  * The AWS side of local mode: DynamoDB Local and the SQS server as child processes on free ports,
- * then the service's table (the stack's key schema, `createTableInput`) and the urgent and bulk
- * queues, each with a dead-letter queue after `maxReceives` receives as the stack's redrive policy.
+ * then the service's table (the stack's key schema, `createTableInput`) and the urgent, bulk and
+ * callback queues, each with a dead-letter queue after `maxReceives` receives as the stack's redrive policy.
  * The engines keep everything in memory: every start begins empty.
  */
 
@@ -29,6 +29,8 @@ export interface LocalAws {
   sqsEndpoint: string;
   tableName: string;
   queues: Record<Lane, LocalQueue>;
+  /** Job-finished callback deliveries (the notifier's queue). */
+  callbackQueue: LocalQueue;
   /** A client of the local SQS server, for the event sources. */
   sqs: SQSClient;
   stop(): Promise<void>;
@@ -74,18 +76,22 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     const clientSettings = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const dynamo = new DynamoDBClient({ ...clientSettings, endpoint: dynamodb.endpoint });
     const sqs = new SQSClient({ ...clientSettings, endpoint: sqsServer.endpoint });
-    const [, urgent, bulk] = await Promise.all([
+    const [, urgent, bulk, callbackQueue] = await Promise.all([
       dynamo.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME))),
       localQueue(sqs, "dialpad-lifecycle-urgent", options),
       localQueue(sqs, "dialpad-lifecycle-bulk", options),
+      localQueue(sqs, "dialpad-lifecycle-callbacks", options),
     ]);
     dynamo.destroy();
-    options.onProgress?.(`table ${LOCAL_TABLE_NAME}, queues urgent and bulk (each with a DLQ) created`);
+    options.onProgress?.(
+      `table ${LOCAL_TABLE_NAME}, queues urgent, bulk and callbacks (each with a DLQ) created`,
+    );
     return {
       dynamodbEndpoint: dynamodb.endpoint,
       sqsEndpoint: sqsServer.endpoint,
       tableName: LOCAL_TABLE_NAME,
       queues: { urgent, bulk },
+      callbackQueue,
       sqs,
       stop: async () => {
         sqs.destroy();

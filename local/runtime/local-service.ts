@@ -29,6 +29,7 @@ import { workerSizing } from "./worker-sizing";
 /** The functions' timeouts in the stack (infra/constructs/schedules.ts). */
 const SWEEPER_TIMEOUT_SECONDS = 120;
 const RECONCILER_TIMEOUT_SECONDS = 900;
+const NOTIFIER_TIMEOUT_SECONDS = 60;
 
 export const WEBHOOK_PATH = "/v1/webhooks/dialpad";
 
@@ -87,6 +88,9 @@ export async function startLocalService(
         dynamodbEndpoint: aws.dynamodbEndpoint,
         sqsEndpoint: aws.sqsEndpoint,
         queueUrls: { urgent: aws.queues.urgent.url, bulk: aws.queues.bulk.url },
+        callbackQueueUrl: aws.callbackQueue.url,
+        callbackSigningSecret: settings.CALLBACK_SIGNING_SECRET ?? randomBytes(24).toString("base64url"),
+        callbackRetryBaseSeconds: settings.CALLBACK_RETRY_BASE_SECONDS,
         maxReceives,
         dialpadBaseUrl: target.baseUrl,
         dialpadApiKey: target.apiKey,
@@ -139,6 +143,26 @@ export async function startLocalService(
     log.step(
       `worker polling urgent (batch ${sizing.lanes.urgent.batchSize}, concurrency ${sizing.lanes.urgent.maxConcurrency}) ` +
         `and bulk (batch ${sizing.lanes.bulk.batchSize}, concurrency ${sizing.lanes.bulk.maxConcurrency})`,
+    );
+
+    const notifier = async (event: SQSEvent) =>
+      (await (
+        await functions.notifier()
+      )(event, lambdaContext("notifier", NOTIFIER_TIMEOUT_SECONDS))) as SQSBatchResponse | undefined;
+    started.push(
+      startSqsEventSource({
+        sqs: aws.sqs,
+        queueUrl: aws.callbackQueue.url,
+        handler: notifier,
+        batchSize: 10,
+        maxConcurrency: 2,
+        onError: (error) => log.error(`notifier (callback queue): ${describeError(error)}`),
+      }),
+    );
+    log.step(
+      settings.CALLBACK_SIGNING_SECRET
+        ? "notifier polling the callback queue (callbacks signed with CALLBACK_SIGNING_SECRET)"
+        : "notifier polling the callback queue (set CALLBACK_SIGNING_SECRET to verify callback signatures)",
     );
 
     const schedules: RunningSchedule[] = [
@@ -202,5 +226,6 @@ function loadFunctions() {
     worker: once(() => entry(import("../../functions/worker/handler"))),
     sweeper: once(() => entry(import("../../functions/sweeper/handler"))),
     reconciler: once(() => entry(import("../../functions/reconciler/handler"))),
+    notifier: once(() => entry(import("../../functions/notifier/handler"))),
   };
 }

@@ -60,6 +60,8 @@ export interface OnboardRequest {
   ticket?: Ticket;
   /** Allows reactivating a suspended account that holds the email (the same person coming back). */
   rehire?: boolean;
+  /** Where the finished job is POSTed, signed (docs/integrations.md "Job-finished notifications"). */
+  callback_url?: string;
 }
 
 /**
@@ -79,6 +81,8 @@ export interface OffboardRequest {
   /** Absent = keep. */
   number_handoff?: NumberHandoff;
   ticket?: Ticket;
+  /** Where the finished job is POSTed, signed (docs/integrations.md "Job-finished notifications"). */
+  callback_url?: string;
 }
 
 /** A mover: only the fields given change (PRODUCT.md "Update body"). */
@@ -97,6 +101,8 @@ export interface UpdateRequest {
   call_center_ids?: string[];
   new_email?: string;
   ticket?: Ticket;
+  /** Where the finished job is POSTed, signed (docs/integrations.md "Job-finished notifications"). */
+  callback_url?: string;
 }
 
 /** Records every Dialpad user we do not know yet. */

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { LICENSES } from "../dialpad/schemas";
+import { callbackUrlProblem } from "../notify/callback-address";
 import type {
   ImportRequest,
   NumberHandoff,
@@ -85,6 +86,19 @@ export const ticket = z.strictObject({
     .optional(),
 });
 
+/**
+ * Where the finished job is POSTed: https, no credentials, never an IP literal in a private,
+ * link-local, reserved or metadata range (http only to loopback, for local mode). The host's DNS
+ * answers are checked again at every send (shared/notify/callback-sender.ts).
+ */
+export const callbackUrl = z
+  .url({ protocol: /^https?$/, error: "Expected an https URL." })
+  .max(2048, "At most 2048 characters.")
+  .superRefine((text, ctx) => {
+    const problem = callbackUrlProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
 /** True for a JSON object, the only value the cross-field rules can be checked on. */
 const isObjectPayload = (payload: { value: unknown }) =>
   typeof payload.value === "object" && payload.value !== null && !Array.isArray(payload.value);
@@ -114,6 +128,7 @@ export const onboardRequest = z
       .default([]),
     ticket: ticket.optional(),
     rehire: z.boolean("Expected true or false.").optional(),
+    callback_url: callbackUrl.optional(),
   })
   .superRefine(
     (body, ctx) => {
@@ -173,6 +188,7 @@ export const offboardRequest = z
       .optional(),
     number_handoff: numberHandoff.optional(),
     ticket: ticket.optional(),
+    callback_url: callbackUrl.optional(),
   })
   .superRefine(
     (body, ctx) => {
@@ -216,6 +232,7 @@ export const updateRequest = z
       .optional(),
     new_email: email.optional(),
     ticket: ticket.optional(),
+    callback_url: callbackUrl.optional(),
   })
   .superRefine(
     (body, ctx) => {

@@ -20,6 +20,12 @@ export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
   onFinished?: (job: Job, outcome: JobOutcome) => void;
   /** Told every error nobody planned for (the job shows only a generic internal error): log it. */
   onUnexpectedError?: (job: Job, error: unknown) => void;
+  /**
+   * Announces an ended job (event, callback: shared/notify/announce-finished.ts): after this run
+   * ends it, and whenever a delivery finds it already ended (cancelled while queued, or a crash
+   * before the announcement), so no announcement is lost.
+   */
+  announceFinished?: (jobId: string) => Promise<void>;
 }
 
 export interface Delivery {
@@ -37,8 +43,27 @@ const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
 const IMPORT_LEASE = "import-jobs";
 
 export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps): Promise<RunResult> {
+  let result: RunResult | "ended_before";
+  try {
+    result = await runToEnd(jobId, delivery, deps);
+  } catch (error) {
+    // The last receive ended the job as failed before the message goes on to the DLQ.
+    if (delivery.receiveCount >= delivery.maxReceives)
+      await deps.announceFinished?.(jobId).catch(() => undefined);
+    throw error;
+  }
+  if (result === "finished" || result === "ended_before") await deps.announceFinished?.(jobId);
+  return result === "ended_before" ? "ignored" : result;
+}
+
+async function runToEnd(
+  jobId: string,
+  delivery: Delivery,
+  deps: RunJobDeps,
+): Promise<RunResult | "ended_before"> {
   let job = await deps.jobs.get(jobId);
-  if (!job || TERMINAL_STATUSES.has(job.status)) return "ignored";
+  if (!job) return "ignored";
+  if (TERMINAL_STATUSES.has(job.status)) return "ended_before";
   const dialpad = deps.dialpad[laneOf(job.kind)];
   const now = () => deps.clock.now().toISOString();
 
@@ -68,7 +93,7 @@ export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps
   try {
     if (job.kind === "offboard") await cancelQueuedOnboard(email, job, deps);
     const running = await deps.jobs.startRun(jobId, now());
-    if (!running) return "ignored"; // cancelled while it waited
+    if (!running) return "ended_before"; // cancelled while it waited
     job = running;
     await runSteps(running, stepsOf(running), { ...deps, dialpad }, deps.jobs);
     await finish({ status: "succeeded" });

@@ -46,6 +46,8 @@ export const METRIC_NAMES = {
   webhookEventsApplied: "WebhookEventsApplied",
   /** Count: webhook deliveries refused (bad or missing signature). */
   webhookEventsRejected: "WebhookEventsRejected",
+  /** Count: job-finished callback attempts that did not get a 2xx (each retry counts; a refused target too). */
+  callbackFailures: "CallbackFailures",
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

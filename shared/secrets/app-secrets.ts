@@ -1,5 +1,5 @@
 /**
- * The service's three secrets by logical name, wherever they live: each is read from Secrets
+ * The service's secrets by logical name, wherever they live: each is read from Secrets
  * Manager when its ARN setting is set (AWS) and from its value setting otherwise (local mode), per
  * shared/config.ts `secretSettings`. Callers ask for `dialpad_api_key`, never for an ARN, so the
  * same code runs in both modes.
@@ -12,13 +12,22 @@ import { SecretsManagerSecretSource } from "./secrets-manager-secret-source";
 
 export type SecretSettings = z.output<typeof secretSettings>;
 
-type ArnSetting = "DIALPAD_API_KEY_SECRET_ARN" | "WEBHOOK_SECRET_ARN" | "CLIENT_TOKENS_SECRET_ARN";
-type ValueSetting = "DIALPAD_API_KEY" | "DIALPAD_WEBHOOK_SECRET" | "CLIENT_TOKENS";
+type ArnSetting =
+  | "DIALPAD_API_KEY_SECRET_ARN"
+  | "WEBHOOK_SECRET_ARN"
+  | "CLIENT_TOKENS_SECRET_ARN"
+  | "CALLBACK_SIGNING_SECRET_ARN";
+type ValueSetting =
+  | "DIALPAD_API_KEY"
+  | "DIALPAD_WEBHOOK_SECRET"
+  | "CLIENT_TOKENS"
+  | "CALLBACK_SIGNING_SECRET";
 
 export const APP_SECRETS = {
   dialpad_api_key: { arn: "DIALPAD_API_KEY_SECRET_ARN", value: "DIALPAD_API_KEY" },
   webhook_secret: { arn: "WEBHOOK_SECRET_ARN", value: "DIALPAD_WEBHOOK_SECRET" },
   client_tokens: { arn: "CLIENT_TOKENS_SECRET_ARN", value: "CLIENT_TOKENS" },
+  callback_signing_secret: { arn: "CALLBACK_SIGNING_SECRET_ARN", value: "CALLBACK_SIGNING_SECRET" },
 } as const satisfies Record<string, { arn: ArnSetting; value: ValueSetting }>;
 export type AppSecretName = keyof typeof APP_SECRETS;
 

@@ -5,11 +5,14 @@
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
+  announceSettings,
   ConfigError,
+  callbackSettings,
   dialpadSettings,
   lifecycleSettings,
   loadConfig,
@@ -20,6 +23,10 @@ import {
 import type { DialpadMetricsHook } from "../dialpad/api";
 import { type JobQueue, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
+import { HttpCallbackSender } from "../notify/callback-sender";
+import type { DeliverDeps } from "../notify/deliver-callback";
+import { EventBridgeJobEvents, RecordingJobEvents } from "../notify/job-finished-events";
+import { SqsCallbackQueue } from "../notify/sqs-callback-queue";
 import { createLogger } from "../observability/logger";
 import { METRIC_NAMES } from "../observability/metric-names";
 import { createMetrics } from "../observability/metrics";
@@ -35,6 +42,7 @@ import type { ReconcileDeps } from "../reconcile/run-reconciliation";
 import type { SweepDeps } from "../retention/run-sweep";
 import { appSecretSource, requireSecrets, type SecretSettings } from "../secrets/app-secrets";
 import { SecretApiKeyProvider } from "../secrets/secret-api-key-provider";
+import { DynamoJobStore } from "../store/job-store";
 import { DynamoPersonStore } from "../store/person-store";
 import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
 import { DynamoWebhookEventLog } from "../store/webhook-event-store";
@@ -165,10 +173,53 @@ export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: 
     ...(hooks.onJobFinished ? { onJobFinished: hooks.onJobFinished } : {}),
     ...(hooks.onSeatsChecked ? { onSeatsChecked: hooks.onSeatsChecked } : {}),
     ...(hooks.onUnexpectedError ? { onUnexpectedError: hooks.onUnexpectedError } : {}),
+    announce: announcePartsFromEnv(env, hooks.tracer),
     onUserSynced: hooks.onUserSynced ?? logUserSync,
     onDriftFound: hooks.onDriftFound ?? publishDriftFound,
   });
   return { ...service, settings: lifecycle };
+}
+
+const eventsLogger = createLogger({ component: "job-events" });
+
+/** Job Finished events go to EventBridge when EVENT_BUS_NAME is set (AWS); local mode records and logs them. */
+function announcePartsFromEnv(env: NodeJS.ProcessEnv, tracer: AwsClientTracer | undefined) {
+  const config = loadConfig(announceSettings, env);
+  const events = config.EVENT_BUS_NAME
+    ? new EventBridgeJobEvents(traced(new EventBridgeClient({}), tracer), config.EVENT_BUS_NAME)
+    : new RecordingJobEvents((event) =>
+        eventsLogger.info("Job Finished event", { job_id: event.detail.job_id, status: event.detail.status }),
+      );
+  return { events, callbackQueueUrl: config.CALLBACK_QUEUE_URL };
+}
+
+/** The notifier: the job table (read), the callback queue, the HTTP sender and the signing key. */
+export function callbackDepsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  hooks: { tracer?: AwsClientTracer; onFailure?: DeliverDeps["onFailure"] } = {},
+): DeliverDeps {
+  const config = loadConfig(callbackSettings, env);
+  const table = tableParts(env, hooks.tracer);
+  const queueSettings = loadConfig(stateSettings.pick({ SQS_ENDPOINT: true }), env);
+  const sqs = traced(
+    new SQSClient(queueSettings.SQS_ENDPOINT ? { endpoint: queueSettings.SQS_ENDPOINT } : {}),
+    hooks.tracer,
+  );
+  const secrets = loadConfig(secretSettings, env);
+  requireSecrets(secrets, ["callback_signing_secret"]);
+  const secretSource = tracedSecretSource(secrets, hooks.tracer);
+  return {
+    jobs: new DynamoJobStore(table.doc, table.tableName),
+    sender: new HttpCallbackSender({
+      allowLoopback: config.CALLBACK_ALLOW_LOOPBACK,
+      timeoutMs: config.CALLBACK_TIMEOUT_MS,
+    }),
+    queue: new SqsCallbackQueue(sqs, config.CALLBACK_QUEUE_URL),
+    signingSecret: { get: () => secretSource.get("callback_signing_secret") },
+    clock: systemClock,
+    retryBaseSeconds: config.CALLBACK_RETRY_BASE_SECONDS,
+    ...(hooks.onFailure ? { onFailure: hooks.onFailure } : {}),
+  };
 }
 
 /** The webhook receiver: webhook keys, the event log and the urgent queue; no Dialpad. */

@@ -13,6 +13,9 @@ import type { RunJobDeps } from "../lifecycle/run-job";
 import { SeatReadings } from "../lifecycle/seat-readings";
 import type { LifecycleSettings } from "../lifecycle/steps";
 import type { SubmitDeps } from "../lifecycle/submit-job";
+import { announceJobFinished } from "../notify/announce-finished";
+import type { JobFinishedEvents } from "../notify/ports";
+import { SqsCallbackQueue } from "../notify/sqs-callback-queue";
 import { SqsJobQueue } from "../queue/sqs-job-queue";
 import { DynamoBudgetStore } from "../ratelimit/budget-table";
 import { createSharedRateBudget } from "../ratelimit/shared-rate-budget";
@@ -72,6 +75,8 @@ export interface ServiceParts extends StateParts {
   onJobFinished?: RunJobDeps["onFinished"];
   onSeatsChecked?: RunJobDeps["onSeatsChecked"];
   onUnexpectedError?: RunJobDeps["onUnexpectedError"];
+  /** Job-finished notifications: the event port and the callback queue. Absent: no announcements. */
+  announce?: { events: JobFinishedEvents; callbackQueueUrl: string };
   /** Told the outcome of each webhook user sync the worker runs (logging). */
   onUserSynced?: (message: UserSyncMessage, outcome: UserSyncOutcome) => void;
   /** Told the drifted-user count of each finished reconciliation (the DriftFound metric). */
@@ -116,6 +121,7 @@ export function createServiceDeps(parts: ServiceParts) {
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
     ...(parts.onSeatsChecked ? { onSeatsChecked: parts.onSeatsChecked } : {}),
     ...(parts.onUnexpectedError ? { onUnexpectedError: parts.onUnexpectedError } : {}),
+    ...(parts.announce ? { announceFinished: announcer(parts, parts.announce) } : {}),
   };
   // Reconciliation pages through every user: bulk work, on the bulk lane's share of the budget.
   const reconcile: ReconcileDeps = {
@@ -153,3 +159,14 @@ export function createServiceDeps(parts: ServiceParts) {
 }
 
 export type ServiceDeps = ReturnType<typeof createServiceDeps>;
+
+/** Announces ended jobs: a `Job Finished` event, and the first callback delivery on the callback queue. */
+function announcer(parts: ServiceParts, announce: NonNullable<ServiceParts["announce"]>) {
+  const deps = {
+    jobs: new DynamoJobStore(parts.doc, parts.tableName),
+    events: announce.events,
+    callbacks: new SqsCallbackQueue(parts.sqs, announce.callbackQueueUrl),
+    clock: parts.clock ?? systemClock,
+  };
+  return (jobId: string) => announceJobFinished(jobId, deps);
+}

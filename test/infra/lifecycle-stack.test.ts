@@ -124,7 +124,8 @@ describe("worker event sources", () => {
       batchSize: settings.bulkBatchSize,
       recordsInFlightPerInvocation: settings.bulkBatchSize,
     });
-    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
+    // The worker's two, and the notifier's callback queue (test/infra/notifications.test.ts).
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 3);
     for (const [queue, concurrency, batchSize] of [
       [stack.pipeline.urgentQueue, urgent, settings.urgentBatchSize],
       [stack.pipeline.bulkQueue, bulk, settings.bulkBatchSize],
@@ -148,7 +149,7 @@ describe("worker event sources", () => {
 
 describe("functions", () => {
   it("all run Node 22 on arm64, ESM-bundled, logging to their own log group", () => {
-    template.resourceCountIs("AWS::Lambda::Function", 6);
+    template.resourceCountIs("AWS::Lambda::Function", 7);
     template.allResourcesProperties("AWS::Lambda::Function", {
       Runtime: "nodejs22.x",
       Architectures: ["arm64"],

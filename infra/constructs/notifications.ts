@@ -1,0 +1,94 @@
+/**
+ * Job-finished notifications: the callback queue (with its DLQ) drained by the notifier function,
+ * the key that signs callbacks, and the worker's right to announce: send to the callback queue and
+ * put `Job Finished` events on the account's default event bus.
+ *
+ * A function of its own rather than a third event source on the worker: delivering callbacks never
+ * calls Dialpad, so it must neither take the worker's Dialpad-sized concurrency nor hold its key.
+ * Retries are queue messages with delays (30 s doubling to an hour, for 25 hours), never a
+ * sleeping Lambda; the queue's own redrive only catches errors of ours (table, queue, secret).
+ */
+import { Duration, Validations } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { EventBus, type IEventBus } from "aws-cdk-lib/aws-events";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { callbackSettings } from "../../shared/config";
+import { functionEntry } from "../function-entries";
+import type { StackSettings } from "../stack-settings";
+import { secretCacheEnvironment } from "./function-environment";
+import { LifecycleFunction } from "./lifecycle-function";
+import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from "./pipeline";
+
+const NOTIFIER_TIMEOUT = Duration.seconds(60);
+
+export interface NotificationsProps {
+  readonly settings: StackSettings;
+  readonly table: ITable;
+  /** The function that ends jobs and announces them. */
+  readonly worker: LifecycleFunction;
+}
+
+export class Notifications extends Construct {
+  readonly callbackQueue: Queue;
+  readonly callbackDeadLetterQueue: Queue;
+  readonly signingSecret: Secret;
+  readonly notifier: LifecycleFunction;
+  readonly eventBus: IEventBus;
+
+  constructor(scope: Construct, id: string, props: NotificationsProps) {
+    super(scope, id);
+    const { settings } = props;
+
+    this.callbackDeadLetterQueue = new Queue(this, "CallbackDeadLetterQueue", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.callbackDeadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason: "This queue is itself the dead-letter queue of the callback queue.",
+    });
+    this.callbackQueue = new Queue(this, "CallbackQueue", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(VISIBILITY_TIMEOUT_FACTOR * NOTIFIER_TIMEOUT.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.callbackDeadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    this.signingSecret = new Secret(this, "CallbackSigningSecret", {
+      description:
+        "Key that signs job-finished callbacks (Dialpad-Lifecycle-Signature, HMAC-SHA256); give it to " +
+        "the integrations that receive callbacks. Generated; rotate with put-secret-value.",
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.signingSecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "A shared HMAC key handed to the receiving integrations: rotation is a coordinated manual step.",
+    });
+
+    this.notifier = new LifecycleFunction(this, "Notifier", {
+      entry: functionEntry("notifier"),
+      description: "Delivers signed job-finished callbacks from the callback queue, with retries",
+      timeout: NOTIFIER_TIMEOUT,
+      memorySize: 256,
+      tracing: settings.xrayTracing,
+      logLevel: settings.logLevel,
+      environment: {
+        ...secretCacheEnvironment(settings),
+        CALLBACK_ALLOW_LOOPBACK: "false",
+      } satisfies { [Name in keyof typeof callbackSettings.shape]?: string } & Record<string, string>,
+    })
+      .bindTable(props.table, "read")
+      .bindSecret(this.signingSecret, "CALLBACK_SIGNING_SECRET_ARN")
+      // The next attempt is a delayed message on the same queue.
+      .bindQueue(this.callbackQueue, "CALLBACK_QUEUE_URL", "send")
+      .consumeQueue(this.callbackQueue, { batchSize: 10, maxConcurrency: 5 });
+
+    this.eventBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
+    props.worker.bindQueue(this.callbackQueue, "CALLBACK_QUEUE_URL", "send").bindEventBus(this.eventBus);
+  }
+}
