@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
  * that start local mode as a whole process tree, so the rest of the suite cannot slow them down.
  */
 const timingSensitive = ["test/e2e/**/*.test.ts"];
+/** Tests of the repo's files themselves: they start no engine. */
+const readsFilesOnly = ["test/docs/**/*.test.ts"];
 
 export default defineConfig({
   test: {
@@ -24,7 +26,15 @@ export default defineConfig({
           // global setup as well, which would start a third pair that no test uses).
           globalSetup: ["test/support/global-setup.ts"],
           include: ["test/**/*.test.ts"],
-          exclude: timingSensitive,
+          exclude: [...timingSensitive, ...readsFilesOnly],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "docs",
+          include: readsFilesOnly,
           sequence: { groupOrder: 0 },
         },
       },

@@ -16,7 +16,7 @@ import type { BuildOptions } from "esbuild";
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire as __lifecycleCreateRequire } from 'node:module'; const require = __lifecycleCreateRequire(import.meta.url);";
 
-/** The Lambda runtime the bundles target (Node 22, see ARCHITECTURE.md "Versions"). */
+/** The Lambda runtime the bundles target (Node 22, see docs/decisions.md). */
 export const LAMBDA_NODE_TARGET = "node22";
 
 /** Modules never bundled: none. An empty list overrides CDK's default of `@aws-sdk/*` (see above). */

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole service on this machine, no AWS account (PRODUCT.md "Local mode").
+ * `npm start`: the whole service on this machine, no AWS account (docs/local-mode.md).
  * Validates the local settings, starts everything (runtime/local-service.ts), prints the ready line
  * with the URL and the token plus a few curl examples, and stops every child process on Ctrl-C or
  * SIGTERM within 5 seconds.

@@ -1,6 +1,6 @@
 /**
  * The Dialpad sandbox: a faithful in-process simulator of the Dialpad Admin API v2 endpoints the
- * lifecycle service uses (see ../../../shared/dialpad/NOTES.md), for tests and local mode.
+ * lifecycle service uses (see docs/dialpad.md), for tests and local mode.
  */
 export type { UserFilter } from "./domain/dialpad-state";
 export { compareIds, FIRST_ID } from "./domain/id-sequence";

@@ -4,8 +4,8 @@
  * but never the headers (they carry bearer tokens) nor the path (it can carry an email).
  *
  * A middleware rather than a wrapper function because every handler is exported middy-wrapped
- * (STYLE.md) and composes with Powertools' `injectLambdaContext`; `respondToError` is the same logic
- * for callers that are not middy (the local HTTP front, tests).
+ * (docs/architecture.md, house style) and composes with Powertools' `injectLambdaContext`;
+ * `respondToError` is the same logic for callers that are not middy (the local HTTP front, tests).
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj } from "@middy/core";

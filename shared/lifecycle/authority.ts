@@ -1,8 +1,8 @@
 /**
- * Authority over Dialpad admins (PRODUCT.md scopes): only a client with `admin` may offboard,
- * update, adopt or delete a Dialpad office or company admin. Whether a user is an admin is only
- * known from Dialpad, so the worker checks it on the user it just read, before changing anything,
- * against the authority the job recorded when it was accepted.
+ * Authority over Dialpad admins (docs/product.md, scopes and authority): only a client with `admin`
+ * may offboard, update, adopt or delete a Dialpad office or company admin. Whether a user is an
+ * admin is only known from Dialpad, so the worker checks it on the user it just read, before
+ * changing anything, against the authority the job recorded when it was accepted.
  */
 import type { DialpadUser } from "../dialpad/schemas";
 import { JobFailure } from "./failures";

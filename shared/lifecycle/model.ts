@@ -1,6 +1,6 @@
 /**
  * The lifecycle domain's vocabulary: jobs, their steps, a person's lifecycle record and history.
- * Field names are snake_case because they are what the HTTP API shows (PRODUCT.md).
+ * Field names are snake_case because they are what the HTTP API shows (docs/api.md).
  */
 import type { License } from "../dialpad/schemas";
 import type {
@@ -85,7 +85,7 @@ export interface OffboardRequest {
   callback_url?: string;
 }
 
-/** A mover: only the fields given change (PRODUCT.md "Update body"). */
+/** A mover: only the fields given change (docs/product.md, request bodies). */
 export interface UpdateRequest {
   email: string;
   first_name?: string;
@@ -153,7 +153,8 @@ interface JobBase {
 
 /**
  * The requesting client's authority, recorded when the job is accepted: whether it held `admin`
- * (PRODUCT.md scopes), which alone may change or delete a Dialpad office or company admin.
+ * (docs/product.md, scopes and authority), which alone may change or delete a Dialpad office or
+ * company admin.
  */
 export interface JobAuthority {
   admin: boolean;

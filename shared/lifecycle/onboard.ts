@@ -17,7 +17,7 @@ import { assignNumberOnce, joinCallCenter } from "./telephony";
 type OnboardJob = JobOf<"onboard">;
 const step = defineStep<OnboardJob>();
 
-/** Which seat count of `available_licenses` a licence consumes (NOTES.md, partly inferred). */
+/** Which seat count of `available_licenses` a licence consumes (docs/dialpad.md, partly assumed). */
 const SEAT_LINE: Partial<Record<License, string>> = {
   talk: "talk_lines",
   agents: "sell_lines",

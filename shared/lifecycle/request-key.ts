@@ -1,5 +1,5 @@
 /**
- * The idempotency key of an API request (PRODUCT.md): the client's `Idempotency-Key` header, else
+ * The idempotency key of an API request (docs/product.md): the client's `Idempotency-Key` header, else
  * its ticket (`ticket.system` + `ticket.id`), else a hash of the body, always scoped to the client
  * and the kind so two clients (or an onboard and an offboard of one ticket) never share a key.
  * `bodyHash` fingerprints the parsed, normalised body: the same key with another hash is a 409.

@@ -1,5 +1,5 @@
 /**
- * The request bodies of `POST /v1/onboard` and `POST /v1/offboard` (PRODUCT.md): strict zod schemas
+ * The request bodies of `POST /v1/onboard` and `POST /v1/offboard` (docs/product.md): strict zod schemas
  * (unknown fields are rejected so typos surface) that normalise what they accept (trimmed names,
  * lower-case email, ids as strings) and apply defaults, producing the domain's OnboardRequest and
  * OffboardRequest. Cross-field rules (one office, one number source) are reported at a field path

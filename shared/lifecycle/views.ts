@@ -1,4 +1,4 @@
-/** What the HTTP API shows of jobs and people (PRODUCT.md), and nothing of our internals. */
+/** What the HTTP API shows of jobs and people (docs/api.md), and nothing of our internals. */
 import type { HistoryEntry, Job, Person } from "./model";
 
 export function jobView(job: Job) {

@@ -1,5 +1,5 @@
 /**
- * Verifies a webhook body: a compact JWS signed HS256 with one of our webhook keys (NOTES.md
+ * Verifies a webhook body: a compact JWS signed HS256 with one of our webhook keys (docs/dialpad.md
  * "Webhooks"). The algorithm is pinned, so `alg: none`, RS/ES tokens and anything unsigned are
  * refused; `exp`/`nbf` are honoured when present (jose checks them), never required. The payload
  * handed on is read again from the verified token with a lossless parse: Dialpad ids exceed 2^53

@@ -21,7 +21,7 @@ export const SEAT_LINES = ["talk_lines", "sell_lines", "contact_center_lines"] a
 export type SeatLine = (typeof SEAT_LINES)[number];
 export type Seats = Record<SeatLine, number>;
 
-/** Which seat line a licence consumes (inferred, see NOTES.md): everything else is a talk line. */
+/** Which seat line a licence consumes (assumed, see docs/dialpad.md): everything else is a talk line. */
 export function seatLineOf(license: License): SeatLine {
   if (license === "agents") return "sell_lines";
   if (license === "lite_support_agents") return "contact_center_lines";
