@@ -143,6 +143,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     // Telemetry off by both of its switches: nothing here may call out of the machine.
     env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" },
     port,
+    // The JVM starts in about 5 s alone; on 2 cores at load 30 it has taken over 30 s.
+    timeoutMs: 120_000,
     logFile: options.logFile,
     ownProcessGroup: options.ownProcessGroup,
     // Any HTTP answer (DynamoDB Local says 400 to a bare GET) means it is serving.

@@ -131,7 +131,8 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     async waitForJob(
       jobId: string,
       statuses: JobStatus[] = ["succeeded", "failed", "cancelled"],
-      timeoutMs = 20_000,
+      // A hang guard: a job takes a second or two alone, far longer on a shared, loaded machine.
+      timeoutMs = 90_000,
     ) {
       const deadline = Date.now() + timeoutMs;
       let job: Job | undefined;
