@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Two groups. First every functional test, files in parallel. Then, alone on the machine, the tests
- * that start local mode as a whole process tree, so the rest of the suite cannot slow them down.
+ * Three groups (docs/testing.md). First every functional test, beside the docs group (which reads
+ * files only). Then, alone, the tests that start local mode as a whole process tree, so the rest of
+ * the suite cannot slow them down.
  */
 const timingSensitive = ["test/e2e/**/*.test.ts"];
 /** Tests of the repo's files themselves: they start no engine. */
