@@ -6,20 +6,27 @@
 import type { Route } from "./route";
 import { approveDeletionRoute } from "./routes/approve-deletion";
 import { health } from "./routes/health";
+import { liftHoldRoute, placeHoldRoute } from "./routes/hold";
+import { startImport } from "./routes/import";
 import { getJob } from "./routes/jobs";
 import { offboard } from "./routes/offboard";
 import { onboard } from "./routes/onboard";
 import { getReconcile, startReconcile } from "./routes/reconcile";
+import { update } from "./routes/update";
 import { getUser } from "./routes/users";
 import { dialpadWebhook } from "./routes/webhook";
 
 export const ROUTES: readonly Route[] = [
   health,
   onboard,
+  update,
   offboard,
   getJob,
   getUser,
   approveDeletionRoute,
+  placeHoldRoute,
+  liftHoldRoute,
+  startImport,
   startReconcile,
   getReconcile,
   dialpadWebhook,

@@ -2,18 +2,21 @@
  * Legal hold (litigation, HR investigation): while a hold stands, nobody deletes the person. The
  * sweeper skips held people and the delete job re-reads the record right before DELETE, so a hold
  * placed even while a deletion is queued or running stops it. Placing, primary course: read the
- * record (not_found when we have none) → refuse unless active or suspended → set `hold` with a
+ * record (NotFound when we have none) → refuse unless active or suspended (StateConflict
+ * `not_holdable`) → set `hold` with a
  * history entry naming the client. Lifting removes it; a deletion that is due then goes ahead at
  * the next sweep. Both are idempotent: a second hold keeps the first, lifting no hold changes
  * nothing.
  */
+import { NotFound, StateConflict } from "../errors/domain-errors";
 import type { HistoryEntry, LegalHold, Person, Ticket } from "../lifecycle/model";
 import type { Clock, PersonStore } from "../lifecycle/ports";
 
-export type HoldOutcome =
-  | { status: "placed" | "already_held" | "lifted" | "not_held"; person: Person; history: HistoryEntry[] }
-  | { status: "not_found" }
-  | { status: "not_holdable"; state: Person["state"] };
+export interface HoldOutcome {
+  status: "placed" | "already_held" | "lifted" | "not_held";
+  person: Person;
+  history: HistoryEntry[];
+}
 
 const HOLDABLE: ReadonlySet<Person["state"]> = new Set(["active", "suspended"]);
 
@@ -28,9 +31,12 @@ export async function placeHold(
   requester: HoldRequester,
   deps: { people: PersonStore; clock: Clock },
 ): Promise<HoldOutcome> {
-  const found = await deps.people.getWithHistory(email);
-  if (!found) return { status: "not_found" };
-  if (!HOLDABLE.has(found.person.state)) return { status: "not_holdable", state: found.person.state };
+  const found = await recordOf(email, deps.people);
+  if (!HOLDABLE.has(found.person.state))
+    throw new StateConflict(
+      "not_holdable",
+      `This person is ${found.person.state}: a legal hold is for active or suspended people.`,
+    );
   if (found.person.hold) return { status: "already_held", ...found };
   const at = deps.clock.now().toISOString();
   const hold: LegalHold = {
@@ -59,8 +65,7 @@ export async function liftHold(
   requester: HoldRequester & { reason?: string },
   deps: { people: PersonStore; clock: Clock },
 ): Promise<HoldOutcome> {
-  const found = await deps.people.getWithHistory(email);
-  if (!found) return { status: "not_found" };
+  const found = await recordOf(email, deps.people);
   const { hold } = found.person;
   if (!hold) return { status: "not_held", ...found };
   const at = deps.clock.now().toISOString();
@@ -80,7 +85,12 @@ export async function liftHold(
   return reread(email, "lifted", deps.people);
 }
 
+async function recordOf(email: string, people: PersonStore) {
+  const found = await people.getWithHistory(email);
+  if (!found) throw new NotFound("user_not_found", "We have no lifecycle record of this email.");
+  return found;
+}
+
 async function reread(email: string, status: "placed" | "lifted", people: PersonStore): Promise<HoldOutcome> {
-  const updated = await people.getWithHistory(email);
-  return updated ? { status, ...updated } : { status: "not_found" };
+  return { status, ...(await recordOf(email, people)) };
 }

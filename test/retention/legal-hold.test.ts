@@ -54,7 +54,6 @@ describe("legal hold and the delete job's freshness check", () => {
     const user = await offboardedNow(email);
     const placed = await placeHold(email, "litigation 2026-114", legal, h.service);
     expect(placed.status).toBe("placed");
-    if (placed.status !== "placed") return;
     expect(placed.person.hold).toMatchObject({ reason: "litigation 2026-114", by: "legal-team" });
     expect(placed.history.at(-1)).toMatchObject({ action: "hold_placed", client: "legal-team" });
     expect((await placeHold(email, "again", legal, h.service)).status).toBe("already_held");
@@ -70,7 +69,12 @@ describe("legal hold and the delete job's freshness check", () => {
     expect(done.status, JSON.stringify(done.steps)).toBe("succeeded");
     expect(h.sandbox.state.user(user.id)?.state).toBe("deleted");
     expect((await liftHold(email, legal, h.service)).status).toBe("not_held");
-    expect((await placeHold(email, "too late", legal, h.service)).status).toBe("not_holdable");
+    await expect(placeHold(email, "too late", legal, h.service)).rejects.toMatchObject({
+      code: "not_holdable",
+    });
+    await expect(placeHold("nobody@example.com", "x", legal, h.service)).rejects.toMatchObject({
+      code: "user_not_found",
+    });
   });
 
   it("a delete job that meets a hold stops before any telephony is touched; lifting lets a new one delete", async () => {

@@ -1,0 +1,128 @@
+/**
+ * The routes of movers, legal holds and imports through the API function over DynamoDB Local and
+ * SQS: scopes (revoking admin rights needs `admin`, holds need `approve`, imports `admin`), bad
+ * bodies refused with nothing written, and what each answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiHandler, createApi } from "../../functions/api/api";
+import { type ApiCall, callApi } from "../support/api-caller";
+import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
+
+const ticketing = { name: "servicenow", scopes: ["onboard", "offboard", "read"] };
+const legal = { name: "legal", scopes: ["approve", "read"] };
+const admin = { name: "it-admin", scopes: ["admin", "onboard", "read"] };
+
+describe("update, hold and import routes", () => {
+  let h: LifecycleHarness;
+  let api: ApiHandler;
+  const call = (c: ApiCall) => callApi(api, c);
+
+  beforeAll(async () => {
+    h = await startLifecycleHarness({ startWorkers: false });
+    api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    const now = new Date().toISOString();
+    await h.service.people.apply("held@example.com", {
+      set: { state: "active", user_id: "42", updated_at: now },
+      history: { at: now, action: "onboarded", source: "worker" },
+      historyId: "seed#held",
+    });
+  });
+  afterAll(() => h.stop());
+
+  it("accepts an update (202, kind update) and refuses revoking admin rights without admin (403)", async () => {
+    const accepted = await call({
+      method: "POST",
+      path: "/v1/update",
+      body: { email: "Mover@Example.com", office_name: "London", call_center_ids: ["1", 2] },
+      client: ticketing,
+    });
+    expect(accepted).toMatchObject({ status: 202, body: { kind: "update", email: "mover@example.com" } });
+    const refused = await call({
+      method: "POST",
+      path: "/v1/update",
+      body: { email: "mover@example.com", admin_type: "none" },
+      client: ticketing,
+    });
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
+    expect(
+      (
+        await call({
+          method: "POST",
+          path: "/v1/update",
+          body: { email: "mover@example.com", admin_type: "none" },
+          client: admin,
+        })
+      ).status,
+    ).toBe(202);
+  });
+
+  it("refuses an update with nothing to change, both office fields or an unknown field (400 with each path)", async () => {
+    const bad = await call({
+      method: "POST",
+      path: "/v1/update",
+      body: { email: "mover@example.com", office_id: "1", office_name: "HQ", colour: "red" },
+      client: ticketing,
+    });
+    expect(bad.status).toBe(400);
+    const paths = bad.body.error.details.map((d: { path: string }) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(["office_name", "colour"]));
+    const empty = await call({
+      method: "POST",
+      path: "/v1/update",
+      body: { email: "a@example.com" },
+      client: ticketing,
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.details[0].message).toMatch(/Nothing to change/);
+  });
+
+  it("refuses a bad number_handoff on offboard (400)", async () => {
+    const bad = await call({
+      method: "POST",
+      path: "/v1/offboard",
+      body: { email: "leaver@example.com", number_handoff: { to: "department" } },
+      client: ticketing,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toMatch(/^number_handoff/);
+  });
+
+  it("places and lifts a legal hold with approve; 403 without, 404 for an unknown person", async () => {
+    const path = "/v1/users/held%40example.com/hold";
+    expect((await call({ method: "POST", path, body: { reason: "x" }, client: ticketing })).status).toBe(403);
+    expect(
+      (
+        await call({
+          method: "POST",
+          path: "/v1/users/nobody%40example.com/hold",
+          body: { reason: "x" },
+          client: legal,
+        })
+      ).status,
+    ).toBe(404);
+    expect((await call({ method: "POST", path, body: {}, client: legal })).status).toBe(400);
+    const held = await call({ method: "POST", path, body: { reason: "litigation" }, client: legal });
+    expect(held).toMatchObject({ status: 200, body: { hold: { reason: "litigation", by: "legal" } } });
+    const read = await call({ method: "GET", path: "/v1/users/held%40example.com", client: ticketing });
+    expect(read.body.hold).toMatchObject({ reason: "litigation" });
+    const lifted = await call({ method: "DELETE", path, client: legal });
+    expect(lifted.status).toBe(200);
+    expect(lifted.body.hold).toBeUndefined();
+    expect(lifted.body.history.map((e: { action: string }) => e.action)).toEqual([
+      "onboarded",
+      "hold_placed",
+      "hold_lifted",
+    ]);
+  });
+
+  it("starts an import only with admin", async () => {
+    expect((await call({ method: "POST", path: "/v1/import", client: ticketing })).status).toBe(403);
+    const started = await call({
+      method: "POST",
+      path: "/v1/import",
+      client: admin,
+      headers: { "Idempotency-Key": "i-1" },
+    });
+    expect(started).toMatchObject({ status: 202, body: { kind: "import", status: "queued" } });
+  });
+});
