@@ -57,6 +57,9 @@ export interface NearLimitRun {
   callsPerOnboarding: number;
   requestsByRoute: Record<string, number>;
   limiterWritesPerRequest: number;
+  /** Mean wait for a slot, bulk lane; and slots given up by callers released too late. */
+  meanBulkWaitMs: number;
+  missedSlots: number;
   offboardMs: number[];
   suspended: number;
   offboards: number;
@@ -119,8 +122,9 @@ async function runOnce(
 
     const load = hostLoad();
     await sandbox.resetStats();
-    pipeline.limiterWaits.bulk.count = 0;
-    pipeline.limiterWaits.urgent.count = 0;
+    pipeline.limiterWaits.bulk = { count: 0, totalMs: 0 };
+    pipeline.limiterWaits.urgent = { count: 0, totalMs: 0 };
+    pipeline.missedSlots.count = 0;
     const limiterCallsBefore = pipeline.dynamoCalls.limiter;
     const sentBefore = pipeline.sentAt.length;
     const loop = startEventLoopMonitor();
@@ -185,6 +189,8 @@ async function runOnce(
       callsPerOnboarding: pipeline.limiterWaits.bulk.count / options.onboardings,
       requestsByRoute: stats.requestsByRoute,
       limiterWritesPerRequest: (pipeline.dynamoCalls.limiter - limiterCallsBefore) / stats.totalRequests,
+      meanBulkWaitMs: pipeline.limiterWaits.bulk.totalMs / pipeline.limiterWaits.bulk.count,
+      missedSlots: pipeline.missedSlots.count,
       offboardMs: samples.map((s) => (s.suspendedAt || endAt) - s.postedAt),
       suspended: samples.filter((s) => s.suspendedAt !== 0).length,
       offboards: samples.length,
@@ -224,6 +230,8 @@ export function formatNearLimit(runs: readonly NearLimitRun[]): string {
     row("peak in any 1 s: arrivals / sends", (r) => `${r.peakArrivals} / ${r.peakSends}`),
     row("Dialpad calls per onboarding", (r) => fixed(r.callsPerOnboarding)),
     row("limiter DynamoDB calls per request", (r) => fixed(r.limiterWritesPerRequest)),
+    row("mean wait for a slot (bulk)", (r) => `${fixed(r.meanBulkWaitMs, 0)} ms`),
+    row("slots given up (caller released late)", (r) => String(r.missedSlots)),
     row("offboards suspended", (r) => `${r.suspended} of ${r.offboards}`),
     row(
       "backlog left at the offboards",

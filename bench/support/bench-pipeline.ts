@@ -98,6 +98,8 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     urgent: { count: 0, totalMs: 0 },
     bulk: { count: 0, totalMs: 0 },
   };
+  /** Slots given up because their caller was released too late (a stalled event loop). */
+  const missedSlots = { count: 0 };
   // When each Dialpad request left the client (its answer's time minus its latency): compared with
   // the sandbox's arrival times, this splits the limiter's own accuracy from delivery delays.
   const sentAt: number[] = [];
@@ -122,6 +124,9 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       onLimiterWait: (ms, lane) => {
         limiterWaits[lane].count += 1;
         limiterWaits[lane].totalMs += ms;
+      },
+      onSlotMissed: () => {
+        missedSlots.count += 1;
       },
     },
     settings: { retentionDays: 30, keepNumbersOnDelete: true },
@@ -200,6 +205,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     dynamoCalls: dynamo.calls,
     apiDynamoCalls: apiDynamo.calls,
     limiterWaits,
+    missedSlots,
     sentAt,
     finished,
     get workerErrors() {

@@ -46,6 +46,8 @@ export interface SharedRateBudgetOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Metrics: called once per granted acquire with the time it spent waiting. */
   onWait?: (ms: number, lane: Lane) => void;
+  /** Called when a caller released too late gives its slot up (a stalled event loop). */
+  onSlotMissed?: (lateMs: number, lane: Lane) => void;
   /** Overrides of the 429 policy (pause, decrease, floor, recovery). */
   throttlePolicy?: Partial<ThrottlePolicy>;
 }
@@ -160,7 +162,9 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
     while (now() < slotAt) await sleep(slotAt - now());
     const at = now();
     const state = known ?? (await knownState());
-    if (at > slotAt + lateMarginMs(settings, state, slotAt) || state.pausedUntil > at) {
+    const late = at > slotAt + lateMarginMs(settings, state, slotAt);
+    if (late) options.onSlotMissed?.(at - slotAt, lane);
+    if (late || state.pausedUntil > at) {
       enqueue(lane, caller, true);
       return;
     }

@@ -68,6 +68,8 @@ export interface ServiceParts extends StateParts {
     maxAttempts?: number;
     metrics?: DialpadMetricsHook;
     onLimiterWait?: (ms: number, lane: Lane) => void;
+    /** Told when a caller released too late gave its slot up (the benchmarks count them). */
+    onSlotMissed?: (lateMs: number, lane: Lane) => void;
   };
   settings: LifecycleSettings;
   /** The queues' redrive maxReceiveCount. */
@@ -89,6 +91,7 @@ export function createDialpadLanes(parts: Pick<ServiceParts, "doc" | "tableName"
     store: new DynamoBudgetStore(parts.doc, parts.tableName),
     budgetRps: parts.dialpad.budgetRps,
     ...(parts.dialpad.onLimiterWait ? { onWait: parts.dialpad.onLimiterWait } : {}),
+    ...(parts.dialpad.onSlotMissed ? { onSlotMissed: parts.dialpad.onSlotMissed } : {}),
   });
   const dialpadFor = (lane: Lane) =>
     new DialpadClient({

@@ -138,9 +138,16 @@ describe("shared rate budget: the pump", () => {
   it("a caller whose process stalled past its slot is queued again, not let go late", async () => {
     const clock = new FakeClock();
     const store = new InMemoryBudgetStore(clock, 4);
-    const [budget] = processes(1, 5, clock, store);
+    const missed: number[] = [];
+    const budget = createSharedRateBudget({
+      store,
+      budgetRps: 5,
+      now: clock.now,
+      sleep: clock.sleep,
+      onSlotMissed: (lateMs) => missed.push(lateMs),
+    });
     const released: number[] = [];
-    const work = acquireMany(budget!.limiterFor("bulk"), 3, clock, released);
+    const work = acquireMany(budget.limiterFor("bulk"), 3, clock, released);
     await clock.runUntil(EPOCH + 20); // the first slot is reserved (~EPOCH + 15 ms)
     const writesBefore = store.writes;
     clock.jump(500); // the event loop stalls past the slot
@@ -148,6 +155,8 @@ describe("shared rate budget: the pump", () => {
     await work;
     expect(released).toHaveLength(3);
     expect(store.writes).toBeGreaterThan(writesBefore + 2); // the missed slot was reserved again
+    expect(missed).toHaveLength(1);
+    expect(missed[0]).toBeGreaterThan(100); // half a slot at 5/s
     expect(peakInAnySecond(released, 5)).toBeLessThanOrEqual(5);
   });
 
