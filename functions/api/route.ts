@@ -21,6 +21,10 @@ export interface RequestSchemas {
   body?: z.ZodType;
   /** True when the body may be left out entirely (it is then parsed as `{}`). */
   bodyOptional?: boolean;
+  /** Headers the handler reads, for the document. */
+  headers?: Record<string, HeaderParameter>;
+  /** A typical body, for the document. */
+  example?: unknown;
 }
 
 export interface SuccessResponse {
@@ -30,6 +34,12 @@ export interface SuccessResponse {
   example?: unknown;
   /** Response headers worth documenting (e.g. `location`). */
   headers?: Record<string, string>;
+}
+
+/** A request header worth documenting (it is read by the handler, e.g. `Idempotency-Key`). */
+export interface HeaderParameter {
+  description: string;
+  schema: z.ZodType;
 }
 
 /** A route-specific error answer: its status and the codes it can carry. */
@@ -77,7 +87,7 @@ export type Route<
   request: Req;
   responses: Res;
   /** Errors particular to this route (the ones every route can answer are added by the generator). */
-  errors?: Partial<Record<400 | 403 | 404 | 409, ErrorResponse>>;
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413, ErrorResponse>>;
   /** Absent only for routes another function serves (the webhook). */
   handle?: (input: RouteInput<Req>, deps: ApiDeps) => Promise<NoInfer<RouteResult<Res>>>;
 };

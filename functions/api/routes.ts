@@ -11,6 +11,7 @@ import { startImport } from "./routes/import";
 import { getJob } from "./routes/jobs";
 import { offboard } from "./routes/offboard";
 import { onboard } from "./routes/onboard";
+import { openApi } from "./routes/openapi";
 import { getReconcile, startReconcile } from "./routes/reconcile";
 import { update } from "./routes/update";
 import { getUser } from "./routes/users";
@@ -18,6 +19,7 @@ import { dialpadWebhook } from "./routes/webhook";
 
 export const ROUTES: readonly Route[] = [
   health,
+  openApi,
   onboard,
   update,
   offboard,

@@ -33,12 +33,22 @@ export const MAX_RETENTION_DAYS = 3650;
  * A Dialpad id: a digit string, or a JSON number that is a safe integer (larger numbers have
  * already lost digits in JSON.parse, so they are refused rather than silently changed).
  */
-export const dialpadIdInput = z.unknown().transform((value, ctx) => {
-  if (typeof value === "string" && DIGITS.test(value)) return value;
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
-  ctx.addIssue({ code: "custom", message: "Expected an id: a string of digits (or a safe integer)." });
-  return z.NEVER;
-});
+export const dialpadIdInput = z
+  .unknown()
+  .transform((value, ctx) => {
+    if (typeof value === "string" && DIGITS.test(value)) return value;
+    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
+    ctx.addIssue({ code: "custom", message: "Expected an id: a string of digits (or a safe integer)." });
+    return z.NEVER;
+  })
+  // What the transform accepts, for the OpenAPI document (a transform has no JSON Schema of its own).
+  .meta({
+    description: "A Dialpad id: a string of digits (or a safe integer).",
+    anyOf: [
+      { type: "string", pattern: DIGITS.source },
+      { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    ],
+  });
 
 /** Canonical spelling of every zone this runtime knows, looked up case-insensitively. */
 let canonicalZones: Map<string, string> | undefined;

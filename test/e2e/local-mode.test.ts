@@ -87,6 +87,13 @@ describe("local mode over HTTP", () => {
     expect(answer.body.error.code).toBe("route_not_found");
   });
 
+  it("serves the OpenAPI document without a token", async () => {
+    const answer = await local.request("GET", "/v1/openapi.json", { token: null });
+    expect(answer.status).toBe(200);
+    expect(answer.body.openapi).toBe("3.1.0");
+    expect(answer.body.paths["/v1/onboard"].post.security).toEqual([{ bearer: ["onboard"] }]);
+  });
+
   it("answers 400 invalid_path, not 500, for a malformed path encoding", async () => {
     const answer = await local.request("GET", "/v1/users/%E0%A4%A");
     expect(answer.status).toBe(400);

@@ -2,6 +2,7 @@
  * The answer every job-creating route gives (onboard, offboard, update...): submit → 202 with the
  * new job, or 200 with the same job for a repeat of the request (idempotency), `location` → the job.
  */
+import { z } from "zod";
 import { headerValue } from "../../../shared/http/header-value";
 import { IDEMPOTENCY_KEY_HEADER } from "../../../shared/lifecycle/request-key";
 import { type Submission, submitJob } from "../../../shared/lifecycle/submit-job";
@@ -10,10 +11,32 @@ import type { ApiDeps } from "../deps";
 import { type RouteInput, reply } from "../route";
 import { jobSchema } from "../schemas";
 
+/** The header a client may name a request with (else its ticket, else its body, names it). */
+export const IDEMPOTENCY_HEADER = {
+  [IDEMPOTENCY_KEY_HEADER]: {
+    description:
+      "Names the request: a repeat answers the same job, the same key with another body 409. Without it, the ticket (or the body) names the request.",
+    schema: z.string().min(1).max(255).optional(),
+  },
+} as const;
+
+const queuedJob = {
+  job_id: "4f8e2b1c-0d3a-4f6e-9b7a-2c5d8e1f0a9b",
+  kind: "onboard",
+  status: "queued",
+  email: "ada.lovelace@example.com",
+  steps: [],
+  ticket: { system: "servicenow", id: "RITM0012345" },
+  created_at: "2026-12-01T09:30:00.000Z",
+  updated_at: "2026-12-01T09:30:00.000Z",
+  links: { self: "/v1/jobs/4f8e2b1c-0d3a-4f6e-9b7a-2c5d8e1f0a9b" },
+};
+
 export const acceptedJobResponses = {
   202: {
     description: "Accepted: the job is queued. `location` names the job.",
     schema: jobSchema,
+    example: queuedJob,
     headers: { location: "The job's URL path, /v1/jobs/{job_id}." },
   },
   200: {

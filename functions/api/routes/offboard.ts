@@ -2,7 +2,7 @@
 import { requireAuthorityFor } from "../../../shared/auth/request-authority";
 import { offboardRequest } from "../../../shared/lifecycle/requests";
 import { defineRoute } from "../route";
-import { acceptedJobErrors, acceptedJobResponses, acceptJob } from "./accept-job";
+import { acceptedJobErrors, acceptedJobResponses, acceptJob, IDEMPOTENCY_HEADER } from "./accept-job";
 
 export const offboard = defineRoute({
   name: "offboard",
@@ -14,7 +14,11 @@ export const offboard = defineRoute({
   tag: "jobs",
   scope: "offboard",
   fn: "api",
-  request: { body: offboardRequest },
+  request: {
+    body: offboardRequest,
+    headers: IDEMPOTENCY_HEADER,
+    example: { email: "ada.lovelace@example.com", ticket: { system: "jira", id: "IT-4711" } },
+  },
   responses: acceptedJobResponses,
   errors: {
     ...acceptedJobErrors,

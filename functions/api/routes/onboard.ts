@@ -2,7 +2,7 @@
 import { requireAuthorityFor } from "../../../shared/auth/request-authority";
 import { onboardRequest } from "../../../shared/lifecycle/requests";
 import { defineRoute } from "../route";
-import { acceptedJobErrors, acceptedJobResponses, acceptJob } from "./accept-job";
+import { acceptedJobErrors, acceptedJobResponses, acceptJob, IDEMPOTENCY_HEADER } from "./accept-job";
 
 export const onboard = defineRoute({
   name: "onboard",
@@ -14,7 +14,18 @@ export const onboard = defineRoute({
   tag: "jobs",
   scope: "onboard",
   fn: "api",
-  request: { body: onboardRequest },
+  request: {
+    body: onboardRequest,
+    headers: IDEMPOTENCY_HEADER,
+    example: {
+      email: "ada.lovelace@example.com",
+      first_name: "Ada",
+      last_name: "Lovelace",
+      office_name: "HQ",
+      area_code: "415",
+      ticket: { system: "servicenow", id: "RITM0012345" },
+    },
+  },
   responses: acceptedJobResponses,
   errors: {
     ...acceptedJobErrors,

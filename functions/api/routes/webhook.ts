@@ -22,4 +22,11 @@ export const dialpadWebhook = defineRoute({
       schema: z.object({ status: z.string(), event_id: z.string() }),
     },
   },
+  errors: {
+    401: {
+      description: "The body is not a JWT signed with the webhook secret.",
+      codes: ["invalid_signature"],
+    },
+    413: { description: "The body is larger than an event can be.", codes: ["payload_too_large"] },
+  },
 });

@@ -1,0 +1,32 @@
+/**
+ * `GET /v1/openapi.json`: this API as an OpenAPI 3.1 document, generated from the route table on
+ * first use and kept for the container's life (it only changes with a deployment).
+ */
+import { z } from "zod";
+import { openApiDocument } from "../openapi";
+import { defineRoute, reply } from "../route";
+// The table lists this route too; it is read only when the document is first asked for.
+import { ROUTES } from "../routes";
+
+let document: Record<string, unknown> | undefined;
+
+export const openApi = defineRoute({
+  name: "openApi",
+  method: "GET",
+  path: "/v1/openapi.json",
+  summary: "This API as an OpenAPI 3.1 document",
+  tag: "service",
+  open: "The API's own description, open by the product contract so tools can import it; it holds no data.",
+  fn: "api",
+  request: {},
+  responses: {
+    200: {
+      description: "The OpenAPI 3.1 document.",
+      schema: z.record(z.string(), z.unknown()).meta({ description: "An OpenAPI 3.1 document." }),
+    },
+  },
+  handle: async () => {
+    document ??= openApiDocument(ROUTES);
+    return reply(200, document);
+  },
+});

@@ -1,0 +1,270 @@
+/**
+ * The OpenAPI document: a valid OpenAPI 3.1 document listing every route of the table, committed
+ * current as docs/openapi.json, served without a token, and true: real answers of every route
+ * (success and error, over DynamoDB Local and SQS) validate against the schema it gives for their
+ * status.
+ */
+import { readFileSync } from "node:fs";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiHandler, createApi } from "../../functions/api/api";
+import { openApiDocument, openApiJson } from "../../functions/api/openapi";
+import { ROUTES } from "../../functions/api/routes";
+import { createWebhookHandler } from "../../functions/webhook/handler";
+import { systemClock } from "../../shared/lifecycle/ports";
+import { StaticSecretSource } from "../../shared/secrets/static-secret-source";
+import { WebhookKeyring } from "../../shared/webhook/webhook-keys";
+import { type ApiCall, callApi } from "../support/api-caller";
+import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
+
+const document = openApiDocument(ROUTES);
+type Operation = { operationId: string; security: Record<string, string[]>[]; responses: object };
+const paths = document.paths as Record<string, Record<string, Operation>>;
+
+describe("the OpenAPI document", () => {
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const result = await new Validator().validate(structuredClone(document));
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(document.openapi).toBe("3.1.0");
+  });
+
+  it.each(ROUTES.map((route) => [route.method, route.path, route] as const))(
+    "lists %s %s with the scope it needs",
+    (method, path, route) => {
+      const operation = paths[path]?.[method.toLowerCase()];
+      expect(operation?.operationId).toBe(route.name);
+      expect(operation?.security).toEqual(route.scope ? [{ bearer: [route.scope] }] : []);
+    },
+  );
+
+  it("is committed current: run `npm run openapi` after changing a route", () => {
+    const committed = readFileSync(new URL("../../docs/openapi.json", import.meta.url), "utf8");
+    expect(committed).toBe(openApiJson(ROUTES));
+  });
+});
+
+describe("real answers match the document", () => {
+  let h: LifecycleHarness;
+  let api: ApiHandler;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(document, "openapi.json");
+  /** `operationId status` of every answer validated. */
+  const validated = new Set<string>();
+
+  const requester = { name: "ticketing", scopes: ["onboard", "offboard", "read"] };
+  const approver = { name: "security", scopes: ["approve", "read"] };
+  const admin = { name: "it-admin", scopes: ["onboard", "offboard", "read", "approve", "admin"] };
+  const onboardBody = {
+    email: "contract@example.com",
+    first_name: "Con",
+    last_name: "Tract",
+    office_name: "HQ",
+  };
+
+  beforeAll(async () => {
+    h = await startLifecycleHarness({ startWorkers: false });
+    api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+  });
+  afterAll(() => h.stop());
+
+  function expectDocumented(
+    operationId: string,
+    method: string,
+    path: string,
+    status: number,
+    body: unknown,
+  ) {
+    const pointer = [
+      "paths",
+      path,
+      method.toLowerCase(),
+      "responses",
+      String(status),
+      "content",
+      "application/json",
+      "schema",
+    ]
+      .map((segment) => encodeURIComponent(segment.replaceAll("~", "~0").replaceAll("/", "~1")))
+      .join("/");
+    const valid = ajv.validate({ $ref: `openapi.json#/${pointer}` }, body);
+    expect(valid, `${operationId} ${status}: ${ajv.errorsText()} in ${JSON.stringify(body)}`).toBe(true);
+    validated.add(`${operationId} ${status}`);
+  }
+
+  /** Calls the API function and validates the answer against its operation in the document. */
+  async function answer(call: ApiCall, expectedStatus: number) {
+    const response = await callApi(api, call);
+    const route = ROUTES.find((r) => r.method === call.method && matches(r.path, call.path));
+    if (!route) throw new Error(`no route for ${call.method} ${call.path}`);
+    expect(response.status, JSON.stringify(response.body)).toBe(expectedStatus);
+    expectDocumented(route.name, route.method, route.path, response.status, response.body);
+    return response;
+  }
+
+  it("refuses what does not match (the check can fail)", () => {
+    const job = `openapi.json#/paths/${encodeURIComponent("~1v1~1jobs~1{job_id}")}/get/responses/200/content/application~1json/schema`;
+    expect(ajv.validate({ $ref: job }, { job_id: 1, status: "lost" })).toBe(false);
+    const error = "openapi.json#/components/schemas/Error";
+    expect(ajv.validate({ $ref: error }, { error: { code: "x" } })).toBe(false);
+    expect(ajv.validate({ $ref: error }, { error: { code: "x", message: "y" } })).toBe(true);
+  });
+
+  it("health and the document itself", async () => {
+    await answer({ method: "GET", path: "/v1/health" }, 200);
+    const served = await answer({ method: "GET", path: "/v1/openapi.json" }, 200);
+    expect(served.body).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+
+  it("onboard: 202, 200, 400, 401, 403, 409, 413, 415", async () => {
+    const headers = { "idempotency-key": "contract-1" };
+    await answer({ method: "POST", path: "/v1/onboard", body: onboardBody, headers, client: requester }, 202);
+    await answer({ method: "POST", path: "/v1/onboard", body: onboardBody, headers, client: requester }, 200);
+    const other = { ...onboardBody, first_name: "Other" };
+    await answer({ method: "POST", path: "/v1/onboard", body: other, headers, client: requester }, 409);
+    const invalid = await answer(
+      { method: "POST", path: "/v1/onboard", body: { email: "x" }, client: requester },
+      400,
+    );
+    expect(invalid.body.error.details.length).toBeGreaterThan(1);
+    await answer({ method: "POST", path: "/v1/onboard", body: onboardBody }, 401);
+    const admins = { ...onboardBody, admin_type: "office" };
+    await answer({ method: "POST", path: "/v1/onboard", body: admins, client: requester }, 403);
+    const huge = { ...onboardBody, first_name: "x".repeat(40_000) };
+    await answer({ method: "POST", path: "/v1/onboard", body: huge, client: requester }, 413);
+    const text = { "content-type": "text/plain" };
+    await answer(
+      { method: "POST", path: "/v1/onboard", body: onboardBody, headers: text, client: requester },
+      415,
+    );
+  });
+
+  it("offboard: 202, 400, 403", async () => {
+    await answer(
+      { method: "POST", path: "/v1/offboard", body: { email: "gone@example.com" }, client: requester },
+      202,
+    );
+    await answer(
+      { method: "POST", path: "/v1/offboard", body: { retention_days: -1 }, client: requester },
+      400,
+    );
+    const short = { email: "gone@example.com", retention_days: 1 };
+    await answer({ method: "POST", path: "/v1/offboard", body: short, client: requester }, 403);
+  });
+
+  it("jobs and people: 200, 400, 403, 404", async () => {
+    const accepted = await callApi(api, {
+      method: "POST",
+      path: "/v1/offboard",
+      body: {
+        email: "read.me@example.com",
+        ticket: { system: "jira", id: "IT-1", url: "https://jira.example.com/IT-1" },
+      },
+      client: requester,
+    });
+    await answer({ method: "GET", path: `/v1/jobs/${accepted.body.job_id}`, client: requester }, 200);
+    await answer({ method: "GET", path: "/v1/jobs/unknown", client: requester }, 404);
+    await answer(
+      { method: "GET", path: "/v1/jobs/unknown", client: { name: "x", scopes: ["onboard"] } },
+      403,
+    );
+
+    await suspended("read.me@example.com", "ticketing");
+    await answer({ method: "GET", path: "/v1/users/read.me%40example.com", client: requester }, 200);
+    await answer({ method: "GET", path: "/v1/users/nobody%40example.com", client: requester }, 404);
+    await answer({ method: "GET", path: "/v1/users/%E0%A4%A", client: requester }, 400);
+  });
+
+  it("approve-deletion: 200, 403, 404, 409", async () => {
+    await suspended("approve.me@example.com", "ticketing");
+    const path = "/v1/users/approve.me%40example.com/approve-deletion";
+    const own = await answer(
+      { method: "POST", path, client: { name: "ticketing", scopes: ["approve"] } },
+      403,
+    );
+    expect(own.body.error.code).toBe("self_approval");
+    await answer({ method: "POST", path, client: requester }, 403);
+    const approved = await answer(
+      { method: "POST", path, body: { ticket: { system: "jira", id: 7 } }, client: approver },
+      200,
+    );
+    expect(approved.body.deletion_approved_at).toEqual(expect.any(String));
+    await answer(
+      { method: "POST", path: "/v1/users/nobody%40example.com/approve-deletion", client: approver },
+      404,
+    );
+    await h.service.people.apply("active@example.com", {
+      set: { state: "active", user_id: "900", updated_at: new Date().toISOString() },
+      history: { at: new Date().toISOString(), action: "onboarded", source: "worker", client: "ticketing" },
+      historyId: "contract-active",
+    });
+    await answer(
+      { method: "POST", path: "/v1/users/active%40example.com/approve-deletion", client: approver },
+      409,
+    );
+  });
+
+  it("reconcile: 202, 200, 403, 404", async () => {
+    await answer({ method: "POST", path: "/v1/reconcile", client: requester }, 403);
+    const started = await answer({ method: "POST", path: "/v1/reconcile", client: admin }, 202);
+    await answer({ method: "GET", path: started.body.links.self, client: requester }, 200);
+    await answer({ method: "GET", path: "/v1/reconcile/unknown", client: requester }, 404);
+  });
+
+  it("the Dialpad webhook (webhook function): 200, 401", async () => {
+    const secret = "contract-webhook-secret";
+    const receive = createWebhookHandler({
+      keys: new WebhookKeyring(
+        new StaticSecretSource({ webhook_secret: JSON.stringify({ current: secret }) }),
+        "webhook_secret",
+      ),
+      events: h.service.events,
+      userSyncs: h.service.userSyncs,
+      clock: systemClock,
+    });
+    const signed = await new SignJWT({
+      action: "office_updated",
+      target: { type: "office", id: "1" },
+      date: Date.now(),
+    })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .sign(new TextEncoder().encode(secret));
+    for (const [body, status] of [
+      [signed, 200],
+      ["not-a-jwt", 401],
+    ] as const) {
+      const response = await receive({ body, isBase64Encoded: false });
+      expect(response.statusCode).toBe(status);
+      expectDocumented("dialpadWebhook", "POST", "/v1/webhooks/dialpad", status, JSON.parse(response.body));
+    }
+  });
+
+  it("covered a success answer of every route in the table", () => {
+    for (const route of ROUTES) {
+      const successes = Object.keys(route.responses).map((status) => `${route.name} ${status}`);
+      expect(
+        successes.some((key) => validated.has(key)),
+        `no success answer of ${route.name} was validated`,
+      ).toBe(true);
+    }
+  });
+
+  /** A person suspended by `client`'s offboard, pending deletion. */
+  async function suspended(email: string, client: string) {
+    const at = new Date().toISOString();
+    await h.service.people.apply(email, {
+      set: { state: "suspended", user_id: "901", suspended_at: at, delete_after: at, updated_at: at },
+      history: { at, action: "offboarded", source: "worker", client },
+      historyId: `contract-${email}`,
+    });
+  }
+});
+
+function matches(template: string, path: string): boolean {
+  const pattern = template.replace(/\{\w+\}/g, "[^/]+").replaceAll(".", "\\.");
+  return new RegExp(`^${pattern}$`).test(path);
+}
