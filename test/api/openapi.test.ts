@@ -208,6 +208,42 @@ describe("real answers match the document", () => {
     );
   });
 
+  it("update: 202, 400, 403", async () => {
+    const mover = { email: "mover@example.com", office_name: "HQ" };
+    await answer({ method: "POST", path: "/v1/update", body: mover, client: requester }, 202);
+    await answer({ method: "POST", path: "/v1/update", body: { office_name: "HQ" }, client: requester }, 400);
+    const revoke = { email: "mover@example.com", admin_type: "none" };
+    await answer({ method: "POST", path: "/v1/update", body: revoke, client: requester }, 403);
+  });
+
+  it("legal hold: 200, 403, 404, 409", async () => {
+    await suspended("held@example.com", "ticketing");
+    const path = "/v1/users/held%40example.com/hold";
+    await answer({ method: "POST", path, body: { reason: "litigation" }, client: requester }, 403);
+    const held = await answer(
+      { method: "POST", path, body: { reason: "litigation" }, client: approver },
+      200,
+    );
+    expect(held.body.hold).toMatchObject({ reason: "litigation", by: "security" });
+    await answer({ method: "DELETE", path, client: approver }, 200);
+    const unknown = "/v1/users/nobody%40example.com/hold";
+    await answer({ method: "POST", path: unknown, body: { reason: "x" }, client: approver }, 404);
+    await answer({ method: "DELETE", path: unknown, client: approver }, 404);
+    const at = new Date().toISOString();
+    await h.service.people.apply("deleted@example.com", {
+      set: { state: "deleted", user_id: "902", deleted_at: at, updated_at: at },
+      history: { at, action: "deleted", source: "sweeper" },
+      historyId: "contract-deleted",
+    });
+    const deleted = "/v1/users/deleted%40example.com/hold";
+    await answer({ method: "POST", path: deleted, body: { reason: "x" }, client: approver }, 409);
+  });
+
+  it("import: 202, 403", async () => {
+    await answer({ method: "POST", path: "/v1/import", client: requester }, 403);
+    await answer({ method: "POST", path: "/v1/import", client: admin }, 202);
+  });
+
   it("reconcile: 202, 200, 403, 404", async () => {
     await answer({ method: "POST", path: "/v1/reconcile", client: requester }, 403);
     const started = await answer({ method: "POST", path: "/v1/reconcile", client: admin }, 202);
