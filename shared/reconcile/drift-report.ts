@@ -58,6 +58,16 @@ export interface DriftReport {
 
 export interface ReconcileReportStore {
   create(report: DriftReport): Promise<void>;
+  /**
+   * Creates the report as THE running reconciliation, unless another one runs (its marker has not
+   * expired): then nothing is written and that report's id is answered.
+   */
+  createExclusive(
+    report: DriftReport,
+    markerTtlMs: number,
+  ): Promise<{ created: true } | { runningReportId: string }>;
+  /** Drops the running marker if it still names this report (its run ended). */
+  releaseRunning(reportId: string): Promise<void>;
   get(reportId: string): Promise<DriftReport | undefined>;
   /** running → succeeded|failed; answers false when the report had already finished. */
   finish(

@@ -27,7 +27,21 @@ export interface ReconcileDeps extends ReportDeps {
   concurrency?: number;
 }
 
-async function createReport(trigger: ReportTrigger, requestedBy: string | undefined, deps: ReportDeps) {
+/**
+ * How long the "a reconciliation runs" marker holds if its run never releases it (a crash): past
+ * this a new run may start. Longer than a run's retries take (minutes per thousand users).
+ */
+export const RECONCILE_MARKER_TTL_MS = 60 * 60_000;
+
+/**
+ * Creates a running report, unless a reconciliation already runs: then answers that one
+ * (`started: false`). One full pass over every Dialpad user at a time, however often it is asked.
+ */
+async function createReport(
+  trigger: ReportTrigger,
+  requestedBy: string | undefined,
+  deps: ReportDeps,
+): Promise<{ report: DriftReport; started: boolean }> {
   const report: DriftReport = {
     report_id: deps.newReportId?.() ?? randomUUID(),
     status: "running",
@@ -35,17 +49,21 @@ async function createReport(trigger: ReportTrigger, requestedBy: string | undefi
     ...(requestedBy ? { requested_by: requestedBy } : {}),
     started_at: deps.clock.now().toISOString(),
   };
-  await deps.reports.create(report);
-  return report;
+  const outcome = await deps.reports.createExclusive(report, RECONCILE_MARKER_TTL_MS);
+  if ("created" in outcome) return { report, started: true };
+  const running = await deps.reports.get(outcome.runningReportId);
+  if (!running) throw new Error(`the running reconciliation ${outcome.runningReportId} has no report`);
+  return { report: running, started: false };
 }
 
+/** POST /v1/reconcile: a new run queued for the worker, or the run already going. */
 export async function startReconciliation(
   requestedBy: string,
   deps: ReportDeps & { queue: ReconcileQueue },
-): Promise<DriftReport> {
-  const report = await createReport("api", requestedBy, deps);
-  await deps.queue.enqueue({ type: "reconcile", report_id: report.report_id });
-  return report;
+): Promise<{ report: DriftReport; started: boolean }> {
+  const created = await createReport("api", requestedBy, deps);
+  if (created.started) await deps.queue.enqueue({ type: "reconcile", report_id: created.report.report_id });
+  return created;
 }
 
 export async function runReconciliation(
@@ -58,14 +76,18 @@ export async function runReconciliation(
     ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
   });
   const at = deps.clock.now().toISOString();
-  if (!(await deps.reports.finish(reportId, at, { status: "succeeded", findings }))) return undefined;
-  const finished: DriftReport = { ...report, status: "succeeded", finished_at: at, findings };
-  deps.onDriftFound?.(findings.counts.drifted_users, finished);
-  return finished;
+  const finished = await deps.reports.finish(reportId, at, { status: "succeeded", findings });
+  await deps.reports.releaseRunning(reportId);
+  if (!finished) return undefined;
+  const done: DriftReport = { ...report, status: "succeeded", finished_at: at, findings };
+  deps.onDriftFound?.(findings.counts.drifted_users, done);
+  return done;
 }
 
+/** The scheduled run, here and now; when one already runs (on demand), that one is answered. */
 export async function reconcileNow(deps: ReconcileDeps): Promise<DriftReport> {
-  const report = await createReport("schedule", undefined, deps);
+  const { report, started } = await createReport("schedule", undefined, deps);
+  if (!started) return report;
   try {
     return (await runReconciliation(report.report_id, deps)) ?? report;
   } catch (error) {
@@ -79,4 +101,5 @@ export async function failReconciliation(reportId: string, error: unknown, deps:
     status: "failed",
     error: { message: publicMessageOf(error).slice(0, 500) },
   });
+  await deps.reports.releaseRunning(reportId);
 }

@@ -3,12 +3,20 @@
  * 90 days (TTL). The findings' lists are capped (drift-report.ts) so the item stays far below
  * DynamoDB's 400 KB.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { DriftReport, ReconcileReportStore } from "../reconcile/drift-report";
-import { isConditionFailed } from "./conditional";
+import { cancellationReasons, isConditionFailed } from "./conditional";
 
 const REPORT_TTL_SECONDS = 90 * 24 * 3600;
 const reportKey = (reportId: string) => ({ pk: `RECON#${reportId}`, sk: "REPORT" });
+/** The one "a reconciliation runs" marker: which report, until when (epoch ms). */
+const RUNNING_KEY = { pk: "RECON#RUNNING", sk: "MARKER" };
 
 export class DynamoReconcileReportStore implements ReconcileReportStore {
   constructor(
@@ -28,6 +36,74 @@ export class DynamoReconcileReportStore implements ReconcileReportStore {
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
+  }
+
+  async createExclusive(
+    report: DriftReport,
+    markerTtlMs: number,
+    attempt = 0,
+  ): Promise<{ created: true } | { runningReportId: string }> {
+    const nowMs = Date.parse(report.started_at);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...RUNNING_KEY, report_id: report.report_id, until: nowMs + markerTtlMs },
+                // Free, or held by a run that died without releasing it (the marker expired).
+                ConditionExpression: "attribute_not_exists(pk) OR #until < :now",
+                ExpressionAttributeNames: { "#until": "until" },
+                ExpressionAttributeValues: { ":now": nowMs },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...reportKey(report.report_id),
+                  ...report,
+                  expires_at: Math.floor(nowMs / 1000) + REPORT_TTL_SECONDS,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      if (cancellationReasons(error)?.[0] !== "ConditionalCheckFailed") throw error;
+    }
+    const marker = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: RUNNING_KEY, ConsistentRead: true }),
+    );
+    const runningReportId = marker.Item?.report_id;
+    // Released between our write and this read: one more try takes the free marker.
+    if (typeof runningReportId !== "string") {
+      if (attempt > 0) throw new Error("The reconciliation marker kept changing; try again.");
+      return this.createExclusive(report, markerTtlMs, attempt + 1);
+    }
+    return { runningReportId };
+  }
+
+  async releaseRunning(reportId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        // An update, not a delete: the roles that touch the marker need no DeleteItem.
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: RUNNING_KEY,
+          UpdateExpression: "SET #until = :free REMOVE report_id",
+          ConditionExpression: "report_id = :id",
+          ExpressionAttributeNames: { "#until": "until" },
+          ExpressionAttributeValues: { ":id": reportId, ":free": 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error; // another run's marker now: leave it
+    }
   }
 
   async get(reportId: string): Promise<DriftReport | undefined> {

@@ -104,8 +104,15 @@ describe("drift reconciliation", () => {
     const api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
     const client = { name: "auditor", scopes: ["read", "admin"] };
     const started = performance.now();
-    const accepted = await callApi(api, { method: "POST", path: "/v1/reconcile", client });
-    expect(accepted.status).toBe(202);
+    // Five at once start one pass: the others answer the running report.
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => callApi(api, { method: "POST", path: "/v1/reconcile", client })),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 200, 202]);
+    const accepted = answers.find((answer) => answer.status === 202) ?? answers[0]!;
+    expect(new Set(answers.map((answer) => answer.body.report_id))).toEqual(
+      new Set([accepted.body.report_id]),
+    );
     expect(accepted.body).toMatchObject({
       status: "running",
       links: { self: `/v1/reconcile/${accepted.body.report_id}` },
@@ -150,6 +157,19 @@ describe("drift reconciliation", () => {
     });
     expect(driftCounts).toEqual([22]);
     console.info(`reconciliation of ${USERS} users (API → worker → report): ${Math.round(elapsedMs)} ms`);
+
+    // Once it finished, the next request starts a new pass.
+    const next = await callApi(api, { method: "POST", path: "/v1/reconcile", client });
+    expect(next.status).toBe(202);
+    expect(next.body.report_id).not.toBe(accepted.body.report_id);
+    await expect
+      .poll(
+        async () => (await callApi(api, { method: "GET", path: next.body.links.self, client })).body.status,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe("succeeded");
 
     const missing = await callApi(api, { method: "GET", path: "/v1/reconcile/no-such-report", client });
     expect(missing.status).toBe(404);

@@ -1,6 +1,6 @@
 /**
  * `POST /v1/reconcile` (scope `admin`: a full pass over every Dialpad user; 202, the worker runs
- * it) and `GET /v1/reconcile/{report_id}` (scope `read`: the stored report).
+ * it; one at a time: while one runs, a new request answers 200 with the running report) and `GET /v1/reconcile/{report_id}` (scope `read`: the stored report).
  */
 import { z } from "zod";
 import { NotFound } from "../../../shared/errors/domain-errors";
@@ -19,6 +19,11 @@ export const startReconcile = defineRoute({
   fn: "api",
   request: {},
   responses: {
+    200: {
+      description: "A reconciliation already runs: this is its report; poll it.",
+      schema: reportAcceptedSchema,
+      headers: { location: "The report's URL path." },
+    },
     202: {
       description: "Started; poll the report.",
       schema: reportAcceptedSchema,
@@ -26,14 +31,14 @@ export const startReconcile = defineRoute({
     },
   },
   handle: async ({ principal }, deps) => {
-    const report = await startReconciliation(principal.client, {
+    const { report, started } = await startReconciliation(principal.client, {
       reports: deps.reports,
       queue: deps.reconcileQueue,
       clock: deps.clock,
     });
     const self = `/v1/reconcile/${report.report_id}`;
     return reply(
-      202,
+      started ? 202 : 200,
       { report_id: report.report_id, status: "running" as const, links: { self } },
       { location: self },
     );
