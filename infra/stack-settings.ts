@@ -23,8 +23,17 @@ export const stackSettingsSchema = z.strictObject({
     .default("prod"),
   apiThrottleRateLimit: positive.default(50),
   apiThrottleBurstLimit: positiveInt.default(100),
-  /** An existing regional WAFv2 web ACL to associate with the API stage. */
+  /** An existing regional WAFv2 web ACL to associate with the API stage, instead of ours. */
   wafWebAclArn: z.string().startsWith("arn:").optional(),
+  /** Our web ACL (per-client and per-IP rate rules, see infra/constructs/api-firewall.ts); on by default. */
+  waf: z
+    .union([z.boolean(), z.enum(["true", "false"])])
+    .transform((v) => v === true || v === "true")
+    .default(true),
+  /** Requests per client (bearer token) per 5 minutes before WAF answers 429; offboarding is exempt. */
+  wafRequestsPerClientPer5Min: positiveInt.min(10).default(3000),
+  /** Requests per IP address per 5 minutes before WAF answers 429. */
+  wafRequestsPerIpPer5Min: positiveInt.min(10).default(6000),
   /** Active X-Ray tracing on functions and the API stage. */
   xrayTracing: flag,
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
@@ -43,6 +52,8 @@ export const stackSettingsSchema = z.strictObject({
     .transform((v) => v === true || v === "true")
     .default(true),
   requireDeletionApproval: flag,
+  /** Days a finished job (and the personal data in its request) is kept before the table's TTL removes it. */
+  jobAuditDays: positiveInt.max(3650).default(400),
   secretCacheSeconds: positiveInt.default(300),
 
   workerTimeoutSeconds: positiveInt.max(900).default(60),

@@ -37,6 +37,7 @@ import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
+import { ApiFirewall } from "./api-firewall";
 import { LifecycleFunction } from "./lifecycle-function";
 
 /** How long API Gateway reuses an authorizer answer for the same token. */
@@ -81,7 +82,8 @@ export class Api extends Construct {
       timeout: Duration.seconds(15),
       environment: lifecycleEnvironment(settings),
     })
-      .bindTable(props.table, "readWrite")
+      // Jobs, request keys, people and their history, reports: read, create, update; never delete or scan.
+      .bindTable(props.table, ["get", "query", "put", "update"])
       .bindQueue(props.urgentQueue, "URGENT_QUEUE_URL", "send")
       .bindQueue(props.bulkQueue, "BULK_QUEUE_URL", "send");
 
@@ -102,7 +104,8 @@ export class Api extends Construct {
       environment: secretCacheEnvironment(settings),
     })
       .bindSecret(props.webhookSecret, "WEBHOOK_SECRET_ARN")
-      .bindTable(props.table, "readWrite")
+      // Only the event log: claim an event (put), mark it handled (update).
+      .bindTable(props.table, ["put", "update"])
       .bindQueue(props.urgentQueue, "URGENT_QUEUE_URL", "send");
 
     this.accessLogs = new LogGroup(this, "AccessLogs", { retention: RetentionDays.THREE_MONTHS });
@@ -182,16 +185,25 @@ export class Api extends Construct {
       },
     );
 
-    if (settings.wafWebAclArn) {
+    // Our own web ACL (per-client and per-IP rate rules) unless the account's is given, or WAF is off.
+    const webAclArn =
+      settings.wafWebAclArn ??
+      (settings.waf
+        ? new ApiFirewall(this, "Firewall", {
+            requestsPerClientPer5Min: settings.wafRequestsPerClientPer5Min,
+            requestsPerIpPer5Min: settings.wafRequestsPerIpPer5Min,
+          }).webAcl.attrArn
+        : undefined);
+    if (webAclArn) {
       new CfnWebACLAssociation(this, "WafAssociation", {
         resourceArn: this.restApi.deploymentStage.stageArn,
-        webAclArn: settings.wafWebAclArn,
+        webAclArn,
       });
     } else {
       Validations.of(this.restApi).acknowledge({
         id: "AwsSolutions-APIG3",
         reason:
-          "WAF is opt-in through the wafWebAclArn context (an account's web ACL is shared and billed per ACL); stage throttling and the authorizer guard the API without it.",
+          "WAF was turned off through the waf context (waf=false); stage throttling and the authorizer still guard the API.",
       });
     }
 

@@ -3,7 +3,7 @@
  * from the stack settings. Bindings (table, queues, secrets) add their own variables. `satisfies`
  * makes a misspelt variable name a compile error.
  */
-import type { dialpadSettings, lifecycleSettings, secretSettings } from "../../shared/config";
+import type { dialpadSettings, lifecycleSettings, secretSettings, tableSettings } from "../../shared/config";
 import type { StackSettings } from "../stack-settings";
 
 type Env<Schema extends { shape: object }> = { [Name in keyof Schema["shape"]]?: string };
@@ -20,7 +20,8 @@ export function lifecycleEnvironment(settings: StackSettings) {
     RETENTION_DAYS: String(settings.retentionDays),
     KEEP_NUMBERS_ON_DELETE: String(settings.keepNumbersOnDelete),
     REQUIRE_DELETION_APPROVAL: String(settings.requireDeletionApproval),
-  } satisfies Env<typeof lifecycleSettings>;
+    JOB_AUDIT_DAYS: String(settings.jobAuditDays),
+  } satisfies Env<typeof lifecycleSettings> & Env<typeof tableSettings>;
 }
 
 /** How long a function may serve a secret from memory before re-reading it. */

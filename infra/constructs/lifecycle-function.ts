@@ -24,23 +24,20 @@ import { TABLE_KEYS } from "../../shared/store/table-definition";
 import { PROJECT_ROOT } from "../function-entries";
 import { cdkBundlingOptions } from "../lambda-bundling";
 
-export type TableAccess = "read" | "readWrite";
+/**
+ * The DynamoDB actions a function may be granted, by what the code does. Each function names the
+ * ones it uses: no role gets Scan, BatchWriteItem or BatchGetItem (the code uses none), and only
+ * the worker may delete items. TransactWriteItems is authorized through Put/Update/Delete.
+ */
+export const TABLE_ACTIONS = {
+  get: "dynamodb:GetItem",
+  query: "dynamodb:Query",
+  put: "dynamodb:PutItem",
+  update: "dynamodb:UpdateItem",
+  delete: "dynamodb:DeleteItem",
+} as const;
+export type TableAction = keyof typeof TABLE_ACTIONS;
 
-/** Item reads (TransactGetItems is authorized through GetItem). */
-export const TABLE_READ_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:Scan",
-  "dynamodb:ConditionCheckItem",
-];
-/** Item writes (TransactWriteItems is authorized through these). */
-export const TABLE_WRITE_ACTIONS = [
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:BatchWriteItem",
-];
 type QueueSetting = keyof typeof queueSettings.shape;
 export type QueueUrlVariable = Extract<
   QueueSetting | keyof typeof announceSettings.shape,
@@ -115,17 +112,17 @@ export class LifecycleFunction extends NodejsFunction {
   }
 
   /**
-   * Sets TABLE_NAME and grants item-level read (or read/write) on the table and on its two named
-   * indexes: CDK's `grantReadWriteData` would grant `index/*` and stream actions the code never uses.
+   * Sets TABLE_NAME and grants exactly `actions` on the table and on its two named indexes: CDK's
+   * `grantReadWriteData` would grant Scan, batch writes, `index/*` and stream actions the code never uses.
    */
-  bindTable(table: ITable, access: TableAccess): this {
+  bindTable(table: ITable, actions: readonly TableAction[]): this {
     this.addEnvironment("TABLE_NAME", table.tableName);
     const indexArns = [TABLE_KEYS.retentionIndex.name, TABLE_KEYS.userIdIndex.name].map(
       (indexName) => `${table.tableArn}/index/${indexName}`,
     );
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: access === "read" ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+        actions: actions.map((action) => TABLE_ACTIONS[action]),
         resources: [table.tableArn, ...indexArns],
       }),
     );

@@ -67,7 +67,8 @@ export class Pipeline extends Construct {
         ...secretCacheEnvironment(settings),
       },
     })
-      .bindTable(props.table, "readWrite")
+      // Everything the jobs do; delete only for a person's re-keyed items and a dropped seat reading.
+      .bindTable(props.table, ["get", "query", "put", "update", "delete"])
       .bindSecret(props.dialpadApiKeySecret, "DIALPAD_API_KEY_SECRET_ARN")
       // The worker re-queues waiting jobs with a delay, and hands follow-ups to the other queue.
       .bindQueue(this.urgentQueue, "URGENT_QUEUE_URL", "send")

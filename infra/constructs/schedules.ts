@@ -59,7 +59,8 @@ export class Schedules extends Construct {
       timeout: Duration.minutes(2),
       environment: lifecycleEnvironment(settings),
     })
-      .bindTable(props.table, "readWrite")
+      // The due and unsent lists (query), delete jobs and their keys (get, put), notes (update).
+      .bindTable(props.table, ["get", "query", "put", "update"])
       .bindQueue(props.urgentQueue, "URGENT_QUEUE_URL", "send")
       .bindQueue(props.bulkQueue, "BULK_QUEUE_URL", "send");
     // No Lambda-side retry: the next sweep, minutes away, redoes the same idempotent query.
@@ -77,7 +78,8 @@ export class Schedules extends Construct {
         ...secretCacheEnvironment(settings),
       },
     })
-      .bindTable(props.table, "readWrite")
+      // Records (get, query), its report and running marker (put, update), the rate budget (update).
+      .bindTable(props.table, ["get", "query", "put", "update"])
       .bindSecret(props.dialpadApiKeySecret, "DIALPAD_API_KEY_SECRET_ARN");
     this.reconciler.configureAsyncInvoke({ retryAttempts: 1, onFailure });
 

@@ -246,6 +246,25 @@ describe("IAM least privilege", () => {
     );
   });
 
+  it("grants each function only the DynamoDB actions it uses: no scans, batch writes or deletes at the edge", () => {
+    const dynamoActions = (name: keyof ReturnType<typeof functions>) =>
+      statementsOf(name)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith("dynamodb:"))
+        .sort();
+    const reads = ["dynamodb:GetItem", "dynamodb:Query"];
+    const writes = ["dynamodb:PutItem", "dynamodb:UpdateItem"];
+    expect(dynamoActions("api")).toEqual([...reads, ...writes].sort());
+    expect(dynamoActions("webhook")).toEqual(writes);
+    expect(dynamoActions("sweeper")).toEqual([...reads, ...writes].sort());
+    expect(dynamoActions("reconciler")).toEqual([...reads, ...writes].sort());
+    expect(dynamoActions("worker")).toEqual([...reads, ...writes, "dynamodb:DeleteItem"].sort());
+    expect(dynamoActions("authorizer")).toEqual([]);
+    for (const name of Object.keys(functions()) as Array<keyof ReturnType<typeof functions>>)
+      for (const never of ["dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem"])
+        expect(dynamoActions(name), name).not.toContain(never);
+  });
+
   it("lets the webhook send only to the urgent queue, the sweeper to both, and the authorizer to none", () => {
     const sendTargets = (name: keyof ReturnType<typeof functions>) =>
       statementsOf(name)
@@ -404,8 +423,39 @@ describe("REST API", () => {
     }
   });
 
-  it("has no WAF association unless asked for", () => {
-    template.resourceCountIs("AWS::WAFv2::WebACLAssociation", 0);
+  it("puts its own web ACL on the stage by default: a per-client rate rule (offboarding exempt) and a per-IP one", () => {
+    template.resourceCountIs("AWS::WAFv2::WebACLAssociation", 1);
+    template.hasResourceProperties("AWS::WAFv2::WebACL", {
+      Scope: "REGIONAL",
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Name: "ClientRate",
+          Action: { Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: "throttled" } } },
+          Statement: {
+            RateBasedStatement: Match.objectLike({
+              Limit: 3000,
+              AggregateKeyType: "CUSTOM_KEYS",
+              CustomKeys: [{ Header: Match.objectLike({ Name: "authorization" }) }],
+              ScopeDownStatement: {
+                NotStatement: {
+                  Statement: {
+                    ByteMatchStatement: Match.objectLike({
+                      SearchString: "/v1/offboard",
+                      PositionalConstraint: "ENDS_WITH",
+                    }),
+                  },
+                },
+              },
+            }),
+          },
+        }),
+        Match.objectLike({
+          Name: "IpRate",
+          Statement: { RateBasedStatement: Match.objectLike({ Limit: 6000, AggregateKeyType: "IP" }) },
+        }),
+      ],
+    });
   });
 });
 

@@ -40,6 +40,8 @@ describe("context overrides", () => {
       ResourceArn: Match.anyValue(),
     });
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
+    // The account's web ACL replaces ours.
+    template.resourceCountIs("AWS::WAFv2::WebACL", 0);
   });
 
   it("turns on X-Ray for every function and the stage", () => {
@@ -82,5 +84,14 @@ describe("readStackSettings", () => {
   it("names the bad context key (a budget of 20/s leaves no slack under Dialpad's 20)", () => {
     const app = new App({ context: { dialpadRateLimitRps: "20", sweepIntervalMinutes: "often" } });
     expect(() => readStackSettings(app.node)).toThrow(/dialpadRateLimitRps[\s\S]*sweepIntervalMinutes/);
+  });
+});
+
+describe("WAF turned off", () => {
+  it("creates and associates no web ACL, and nag stays clean (the finding is acknowledged)", () => {
+    const { stack, template } = synthesizeStack({ context: { waf: "false" } });
+    template.resourceCountIs("AWS::WAFv2::WebACL", 0);
+    template.resourceCountIs("AWS::WAFv2::WebACLAssociation", 0);
+    expect(unacknowledgedNagFindings(stack)).toEqual([]);
   });
 });
