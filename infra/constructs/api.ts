@@ -36,8 +36,8 @@ import { ROUTES } from "../../functions/api/routes";
 import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
-import { lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
 import { ApiFirewall } from "./api-firewall";
+import { lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
 import { LifecycleFunction } from "./lifecycle-function";
 
 /** How long API Gateway reuses an authorizer answer for the same token. */
