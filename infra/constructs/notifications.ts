@@ -82,7 +82,8 @@ export class Notifications extends Construct {
         CALLBACK_ALLOW_LOOPBACK: "false",
       } satisfies { [Name in keyof typeof callbackSettings.shape]?: string } & Record<string, string>,
     })
-      .bindTable(props.table, "read")
+      // It reads the finished job it announces, nothing else.
+      .bindTable(props.table, ["get"])
       .bindSecret(this.signingSecret, "CALLBACK_SIGNING_SECRET_ARN")
       // The next attempt is a delayed message on the same queue.
       .bindQueue(this.callbackQueue, "CALLBACK_QUEUE_URL", "send")
