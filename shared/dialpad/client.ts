@@ -15,6 +15,7 @@
  *   body, a field of an unexpected type), which is what a later attempt or a re-read can fix.
  */
 import type { z } from "zod";
+import { parseJsonKeepingBigIntegers } from "../http/lossless-json";
 import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook, RateLimiter, UsersPage } from "./api";
 import { clean, responseError } from "./error-mapping";
 import { DialpadError } from "./errors";
@@ -510,7 +511,8 @@ export class DialpadClient implements DialpadApi {
     });
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      // Ids are int64: one sent as a bare JSON number above 2^53 must not be rounded.
+      json = parseJsonKeepingBigIntegers(text);
     } catch {
       return fail("a body that is not JSON");
     }

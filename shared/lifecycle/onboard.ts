@@ -7,7 +7,8 @@
  */
 import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
-import type { DialpadUser, License, UpdateUserRequest } from "../dialpad/schemas";
+import type { DialpadUser, UpdateUserRequest } from "../dialpad/schemas";
+import { seatLineOf } from "../dialpad/seat-lines";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
@@ -16,14 +17,6 @@ import { assignNumberOnce, joinCallCenter } from "./telephony";
 
 type OnboardJob = JobOf<"onboard">;
 const step = defineStep<OnboardJob>();
-
-/** Which seat count of `available_licenses` a licence consumes (docs/dialpad.md, partly assumed). */
-const SEAT_LINE: Partial<Record<License, string>> = {
-  talk: "talk_lines",
-  agents: "sell_lines",
-  lite_support_agents: "contact_center_lines",
-};
-export const seatLineOf = (license: License) => SEAT_LINE[license] ?? "talk_lines";
 
 /** A user that still exists and owns the email (deleted accounts keep no email in Dialpad). */
 async function findLiveUser(ctx: {
@@ -156,7 +149,10 @@ const createUser = step({
     } catch (error) {
       // Dialpad's refusal is the last word on seats: the next job reads the counts afresh.
       if (isDialpadError(error, "no_seats")) await deps.seats.forget(progress.office_id);
-      if (!isDialpadError(error, "conflict")) throw error;
+      // 409 is the duplicate we expect, but Dialpad documents neither it nor its wording of a
+      // refusal: an unrecognised 400 may be a duplicate or a want of seats too. Look before deciding.
+      const unrecognised = isDialpadError(error, "rejected") && error.status === 400;
+      if (!isDialpadError(error, "conflict") && !unrecognised) throw error;
       // Someone (or an earlier attempt) created it meanwhile: adopt it if it is live.
       const raced = await findLiveUser(ctx);
       if (raced?.state === "active") {
@@ -167,10 +163,29 @@ const createUser = step({
           produces: { user_id: raced.id, outcome: "adopted" },
         };
       }
-      throw new JobFailure("email_in_use", "Dialpad refused the email as already in use.");
+      if (raced || !unrecognised)
+        throw new JobFailure("email_in_use", "Dialpad refused the email as already in use.");
+      await refuseIfNoSeats(deps, progress.office_id, job.request.license);
+      throw error;
     }
   },
 });
+
+/**
+ * After a create refused in words we do not recognise: read the office's seats from Dialpad
+ * itself and fail `no_seats` when the licence's line has none left (else the refusal stands).
+ */
+async function refuseIfNoSeats(
+  deps: { dialpad: DialpadApi; seats: { forget(officeId: string): Promise<void> } },
+  officeId: string,
+  license: OnboardJob["request"]["license"],
+): Promise<void> {
+  const line = seatLineOf(license);
+  const left = (await deps.dialpad.getAvailableLicenses(officeId))[line] ?? 0;
+  if (left > 0) return;
+  await deps.seats.forget(officeId);
+  throw new JobFailure("no_seats", `Office ${officeId} has no ${line} left for licence "${license}".`);
+}
 
 const applyProfile = step({
   name: "apply_profile",

@@ -61,11 +61,33 @@ export async function joinCallCenter(dialpad: DialpadApi, callCenterId: string, 
   }
 }
 
-/** Removes the user as an operator; already gone (404) counts as done. */
+/** Removes the user as an operator; not being one (any more) counts as done. */
 export async function leaveCallCenter(dialpad: DialpadApi, callCenterId: string, userId: string) {
   try {
     await dialpad.removeOperator(callCenterId, userId);
   } catch (error) {
-    if (!isDialpadError(error, "not_found")) throw error;
+    if (!(await notAnOperator(dialpad, callCenterId, userId, error))) throw error;
+  }
+}
+
+/**
+ * Whether a refused removal means the user was not an operator anyway, which is the goal. Dialpad
+ * does not document that answer (404 is our guess), so any other refusal is checked against the
+ * call center's operator list; a failure worth repeating (429, 5xx) never is.
+ */
+async function notAnOperator(
+  dialpad: DialpadApi,
+  callCenterId: string,
+  userId: string,
+  error: unknown,
+): Promise<boolean> {
+  if (!isDialpadError(error) || error.retryable) return false;
+  if (isDialpadError(error, "not_found")) return true;
+  try {
+    const { users } = await dialpad.listOperators(callCenterId);
+    return !(users ?? []).some((operator) => operator.id === userId);
+  } catch (listError) {
+    if (isDialpadError(listError, "not_found")) return true; // the call center itself is gone
+    throw listError;
   }
 }

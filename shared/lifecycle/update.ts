@@ -9,10 +9,10 @@
  */
 import { isDialpadError } from "../dialpad/errors";
 import { license as licenseSchema, type UpdateUserRequest } from "../dialpad/schemas";
+import { seatLineOf } from "../dialpad/seat-lines";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
-import { seatLineOf } from "./onboard";
 import { RecordExists } from "./ports";
 import { defineStep, type Step } from "./steps";
 import { assignNumberOnce, callCenterIdsOf, joinCallCenter, leaveCallCenter } from "./telephony";

@@ -25,12 +25,13 @@ describe("DialpadClient for movers and handoffs, against the sandbox", () => {
   afterEach(() => sandbox.configure({ usersDefaultState: "not_deleted", nullForUnset: false }));
   afterAll(() => sandbox.stop());
 
-  it("moves a user between countries: one London seat used, the US number lost", async () => {
+  it("moves a user between countries: one London seat used, the US number swapped for a London one", async () => {
     const user = await newUser("mover@example.com");
     const before = sandbox.state.availableSeats(office("London")).talk_lines;
     const moved = await api().moveOffice(user.id, office("London"));
     expect(moved.office_id).toBe(office("London"));
-    expect(moved.phone_numbers).toBeUndefined();
+    expect(moved.phone_numbers).toEqual([expect.stringMatching(/^\+44/)]);
+    expect(sandbox.state.reservedNumbers()).toContain(user.number);
     expect(sandbox.state.availableSeats(office("London")).talk_lines).toBe(before - 1);
     const again = await api().moveOffice(user.id, office("London"));
     expect(again.office_id).toBe(office("London"));

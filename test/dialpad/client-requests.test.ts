@@ -162,6 +162,19 @@ describe("DialpadClient requests", () => {
     expect(server.requests.at(-1)?.query.get("state")).toBe("active");
   });
 
+  it("keeps an id Dialpad sends as a bare JSON number above 2^53", async () => {
+    server.setHandler(() => ({
+      status: 200,
+      text: '{"id": 5137304475768569001, "office_id": 5137304475768569002, "admin_office_ids": [5137304475768569003]}',
+    }));
+    const { client } = testClient(server.baseUrl);
+    expect(await client.getUser("1")).toMatchObject({
+      id: "5137304475768569001",
+      office_id: "5137304475768569002",
+      admin_office_ids: ["5137304475768569003"],
+    });
+  });
+
   it("listUsersPage hands back the next cursor, and none on the last page", async () => {
     server.setHandler(sequence(json({ items: [user("1")], cursor: "next" }), json({ cursor: "" })));
     const { client } = testClient(server.baseUrl);

@@ -53,14 +53,25 @@ describe("PATCH /users/{id}/move_office", () => {
     expect(sandbox.state.availableSeats(ids.remote).talk_lines).toBe(remoteTalk - 1);
   });
 
-  it("between countries the numbers go back to the pool", async () => {
+  it("between countries the numbers go back to the pool and a number of the new country is assigned", async () => {
     const user = await userWithNumber("to.london@example.com");
     const [number] = user.phone_numbers;
     const moved = await api.patch(`/users/${user.id}/move_office`, { office_id: ids.london });
     expect(moved.body.office_id).toBe(ids.london);
-    expect(moved.body.phone_numbers).toBeUndefined();
+    expect(moved.body.phone_numbers).toEqual([expect.stringMatching(/^\+44207946/)]);
     expect(sandbox.state.number(number)?.status).toBe("available");
+    expect(sandbox.state.number(moved.body.phone_numbers[0])).toMatchObject({
+      status: "user",
+      targetId: user.id,
+    });
     expect(sandbox.state.availableSeats(ids.london).talk_lines).toBe(4);
+  });
+
+  it("between countries without a free number of the new country the user is left without one", async () => {
+    const user = await userWithNumber("to.berlin@example.com");
+    const moved = await api.patch(`/users/${user.id}/move_office`, { office_id: ids.berlin });
+    expect(moved.body.phone_numbers).toBeUndefined();
+    expect(sandbox.state.reservedNumbers()).toContain(user.phone_numbers[0]);
   });
 
   it("answers 400 (no licences) when the target office has no seat, and changes nothing", async () => {

@@ -88,6 +88,8 @@ export interface DialpadStateOptions {
 export type UserChangeListener = (change: UserChange) => void;
 
 const holdsSeat = (user: User) => user.state === "active";
+/** Calling codes of the countries the seeded number pool covers. */
+const CALLING_CODES: Record<string, string> = { us: "+1", ca: "+1", gb: "+44" };
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 /** Dialpad's timestamp style: ISO-8601 without zone. */
 const dialpadTimestamp = (date: Date) => date.toISOString().slice(0, 19);
@@ -253,17 +255,24 @@ export class DialpadState {
     set("forwardingNumbers", "forwarding_numbers", patch.forwardingNumbers);
     set("internationalDialingEnabled", "international_dialing_enabled", patch.internationalDialingEnabled);
 
-    // Dialpad unassigns a user's numbers when the user moves to an office in another country.
+    // Moving to an office in another country, Dialpad unassigns the user's numbers and assigns a
+    // new one (the sandbox takes a free number of that country, if its pool has one).
+    const newCountry = this.office(next.officeId).country;
     const countryChanged =
-      next.officeId !== user.officeId &&
-      this.office(next.officeId).country !== this.office(user.officeId).country;
-    if (countryChanged) next.phoneNumbers = [];
+      next.officeId !== user.officeId && newCountry !== this.office(user.officeId).country;
+    const replacement =
+      countryChanged && user.phoneNumbers.length > 0 ? this.freeNumberIn(newCountry) : undefined;
+    if (countryChanged) next.phoneNumbers = replacement ? [replacement.number] : [];
 
     // The only step that can still refuse; after it nothing fails, so no half-applied update.
     this.moveSeat(user, next);
     if (countryChanged && user.phoneNumbers.length > 0) changedFields.push("phone_numbers");
     for (const removed of user.phoneNumbers.filter((n) => !next.phoneNumbers.includes(n))) {
       this.returnToReservedBlock(removed);
+    }
+    if (replacement) {
+      replacement.status = "user";
+      replacement.targetId = next.id;
     }
     this.usersById.set(user.id, next);
 
@@ -555,6 +564,14 @@ export class DialpadState {
     }
     if (from) this.office(from.officeId).availableSeats[from.line] += 1;
     if (to && target) target.availableSeats[to.line] -= 1;
+  }
+
+  /** A free number of the pool dialled in that country (by calling code), if there is one. */
+  private freeNumberIn(country: string): PhoneNumber | undefined {
+    const prefix = CALLING_CODES[country];
+    return prefix === undefined
+      ? undefined
+      : this.availableNumbers().find((n) => n.number.startsWith(prefix));
   }
 
   private availableNumbers(): PhoneNumber[] {

@@ -16,17 +16,15 @@ export const LICENSES = [
 ] as const;
 export type License = (typeof LICENSES)[number];
 
-/** The seat lines the sandbox counts (the other lines of `AvailableLicensesProto` are always "0"). */
-export const SEAT_LINES = ["talk_lines", "sell_lines", "contact_center_lines"] as const;
-export type SeatLine = (typeof SEAT_LINES)[number];
-export type Seats = Record<SeatLine, number>;
+import type { SeatLine } from "../../../shared/dialpad/seat-lines";
 
-/** Which seat line a licence consumes (assumed, see docs/dialpad.md): everything else is a talk line. */
-export function seatLineOf(license: License): SeatLine {
-  if (license === "agents") return "sell_lines";
-  if (license === "lite_support_agents") return "contact_center_lines";
-  return "talk_lines";
-}
+/**
+ * The seat lines the sandbox counts (the other lines of `AvailableLicensesProto` are always "0"),
+ * and which one a licence consumes: the service's own table (docs/dialpad.md), since Dialpad does
+ * not document it and a second copy could only agree with the first.
+ */
+export { SEAT_LINES, type SeatLine, seatLineOf } from "../../../shared/dialpad/seat-lines";
+export type Seats = Record<SeatLine, number>;
 
 export type UserState = "active" | "suspended" | "deleted";
 export const OPERATOR_ROLES = ["admin", "operator", "supervisor"] as const;

@@ -16,7 +16,8 @@ const match = {
 export const faultSpec = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("error"),
-    status: z.number().int().min(500).max(599).default(503),
+    /** 5xx by default; a 4xx stands for a refusal in words or a status we do not expect. */
+    status: z.number().int().min(400).max(599).default(503),
     message: z.string().optional(),
     ...match,
   }),
