@@ -4,10 +4,15 @@
  * Dialpad and lifecycle variables reuse the rules of shared/config.ts, so local mode accepts exactly
  * what the Lambda functions accept.
  */
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { dialpadSettings, lifecycleSettings, loadConfig } from "../../shared/config";
 
-/** The token printed at start when LOCAL_API_TOKEN is not set; the README walk-through uses it. */
+/**
+ * The token printed at start when LOCAL_API_TOKEN is not set and the Dialpad is the embedded
+ * sandbox; the walk-through uses it. Pointed at a real Dialpad (DIALPAD_BASE_URL), a well-known
+ * all-scope token would let anyone on the machine change real users: the token is random then.
+ */
 export const DEFAULT_LOCAL_API_TOKEN = "local-dev-token";
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -23,7 +28,7 @@ export const localSettingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9\-._~+/]+=*$/, "letters, digits and - . _ ~ + / only")
     .min(8)
-    .default(DEFAULT_LOCAL_API_TOKEN),
+    .optional(),
   /** Unset: the embedded Dialpad sandbox. Set: that Dialpad-compatible server (no sandbox). */
   DIALPAD_BASE_URL: z.url().optional(),
   DIALPAD_API_KEY: z.string().min(1).optional(),
@@ -38,7 +43,7 @@ export const localSettingsSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: seconds.default(3600),
 });
 
-export type LocalSettings = z.output<typeof localSettingsSchema>;
+export type LocalSettings = z.output<typeof localSettingsSchema> & { LOCAL_API_TOKEN: string };
 
 /** Throws ConfigError naming each bad variable (and DIALPAD_API_KEY when a server is set without one). */
 export function loadLocalSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
@@ -53,5 +58,9 @@ export function loadLocalSettings(env: NodeJS.ProcessEnv = process.env): LocalSe
       });
     }
   });
-  return loadConfig(schema, present);
+  const settings = loadConfig(schema, present);
+  const token =
+    settings.LOCAL_API_TOKEN ??
+    (settings.DIALPAD_BASE_URL ? randomBytes(24).toString("base64url") : DEFAULT_LOCAL_API_TOKEN);
+  return { ...settings, LOCAL_API_TOKEN: token };
 }

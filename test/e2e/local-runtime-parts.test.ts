@@ -56,6 +56,17 @@ describe("local settings", () => {
     });
   });
 
+  it("makes the all-scope token random when pointed at another Dialpad, unless LOCAL_API_TOKEN is set", () => {
+    const external = { DIALPAD_BASE_URL: "https://dialpad.example.com/api/v2", DIALPAD_API_KEY: "k" };
+    const first = loadLocalSettings(external).LOCAL_API_TOKEN;
+    expect(first).not.toBe(DEFAULT_LOCAL_API_TOKEN);
+    expect(first).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(loadLocalSettings(external).LOCAL_API_TOKEN).not.toBe(first);
+    expect(loadLocalSettings({ ...external, LOCAL_API_TOKEN: "chosen-token" }).LOCAL_API_TOKEN).toBe(
+      "chosen-token",
+    );
+  });
+
   it("accepts a one-second sweep and treats empty variables as unset", () => {
     expect(loadLocalSettings({ SWEEP_INTERVAL_SECONDS: "1", PORT: "" })).toMatchObject({
       SWEEP_INTERVAL_SECONDS: 1,
