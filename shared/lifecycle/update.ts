@@ -177,7 +177,7 @@ const applyProfile = step({
 
 const assignNumber = step({
   name: "assign_number",
-  reads: ["user_id"],
+  reads: ["user_id", "numbers"],
   async run({ job, progress, resumed, deps }) {
     const areaCode = job.request.area_code;
     if (!areaCode)
@@ -187,7 +187,15 @@ const assignNumber = step({
           ? "no area_code given: the user has no number after the move"
           : "no number requested",
       };
-    const assigned = await assignNumberOnce(deps.dialpad, progress.user_id, { area_code: areaCode }, resumed);
+    if (resumed) {
+      // A number the user did not have before this job is the one an interrupted attempt assigned
+      // (whatever its country's format, which an area-code match could not tell).
+      const now = (await deps.dialpad.getUser(progress.user_id)).phone_numbers ?? [];
+      const fresh = now.find((number) => !progress.numbers.includes(number));
+      if (fresh)
+        return { status: "succeeded", detail: `already has ${fresh}`, produces: { phone_number: fresh } };
+    }
+    const assigned = await assignNumberOnce(deps.dialpad, progress.user_id, { area_code: areaCode }, false);
     return {
       status: "succeeded",
       detail: assigned.detail,
