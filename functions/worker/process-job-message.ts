@@ -42,17 +42,34 @@ export interface ProcessDeps {
 export const retryDelaySeconds = (receiveCount: number) =>
   Math.min(300, 5 * 2 ** Math.max(0, receiveCount - 1));
 
-export async function processJobMessage(record: SQSRecord, deps: ProcessDeps): Promise<void> {
+/** A job run that stopped for lack of time: its record goes back to the queue as a batch item failure. */
+export class HandedBack extends Error {
+  override name = "HandedBack";
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} stopped before the worker's deadline; it resumes on its next delivery.`);
+  }
+}
+
+export async function processJobMessage(
+  record: SQSRecord,
+  deps: ProcessDeps,
+  remainingTimeMs?: () => number,
+): Promise<void> {
   const message = workMessage.parse(JSON.parse(record.body));
   const lane = deps.queues.laneOfQueueArn(record.eventSourceARN);
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? "1");
-  const delivery: Delivery = { receiveCount, maxReceives: deps.maxReceives };
+  const delivery: Delivery = {
+    receiveCount,
+    maxReceives: deps.maxReceives,
+    ...(remainingTimeMs ? { remainingTimeMs } : {}),
+  };
+  let result: Awaited<ReturnType<typeof runJob>>;
   try {
     if ("type" in message) {
       await runTask(message, delivery, deps.tasks ?? {});
       return;
     }
-    const result = await runJob(message.job_id, delivery, deps.lifecycle);
+    result = await runJob(message.job_id, delivery, deps.lifecycle);
     if (result === "busy") await deps.queues.requeue(message.job_id, lane, deps.busyDelaySeconds ?? 2);
   } catch (error) {
     // Shorter visibility = a sooner retry; after the last receive, a sooner move to the DLQ.
@@ -61,7 +78,18 @@ export async function processJobMessage(record: SQSRecord, deps: ProcessDeps): P
       .catch(() => undefined);
     throw error;
   }
+  if (result !== "paused") return;
+  // Stopped for lack of time: hand the record back to resume soon. On its last receive a hand-back
+  // would send it to the DLQ, so a fresh message carries the job on instead.
+  if (receiveCount >= deps.maxReceives) {
+    await deps.queues.requeue(message.job_id, lane, PAUSED_DELAY_SECONDS);
+    return;
+  }
+  await deps.queues.retryAfter(lane, record.receiptHandle, PAUSED_DELAY_SECONDS).catch(() => undefined);
+  throw new HandedBack(message.job_id);
 }
+
+const PAUSED_DELAY_SECONDS = 1;
 
 async function runTask(message: UserSyncMessage | ReconcileMessage, delivery: Delivery, tasks: TaskHandlers) {
   switch (message.type) {

@@ -13,8 +13,14 @@ export function createWorkerHandler(deps: ProcessDeps): WorkerHandler {
   return async (event, context) => {
     // A processor per invocation: it holds the batch's results, and local mode runs batches concurrently.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, (record: SQSRecord) => processJobMessage(record, deps), processor, {
-      ...(context ? { context } : {}),
-    });
+    return processPartialResponse(
+      event,
+      (record: SQSRecord) =>
+        processJobMessage(record, deps, context && (() => context.getRemainingTimeInMillis())),
+      processor,
+      {
+        ...(context ? { context } : {}),
+      },
+    );
   };
 }

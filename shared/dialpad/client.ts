@@ -10,6 +10,8 @@
  *   requests that are safe to repeat (GET, PATCH, DELETE, unassign_number). Requests that create
  *   something are not: the error is `transient` with `ambiguous: true` and the caller checks
  *   Dialpad before trying again. A connection refused before sending is repeated for every request.
+ * - Inside `withCallDeadline` (call-deadline.ts) no attempt or wait runs past the deadline: an
+ *   attempt's timeout is cut to it, and a retry that would start after it is not made.
  * - A 2xx body that does not validate is treated as a transient protocol fault rather than
  *   `rejected`: Dialpad accepted the request, what broke is the answer (a proxy page, a truncated
  *   body, a field of an unexpected type), which is what a later attempt or a re-read can fix.
@@ -17,6 +19,7 @@
 import type { z } from "zod";
 import { parseJsonKeepingBigIntegers } from "../http/lossless-json";
 import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook, RateLimiter, UsersPage } from "./api";
+import { callDeadline } from "./call-deadline";
 import { clean, responseError } from "./error-mapping";
 import { DialpadError } from "./errors";
 import { type ExchangeOutcome, exchange, type HttpMethod } from "./http-exchange";
@@ -418,10 +421,23 @@ export class DialpadClient implements DialpadApi {
   private async send<T>(operation: Operation<T>): Promise<T> {
     const { method, route } = operation;
     const url = this.url(operation);
+    const deadline = callDeadline();
+    const timeUp = () =>
+      new DialpadError("transient", `Dialpad ${method} ${route} not sent: the caller's time is up`, {
+        method,
+        route,
+      });
+    /** Waits before a retry, unless the wait would end past the caller's deadline. */
+    const pause = async (ms: number, error: DialpadError, attempt: number) => {
+      if (deadline !== undefined && this.now() + ms >= deadline) throw this.gaveUp(error, attempt);
+      await this.sleep(ms);
+    };
     let keyRefreshed = false;
     let retries = 0;
     for (let attempt = 1; ; attempt++) {
       await this.rateLimiter?.acquire();
+      const timeoutMs = Math.min(this.timeoutMs, (deadline ?? Number.POSITIVE_INFINITY) - this.now());
+      if (timeoutMs <= 0) throw timeUp();
       const apiKey = await this.apiKey.get();
       const started = this.now();
       const outcome = await exchange(this.fetchImpl, {
@@ -429,7 +445,7 @@ export class DialpadClient implements DialpadApi {
         url,
         apiKey,
         body: operation.body,
-        timeoutMs: this.timeoutMs,
+        timeoutMs,
       });
       this.report(operation, outcome, this.now() - started, attempt);
       // The attempt after a key refresh does not use up the failure budget.
@@ -455,7 +471,7 @@ export class DialpadClient implements DialpadApi {
           if (attemptsLeft <= 0 || (retryAfterMs ?? 0) > this.maxRetryAfterMs) {
             throw this.gaveUp(error, attempt);
           }
-          await this.sleep(retryAfterMs ?? this.backoff(retries));
+          await pause(retryAfterMs ?? this.backoff(retries), error, attempt);
           retries++;
           continue;
         } else {
@@ -465,14 +481,10 @@ export class DialpadClient implements DialpadApi {
         }
       } else if (outcome.type === "timeout") {
         failure = {
-          error: new DialpadError(
-            "transient",
-            `Dialpad ${method} ${route} timed out after ${this.timeoutMs} ms`,
-            {
-              method,
-              route,
-            },
-          ),
+          error: new DialpadError("transient", `Dialpad ${method} ${route} timed out after ${timeoutMs} ms`, {
+            method,
+            route,
+          }),
           requestMayHaveBeenSent: true,
         };
       } else {
@@ -491,7 +503,7 @@ export class DialpadClient implements DialpadApi {
 
       if (failure.requestMayHaveBeenSent && !operation.repeatable) throw ambiguous(failure.error);
       if (attemptsLeft <= 0) throw this.gaveUp(failure.error, attempt);
-      await this.sleep(this.backoff(retries));
+      await pause(this.backoff(retries), failure.error, attempt);
       retries++;
     }
   }

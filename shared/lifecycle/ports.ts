@@ -41,6 +41,24 @@ export type JobOutcome =
 /** Any kind's progress record: the union of the fields the store may be asked to merge. */
 export type JobProgress = Job["progress"];
 
+export interface RunClaim {
+  runId: string;
+  at: string;
+  nowMs: number;
+  /** How long the token protects the run if it dies without giving it back. */
+  ttlMs: number;
+}
+
+export type StartRun = { outcome: "started"; job: Job } | { outcome: "busy" } | { outcome: "ended" };
+
+/** This run no longer holds its job: another delivery took over after its token expired. */
+export class RunSuperseded extends Error {
+  override name = "RunSuperseded";
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} is held by another run.`);
+  }
+}
+
 export interface StepsUpdate {
   steps: readonly JobStep[];
   /** When the change happened (the job's updated_at). */
@@ -59,18 +77,28 @@ export interface JobStore {
   /** Jobs created before `createdBefore` whose message never reached the queue, page by page. */
   listUnsent(createdBefore: string): AsyncIterable<Job[]>;
   markEnqueued(jobId: string, at: string): Promise<void>;
-  /** queued|running → running. Answers undefined when the job is already terminal (e.g. cancelled). */
-  startRun(jobId: string, at: string): Promise<Job | undefined>;
+  /**
+   * Claims the job for one run (queued|running → running, with `run.runId` as its run token):
+   * `started` with the job, `busy` while another run's token is held and not expired, `ended`
+   * when the job is terminal (e.g. cancelled) or missing. Every later write of the run names the
+   * token, so two deliveries of one job never execute steps concurrently.
+   */
+  startRun(jobId: string, run: RunClaim): Promise<StartRun>;
+  /** Gives the run token back (the job stays running, to be resumed); a no-op if not held. */
+  endRun(jobId: string, runId: string): Promise<void>;
   /**
    * Records the job's steps as they now stand (a step's "started" is later overwritten by its
    * outcome) and merges a step's outputs into `progress`; a `user_id` output also becomes the
-   * job's `user_id`. Only while the job is running.
+   * job's `user_id`. Only while the job is running under `runId`; else throws RunSuperseded.
    */
-  recordSteps(jobId: string, update: StepsUpdate): Promise<void>;
+  recordSteps(jobId: string, runId: string, update: StepsUpdate): Promise<void>;
   /** Sets fields learnt while running (e.g. the email of an offboard requested by user id). */
   setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void>;
-  /** Ends a queued or running job; a no-op error when it already ended is the caller's to ignore. */
-  finish(jobId: string, at: string, outcome: JobOutcome): Promise<void>;
+  /**
+   * Ends a queued or running job and drops its run token. With `runId`, only while that run holds
+   * the job (else RunSuperseded); without, only while no run holds it. Throws when the job already ended.
+   */
+  finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void>;
   /** queued → cancelled; answers false when the job already left `queued`. */
   cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean>;
 }

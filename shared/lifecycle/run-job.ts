@@ -1,15 +1,20 @@
 /**
- * Runs one job message to its end, or to the next retry. Primary course: load the job → take the
- * person's lease (one job per person at a time) → mark it running → run the remaining steps →
+ * Runs one job message to its end, to the next retry, or to the end of the worker's time.
+ * Primary course: load the job → take the person's lease (one job per person at a time) → claim
+ * the job for this run (its run token: one run of a job at a time) → run the remaining steps →
  * record the outcome → release the lease. Permanent failures end the job at once; anything else
  * is rethrown so the queue redelivers it, until the last allowed receive marks the job failed.
+ * Between steps the run checks its deadline: with too little time left it gives its run token
+ * back, keeps the person's lease, and answers "paused" so the message is handed back.
  */
+import { randomUUID } from "node:crypto";
 import type { DialpadApi } from "../dialpad/api";
+import { withCallDeadline } from "../dialpad/call-deadline";
 import { exhaustedFailureOf, isUnexpected, JobCancelled, JobFailure, permanentFailureOf } from "./failures";
 import { stepsOf } from "./job-kinds";
 import { JOB_ERROR_CODES, type Job, TERMINAL_STATUSES } from "./model";
 import { resolveOffboardUser } from "./offboard";
-import { type JobOutcome, type JobStore, type Lane, laneOf } from "./ports";
+import { type JobOutcome, type JobStore, type Lane, laneOf, RunSuperseded } from "./ports";
 import { runSteps, type StepDeps } from "./steps";
 
 export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
@@ -17,6 +22,11 @@ export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
   /** One client per lane, each drawing on its lane of the shared rate budget. */
   dialpad: Record<Lane, DialpadApi>;
   leaseTtlMs?: number;
+  /** Time kept free at the end of an invocation to record where the run stopped and hand back. */
+  stopMarginMs?: number;
+  /** A step starts only with at least this much time left before the stop margin. */
+  minStepMs?: number;
+  newRunId?: () => string;
   onFinished?: (job: Job, outcome: JobOutcome) => void;
   /** Told every error nobody planned for (the job shows only a generic internal error): log it. */
   onUnexpectedError?: (job: Job, error: unknown) => void;
@@ -33,12 +43,19 @@ export interface Delivery {
   receiveCount: number;
   /** The receive after which the queue moves the message to its DLQ. */
   maxReceives: number;
+  /** The invocation's time left (Lambda's `context.getRemainingTimeInMillis`); none: no deadline. */
+  remainingTimeMs?: () => number;
 }
 
-/** finished: the job ended; busy: another job of the person runs, try later; ignored: nothing to do. */
-export type RunResult = "finished" | "busy" | "ignored";
+/**
+ * finished: the job ended; busy: another job of the person, or another run of this job, holds it:
+ * try later; paused: stopped for lack of time, resume later; ignored: nothing to do.
+ */
+export type RunResult = "finished" | "busy" | "paused" | "ignored";
 
 const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
+const DEFAULT_STOP_MARGIN_MS = 1_500;
+const DEFAULT_MIN_STEP_MS = 500;
 /** The lease key of import jobs: not an email, so it never names a person. */
 const IMPORT_LEASE = "import-jobs";
 
@@ -61,15 +78,25 @@ async function runToEnd(
   delivery: Delivery,
   deps: RunJobDeps,
 ): Promise<RunResult | "ended_before"> {
-  let job = await deps.jobs.get(jobId);
-  if (!job) return "ignored";
-  if (TERMINAL_STATUSES.has(job.status)) return "ended_before";
+  const loaded = await deps.jobs.get(jobId);
+  if (!loaded) return "ignored";
+  if (TERMINAL_STATUSES.has(loaded.status)) return "ended_before";
+  let job: Job = loaded;
   const dialpad = deps.dialpad[laneOf(job.kind)];
   const now = () => deps.clock.now().toISOString();
+  const lastReceive = delivery.receiveCount >= delivery.maxReceives;
 
+  // The invocation's deadline, less the margin needed to record the stop and hand the message back.
+  const stopMarginMs = deps.stopMarginMs ?? DEFAULT_STOP_MARGIN_MS;
+  const stopAtMs = delivery.remainingTimeMs && Date.now() + delivery.remainingTimeMs() - stopMarginMs;
+  const outOfTime = () =>
+    delivery.remainingTimeMs !== undefined &&
+    delivery.remainingTimeMs() - stopMarginMs < (deps.minStepMs ?? DEFAULT_MIN_STEP_MS);
+
+  let runId: string | undefined;
   const finish = async (outcome: JobOutcome) => {
-    await deps.jobs.finish(jobId, now(), outcome);
-    deps.onFinished?.(job as Job, outcome);
+    await deps.jobs.finish(jobId, now(), outcome, runId);
+    deps.onFinished?.(job, outcome);
   };
 
   // The person's lease: one job per person at a time. Imports share one lease: one at a time.
@@ -80,46 +107,69 @@ async function runToEnd(
     return failOrRetry(error);
   }
 
-  if (
-    !(await deps.people.acquireLease(
-      email,
-      jobId,
-      deps.clock.now().getTime(),
-      deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
-    ))
-  )
-    return "busy";
+  const nowMs = deps.clock.now().getTime();
+  const leaseTtlMs = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  if (!(await deps.people.acquireLease(email, jobId, nowMs, leaseTtlMs))) return "busy";
+  // The person's lease is the job's (it outlives a run, across retries); the run token is this
+  // delivery's, for no longer than this invocation can last.
+  const claim = {
+    runId: deps.newRunId?.() ?? randomUUID(),
+    at: now(),
+    nowMs,
+    ttlMs: delivery.remainingTimeMs ? delivery.remainingTimeMs() : leaseTtlMs,
+  };
+  const started = await deps.jobs.startRun(jobId, claim);
+  if (started.outcome === "busy") return "busy"; // another delivery runs it and keeps the lease
   let releaseLease = true;
   try {
+    if (started.outcome === "ended") return "ended_before"; // cancelled while it waited
+    runId = claim.runId;
+    job = started.job;
     if (job.kind === "offboard") await cancelQueuedOnboard(email, job, deps);
-    const running = await deps.jobs.startRun(jobId, now());
-    if (!running) return "ended_before"; // cancelled while it waited
-    job = running;
-    await runSteps(running, stepsOf(running), { ...deps, dialpad }, deps.jobs);
+    const steps = () =>
+      runSteps(job, stepsOf(job), { ...deps, dialpad }, { jobs: deps.jobs, runId: claim.runId, outOfTime });
+    const ran = stopAtMs === undefined ? await steps() : await withCallDeadline(stopAtMs, steps);
+    if (ran === "paused") {
+      await deps.jobs.endRun(jobId, claim.runId);
+      releaseLease = false;
+      return "paused";
+    }
     await finish({ status: "succeeded" });
     return "finished";
   } catch (error) {
+    if (error instanceof RunSuperseded) {
+      // Another run took the job over: it holds the lease now, and the job is its to finish.
+      releaseLease = false;
+      return "ignored";
+    }
     if (error instanceof JobCancelled) {
       await finish({ status: "cancelled", reason: error.message });
       return "finished";
     }
-    // Keep the lease while the job waits for its retry, so no other job of the person interleaves.
-    releaseLease = permanentFailureOf(error) !== undefined || delivery.receiveCount >= delivery.maxReceives;
+    const permanent = permanentFailureOf(error) !== undefined;
+    // Keep the lease while the job waits for its retry (or its resumption after a call cut short
+    // by the deadline, which is no failure of the job), so no other job of the person interleaves.
+    if (!permanent && outOfTime()) {
+      await deps.jobs.endRun(jobId, claim.runId);
+      releaseLease = false;
+      return "paused";
+    }
+    releaseLease = permanent || lastReceive;
+    if (!releaseLease) await deps.jobs.endRun(jobId, claim.runId);
     return await failOrRetry(error);
   } finally {
     if (releaseLease) await deps.people.releaseLease(email, jobId);
   }
 
   async function failOrRetry(error: unknown): Promise<RunResult> {
-    if (isUnexpected(error)) deps.onUnexpectedError?.(job as Job, error);
+    if (isUnexpected(error)) deps.onUnexpectedError?.(job, error);
     const failure = permanentFailureOf(error);
     if (failure) {
       await finish({ status: "failed", error: { code: failure.code, message: failure.message } });
       return "finished";
     }
     // The last receive: record why, then let the message go on to the DLQ.
-    if (delivery.receiveCount >= delivery.maxReceives)
-      await finish({ status: "failed", error: exhaustedFailureOf(error) });
+    if (lastReceive) await finish({ status: "failed", error: exhaustedFailureOf(error) });
     throw error;
   }
 }

@@ -89,13 +89,25 @@ export const defineStep =
 
 const FINISHED = new Set<StepStatus>(["succeeded", "skipped"]);
 
-/** Runs the steps not yet finished, persisting after each. Throws what a step throws. */
+/** The run executing the steps: its token (every write names it) and when it must stop. */
+export interface StepRun {
+  jobs: JobStore;
+  runId: string;
+  /** Asked before each step: true when too little time is left to start one. */
+  outOfTime?: () => boolean;
+}
+
+/**
+ * Runs the steps not yet finished, persisting after each. Answers "paused" when the run stopped
+ * between two steps for lack of time (nothing left half-done), "done" when no step is left.
+ * Throws what a step throws.
+ */
 export async function runSteps<J extends Job>(
   job: J,
   steps: readonly Step<J>[],
   deps: StepDeps,
-  jobs: JobStore,
-): Promise<void> {
+  run: StepRun,
+): Promise<"done" | "paused"> {
   const progress: ProgressOf<J> = { ...job.progress };
   const recorded: JobStep[] = [...job.steps];
   const stamp = (name: string, status: StepStatus, detail?: string): JobStep => ({
@@ -104,14 +116,19 @@ export async function runSteps<J extends Job>(
     at: deps.clock.now().toISOString(),
     ...(detail ? { detail } : {}),
   });
-  const record = (index: number, step: JobStep) => {
+  const record = (index: number, step: JobStep, produced?: Partial<ProgressOf<J>>) => {
     recorded[index] = step;
-    return jobs.recordSteps(job.job_id, { steps: recorded, at: step.at });
+    return run.jobs.recordSteps(job.job_id, run.runId, {
+      steps: recorded,
+      at: step.at,
+      ...(produced ? { produced } : {}),
+    });
   };
 
   for (const [index, step] of steps.entries()) {
     const previous = recorded[index];
     if (previous?.name === step.name && FINISHED.has(previous.status)) continue;
+    if (run.outOfTime?.()) return "paused";
     const resumed = previous?.name === step.name && previous.status === "started";
     const missing = step.reads.filter((field) => progress[field] === undefined);
     if (missing.length > 0)
@@ -124,9 +141,7 @@ export async function runSteps<J extends Job>(
     try {
       const checkpoint = async (produces: Partial<ProgressOf<J>>, detail: string) => {
         Object.assign(progress, produces);
-        const running = stamp(step.name, "started", detail);
-        recorded[index] = running;
-        await jobs.recordSteps(job.job_id, { steps: recorded, at: running.at, produced: produces });
+        await record(index, stamp(step.name, "started", detail), produces);
       };
       outcome = await step.run({ job, progress, resumed, deps, checkpoint });
     } catch (error) {
@@ -144,16 +159,12 @@ export async function runSteps<J extends Job>(
     }
     Object.assign(progress, outcome.produces);
     const finished = stamp(step.name, outcome.status, outcome.detail);
-    recorded[index] = finished;
     if (outcome.next === "finish_job")
       for (const [later, laterStep] of steps.entries())
         if (later > index)
           recorded[later] = stamp(laterStep.name, "skipped", `not needed: ${outcome.detail ?? step.name}`);
-    await jobs.recordSteps(job.job_id, {
-      steps: recorded,
-      at: finished.at,
-      ...(outcome.produces ? { produced: outcome.produces } : {}),
-    });
-    if (outcome.next === "finish_job") return;
+    await record(index, finished, outcome.produces);
+    if (outcome.next === "finish_job") return "done";
   }
+  return "done";
 }

@@ -17,6 +17,9 @@ import {
   type JobStore,
   RequestAlreadyHandled,
   type RequestKey,
+  type RunClaim,
+  RunSuperseded,
+  type StartRun,
   type StepsUpdate,
 } from "../lifecycle/ports";
 import { MAX_RETENTION_DAYS } from "../lifecycle/requests";
@@ -50,6 +53,9 @@ function toJob(item: Record<string, unknown> | undefined): Job | undefined {
     [retentionIndex.partitionKey]: _g1,
     [retentionIndex.sortKey]: _g1s,
     expires_at: _ttl,
+    // The run token is the store's own fencing, not part of the job.
+    run_id: _run,
+    run_expires: _runExpires,
     ...job
   } = item;
   const stored = job as unknown as Job;
@@ -147,29 +153,59 @@ export class DynamoJobStore implements JobStore {
     );
   }
 
-  async startRun(jobId: string, at: string): Promise<Job | undefined> {
+  async startRun(jobId: string, run: RunClaim): Promise<StartRun> {
     try {
       const result = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(jobId),
-          UpdateExpression: "SET #status = :running, updated_at = :at",
-          ConditionExpression: "#status IN (:queued, :running)",
+          UpdateExpression: "SET #status = :running, updated_at = :at, run_id = :run, run_expires = :expires",
+          ConditionExpression:
+            "#status IN (:queued, :running) AND (attribute_not_exists(run_id) OR run_expires < :now)",
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":running": "running", ":queued": "queued", ":at": at },
+          ExpressionAttributeValues: {
+            ":running": "running",
+            ":queued": "queued",
+            ":at": run.at,
+            ":run": run.runId,
+            ":expires": run.nowMs + run.ttlMs,
+            ":now": run.nowMs,
+          },
           ReturnValues: "ALL_NEW",
         }),
       );
-      return toJob(result.Attributes);
+      return { outcome: "started", job: toJob(result.Attributes) as Job };
     } catch (error) {
-      if (isConditionFailed(error)) return undefined;
-      throw error;
+      if (!isConditionFailed(error)) throw error;
+      const status = (await this.get(jobId))?.status;
+      return status === "queued" || status === "running" ? { outcome: "busy" } : { outcome: "ended" };
     }
   }
 
-  async recordSteps(jobId: string, { steps, at, produced = {} }: StepsUpdate): Promise<void> {
+  async endRun(jobId: string, runId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: "REMOVE run_id, run_expires",
+          ConditionExpression: "run_id = :run",
+          ExpressionAttributeValues: { ":run": runId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error; // not ours any more: leave it
+    }
+  }
+
+  async recordSteps(jobId: string, runId: string, { steps, at, produced = {} }: StepsUpdate): Promise<void> {
     const names: Record<string, string> = { "#status": "status" };
-    const values: Record<string, unknown> = { ":steps": steps, ":at": at, ":running": "running" };
+    const values: Record<string, unknown> = {
+      ":steps": steps,
+      ":at": at,
+      ":running": "running",
+      ":run": runId,
+    };
     const sets = ["steps = :steps", "updated_at = :at"];
     const fields = Object.entries(produced).filter(([, value]) => value !== undefined);
     // The user id a step learns is the job's own user_id too (the API shows it).
@@ -183,16 +219,21 @@ export class DynamoJobStore implements JobStore {
       values[`:p${i}`] = value;
       sets.push(`progress.#p${i} = :p${i}`);
     });
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: jobKey(jobId),
-        UpdateExpression: `SET ${sets.join(", ")}`,
-        ConditionExpression: "#status = :running",
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ConditionExpression: "#status = :running AND run_id = :run",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) throw new RunSuperseded(jobId);
+      throw error;
+    }
   }
 
   async setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void> {
@@ -209,30 +250,36 @@ export class DynamoJobStore implements JobStore {
     );
   }
 
-  async finish(jobId: string, at: string, outcome: JobOutcome): Promise<void> {
+  async finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void> {
     const detail =
       outcome.status === "failed"
         ? { name: "error", value: outcome.error }
         : outcome.status === "cancelled"
           ? { name: "cancel_reason", value: outcome.reason }
           : undefined;
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: jobKey(jobId),
-        UpdateExpression: `SET #status = :status, updated_at = :at, expires_at = :expires${detail ? ", #error = :detail" : ""}`,
-        ConditionExpression: "#status IN (:queued, :running)",
-        ExpressionAttributeNames: { "#status": "status", ...(detail ? { "#error": detail.name } : {}) },
-        ExpressionAttributeValues: {
-          ":status": outcome.status,
-          ":at": at,
-          ":expires": this.expiresAt(at),
-          ":queued": "queued",
-          ":running": "running",
-          ...(detail ? { ":detail": detail.value } : {}),
-        },
-      }),
-    );
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: `SET #status = :status, updated_at = :at, expires_at = :expires${detail ? ", #error = :detail" : ""} REMOVE run_id, run_expires`,
+          ConditionExpression: `#status IN (:queued, :running) AND ${runId ? "run_id = :run" : "attribute_not_exists(run_id)"}`,
+          ExpressionAttributeNames: { "#status": "status", ...(detail ? { "#error": detail.name } : {}) },
+          ExpressionAttributeValues: {
+            ":status": outcome.status,
+            ":at": at,
+            ":expires": this.expiresAt(at),
+            ":queued": "queued",
+            ":running": "running",
+            ...(runId ? { ":run": runId } : {}),
+            ...(detail ? { ":detail": detail.value } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      if (runId && isConditionFailed(error)) throw new RunSuperseded(jobId);
+      throw error;
+    }
   }
 
   async cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {
