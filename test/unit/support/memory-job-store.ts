@@ -1,0 +1,142 @@
+/**
+ * JobStore in memory, with the DynamoDB adapter's contract (test/unit/store-contract.ts runs the
+ * same suite against both): job and request key written together, a second body under a key is a
+ * conflict, run tokens fence every step write, finished jobs stay finished. Values are copied in
+ * and out, as a database would, so a test cannot change stored state by mutating what it read.
+ */
+import { parseProgress } from "../../../shared/lifecycle/job-kinds";
+import type { Job } from "../../../shared/lifecycle/model";
+import {
+  IdempotencyConflict,
+  type JobOutcome,
+  type JobStore,
+  type RequestKey,
+  type RunClaim,
+  RunSuperseded,
+  type StartRun,
+  type StepsUpdate,
+} from "../../../shared/lifecycle/ports";
+
+/** What DynamoDB throws when a condition does not hold (recognised by shared/store/conditional.ts). */
+export function conditionFailed(what: string): Error {
+  const error = new Error(`The conditional request failed: ${what}`);
+  error.name = "ConditionalCheckFailedException";
+  return error;
+}
+
+interface StoredJob {
+  job: Job;
+  run?: { id: string; expiresMs: number };
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class InMemoryJobStore implements JobStore {
+  private readonly jobs = new Map<string, StoredJob>();
+  private readonly keys = new Map<string, { jobId: string; bodyHash: string }>();
+
+  async create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }> {
+    const existing = this.keys.get(key.key);
+    if (existing) {
+      if (existing.bodyHash !== key.bodyHash) throw new IdempotencyConflict(existing.jobId);
+      const found = await this.get(existing.jobId);
+      if (!found) throw new Error(`request key points at a missing job ${existing.jobId}`);
+      return { job: found, created: false };
+    }
+    if (this.jobs.has(job.job_id)) throw new Error(`job ${job.job_id} exists`);
+    this.keys.set(key.key, { jobId: job.job_id, bodyHash: key.bodyHash });
+    this.jobs.set(job.job_id, { job: copy(job) });
+    return { job: copy(job), created: true };
+  }
+
+  async get(jobId: string): Promise<Job | undefined> {
+    const stored = this.jobs.get(jobId)?.job;
+    return stored && ({ ...copy(stored), progress: parseProgress(stored.kind, stored.progress) } as Job);
+  }
+
+  async *listUnsent(createdBefore: string): AsyncIterable<Job[]> {
+    const unsent = [...this.jobs.values()]
+      .map(({ job }) => job)
+      .filter((job) => !job.enqueued_at && `${job.created_at}#${job.job_id}` < createdBefore)
+      .sort((a, b) => `${a.created_at}#${a.job_id}`.localeCompare(`${b.created_at}#${b.job_id}`));
+    for (let i = 0; i < unsent.length; i += 100) yield unsent.slice(i, i + 100).map(copy);
+  }
+
+  async markEnqueued(jobId: string, at: string): Promise<void> {
+    const stored = this.require(jobId);
+    stored.job.enqueued_at ??= at;
+  }
+
+  async startRun(jobId: string, run: RunClaim): Promise<StartRun> {
+    const stored = this.jobs.get(jobId);
+    if (!stored || (stored.job.status !== "queued" && stored.job.status !== "running"))
+      return { outcome: "ended" };
+    if (stored.run && stored.run.expiresMs >= run.nowMs) return { outcome: "busy" };
+    stored.run = { id: run.runId, expiresMs: run.nowMs + run.ttlMs };
+    stored.job.status = "running";
+    stored.job.updated_at = run.at;
+    return { outcome: "started", job: (await this.get(jobId)) as Job };
+  }
+
+  async endRun(jobId: string, runId: string): Promise<void> {
+    const stored = this.jobs.get(jobId);
+    if (stored?.run?.id === runId) delete stored.run;
+  }
+
+  async recordSteps(jobId: string, runId: string, update: StepsUpdate): Promise<void> {
+    const stored = this.jobs.get(jobId);
+    if (!stored || stored.job.status !== "running" || stored.run?.id !== runId) throw new RunSuperseded(jobId);
+    stored.job.steps = copy([...update.steps]);
+    stored.job.updated_at = update.at;
+    const produced = Object.entries(update.produced ?? {}).filter(([, value]) => value !== undefined);
+    Object.assign(stored.job.progress, copy(Object.fromEntries(produced)));
+    const userId = update.produced && "user_id" in update.produced ? update.produced.user_id : undefined;
+    if (typeof userId === "string") stored.job.user_id = userId;
+  }
+
+  async setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void> {
+    const stored = this.require(jobId);
+    if (identity.email !== undefined) stored.job.email = identity.email;
+    if (identity.user_id !== undefined) stored.job.user_id = identity.user_id;
+  }
+
+  async finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void> {
+    const stored = this.jobs.get(jobId);
+    const open = stored && (stored.job.status === "queued" || stored.job.status === "running");
+    const runMatches = runId ? stored?.run?.id === runId : !stored?.run;
+    if (!stored || !open || !runMatches) {
+      if (runId) throw new RunSuperseded(jobId);
+      throw conditionFailed(`job ${jobId} cannot finish`);
+    }
+    stored.job.status = outcome.status;
+    stored.job.updated_at = at;
+    if (outcome.status === "failed") stored.job.error = copy(outcome.error);
+    if (outcome.status === "cancelled") stored.job.cancel_reason = outcome.reason;
+    delete stored.run;
+  }
+
+  async cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {
+    const stored = this.jobs.get(jobId);
+    if (stored?.job.status !== "queued") return false;
+    stored.job.status = "cancelled";
+    stored.job.updated_at = at;
+    stored.job.cancel_reason = reason;
+    return true;
+  }
+
+  /** Test helper: every stored job, as stored. */
+  all(): Job[] {
+    return [...this.jobs.values()].map(({ job }) => copy(job));
+  }
+
+  /** Test helper: whether a run token is held on the job. */
+  runHeld(jobId: string): boolean {
+    return this.jobs.get(jobId)?.run !== undefined;
+  }
+
+  private require(jobId: string): StoredJob {
+    const stored = this.jobs.get(jobId);
+    if (!stored) throw conditionFailed(`no job ${jobId}`);
+    return stored;
+  }
+}

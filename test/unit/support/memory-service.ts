@@ -1,0 +1,123 @@
+/**
+ * The lifecycle on in-memory parts: stores, queue, clock, ids and a fake Dialpad, wired the way
+ * shared/wiring wires the real adapters, plus a worker loop that delivers queued messages the way
+ * SQS would (receive counts, busy re-queues, hand-backs). For unit tests of the use cases.
+ */
+import { type ProcessDeps, processJobMessage } from "../../../functions/worker/process-job-message";
+import type { OffboardRequest, OnboardRequest } from "../../../shared/lifecycle/model";
+import { OfficeDirectory } from "../../../shared/lifecycle/office-directory";
+import type { RunJobDeps } from "../../../shared/lifecycle/run-job";
+import type { LifecycleSettings } from "../../../shared/lifecycle/steps";
+import { type SubmitDeps, submitJob } from "../../../shared/lifecycle/submit-job";
+import { ManualClock, sequentialIds } from "./clock-and-ids";
+import { FakeDialpad } from "./fake-dialpad";
+import { InMemoryJobStore } from "./memory-job-store";
+import { InMemoryPersonStore } from "./memory-person-store";
+import { InMemoryJobQueue } from "./memory-queue";
+
+export interface MemoryServiceOptions {
+  settings?: Partial<LifecycleSettings>;
+  maxReceives?: number;
+  lifecycle?: Partial<RunJobDeps>;
+}
+
+export function memoryService(options: MemoryServiceOptions = {}) {
+  const clock = new ManualClock();
+  const jobs = new InMemoryJobStore();
+  const people = new InMemoryPersonStore();
+  const queue = new InMemoryJobQueue();
+  const dialpad = new FakeDialpad();
+  const hq = dialpad.addOffice("HQ");
+  const support = dialpad.addCallCenter("Support", hq.id);
+  dialpad.addNumbers("+12125550100", "+12125550101", "+16465550100");
+  const settings: LifecycleSettings = { retentionDays: 30, keepNumbersOnDelete: true, ...options.settings };
+  const submit: SubmitDeps = { jobs, people, queue, clock, newJobId: sequentialIds("job") };
+  const lifecycle: RunJobDeps = {
+    jobs,
+    people,
+    dialpad: { urgent: dialpad, bulk: dialpad },
+    offices: new OfficeDirectory(dialpad),
+    clock,
+    settings,
+    newRunId: sequentialIds("run"),
+    ...options.lifecycle,
+  };
+  const maxReceives = options.maxReceives ?? 5;
+  const worker: ProcessDeps = { lifecycle, queues: queue, maxReceives, retryDelay: () => 0 };
+  const client = "test-client";
+
+  /** Receive counts per job, as SQS keeps them per message (a re-queue is a new message). */
+  const receives = new Map<string, number>();
+
+  return {
+    clock,
+    jobs,
+    people,
+    queue,
+    dialpad,
+    hq,
+    support,
+    settings,
+    submit,
+    lifecycle,
+    worker,
+    onboard: (request: Partial<OnboardRequest> & { email: string }, idempotencyKey?: string) =>
+      submitJob(
+        {
+          kind: "onboard",
+          request: {
+            first_name: "Ada",
+            last_name: "Lovelace",
+            license: "talk",
+            admin_type: "none",
+            call_center_ids: [],
+            ...(request.office_id ? {} : { office_name: "HQ" }),
+            ...request,
+          },
+        },
+        { client, idempotencyKey },
+        submit,
+      ),
+    offboard: (request: OffboardRequest, idempotencyKey?: string) =>
+      submitJob({ kind: "offboard", request }, { client, idempotencyKey }, submit),
+    /**
+     * Delivers queued messages to the worker until the queue is empty (at most `limit` deliveries).
+     * A message whose run fails is delivered again, with a higher receive count, until its last
+     * receive; a re-queued message (busy, paused on its last receive) starts a new count.
+     */
+    async work(limit = 200, remainingTimeMs?: () => number) {
+      const errors: unknown[] = [];
+      for (let delivered = 0; delivered < limit; delivered++) {
+        const message = queue.sent.shift();
+        if (!message) return errors;
+        const receiveCount = (receives.get(message.jobId) ?? 0) + 1;
+        const sentBefore = queue.sent.length;
+        let failed = false;
+        try {
+          await processJobMessage(
+            {
+              messageId: `m-${delivered}`,
+              receiptHandle: `r-${delivered}`,
+              body: JSON.stringify({ job_id: message.jobId }),
+              attributes: { ApproximateReceiveCount: String(receiveCount) },
+              eventSourceARN: `arn:aws:sqs:eu-west-1:000000000000:${message.lane}`,
+            } as never,
+            worker,
+            remainingTimeMs,
+          );
+        } catch (error) {
+          failed = true;
+          errors.push(error);
+        }
+        const requeued = queue.sent.length > sentBefore; // a new message: its count starts again
+        if (failed && !requeued && receiveCount < maxReceives) {
+          receives.set(message.jobId, receiveCount);
+          queue.sent.push(message); // visible again: the same message, one more receive
+        } else receives.delete(message.jobId); // done, re-queued, or on to the DLQ
+      }
+      return errors;
+    },
+  };
+}
+
+export type MemoryService = ReturnType<typeof memoryService>;
