@@ -1,13 +1,16 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Three groups (docs/testing.md). First every functional test, beside the docs group (which reads
+ * Four groups (docs/testing.md). First every functional test, beside the unit group (the core over
+ * in-memory ports: `npm run test:unit` runs it alone, without Java) and the docs group (which reads
  * files only). Then, alone, the tests that start local mode as a whole process tree, so the rest of
  * the suite cannot slow them down.
  */
 const timingSensitive = ["test/e2e/**/*.test.ts"];
 /** Tests of the repo's files themselves: they start no engine. */
 const readsFilesOnly = ["test/docs/**/*.test.ts"];
+/** The core over in-memory ports: no engine either. */
+const unit = ["test/unit/**/*.test.ts"];
 
 export default defineConfig({
   test: {
@@ -23,13 +26,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        test: { name: "unit", include: unit, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
         test: {
           name: "functional",
           // One DynamoDB Local and one SQS server per group (not at the root: vitest runs the root's
           // global setup as well, which would start a third pair that no test uses).
           globalSetup: ["test/support/global-setup.ts"],
           include: ["test/**/*.test.ts"],
-          exclude: [...timingSensitive, ...readsFilesOnly],
+          exclude: [...timingSensitive, ...readsFilesOnly, ...unit],
           sequence: { groupOrder: 0 },
         },
       },

@@ -1,39 +1,12 @@
 /**
- * Shared seat readings over an in-memory store with the DynamoDB adapter's contract, and a Dialpad
+ * Shared seat readings over the in-memory store (test/unit/support), and a Dialpad
  * stand-in whose seat counts the test changes (other admins use and free seats meanwhile).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AvailableLicenses } from "../../../shared/dialpad/schemas";
-import {
-  SEAT_READING_MAX_AGE_MS,
-  type SeatReading,
-  type SeatReadingStore,
-  SeatReadings,
-  type SeatTake,
-} from "../../../shared/lifecycle/seat-readings";
-
-class InMemorySeatReadingStore implements SeatReadingStore {
-  readonly readings = new Map<string, SeatReading>();
-
-  async take(officeId: string, line: string, freshAfter: number): Promise<SeatTake> {
-    const reading = this.readings.get(officeId);
-    const left = reading?.counts[line] ?? 0;
-    if (!reading || reading.readAt < freshAfter || left <= 0) return { taken: false };
-    reading.counts[line] = left - 1;
-    return { taken: true, left: left - 1 };
-  }
-
-  async save(officeId: string, reading: SeatReading): Promise<void> {
-    const stored = this.readings.get(officeId);
-    if (!stored || stored.readAt < reading.readAt)
-      this.readings.set(officeId, { counts: { ...reading.counts }, readAt: reading.readAt });
-  }
-
-  async forget(officeId: string): Promise<void> {
-    this.readings.delete(officeId);
-  }
-}
+import { SEAT_READING_MAX_AGE_MS, SeatReadings } from "../../../shared/lifecycle/seat-readings";
+import { InMemorySeatReadingStore } from "../support/memory-seat-store";
 
 /** Dialpad's seat counts per office; each read is counted, and remembered with what it answered. */
 class SeatCounts {

@@ -4,14 +4,16 @@
  * ambiguous kind (Dialpad applied the change, the answer was lost). What it answers follows the
  * client's contract (shared/dialpad/api.ts), so the step machines can be tested in milliseconds.
  */
-import type { DialpadApi } from "../../../shared/dialpad/api";
+import type { DialpadApi, UsersPage } from "../../../shared/dialpad/api";
 import { DialpadError, type DialpadErrorKind } from "../../../shared/dialpad/errors";
 import type {
   AddOperatorRequest,
   AssignNumberRequest,
+  AssignNumberToTargetRequest,
   AvailableLicenses,
   CallCenter,
   CreateUserRequest,
+  Department,
   DialpadUser,
   DialpadUserState,
   License,
@@ -19,6 +21,7 @@ import type {
   Office,
   Operators,
   UpdateUserRequest,
+  UserStateFilter,
 } from "../../../shared/dialpad/schemas";
 
 export interface FakeUser {
@@ -48,7 +51,10 @@ interface FakeCallCenter {
   operators: Set<string>;
 }
 
-export type DialpadMethod = Exclude<keyof DialpadApi, "listUsers" | "listOffices" | "listCallCenters">;
+export type DialpadMethod = Exclude<
+  keyof DialpadApi,
+  "listUsers" | "listOffices" | "listCallCenters" | "listDepartments"
+>;
 
 interface ScriptedFailure {
   method: DialpadMethod;
@@ -76,8 +82,11 @@ export class FakeDialpad implements DialpadApi {
   readonly reserved: string[] = [];
   /** Every call made, in order (method and arguments). */
   readonly calls: { method: string; args: unknown[] }[] = [];
-  /** When true, `GET /users` without `state` lists active users only. */
-  defaultActiveOnly = false;
+  readonly departments = new Map<string, Department & { office_id: string }>();
+  /** Numbers held by something other than a user (department, call center, office...). */
+  readonly otherHolders = new Map<string, { target_type: string; target_id: string }>();
+  /** Users per page of `listUsersPage`. */
+  pageSize = 100;
   private readonly failures: ScriptedFailure[] = [];
   private nextId = 5_000_000_000_000_000;
 
@@ -113,6 +122,12 @@ export class FakeDialpad implements DialpadApi {
     };
     this.users.set(created.id, created);
     return created;
+  }
+
+  addDepartment(name: string, officeId: string) {
+    const department = { id: this.newId(), name, office_id: officeId };
+    this.departments.set(department.id, department);
+    return department;
   }
 
   addNumbers(...numbers: string[]): void {
@@ -152,7 +167,7 @@ export class FakeDialpad implements DialpadApi {
 
   // DialpadApi
 
-  findUsersByEmail(email: string, state?: DialpadUserState): Promise<DialpadUser[]> {
+  findUsersByEmail(email: string, state?: UserStateFilter): Promise<DialpadUser[]> {
     return this.call("findUsersByEmail", [email, state], () =>
       this.byEmail(email)
         .filter((user) => this.listed(user, state))
@@ -164,10 +179,35 @@ export class FakeDialpad implements DialpadApi {
     return this.call("getUser", [userId], () => this.view(this.user(userId)));
   }
 
-  async *listUsers(filter: { state?: DialpadUserState } = {}): AsyncIterable<DialpadUser> {
+  async *listUsers(filter: { state?: UserStateFilter } = {}): AsyncIterable<DialpadUser> {
     this.calls.push({ method: "listUsers", args: [filter] });
-    for (const user of [...this.users.values()])
-      if (this.listed(user, filter.state)) yield this.view(user);
+    for (const user of [...this.users.values()]) if (this.listed(user, filter.state)) yield this.view(user);
+  }
+
+  listUsersPage(cursor: string | undefined, filter: { state?: UserStateFilter } = {}): Promise<UsersPage> {
+    return this.call("listUsersPage", [cursor, filter], () => {
+      const users = [...this.users.values()].filter((user) => this.listed(user, filter.state));
+      const start = Number(cursor ?? 0);
+      const end = start + this.pageSize;
+      return {
+        users: users.slice(start, end).map((user) => this.view(user)),
+        ...(end < users.length ? { cursor: String(end) } : {}),
+      };
+    });
+  }
+
+  moveOffice(userId: string, officeId: string): Promise<DialpadUser> {
+    return this.call("moveOffice", [userId, officeId], () => {
+      const user = this.user(userId);
+      const office = this.office(officeId);
+      const line = SEAT_LINE[user.license ?? "talk"] ?? "talk_lines";
+      if (office.seats[line] <= 0) throw error("no_seats", `No ${line} left in the office.`, 400);
+      office.seats[line] -= 1;
+      const previous = this.offices.get(user.office_id);
+      if (previous) previous.seats[line] += 1;
+      user.office_id = office.id;
+      return this.view(user);
+    });
   }
 
   createUser(request: CreateUserRequest): Promise<DialpadUser> {
@@ -222,7 +262,9 @@ export class FakeDialpad implements DialpadApi {
         const at = list.indexOf(number);
         if (at >= 0) list.splice(at, 1);
       }
-      user.phone_numbers = request.primary ? [number, ...user.phone_numbers] : [...user.phone_numbers, number];
+      user.phone_numbers = request.primary
+        ? [number, ...user.phone_numbers]
+        : [...user.phone_numbers, number];
       return { number, status: "assigned", target_id: userId, target_type: "user" };
     });
   }
@@ -234,6 +276,56 @@ export class FakeDialpad implements DialpadApi {
       user.phone_numbers = user.phone_numbers.filter((held) => held !== number);
       this.reserved.push(number);
       return { number, status: "available" };
+    });
+  }
+
+  assignNumberToTarget(number: string, request: AssignNumberToTargetRequest): Promise<NumberAssignment> {
+    return this.call("assignNumberToTarget", [number, request], () => {
+      this.takeNumber(number);
+      if (request.target_type === "user") {
+        const user = this.user(request.target_id);
+        user.phone_numbers = request.primary
+          ? [number, ...user.phone_numbers]
+          : [...user.phone_numbers, number];
+      } else
+        this.otherHolders.set(number, { target_type: request.target_type, target_id: request.target_id });
+      return { number, status: "assigned", target_id: request.target_id, target_type: request.target_type };
+    });
+  }
+
+  unassignNumberFromHolder(number: string, options: { release?: boolean } = {}): Promise<NumberAssignment> {
+    return this.call("unassignNumberFromHolder", [number, options], () => {
+      this.takeNumber(number);
+      if (!options.release) this.reserved.push(number);
+      return { number, status: options.release ? "released" : "available" };
+    });
+  }
+
+  getOffice(officeId: string): Promise<Office> {
+    return this.call("getOffice", [officeId], () => {
+      const office = this.office(officeId);
+      return { id: office.id, name: office.name };
+    });
+  }
+
+  getCallCenter(callCenterId: string): Promise<CallCenter> {
+    return this.call("getCallCenter", [callCenterId], () => {
+      const { id, name, office_id } = this.callCenter(callCenterId);
+      return { id, name, office_id };
+    });
+  }
+
+  async *listDepartments(filter: { officeId?: string } = {}): AsyncIterable<Department> {
+    this.calls.push({ method: "listDepartments", args: [filter] });
+    for (const department of [...this.departments.values()])
+      if (!filter.officeId || department.office_id === filter.officeId) yield { ...department };
+  }
+
+  getDepartment(departmentId: string): Promise<Department> {
+    return this.call("getDepartment", [departmentId], () => {
+      const department = this.departments.get(departmentId);
+      if (!department) throw error("not_found", "No such department.", 404);
+      return { ...department };
     });
   }
 
@@ -301,9 +393,22 @@ export class FakeDialpad implements DialpadApi {
     return change();
   }
 
-  private listed(user: FakeUser, state: DialpadUserState | undefined): boolean {
+  /** The port's filter: a state, `all`, or (absent) every user that is not deleted. */
+  private listed(user: FakeUser, state: UserStateFilter | undefined): boolean {
+    if (state === "all") return true;
     if (state) return user.state === state;
-    return this.defaultActiveOnly ? user.state === "active" : user.state !== "deleted";
+    return user.state !== "deleted";
+  }
+
+  /** Takes a company number from whoever holds it (a user, another holder, a pool). */
+  private takeNumber(number: string): void {
+    for (const user of this.users.values())
+      user.phone_numbers = user.phone_numbers.filter((held) => held !== number);
+    this.otherHolders.delete(number);
+    for (const list of [this.reserved, this.available]) {
+      const at = list.indexOf(number);
+      if (at >= 0) list.splice(at, 1);
+    }
   }
 
   private view(user: FakeUser): DialpadUser {

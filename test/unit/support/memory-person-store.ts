@@ -69,7 +69,10 @@ export class InMemoryPersonStore implements PersonStore, RetentionDueList {
     if (from.deleteJob) to.deleteJob = from.deleteJob;
     this.write(newEmail, to, change);
     // Only the lease (if a job holds one) stays behind.
-    this.people.set(normalise(oldEmail), { history: new Map(), ...(from.lease ? { lease: from.lease } : {}) });
+    this.people.set(normalise(oldEmail), {
+      history: new Map(),
+      ...(from.lease ? { lease: from.lease } : {}),
+    });
   }
 
   async noteOnboardJob(email: string, jobId: string): Promise<void> {
@@ -98,7 +101,10 @@ export class InMemoryPersonStore implements PersonStore, RetentionDueList {
     if (stored?.deleteJob?.id === jobId) delete stored.deleteJob;
   }
 
-  async *dueForDeletion(nowIso: string, pageSize = 250): AsyncIterable<(Person & { delete_job_for?: string })[]> {
+  async *dueForDeletion(
+    nowIso: string,
+    pageSize = 250,
+  ): AsyncIterable<(Person & { delete_job_for?: string })[]> {
     const upper = `${nowIso}#\uffff`;
     const due = [...this.people.values()]
       .filter(({ record }) => record?.state === "suspended" && record.delete_after)
@@ -134,7 +140,11 @@ export class InMemoryPersonStore implements PersonStore, RetentionDueList {
   }
 
   private write(email: string, stored: StoredPerson, change: PersonChange) {
-    const record: Record<string, unknown> = { ...stored.record, ...copy(change.set), email: normalise(email) };
+    const record: Record<string, unknown> = {
+      ...stored.record,
+      ...copy(change.set),
+      email: normalise(email),
+    };
     for (const field of change.remove ?? []) delete record[field];
     stored.record = record as unknown as Person;
     stored.history.set(change.historyId, copy(change.history));

@@ -7,6 +7,7 @@ import { type ProcessDeps, processJobMessage } from "../../../functions/worker/p
 import type { OffboardRequest, OnboardRequest } from "../../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../../shared/lifecycle/office-directory";
 import type { RunJobDeps } from "../../../shared/lifecycle/run-job";
+import { SeatReadings } from "../../../shared/lifecycle/seat-readings";
 import type { LifecycleSettings } from "../../../shared/lifecycle/steps";
 import { type SubmitDeps, submitJob } from "../../../shared/lifecycle/submit-job";
 import { ManualClock, sequentialIds } from "./clock-and-ids";
@@ -14,6 +15,7 @@ import { FakeDialpad } from "./fake-dialpad";
 import { InMemoryJobStore } from "./memory-job-store";
 import { InMemoryPersonStore } from "./memory-person-store";
 import { InMemoryJobQueue } from "./memory-queue";
+import { InMemorySeatReadingStore } from "./memory-seat-store";
 
 export interface MemoryServiceOptions {
   settings?: Partial<LifecycleSettings>;
@@ -37,6 +39,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
     people,
     dialpad: { urgent: dialpad, bulk: dialpad },
     offices: new OfficeDirectory(dialpad),
+    seats: new SeatReadings(dialpad, new InMemorySeatReadingStore(), () => clock.now().getTime()),
     clock,
     settings,
     newRunId: sequentialIds("run"),

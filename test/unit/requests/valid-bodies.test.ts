@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { validate } from "../../shared/http/validation-details";
-import { offboardRequest, onboardRequest } from "../../shared/lifecycle/requests";
+import { validate } from "../../../shared/http/validation-details";
+import { offboardRequest, onboardRequest } from "../../../shared/lifecycle/requests";
 
 const minimal = { email: "jane.doe@example.com", first_name: "Jane", last_name: "Doe", office_id: "4815" };
 

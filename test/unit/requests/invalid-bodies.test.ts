@@ -5,10 +5,10 @@
  */
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { toHttpResponse } from "../../shared/http/error-response";
-import { parseJsonBody } from "../../shared/http/parse-json-body";
-import { offboardRequest, onboardRequest } from "../../shared/lifecycle/requests";
-import { jsonEvent, proxyEvent } from "../http/proxy-event";
+import { toHttpResponse } from "../../../shared/http/error-response";
+import { parseJsonBody } from "../../../shared/http/parse-json-body";
+import { offboardRequest, onboardRequest } from "../../../shared/lifecycle/requests";
+import { jsonEvent, proxyEvent } from "../../http/proxy-event";
 
 const onboard = {
   email: "jane.doe@example.com",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { toApiError } from "../../shared/http/error-response";
-import { validate } from "../../shared/http/validation-details";
-import { canonicalJson, requestKey } from "../../shared/lifecycle/request-key";
-import { onboardRequest } from "../../shared/lifecycle/requests";
+import { toApiError } from "../../../shared/http/error-response";
+import { validate } from "../../../shared/http/validation-details";
+import { canonicalJson, requestKey } from "../../../shared/lifecycle/request-key";
+import { onboardRequest } from "../../../shared/lifecycle/requests";
 
 const body = validate(onboardRequest, {
   email: "jane@example.com",
