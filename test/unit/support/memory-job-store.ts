@@ -85,8 +85,7 @@ export class InMemoryJobStore implements JobStore {
 
   async recordSteps(jobId: string, runId: string, update: StepsUpdate): Promise<void> {
     const stored = this.jobs.get(jobId);
-    if (stored?.job.status !== "running" || stored.run?.id !== runId)
-      throw new RunSuperseded(jobId);
+    if (stored?.job.status !== "running" || stored.run?.id !== runId) throw new RunSuperseded(jobId);
     stored.job.steps = copy([...update.steps]);
     stored.job.updated_at = update.at;
     const produced = Object.entries(update.produced ?? {}).filter(([, value]) => value !== undefined);
