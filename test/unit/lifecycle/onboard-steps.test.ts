@@ -6,14 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { DialpadError } from "../../../shared/dialpad/errors";
 import { parseProgress } from "../../../shared/lifecycle/job-kinds";
-import type { Job } from "../../../shared/lifecycle/model";
+import type { Job, JobOf } from "../../../shared/lifecycle/model";
 import type { DialpadMethod } from "../support/fake-dialpad";
 import { type MemoryService, memoryService } from "../support/memory-service";
 
 async function onboarded(s: MemoryService, request: Parameters<MemoryService["onboard"]>[0]) {
   const { job } = await s.onboard(request);
   await s.work();
-  return (await s.jobs.get(job.job_id)) as Job;
+  return (await s.jobs.get(job.job_id)) as JobOf<"onboard">;
 }
 
 const stepStatuses = (job: Job) => Object.fromEntries(job.steps.map((step) => [step.name, step.status]));
