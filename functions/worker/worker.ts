@@ -20,6 +20,9 @@ export function createWorkerHandler(deps: ProcessDeps): WorkerHandler {
       processor,
       {
         ...(context ? { context } : {}),
+        // A batch whose every record failed (or was handed back before the deadline) is still an
+        // answer listing them, not an invocation error: SQS redelivers exactly those records.
+        throwOnFullBatchFailure: false,
       },
     );
   };

@@ -1,0 +1,18 @@
+/** The DynamoDB adapters honour the stores' contract, the same suite the in-memory stores pass (test/unit). */
+import { afterAll, beforeAll } from "vitest";
+import { DynamoJobStore } from "../../shared/store/job-store";
+import { DynamoPersonStore } from "../../shared/store/person-store";
+import { createTestTable, localDocumentClient } from "../support/aws";
+import { storeContract } from "../unit/support/store-contract";
+
+const doc = localDocumentClient();
+let table: Awaited<ReturnType<typeof createTestTable>>;
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(() => table.drop());
+
+storeContract("DynamoDB", () => ({
+  jobs: new DynamoJobStore(doc, table.tableName),
+  people: new DynamoPersonStore(doc, table.tableName),
+}));
