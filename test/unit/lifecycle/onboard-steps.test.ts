@@ -158,8 +158,8 @@ describe("onboarding", () => {
     expect(job).toMatchObject({ status: "failed", error: { code: "call_center_not_found" } });
   });
 
-  it("sets the extension and office admin rights in one profile update", async () => {
-    const s = memoryService();
+  it("sets the extension and office admin rights in one profile update (a client with admin)", async () => {
+    const s = memoryService({ scopes: ["onboard", "admin"] });
     const job = await onboarded(s, { email: "admin@example.com", extension: "4242", admin_type: "office" });
     const [user] = s.dialpad.byEmail("admin@example.com");
     expect(job.status).toBe("succeeded");

@@ -21,6 +21,8 @@ export interface MemoryServiceOptions {
   settings?: Partial<LifecycleSettings>;
   maxReceives?: number;
   lifecycle?: Partial<RunJobDeps>;
+  /** The scopes of the client submitting the jobs (default onboard, offboard, read). */
+  scopes?: readonly string[];
 }
 
 export function memoryService(options: MemoryServiceOptions = {}) {
@@ -48,6 +50,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
   const maxReceives = options.maxReceives ?? 5;
   const worker: ProcessDeps = { lifecycle, queues: queue, maxReceives, retryDelay: () => 0 };
   const client = "test-client";
+  const scopes = options.scopes ?? ["onboard", "offboard", "read"];
 
   /** Receive counts per job, as SQS keeps them per message (a re-queue is a new message). */
   const receives = new Map<string, number>();
@@ -78,11 +81,11 @@ export function memoryService(options: MemoryServiceOptions = {}) {
             ...request,
           },
         },
-        { client, idempotencyKey },
+        { client, idempotencyKey, scopes },
         submit,
       ),
     offboard: (request: OffboardRequest, idempotencyKey?: string) =>
-      submitJob({ kind: "offboard", request }, { client, idempotencyKey }, submit),
+      submitJob({ kind: "offboard", request }, { client, idempotencyKey, scopes }, submit),
     /**
      * Delivers queued messages to the worker until the queue is empty (at most `limit` deliveries).
      * A message whose run fails is delivered again, with a higher receive count, until its last
