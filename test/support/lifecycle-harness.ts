@@ -21,6 +21,8 @@ import { createTestQueue, createTestTable, localDocumentClient, localSqs } from 
 
 export interface HarnessOptions {
   sandbox?: SandboxOptions;
+  /** Where the service reaches Dialpad, given the sandbox's base URL (e.g. a faulty proxy in front of it). */
+  dialpadBaseUrl?: (sandboxBaseUrl: string) => string;
   budgetRps?: number;
   settings?: Partial<ServiceParts["settings"]>;
   /** Wraps the lifecycle deps the worker uses (e.g. to inject crashes). */
@@ -49,7 +51,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     tableName: table.tableName,
     queueUrls: { urgent: urgent.queueUrl, bulk: bulk.queueUrl },
     dialpad: {
-      baseUrl: sandbox.baseUrl,
+      baseUrl: options.dialpadBaseUrl?.(sandbox.baseUrl) ?? sandbox.baseUrl,
       apiKey: { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey },
       budgetRps: options.budgetRps ?? 15,
       timeoutMs: 2000,
