@@ -33,8 +33,9 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
   const components = new ComponentCollector();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const operations = (paths[route.path] ??= {});
+    const operations = paths[route.path] ?? {};
     operations[route.method.toLowerCase()] = operation(route, components);
+    paths[route.path] = operations;
   }
   return {
     openapi: OPENAPI_VERSION,
