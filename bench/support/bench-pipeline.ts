@@ -187,7 +187,8 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       path: `/v1/${kind}`,
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
-      authorizer: { client: BENCH_CLIENT, scopes: "onboard,offboard,read" },
+      // Admin: some of the workload grants office admin rights.
+      authorizer: { client: BENCH_CLIENT, scopes: "onboard,offboard,read,admin" },
     });
     if (!routed) throw new Error(`no route for POST /v1/${kind}`);
     const response = await api(routed.event);
