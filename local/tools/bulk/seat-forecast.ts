@@ -4,7 +4,7 @@
  * `GET /v1/offices` says is left. Pure: the offices listing comes in, the verdict goes out.
  */
 import type { License } from "../../../shared/dialpad/schemas";
-import { seatLineOf } from "../../../shared/lifecycle/onboard";
+import { seatLineOf } from "../../../shared/dialpad/seat-lines";
 import type { RowProblem } from "./rows";
 
 export interface OfficeSeats {
