@@ -8,7 +8,7 @@
 import { z } from "zod";
 
 /** A copy of a JSON value without its `null` object fields, at every depth. */
-export function withoutNulls(value: unknown): unknown {
+function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(
