@@ -337,12 +337,13 @@ export class Observability extends Construct {
         width: 8,
       }),
       new GraphWidget({
-        title: "Retention, drift and webhooks",
+        title: "Retention, drift, webhooks and callbacks",
         left: [
           sum(METRIC_NAMES.usersDeleted, "Users deleted"),
           sum(METRIC_NAMES.driftFound, "Drift found"),
           sum(METRIC_NAMES.webhookEventsApplied, "Webhook events applied"),
           sum(METRIC_NAMES.webhookEventsRejected, "Webhook events rejected"),
+          sum(METRIC_NAMES.callbackFailures, "Callback failures"),
         ],
         width: 16,
       }),

@@ -121,6 +121,11 @@ describe("observability", () => {
     });
   });
 
+  it("draws CallbackFailures on the dashboard", () => {
+    const dashboards = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
+    expect(JSON.stringify(dashboards)).toContain(`\\"${METRIC_NAMES.callbackFailures}\\"`);
+  });
+
   it("outputs the signing key's ARN", () => {
     template.hasOutput("CallbackSigningSecretArn", { Value: ref(stack.notifications.signingSecret) });
   });
