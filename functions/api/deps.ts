@@ -17,5 +17,7 @@ export interface ApiDeps {
   settings: {
     /** The configured default retention: a shorter one needs the `admin` scope. */
     retentionDays: number;
+    /** REQUIRE_DELETION_APPROVAL: every deletion waits for an approval (default false). */
+    requireDeletionApproval?: boolean;
   };
 }

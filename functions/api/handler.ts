@@ -18,7 +18,13 @@ let api: ApiHandler | undefined;
 
 export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
   const state = stateDepsFromEnv(env, tracer);
-  return createApi({ ...state, settings: { retentionDays: state.settings.RETENTION_DAYS } });
+  return createApi({
+    ...state,
+    settings: {
+      retentionDays: state.settings.RETENTION_DAYS,
+      requireDeletionApproval: state.settings.REQUIRE_DELETION_APPROVAL,
+    },
+  });
 }
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

@@ -9,6 +9,7 @@ import { health } from "./routes/health";
 import { liftHoldRoute, placeHoldRoute } from "./routes/hold";
 import { startImport } from "./routes/import";
 import { getJob } from "./routes/jobs";
+import { listJobs, listUsers } from "./routes/lists";
 import { offboard } from "./routes/offboard";
 import { onboard } from "./routes/onboard";
 import { openApi } from "./routes/openapi";
@@ -23,7 +24,9 @@ export const ROUTES: readonly Route[] = [
   onboard,
   update,
   offboard,
+  listJobs,
   getJob,
+  listUsers,
   getUser,
   approveDeletionRoute,
   placeHoldRoute,

@@ -9,7 +9,7 @@ import { RemovalPolicy, SecretValue } from "aws-cdk-lib";
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { TABLE_KEYS } from "../../shared/store/table-definition";
+import { SECONDARY_INDEXES, TABLE_KEYS } from "../../shared/store/table-definition";
 
 /** The empty client list: parses, and lets nobody in until an operator adds clients. */
 export const EMPTY_CLIENT_TOKENS_DOCUMENT = JSON.stringify({ clients: [] });
@@ -23,7 +23,7 @@ export class Storage extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
 
-    const { partitionKey, sortKey, timeToLive, retentionIndex, userIdIndex } = TABLE_KEYS;
+    const { partitionKey, sortKey, timeToLive } = TABLE_KEYS;
     this.table = new Table(this, "Table", {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
       sortKey: { name: sortKey, type: AttributeType.STRING },
@@ -34,7 +34,7 @@ export class Storage extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of [retentionIndex, userIdIndex]) {
+    for (const index of SECONDARY_INDEXES) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },

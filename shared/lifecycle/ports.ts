@@ -3,7 +3,7 @@
  * (SQS) and shared/dialpad (the Dialpad client); tests inject the same adapters against local engines.
  */
 import { JOB_KINDS } from "./job-kinds";
-import type { HistoryEntry, Job, JobError, JobKind, JobStep, Person } from "./model";
+import type { HistoryEntry, Job, JobError, JobKind, JobStatus, JobStep, Person, PersonState } from "./model";
 
 export type Lane = "urgent" | "bulk";
 
@@ -67,6 +67,33 @@ export interface StepsUpdate {
   produced?: Partial<JobProgress>;
 }
 
+/** One page of a list, newest first; `nextCursor` (opaque) asks for the next page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** A `nextCursor` this list gave; anything else is refused (InvalidInput `invalid_cursor`). */
+  cursor?: string;
+}
+
+export interface JobFilter {
+  status?: JobStatus;
+  kind?: JobKind;
+  email?: string;
+  ticket?: { system: string; id: string };
+  /** Created at or after (ISO 8601). */
+  since?: string;
+}
+
+export interface PersonFilter {
+  state?: PersonState;
+  /** pending: on the retention list; awaiting_approval: pending without the approval it needs; held: under a legal hold. */
+  deletion?: "pending" | "awaiting_approval" | "held";
+}
+
 export interface JobStore {
   /**
    * Creates the job and its request-key item together. When the key exists with the same body hash,
@@ -74,6 +101,8 @@ export interface JobStore {
    */
   create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }>;
   get(jobId: string): Promise<Job | undefined>;
+  /** Jobs newest first, filtered, one page at a time (from indexes, never a Scan). */
+  list(filter: JobFilter, page: PageRequest): Promise<Page<Job>>;
   /** Jobs created before `createdBefore` whose message never reached the queue, page by page. */
   listUnsent(createdBefore: string): AsyncIterable<Job[]>;
   markEnqueued(jobId: string, at: string): Promise<void>;
@@ -124,6 +153,11 @@ export interface PersonStore {
   get(email: string): Promise<Person | undefined>;
   getWithHistory(email: string): Promise<{ person: Person; history: HistoryEntry[] } | undefined>;
   findByUserId(userId: string): Promise<Person | undefined>;
+  /**
+   * People, filtered, one page at a time: by `updated_at` newest first, deletion lists by deadline
+   * soonest first. `requireApproval` is the service-wide REQUIRE_DELETION_APPROVAL.
+   */
+  list(filter: PersonFilter & { requireApproval: boolean }, page: PageRequest): Promise<Page<Person>>;
   /** Applies a change and its history entry atomically (creates the record if needed). */
   apply(email: string, change: PersonChange): Promise<void>;
   /**

@@ -13,8 +13,11 @@ import { parseProgress } from "../lifecycle/job-kinds";
 import type { Job } from "../lifecycle/model";
 import {
   IdempotencyConflict,
+  type JobFilter,
   type JobOutcome,
   type JobStore,
+  type Page,
+  type PageRequest,
   RequestAlreadyHandled,
   type RequestKey,
   type RunClaim,
@@ -24,6 +27,7 @@ import {
 } from "../lifecycle/ports";
 import { MAX_RETENTION_DAYS } from "../lifecycle/requests";
 import { cancellationReasons, isConditionFailed } from "./conditional";
+import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
 
@@ -43,21 +47,42 @@ const unsentIndexKeys = (job: Job) => ({
   [retentionIndex.sortKey]: `${job.created_at}#${job.job_id}`,
 });
 const requestItemKey = (key: string) => ({ pk: `REQ#${key}`, sk: "REQ" });
+const { userIdIndex: EMAIL_INDEX, listIndex: LIST_INDEX, lookupIndex: TICKET_INDEX } = TABLE_KEYS;
+export const JOBS_PARTITION = "JOBS";
+const jobsOfEmail = (email: string) => `JOBEMAIL#${email}`;
+const jobsOfTicket = (ticket: { system: string; id: string }) =>
+  `TICKET#${encodeURIComponent(ticket.system)}#${encodeURIComponent(ticket.id)}`;
+/** The list keys of a job: every job (gsi3), its person's jobs (gsi2), its ticket's jobs (gsi4). */
+const listIndexKeys = (job: Job) => {
+  const order = `${job.created_at}#${job.job_id}`;
+  return {
+    [LIST_INDEX.partitionKey]: JOBS_PARTITION,
+    [LIST_INDEX.sortKey]: order,
+    ...(job.email
+      ? { [EMAIL_INDEX.partitionKey]: jobsOfEmail(job.email), [EMAIL_INDEX.sortKey]: order }
+      : {}),
+    ...(job.ticket
+      ? { [TICKET_INDEX.partitionKey]: jobsOfTicket(job.ticket), [TICKET_INDEX.sortKey]: order }
+      : {}),
+  };
+};
+const STORAGE_FIELDS = new Set<string>([
+  "pk",
+  "sk",
+  "expires_at",
+  // The run token is the store's own fencing, not part of the job.
+  "run_id",
+  "run_expires",
+  ...[retentionIndex, EMAIL_INDEX, LIST_INDEX, TICKET_INDEX].flatMap((index) => [
+    index.partitionKey,
+    index.sortKey,
+  ]),
+]);
 
 /** A stored job item as the domain sees it: storage keys dropped, progress parsed by its kind's schema. */
 function toJob(item: Record<string, unknown> | undefined): Job | undefined {
   if (!item) return undefined;
-  const {
-    pk: _pk,
-    sk: _sk,
-    [retentionIndex.partitionKey]: _g1,
-    [retentionIndex.sortKey]: _g1s,
-    expires_at: _ttl,
-    // The run token is the store's own fencing, not part of the job.
-    run_id: _run,
-    run_expires: _runExpires,
-    ...job
-  } = item;
+  const job = Object.fromEntries(Object.entries(item).filter(([field]) => !STORAGE_FIELDS.has(field)));
   const stored = job as unknown as Job;
   // Jobs accepted before authority was recorded carry none.
   return {
@@ -101,7 +126,7 @@ export class DynamoJobStore implements JobStore {
               Put: {
                 TableName: this.tableName,
                 // Listed as unsent (sparse gsi1) until its message is on the queue: see listUnsent.
-                Item: { ...jobKey(job.job_id), ...job, ...unsentIndexKeys(job) },
+                Item: { ...jobKey(job.job_id), ...job, ...unsentIndexKeys(job), ...listIndexKeys(job) },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -239,15 +264,62 @@ export class DynamoJobStore implements JobStore {
   async setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void> {
     const entries = Object.entries(identity).filter(([, value]) => value !== undefined);
     if (entries.length === 0) return;
+    // A job learns its person's email (an offboard by user id): list it under that person too.
+    const emailIndex = identity.email
+      ? `, ${EMAIL_INDEX.partitionKey} = :emailPk, ${EMAIL_INDEX.sortKey} = ${LIST_INDEX.sortKey}`
+      : "";
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: jobKey(jobId),
-        UpdateExpression: `SET ${entries.map(([field]) => `${field} = :${field}`).join(", ")}`,
+        UpdateExpression: `SET ${entries.map(([field]) => `${field} = :${field}`).join(", ")}${emailIndex}`,
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([field, value]) => [`:${field}`, value])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(entries.map(([field, value]) => [`:${field}`, value])),
+          ...(identity.email ? { ":emailPk": jobsOfEmail(identity.email) } : {}),
+        },
       }),
     );
+  }
+
+  async list(filter: JobFilter, page: PageRequest): Promise<Page<Job>> {
+    // The narrowest index that answers the filter; the other criteria filter what it reads.
+    const [index, partition] = filter.ticket
+      ? [TICKET_INDEX, jobsOfTicket(filter.ticket)]
+      : filter.email
+        ? [EMAIL_INDEX, jobsOfEmail(filter.email)]
+        : [LIST_INDEX, JOBS_PARTITION];
+    const names: Record<string, string> = { "#pk": index.partitionKey };
+    const values: Record<string, unknown> = { ":pk": partition };
+    const conditions: string[] = [];
+    for (const field of ["status", "kind", "email"] as const) {
+      if (filter[field] === undefined || (field === "email" && index === EMAIL_INDEX)) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = filter[field];
+      conditions.push(`#${field} = :${field}`);
+    }
+    if (filter.since) {
+      names["#sk"] = index.sortKey;
+      values[":since"] = filter.since;
+    }
+    const { items, nextCursor } = await queryPage(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: filter.since ? "#pk = :pk AND #sk >= :since" : "#pk = :pk",
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(" AND ") } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+      },
+      page,
+      ["pk", "sk", index.partitionKey, index.sortKey],
+    );
+    return {
+      items: items.map((item) => toJob(item) as Job),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
   }
 
   async finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void> {

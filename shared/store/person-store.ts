@@ -2,7 +2,8 @@
  * DynamoDB adapter of the PersonStore port: one record item per person (state, retention, lease)
  * and one item per history entry under the same partition, so a person and its history are read
  * with one Query. The record carries the sparse GSI keys: the retention due list (gsi1, only while
- * suspended with a delete_after) and the Dialpad user id (gsi2).
+ * suspended with a delete_after), the Dialpad user id (gsi2), the list of people (gsi3, by
+ * updated_at) and the list of people under a legal hold (gsi4).
  */
 import {
   type DynamoDBDocumentClient,
@@ -12,8 +13,16 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { HistoryEntry, Person } from "../lifecycle/model";
-import { type PersonChange, type PersonStore, RecordExists } from "../lifecycle/ports";
+import {
+  type Page,
+  type PageRequest,
+  type PersonChange,
+  type PersonFilter,
+  type PersonStore,
+  RecordExists,
+} from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
+import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
 
@@ -49,13 +58,24 @@ function toPerson(item: Record<string, unknown>): Person | undefined {
 
 /** Store-only fields of a record: the sweeper's note of its delete job, the open onboarding. */
 const INTERNAL_RECORD_FIELDS = ["delete_job_for", "delete_job_id", "open_onboard_job_id"] as const;
-const { retentionIndex: RETENTION_INDEX, userIdIndex: USER_ID_INDEX } = TABLE_KEYS;
+const {
+  retentionIndex: RETENTION_INDEX,
+  userIdIndex: USER_ID_INDEX,
+  listIndex: LIST_INDEX,
+  lookupIndex: HELD_INDEX,
+} = TABLE_KEYS;
 const INDEX_FIELDS = {
   retentionPk: RETENTION_INDEX.partitionKey,
   retentionSk: RETENTION_INDEX.sortKey,
   userIdPk: USER_ID_INDEX.partitionKey,
   userIdSk: USER_ID_INDEX.sortKey,
+  listPk: LIST_INDEX.partitionKey,
+  listSk: LIST_INDEX.sortKey,
+  heldPk: HELD_INDEX.partitionKey,
+  heldSk: HELD_INDEX.sortKey,
 };
+export const PEOPLE_PARTITION = "PEOPLE";
+export const HELD_PARTITION = "HELD";
 
 /** The record's UpdateExpression for a change, keeping the sparse index keys in step with it. */
 function recordUpdate(email: string, change: Pick<PersonChange, "set" | "remove">) {
@@ -65,6 +85,18 @@ function recordUpdate(email: string, change: Pick<PersonChange, "set" | "remove"
   if (set.user_id) {
     set[INDEX_FIELDS.userIdPk] = `USER#${set.user_id}`;
     set[INDEX_FIELDS.userIdSk] = "PERSON";
+  }
+  // Every record is on the list of people, most recently changed first.
+  set[INDEX_FIELDS.listPk] = PEOPLE_PARTITION;
+  if (typeof set.updated_at === "string")
+    set[INDEX_FIELDS.listSk] = `${set.updated_at}#${normaliseEmail(email)}`;
+  // The held list holds a record while its legal hold stands.
+  const hold = set.hold as Person["hold"] | undefined;
+  if (hold) {
+    set[INDEX_FIELDS.heldPk] = HELD_PARTITION;
+    set[INDEX_FIELDS.heldSk] = `${hold.at}#${normaliseEmail(email)}`;
+  } else if (remove.has("hold")) {
+    remove.add(INDEX_FIELDS.heldPk).add(INDEX_FIELDS.heldSk);
   }
   // The retention due list holds a record only while it is suspended with a deadline.
   if (set.state === "suspended" && set.delete_after) {
@@ -197,6 +229,50 @@ export class DynamoPersonStore implements PersonStore {
     } catch (error) {
       if (!isConditionFailed(error)) throw error; // a newer job's note: leave it
     }
+  }
+
+  async list(filter: PersonFilter & { requireApproval: boolean }, page: PageRequest): Promise<Page<Person>> {
+    const onRetentionList = filter.deletion === "pending" || filter.deletion === "awaiting_approval";
+    const [index, partition] = onRetentionList
+      ? [RETENTION_INDEX, RETENTION_PARTITION]
+      : filter.deletion === "held"
+        ? [HELD_INDEX, HELD_PARTITION]
+        : [LIST_INDEX, PEOPLE_PARTITION];
+    const names: Record<string, string> = { "#pk": index.partitionKey };
+    const values: Record<string, unknown> = { ":pk": partition };
+    const conditions: string[] = [];
+    if (filter.state) {
+      names["#state"] = "state";
+      values[":state"] = filter.state;
+      conditions.push("#state = :state");
+    }
+    if (filter.deletion === "awaiting_approval") {
+      conditions.push("attribute_not_exists(deletion_approved_at)");
+      // Without approvals required service-wide, only hand suspensions wait for one.
+      if (!filter.requireApproval) {
+        values[":true"] = true;
+        conditions.push("deletion_requires_approval = :true");
+      }
+    }
+    const { items, nextCursor } = await queryPage(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: "#pk = :pk",
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(" AND ") } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        // Deletions soonest first; everything else most recent first.
+        ScanIndexForward: onRetentionList,
+      },
+      page,
+      ["pk", "sk", index.partitionKey, index.sortKey],
+    );
+    return {
+      items: items.map(toPerson).filter((person): person is Person => person !== undefined),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
   }
 
   async apply(email: string, change: PersonChange): Promise<void> {

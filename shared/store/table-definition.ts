@@ -12,7 +12,12 @@
  * GSI1 (sparse, two lists): the retention due list, gsi1pk = "RETENTION", gsi1sk =
  *   <delete_after iso>#<email>; and jobs whose message is not yet on a queue, gsi1pk = "UNSENT",
  *   gsi1sk = <created_at iso>#<job_id> (removed once sent; the sweeper re-sends what is left).
- * GSI2 (sparse): Dialpad user id → person, gsi2pk = "USER#<user_id>".
+ * GSI2 (sparse, two lookups): Dialpad user id → person, gsi2pk = "USER#<user_id>"; and a person's
+ *   jobs, gsi2pk = "JOBEMAIL#<email>", gsi2sk = <created_at iso>#<job_id>.
+ * GSI3 (lists, newest first): every job, gsi3pk = "JOBS", gsi3sk = <created_at iso>#<job_id>; every
+ *   person, gsi3pk = "PEOPLE", gsi3sk = <updated_at iso>#<email>.
+ * GSI4 (sparse, two lookups): a ticket's jobs, gsi4pk = "TICKET#<system>#<id>", gsi4sk =
+ *   <created_at iso>#<job_id>; people under a legal hold, gsi4pk = "HELD", gsi4sk = <hold at>#<email>.
  */
 export const TABLE_KEYS = {
   partitionKey: "pk",
@@ -20,11 +25,21 @@ export const TABLE_KEYS = {
   timeToLive: "expires_at",
   retentionIndex: { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
   userIdIndex: { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+  listIndex: { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
+  lookupIndex: { name: "gsi4", partitionKey: "gsi4pk", sortKey: "gsi4sk" },
 } as const;
+
+/** Every secondary index of the table, for the stack and the local engines alike. */
+export const SECONDARY_INDEXES = [
+  TABLE_KEYS.retentionIndex,
+  TABLE_KEYS.userIdIndex,
+  TABLE_KEYS.listIndex,
+  TABLE_KEYS.lookupIndex,
+] as const;
 
 /** CreateTable input for local engines (the CDK stack builds the same shape in infra/). */
 export function createTableInput(tableName: string) {
-  const { partitionKey, sortKey, retentionIndex, userIdIndex } = TABLE_KEYS;
+  const { partitionKey, sortKey } = TABLE_KEYS;
   const index = (spec: { name: string; partitionKey: string; sortKey: string }) => ({
     IndexName: spec.name,
     KeySchema: [
@@ -39,13 +54,12 @@ export function createTableInput(tableName: string) {
     AttributeDefinitions: [
       partitionKey,
       sortKey,
-      ...Object.values(retentionIndex).slice(1),
-      ...Object.values(userIdIndex).slice(1),
+      ...SECONDARY_INDEXES.flatMap((spec) => [spec.partitionKey, spec.sortKey]),
     ].map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: "HASH" as const },
       { AttributeName: sortKey, KeyType: "RANGE" as const },
     ],
-    GlobalSecondaryIndexes: [index(retentionIndex), index(userIdIndex)],
+    GlobalSecondaryIndexes: SECONDARY_INDEXES.map(index),
   };
 }

@@ -19,9 +19,11 @@ export interface ApiCall {
 }
 
 export async function callApi(api: ApiHandler, call: ApiCall) {
+  const [path = "", query] = call.path.split("?", 2);
   const built = toProxyEvent({
     method: call.method,
-    path: call.path,
+    path,
+    ...(query ? { query: new URLSearchParams(query) } : {}),
     headers: { "content-type": "application/json", ...call.headers },
     body:
       call.body === undefined

@@ -8,14 +8,18 @@ import { parseProgress } from "../../../shared/lifecycle/job-kinds";
 import type { Job } from "../../../shared/lifecycle/model";
 import {
   IdempotencyConflict,
+  type JobFilter,
   type JobOutcome,
   type JobStore,
+  type Page,
+  type PageRequest,
   type RequestKey,
   type RunClaim,
   RunSuperseded,
   type StartRun,
   type StepsUpdate,
 } from "../../../shared/lifecycle/ports";
+import { pageOf } from "./memory-page";
 
 /** What DynamoDB throws when a condition does not hold (recognised by shared/store/conditional.ts). */
 export function conditionFailed(what: string): Error {
@@ -52,6 +56,23 @@ export class InMemoryJobStore implements JobStore {
   async get(jobId: string): Promise<Job | undefined> {
     const stored = this.jobs.get(jobId)?.job;
     return stored && ({ ...copy(stored), progress: parseProgress(stored.kind, stored.progress) } as Job);
+  }
+
+  async list(filter: JobFilter, page: PageRequest): Promise<Page<Job>> {
+    const matching = [...this.jobs.values()]
+      .map(({ job }) => job)
+      .filter(
+        (job) =>
+          (!filter.status || job.status === filter.status) &&
+          (!filter.kind || job.kind === filter.kind) &&
+          (!filter.email || job.email === filter.email) &&
+          (!filter.ticket ||
+            (job.ticket?.system === filter.ticket.system && job.ticket.id === filter.ticket.id)) &&
+          (!filter.since || job.created_at >= filter.since),
+      )
+      .sort((a, b) => `${b.created_at}#${b.job_id}`.localeCompare(`${a.created_at}#${a.job_id}`));
+    const listed = pageOf(matching, page, "jobs");
+    return { ...listed, items: listed.items.map(copy) };
   }
 
   async *listUnsent(createdBefore: string): AsyncIterable<Job[]> {

@@ -5,8 +5,16 @@
  * holding suspended records with a deadline, oldest first.
  */
 import type { HistoryEntry, Person } from "../../../shared/lifecycle/model";
-import { type PersonChange, type PersonStore, RecordExists } from "../../../shared/lifecycle/ports";
+import {
+  type Page,
+  type PageRequest,
+  type PersonChange,
+  type PersonFilter,
+  type PersonStore,
+  RecordExists,
+} from "../../../shared/lifecycle/ports";
 import type { RetentionDueList } from "../../../shared/retention/run-sweep";
+import { pageOf } from "./memory-page";
 
 const normalise = (email: string) => email.trim().toLowerCase();
 const copy = <T>(value: T): T => structuredClone(value);
@@ -39,6 +47,31 @@ export class InMemoryPersonStore implements PersonStore, RetentionDueList {
     for (const { record } of this.people.values())
       if (recorded(record)?.user_id === userId) return copy(record);
     return undefined;
+  }
+
+  async list(filter: PersonFilter & { requireApproval: boolean }, page: PageRequest): Promise<Page<Person>> {
+    const records = [...this.people.values()].flatMap(({ record }) =>
+      recorded(record) ? [record as Person] : [],
+    );
+    const pending = (p: Person) => p.state === "suspended" && p.delete_after !== undefined;
+    const matching = records.filter(
+      (p) =>
+        (!filter.state || p.state === filter.state) &&
+        (filter.deletion !== "pending" || pending(p)) &&
+        (filter.deletion !== "awaiting_approval" ||
+          (pending(p) &&
+            !p.deletion_approved_at &&
+            (filter.requireApproval || p.deletion_requires_approval === true))) &&
+        (filter.deletion !== "held" || p.hold !== undefined),
+    );
+    const byDeadline = filter.deletion === "pending" || filter.deletion === "awaiting_approval";
+    matching.sort((a, b) =>
+      byDeadline
+        ? `${a.delete_after}#${a.email}`.localeCompare(`${b.delete_after}#${b.email}`)
+        : `${b.updated_at}#${b.email}`.localeCompare(`${a.updated_at}#${a.email}`),
+    );
+    const listed = pageOf(matching, page, `people:${filter.deletion ?? "all"}`);
+    return { ...listed, items: listed.items.map(copy) };
   }
 
   async apply(email: string, change: PersonChange): Promise<void> {
