@@ -26,6 +26,7 @@ import {
   table,
   target,
 } from "./support/report-format";
+import { type OffboardSample, watchSuspensions } from "./support/suspension-watch";
 import { peakInAnySecond, startEventLoopMonitor } from "./support/traffic-figures";
 
 export interface NearLimitOptions {
@@ -72,7 +73,6 @@ export interface NearLimitRun {
 
 /** Dialpad's simulated response time for this benchmark: 150 ± 100 ms. */
 const LATENCY = { meanMs: 150, jitterMs: 100 };
-const POLL_MS = 10;
 
 const plainOnboarding = (prefix: string, index: number, officeId: string): OnboardRequest => {
   const n = String(index).padStart(4, "0");
@@ -136,20 +136,13 @@ async function runOnce(
     const posting = pipeline.postAll("onboard", bodies);
 
     // Offboards during the backlog, each timed from its POST to the user being suspended in Dialpad.
-    const samples = leavers.map((person) => ({ email: person.email, postedAt: 0, suspendedAt: 0 }));
+    const samples: OffboardSample[] = leavers.map((person) => ({
+      email: person.email,
+      postedAt: 0,
+      suspendedAt: 0,
+    }));
     const backlogLeft: number[] = [];
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        const open = samples.filter((s) => s.postedAt !== 0 && s.suspendedAt === 0);
-        if (open.length > 0) {
-          const states = await sandbox.userStates(open.map((s) => s.email));
-          const now = Date.now();
-          for (const [i, sample] of open.entries()) if (states[i] === "suspended") sample.suspendedAt = now;
-        }
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-    })();
+    const watch = watchSuspensions(sandbox, samples);
     const posts: Promise<string>[] = [];
     for (const [i, sample] of samples.entries()) {
       const due = startedAt + options.firstOffboardMs + i * options.spacingMs;
@@ -165,8 +158,7 @@ async function runOnce(
     const settleUntil = Date.now() + 10_000;
     while (samples.some((s) => s.suspendedAt === 0) && Date.now() < settleUntil)
       await new Promise((resolve) => setTimeout(resolve, 50));
-    polling = false;
-    await poller;
+    await watch.stop();
     const endAt = Date.now();
     const eventLoopDelay = loop.stop();
     const stats = await sandbox.stats();

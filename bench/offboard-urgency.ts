@@ -22,6 +22,7 @@ import {
   table,
   target,
 } from "./support/report-format";
+import { type OffboardSample, watchSuspensions } from "./support/suspension-watch";
 import { workloadFor } from "./support/workload";
 
 export interface UrgencyOptions {
@@ -52,8 +53,6 @@ export interface UrgencyRun {
   tooManyRequests: number;
   peakPerSecond: number;
 }
-
-const POLL_MS = 10;
 
 async function runOnce(
   label: string,
@@ -89,20 +88,12 @@ async function runOnce(
     const backlogLeft = () => backlogIds.filter((id) => !pipeline.finished.has(id)).length;
     const backlogLeftAtFirstOffboard = backlogLeft();
 
-    const samples = people.map((person) => ({ email: person.email, postedAt: 0, suspendedAt: 0 }));
-    // Polls the sandbox process; a sample counts as suspended when the answer saying so arrives.
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        const open = samples.filter((sample) => sample.postedAt !== 0 && sample.suspendedAt === 0);
-        if (open.length > 0) {
-          const states = await sandbox.userStates(open.map((sample) => sample.email));
-          const now = Date.now();
-          for (const [i, sample] of open.entries()) if (states[i] === "suspended") sample.suspendedAt = now;
-        }
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-    })();
+    const samples: OffboardSample[] = people.map((person) => ({
+      email: person.email,
+      postedAt: 0,
+      suspendedAt: 0,
+    }));
+    const watch = watchSuspensions(sandbox, samples);
     const firstAt = Date.now();
     const posts: Promise<string>[] = [];
     for (const [i, sample] of samples.entries()) {
@@ -115,8 +106,7 @@ async function runOnce(
     const deadline = Date.now() + options.settleMs;
     while (samples.some((s) => s.suspendedAt === 0) && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
-    polling = false;
-    await poller;
+    await watch.stop();
     const endAt = Date.now();
     const stats = await sandbox.stats();
     return {

@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../local/sandbox/seeded-random";
 import {
   type BudgetState,
   INITIAL_BUDGET_STATE,
@@ -294,15 +295,3 @@ describe("slot planner: 429s", () => {
     if (plan.kind === "reserve") expect(plan.slots).toEqual([EPOCH + 10, EPOCH + 63, EPOCH + 116]);
   });
 });
-
-/** A small deterministic generator (mulberry32) so a failing case replays from its seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
