@@ -51,6 +51,7 @@ export class LifecycleStack extends Stack {
       bulkQueue,
       webhookSecret,
       clientTokensSecret,
+      dialpadApiKeySecret,
     });
     this.schedules = new Schedules(this, "Schedules", {
       settings,

@@ -2,6 +2,7 @@
  * What the API's route handlers may use: ports and settings, built once per container by the
  * composition (handler.ts from the environment; tests from their harness).
  */
+import type { OfficeSeats } from "../../shared/lifecycle/office-seats";
 import type { JobStore, PersonStore } from "../../shared/lifecycle/ports";
 import type { SubmitDeps } from "../../shared/lifecycle/submit-job";
 import type { ReconcileReportStore } from "../../shared/reconcile/drift-report";
@@ -14,6 +15,8 @@ export interface ApiDeps {
   clock: SubmitDeps["clock"];
   reports: ReconcileReportStore;
   reconcileQueue: ReconcileQueue;
+  /** Offices and seats left; built on first use, as only GET /v1/offices talks to Dialpad. */
+  offices: () => { list(): Promise<OfficeSeats[]> };
   settings: {
     /** The configured default retention: a shorter one needs the `admin` scope. */
     retentionDays: number;

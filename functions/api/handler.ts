@@ -7,9 +7,10 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpErrorHandler } from "../../shared/http/http-error-handler";
+import { OfficeSeatsDirectory } from "../../shared/lifecycle/office-seats";
 import { createLogger } from "../../shared/observability/logger";
 import { createTracer } from "../../shared/observability/tracing";
-import { stateDepsFromEnv } from "../../shared/wiring/from-env";
+import { bulkDialpadFromEnv, stateDepsFromEnv } from "../../shared/wiring/from-env";
 import { type ApiHandler, createApi } from "./api";
 
 const logger = createLogger({ component: "api" });
@@ -18,11 +19,16 @@ let api: ApiHandler | undefined;
 
 export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
   const state = stateDepsFromEnv(env, tracer);
+  let offices: OfficeSeatsDirectory | undefined;
   return createApi({
     ...state,
     settings: {
       retentionDays: state.settings.RETENTION_DAYS,
       requireDeletionApproval: state.settings.REQUIRE_DELETION_APPROVAL,
+    },
+    offices: () => {
+      offices ??= new OfficeSeatsDirectory(bulkDialpadFromEnv(env, { tracer }));
+      return offices;
     },
   });
 }

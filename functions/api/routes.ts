@@ -11,6 +11,7 @@ import { startImport } from "./routes/import";
 import { getJob } from "./routes/jobs";
 import { listJobs, listUsers } from "./routes/lists";
 import { offboard } from "./routes/offboard";
+import { listOffices } from "./routes/offices";
 import { onboard } from "./routes/onboard";
 import { openApi } from "./routes/openapi";
 import { getReconcile, startReconcile } from "./routes/reconcile";
@@ -28,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   getJob,
   listUsers,
   getUser,
+  listOffices,
   approveDeletionRoute,
   placeHoldRoute,
   liftHoldRoute,

@@ -37,7 +37,7 @@ import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { ApiFirewall } from "./api-firewall";
-import { lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
+import { dialpadEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
 import { LifecycleFunction } from "./lifecycle-function";
 
 /** How long API Gateway reuses an authorizer answer for the same token. */
@@ -58,6 +58,7 @@ export interface ApiProps {
   readonly bulkQueue: IQueue;
   readonly webhookSecret: ISecret;
   readonly clientTokensSecret: ISecret;
+  readonly dialpadApiKeySecret: ISecret;
 }
 
 export class Api extends Construct {
@@ -78,14 +79,21 @@ export class Api extends Construct {
     this.apiFunction = new LifecycleFunction(this, "ApiHandler", {
       ...common,
       entry: functionEntry("api"),
-      description: "REST API: accepts onboard/offboard requests, answers job, user and reconcile queries",
+      description:
+        "REST API: accepts onboard/offboard requests, answers job, user, office and reconcile queries",
       timeout: Duration.seconds(15),
-      environment: lifecycleEnvironment(settings),
+      environment: {
+        ...lifecycleEnvironment(settings),
+        // GET /v1/offices reads seats from Dialpad, on the bulk lane of the shared rate budget.
+        ...dialpadEnvironment(settings),
+        ...secretCacheEnvironment(settings),
+      },
     })
       // Jobs, request keys, people and their history, reports: read, create, update; never delete or scan.
       .bindTable(props.table, ["get", "query", "put", "update"])
       .bindQueue(props.urgentQueue, "URGENT_QUEUE_URL", "send")
-      .bindQueue(props.bulkQueue, "BULK_QUEUE_URL", "send");
+      .bindQueue(props.bulkQueue, "BULK_QUEUE_URL", "send")
+      .bindSecret(props.dialpadApiKeySecret, "DIALPAD_API_KEY_SECRET_ARN");
 
     this.authorizerFunction = new LifecycleFunction(this, "Authorizer", {
       ...common,

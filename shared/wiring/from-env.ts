@@ -253,6 +253,15 @@ export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: 
 }
 
 /** The scheduled reconciler: records, reports and the bulk lane's Dialpad client; no queues. */
+/** The bulk lane's Dialpad client on the shared rate budget (the API's office listing). */
+export function bulkDialpadFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "tracer"> = {},
+) {
+  const parts = tableParts(env, hooks.tracer);
+  return createDialpadLanes({ ...parts, dialpad: dialpadPartsFromEnv(env, hooks) }).dialpad.bulk;
+}
+
 export function reconcileDepsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "onDriftFound" | "tracer"> = {},

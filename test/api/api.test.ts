@@ -5,8 +5,8 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHandler, createApi } from "../../functions/api/api";
-import { type ApiCall, callApi } from "../support/api-caller";
+import type { ApiHandler } from "../../functions/api/api";
+import { type ApiCall, apiOf, callApi } from "../support/api-caller";
 import { localDocumentClient } from "../support/aws";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
@@ -25,7 +25,7 @@ describe("HTTP API", () => {
 
   beforeAll(async () => {
     h = await startLifecycleHarness({ startWorkers: false });
-    api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    api = apiOf(h.service);
   });
   afterAll(() => h.stop());
 

@@ -4,8 +4,8 @@
  * bodies refused with nothing written, and what each answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHandler, createApi } from "../../functions/api/api";
-import { type ApiCall, callApi } from "../support/api-caller";
+import type { ApiHandler } from "../../functions/api/api";
+import { type ApiCall, apiOf, callApi } from "../support/api-caller";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
 const ticketing = { name: "servicenow", scopes: ["onboard", "offboard", "read"] };
@@ -19,7 +19,7 @@ describe("update, hold and import routes", () => {
 
   beforeAll(async () => {
     h = await startLifecycleHarness({ startWorkers: false });
-    api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    api = apiOf(h.service);
     const now = new Date().toISOString();
     await h.service.people.apply("held@example.com", {
       set: { state: "active", user_id: "42", updated_at: now },

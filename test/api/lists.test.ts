@@ -3,8 +3,8 @@
  * (an opaque cursor that is refused when tampered with), all from indexes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHandler, createApi } from "../../functions/api/api";
-import { type ApiCall, callApi } from "../support/api-caller";
+import type { ApiHandler } from "../../functions/api/api";
+import { type ApiCall, apiOf, callApi } from "../support/api-caller";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
 const client = { name: "servicenow", scopes: ["onboard", "offboard", "read"] };
@@ -18,7 +18,7 @@ describe("GET /v1/jobs", () => {
 
   beforeAll(async () => {
     h = await startLifecycleHarness({ startWorkers: false });
-    api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    api = apiOf(h.service);
     const submit = async (name: string, path: string, body: object) => {
       const answer = await call({ method: "POST", path, body });
       expect(answer.status).toBe(202);
@@ -123,7 +123,7 @@ describe("GET /v1/users", () => {
 
   beforeAll(async () => {
     h = await startLifecycleHarness({ startWorkers: false });
-    api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    api = apiOf(h.service);
     const record = async (email: string, set: Record<string, unknown>, at: string) =>
       h.service.people.apply(email, {
         set: { updated_at: at, ...set },
@@ -180,10 +180,7 @@ describe("GET /v1/users", () => {
   });
 
   it("with approvals required everywhere, every pending deletion awaits approval until approved", async () => {
-    const strict = createApi({
-      ...h.service,
-      settings: { ...h.service.lifecycle.settings, requireDeletionApproval: true },
-    });
+    const strict = apiOf(h.service, { requireDeletionApproval: true });
     const page = await callApi(strict, {
       method: "GET",
       path: "/v1/users?deletion=awaiting_approval",

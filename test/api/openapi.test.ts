@@ -10,14 +10,14 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHandler, createApi } from "../../functions/api/api";
+import type { ApiHandler } from "../../functions/api/api";
 import { openApiDocument, openApiJson } from "../../functions/api/openapi";
 import { matchRoute, ROUTES } from "../../functions/api/routes";
 import { createWebhookHandler } from "../../functions/webhook/handler";
 import { systemClock } from "../../shared/lifecycle/ports";
 import { StaticSecretSource } from "../../shared/secrets/static-secret-source";
 import { WebhookKeyring } from "../../shared/webhook/webhook-keys";
-import { type ApiCall, callApi } from "../support/api-caller";
+import { type ApiCall, apiOf, callApi } from "../support/api-caller";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
 const document = openApiDocument(ROUTES);
@@ -68,7 +68,7 @@ describe("real answers match the document", () => {
 
   beforeAll(async () => {
     h = await startLifecycleHarness({ startWorkers: false });
-    api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    api = apiOf(h.service);
   });
   afterAll(() => h.stop());
 
@@ -194,6 +194,12 @@ describe("real answers match the document", () => {
     );
     expect(people.body.items.length).toBeGreaterThan(0);
     await answer({ method: "GET", path: "/v1/users?state=gone", client: requester }, 400);
+  });
+
+  it("offices: 200, 403", async () => {
+    const offices = await answer({ method: "GET", path: "/v1/offices", client: requester }, 200);
+    expect(offices.body.items.length).toBeGreaterThan(0);
+    await answer({ method: "GET", path: "/v1/offices", client: { name: "x", scopes: ["onboard"] } }, 403);
   });
 
   it("approve-deletion: 200, 403, 404, 409", async () => {

@@ -181,7 +181,11 @@ describe("functions", () => {
       DIALPAD_RATE_LIMIT_RPS: "15",
       RETENTION_DAYS: "30",
     });
-    expect(env(stack.api.apiFunction)).not.toHaveProperty("DIALPAD_API_KEY_SECRET_ARN");
+    // GET /v1/offices reads seats from Dialpad, on the shared rate budget.
+    expect(env(stack.api.apiFunction)).toMatchObject({
+      DIALPAD_API_KEY_SECRET_ARN: ref(stack.storage.dialpadApiKeySecret),
+      DIALPAD_RATE_LIMIT_RPS: "15",
+    });
     expect(env(stack.api.authorizerFunction)).toEqual(
       expect.objectContaining({ CLIENT_TOKENS_SECRET_ARN: ref(stack.storage.clientTokensSecret) }),
     );
@@ -215,8 +219,8 @@ describe("IAM least privilege", () => {
       ),
     );
 
-  it("lets only the worker and the reconciler read the Dialpad API key", () => {
-    expect(readersOf(stack.storage.dialpadApiKeySecret).sort()).toEqual(["reconciler", "worker"]);
+  it("lets only the worker, the reconciler and the API (GET /v1/offices) read the Dialpad API key", () => {
+    expect(readersOf(stack.storage.dialpadApiKeySecret).sort()).toEqual(["api", "reconciler", "worker"]);
   });
 
   it("lets only the webhook read the webhook secret and only the authorizer read client tokens", () => {

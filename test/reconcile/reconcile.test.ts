@@ -6,12 +6,11 @@
  */
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApi } from "../../functions/api/api";
 import type { PersonState } from "../../shared/lifecycle/model";
 import { MAX_LISTED } from "../../shared/reconcile/drift-report";
 import { findDrift } from "../../shared/reconcile/find-drift";
 import { TABLE_KEYS } from "../../shared/store/table-definition";
-import { callApi } from "../support/api-caller";
+import { apiOf, callApi } from "../support/api-caller";
 import { localDocumentClient } from "../support/aws";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
@@ -101,7 +100,7 @@ describe("drift reconciliation", () => {
   it(`over ${USERS} sandbox users finds exactly the planted drift, on demand through the API and the worker`, async () => {
     const users = h.sandbox.state.users({ state: "all" });
     const ids = (indexes: number[]) => indexes.map((i) => users[i]?.id).sort();
-    const api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    const api = apiOf(h.service);
     const client = { name: "auditor", scopes: ["read", "admin"] };
     const started = performance.now();
     // Five at once start one pass: the others answer the running report.

@@ -4,12 +4,11 @@
  * sweeps, a reactivation by hand before the deletion, approvals, and a crash part-way.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createApi } from "../../functions/api/api";
 import type { DialpadApi } from "../../shared/dialpad/api";
 import type { Job } from "../../shared/lifecycle/model";
 import { runSweep, type SweepDeps } from "../../shared/retention/run-sweep";
 import { submitDeleteJob } from "../../shared/retention/submit-delete-job";
-import { callApi } from "../support/api-caller";
+import { apiOf, callApi } from "../support/api-caller";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
 const sweepDeps = (h: LifecycleHarness, extra: Partial<SweepDeps> = {}): SweepDeps => ({
@@ -151,7 +150,7 @@ describe("the sweep and the delete job", () => {
   it("with approvals required, sweeps only approved people; approve-deletion answers 404, 409 and 403 when it must", async () => {
     const email = "needs.approval@example.com";
     await offboardedNow(h, email);
-    const api = createApi({ ...h.service, settings: h.service.lifecycle.settings });
+    const api = apiOf(h.service);
     const approve = (who: string, scopes = ["approve"], name = "it-ops") =>
       callApi(api, {
         method: "POST",

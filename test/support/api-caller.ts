@@ -3,11 +3,23 @@
  * a proxy event for the route, the authorizer context of a client with the given scopes, and the
  * same error mapping the Lambda middleware applies.
  */
-import type { ApiHandler } from "../../functions/api/api";
+import { type ApiDeps, type ApiHandler, createApi } from "../../functions/api/api";
 import { toProxyEvent } from "../../local/runtime/api-gateway-event";
 import { respondToError } from "../../shared/http/http-error-handler";
+import { OfficeSeatsDirectory } from "../../shared/lifecycle/office-seats";
+import type { ServiceDeps } from "../../shared/wiring/service-deps";
 
 const quietLogger = { error: () => undefined };
+
+/** The API function over a test harness's service (its stores, queues and bulk Dialpad client). */
+export function apiOf(service: ServiceDeps, settings: Partial<ApiDeps["settings"]> = {}): ApiHandler {
+  const offices = new OfficeSeatsDirectory(service.dialpad.bulk);
+  return createApi({
+    ...service,
+    settings: { ...service.lifecycle.settings, ...settings },
+    offices: () => offices,
+  });
+}
 
 export interface ApiCall {
   method: string;
