@@ -7,6 +7,10 @@ import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { JobFailure } from "./failures";
 
+/** True when the E.164 number's national part starts with the area code (`+1415...`, `+44207...`). */
+export const hasAreaCode = (number: string, areaCode: string) =>
+  /^\d+$/.test(areaCode) && new RegExp(`^\\+\\d{1,3}${areaCode}`).test(number);
+
 /** The call centers Dialpad lists the user as an operator of. */
 export const callCenterIdsOf = (user: DialpadUser): string[] =>
   (user.group_details ?? [])
@@ -29,7 +33,7 @@ export async function assignNumberOnce(
     const numbers = (await dialpad.getUser(userId)).phone_numbers ?? [];
     const held = phone_number
       ? numbers.find((n) => n === phone_number)
-      : numbers.find((n) => n.replace(/^\+1/, "").startsWith(area_code ?? ""));
+      : numbers.find((n) => hasAreaCode(n, area_code ?? ""));
     if (held) return { number: held, detail: `already has ${held}` };
   }
   try {

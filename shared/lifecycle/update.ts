@@ -15,7 +15,7 @@ import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { RecordExists } from "./ports";
 import { defineStep, type Step } from "./steps";
-import { assignNumberOnce, callCenterIdsOf, joinCallCenter, leaveCallCenter } from "./telephony";
+import { assignNumberOnce, callCenterIdsOf, hasAreaCode, joinCallCenter, leaveCallCenter } from "./telephony";
 
 type UpdateJob = JobOf<"update">;
 const step = defineStep<UpdateJob>();
@@ -187,11 +187,11 @@ const assignNumber = step({
           ? "no area_code given: the user has no number after the move"
           : "no number requested",
       };
-    if (resumed) {
-      // A number the user did not have before this job is the one an interrupted attempt assigned
-      // (whatever its country's format, which an area-code match could not tell).
+    if (resumed || progress.countries_changed) {
+      // A number of that area code the user did not have before this job: assigned by an
+      // interrupted attempt, or by Dialpad itself on a move between countries.
       const now = (await deps.dialpad.getUser(progress.user_id)).phone_numbers ?? [];
-      const fresh = now.find((number) => !progress.numbers.includes(number));
+      const fresh = now.find((number) => !progress.numbers.includes(number) && hasAreaCode(number, areaCode));
       if (fresh)
         return { status: "succeeded", detail: `already has ${fresh}`, produces: { phone_number: fresh } };
     }
