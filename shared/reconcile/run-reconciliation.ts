@@ -49,11 +49,16 @@ async function createReport(
     ...(requestedBy ? { requested_by: requestedBy } : {}),
     started_at: deps.clock.now().toISOString(),
   };
-  const outcome = await deps.reports.createExclusive(report, RECONCILE_MARKER_TTL_MS);
-  if ("created" in outcome) return { report, started: true };
-  const running = await deps.reports.get(outcome.runningReportId);
-  if (!running) throw new Error(`the running reconciliation ${outcome.runningReportId} has no report`);
-  return { report: running, started: false };
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await deps.reports.createExclusive(report, RECONCILE_MARKER_TTL_MS);
+    if ("created" in outcome) return { report, started: true };
+    const running = await deps.reports.get(outcome.runningReportId);
+    if (!running) throw new Error(`the running reconciliation ${outcome.runningReportId} has no report`);
+    // A run ends its report before it frees the marker: one that ended (or died in between)
+    // no longer holds the marker, so free it and take it.
+    if (running.status === "running" || attempt > 0) return { report: running, started: false };
+    await deps.reports.releaseRunning(running.report_id);
+  }
 }
 
 /** POST /v1/reconcile: a new run queued for the worker, or the run already going. */

@@ -154,7 +154,8 @@ describe("drift reconciliation", () => {
       suspended_without_retention: 5,
       drifted_users: 11 + 10 + 1,
     });
-    expect(driftCounts).toEqual([22]);
+    // The report ends before the run reports its drift count: wait for the hook, not the report.
+    await expect.poll(() => driftCounts).toEqual([22]);
     console.info(`reconciliation of ${USERS} users (API → worker → report): ${Math.round(elapsedMs)} ms`);
 
     // Once it finished, the next request starts a new pass.

@@ -9,6 +9,7 @@ import type { Job } from "../../shared/lifecycle/model";
 import { RequestAlreadyHandled } from "../../shared/lifecycle/ports";
 import { MAX_RETENTION_DAYS } from "../../shared/lifecycle/requests";
 import type { DriftReport } from "../../shared/reconcile/drift-report";
+import { startReconciliation } from "../../shared/reconcile/run-reconciliation";
 import { DynamoJobStore } from "../../shared/store/job-store";
 import { DynamoReconcileReportStore } from "../../shared/store/reconcile-report-store";
 import { createTestTable, localDocumentClient } from "../support/aws";
@@ -113,5 +114,26 @@ describe("the reconciliation running marker", () => {
     expect(await reports.createExclusive(report("r5", "2026-01-01T01:31:00.000Z"), HOUR_MS)).toEqual({
       created: true,
     });
+  });
+
+  it("is freed for the next request when its run ended its report but died before releasing it", async () => {
+    const reports = new DynamoReconcileReportStore(doc, table.tableName);
+    const clock = { now: () => new Date("2026-02-01T00:00:00.000Z") };
+    const queued: string[] = [];
+    const deps = {
+      reports,
+      clock,
+      queue: { enqueue: async (message: { report_id: string }) => void queued.push(message.report_id) },
+    };
+    const first = await startReconciliation("auditor", { ...deps, newReportId: () => "ended-1" });
+    expect(first.started).toBe(true);
+    await reports.finish("ended-1", "2026-02-01T00:00:01.000Z", {
+      status: "failed",
+      error: { message: "x" },
+    });
+    // No releaseRunning: the run crashed in between. The marker must not answer an ended report.
+    const next = await startReconciliation("auditor", { ...deps, newReportId: () => "after-1" });
+    expect(next).toMatchObject({ started: true, report: { report_id: "after-1", status: "running" } });
+    expect(queued).toEqual(["ended-1", "after-1"]);
   });
 });
