@@ -53,10 +53,7 @@ const HEADER = ["email", "first_name", "last_name", "office_name", "ticket_syste
 const tag = () => randomUUID().slice(0, 8);
 
 describe("npm run bulk", () => {
-  it("dry run: names the bad row and Berlin's seat shortfall, exits non-zero, creates nothing", async (context) => {
-    const offices = await local.request("GET", "/v1/offices");
-    // GET /v1/offices is another change's; until it is served the forecast cannot be asked.
-    if (offices.status === 404) context.skip();
+  it("dry run: names the bad row and Berlin's seat shortfall, exits non-zero, creates nothing", async () => {
     const t = tag();
     const file = join(dir, `dry-${t}.csv`);
     const emails = [1, 2, 3].map((n) => `berlin${n}-${t}@example.com`);
