@@ -3,6 +3,7 @@
  * queues with DLQs on the SQS server, the Dialpad sandbox over HTTP, the service wiring of
  * shared/wiring, and the worker driven by the same SQS event source local mode uses.
  */
+
 import type { SQSEvent } from "aws-lambda";
 import { createWorkerHandler } from "../../functions/worker/worker";
 import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
@@ -18,6 +19,7 @@ import type { RunJobDeps } from "../../shared/lifecycle/run-job";
 import { submitJob } from "../../shared/lifecycle/submit-job";
 import { createServiceDeps, type ServiceParts } from "../../shared/wiring/service-deps";
 import { createTestQueue, createTestTable, localDocumentClient, localSqs } from "./aws";
+import { sampleOnboardRequest } from "./sample-onboard-request";
 
 export interface HarnessOptions {
   sandbox?: SandboxOptions;
@@ -98,15 +100,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
       submitJob(
         {
           kind: "onboard",
-          request: {
-            first_name: "Ada",
-            last_name: "Lovelace",
-            license: "talk",
-            admin_type: "none",
-            call_center_ids: [],
-            ...(request.office_id ? {} : { office_name: "HQ" }),
-            ...request,
-          },
+          request: sampleOnboardRequest(request),
         },
         { client, idempotencyKey, scopes: clientScopes },
         service.submit,

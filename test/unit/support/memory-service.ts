@@ -3,6 +3,7 @@
  * shared/wiring wires the real adapters, plus a worker loop that delivers queued messages the way
  * SQS would (receive counts, busy re-queues, hand-backs). For unit tests of the use cases.
  */
+
 import { type ProcessDeps, processJobMessage } from "../../../functions/worker/process-job-message";
 import type { OffboardRequest, OnboardRequest } from "../../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../../shared/lifecycle/office-directory";
@@ -10,6 +11,7 @@ import type { RunJobDeps } from "../../../shared/lifecycle/run-job";
 import { SeatReadings } from "../../../shared/lifecycle/seat-readings";
 import type { LifecycleSettings } from "../../../shared/lifecycle/steps";
 import { type SubmitDeps, submitJob } from "../../../shared/lifecycle/submit-job";
+import { sampleOnboardRequest } from "../../support/sample-onboard-request";
 import { ManualClock, sequentialIds } from "./clock-and-ids";
 import { FakeDialpad } from "./fake-dialpad";
 import { InMemoryJobStore } from "./memory-job-store";
@@ -71,15 +73,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
       submitJob(
         {
           kind: "onboard",
-          request: {
-            first_name: "Ada",
-            last_name: "Lovelace",
-            license: "talk",
-            admin_type: "none",
-            call_center_ids: [],
-            ...(request.office_id ? {} : { office_name: "HQ" }),
-            ...request,
-          },
+          request: sampleOnboardRequest(request),
         },
         { client, idempotencyKey, scopes },
         submit,
