@@ -11,6 +11,8 @@
  */
 import { execFileSync } from "node:child_process";
 import type { OnboardRequest } from "../shared/lifecycle/model";
+import { slotSpacingMs } from "../shared/ratelimit/slot-planner";
+import { DEFAULT_THROTTLE_POLICY, UNTHROTTLED_STATE } from "../shared/ratelimit/throttle-state";
 import {
   type DeployedConfiguration,
   deployedConfiguration,
@@ -27,12 +29,20 @@ import {
   target,
 } from "./support/report-format";
 import { type OffboardSample, watchSuspensions } from "./support/suspension-watch";
-import { peakInAnySecond, startEventLoopMonitor } from "./support/traffic-figures";
+import {
+  peakInAnySecond,
+  type RateByPhase,
+  rateByPhase,
+  startEventLoopMonitor,
+} from "./support/traffic-figures";
 
 export interface NearLimitOptions {
   engines: LocalEngines;
-  /** One run per budget, in this order (default 19/s, then the default 15/s for reference). */
-  budgets?: readonly number[];
+  /**
+   * The runs, in this order. Default: 19/s as deployed; 19/s with no batching window on the bulk
+   * event source (the baseline: a burst's first records start one-record invocations); the default 15/s.
+   */
+  variants?: readonly NearLimitVariant[];
   onboardings: number;
   offboards: number;
   /** The first offboard goes this long after the backlog starts, then one every `spacingMs`. */
@@ -42,8 +52,16 @@ export interface NearLimitOptions {
   log?: (line: string) => void;
 }
 
+export interface NearLimitVariant {
+  budgetRps: number;
+  /** Overrides the bulk event source's batching window (default: the stack's). */
+  bulkBatchingWindowSeconds?: number;
+}
+
 export interface NearLimitRun {
   label: string;
+  /** The column heading. */
+  title: string;
   budgetRps: number;
   jobs: number;
   succeeded: number;
@@ -51,6 +69,8 @@ export interface NearLimitRun {
   busyMs: number;
   dialpadRequests: number;
   achievedRps: number;
+  /** The rate over the busy span's first 5 s, its middle and its last 5 s: where the budget went unused. */
+  phases: RateByPhase;
   tooManyRequests: number;
   peakArrivals: number;
   peakSends: number;
@@ -70,6 +90,9 @@ export interface NearLimitRun {
   /** `uptime` at the start of the run (the machine is shared). */
   load: string;
 }
+
+/** The start and the end of the busy span, reported apart from its middle. */
+const PHASE_EDGE_MS = 5000;
 
 /** Dialpad's simulated response time for this benchmark: 150 ± 100 ms. */
 const LATENCY = { meanMs: 150, jitterMs: 100 };
@@ -99,6 +122,7 @@ const hostLoad = () => {
 
 async function runOnce(
   label: string,
+  title: string,
   config: DeployedConfiguration,
   options: NearLimitOptions,
 ): Promise<NearLimitRun> {
@@ -168,6 +192,7 @@ async function runOnce(
     const succeeded = jobIds.filter((id) => pipeline.finished.get(id)?.status === "succeeded").length;
     return {
       label,
+      title,
       budgetRps: config.budgetRps,
       jobs: options.onboardings,
       succeeded,
@@ -175,6 +200,7 @@ async function runOnce(
       busyMs,
       dialpadRequests: stats.totalRequests,
       achievedRps: stats.totalRequests / (busyMs / 1000),
+      phases: rateByPhase(arrivals, PHASE_EDGE_MS),
       tooManyRequests: stats.tooManyRequestsSent,
       peakArrivals: stats.peakRequestsPerSecond,
       peakSends: peakInAnySecond(pipeline.sentAt.slice(sentBefore)).peak,
@@ -198,26 +224,56 @@ async function runOnce(
 export async function runNearLimitBenchmark(options: NearLimitOptions) {
   const log = options.log ?? (() => undefined);
   const runs: NearLimitRun[] = [];
-  for (const budget of options.budgets ?? [19, 15]) {
+  const variants = options.variants ?? [
+    { budgetRps: 19 },
+    { budgetRps: 19, bulkBatchingWindowSeconds: 0 },
+    { budgetRps: 15 },
+  ];
+  for (const variant of variants) {
+    const deployed = deployedConfiguration({
+      ...process.env,
+      DIALPAD_RATE_LIMIT_RPS: String(variant.budgetRps),
+    });
+    const window = variant.bulkBatchingWindowSeconds;
+    const config: DeployedConfiguration =
+      window === undefined
+        ? deployed
+        : {
+            ...deployed,
+            eventSources: {
+              ...deployed.eventSources,
+              bulk: { ...deployed.eventSources.bulk, batchingWindowSeconds: window },
+            },
+          };
+    const label = `${variant.budgetRps}rps${window === undefined ? "" : `-window${window}`}`;
+    const title = `budget ${variant.budgetRps}/s${window === undefined ? "" : `, bulk window ${window} s`}`;
     log(
-      `near the limit: ${options.onboardings} plain onboardings at ${budget}/s, ${options.offboards} offboards ...`,
+      `near the limit: ${options.onboardings} plain onboardings, ${title}, ${options.offboards} offboards ...`,
     );
-    const config = deployedConfiguration({ ...process.env, DIALPAD_RATE_LIMIT_RPS: String(budget) });
-    runs.push(await runOnce(`${budget}rps`, config, options));
+    runs.push(await runOnce(label, title, config, options));
   }
   return runs;
 }
+
+const plannerAt = (budgetRps: number) => ({ budgetRps, policy: DEFAULT_THROTTLE_POLICY });
 
 export function formatNearLimit(runs: readonly NearLimitRun[]): string {
   const row = (name: string, pick: (run: NearLimitRun) => string) => [name, ...runs.map(pick)];
   const bound = (run: NearLimitRun) => (run.suspended < run.offboards ? "≥ " : "");
   const rows = [
-    ["", ...runs.map((run) => `budget ${run.budgetRps}/s`)],
+    ["", ...runs.map((run) => run.title)],
     row("jobs succeeded / unfinished", (r) => `${r.succeeded}/${r.jobs} / ${r.unfinished}`),
     row("busy span (first→last request)", (r) => seconds(r.busyMs)),
     row("Dialpad requests", (r) => String(r.dialpadRequests)),
     row("achieved requests/s", (r) => fixed(r.achievedRps)),
     row("share of the budget used", (r) => fixed(r.achievedRps / r.budgetRps)),
+    row(
+      "  req/s: first 5 s / middle / last 5 s",
+      (r) => `${fixed(r.phases.start)} / ${fixed(r.phases.middle)} / ${fixed(r.phases.end)}`,
+    ),
+    row("  most the slot spacing allows", (r) =>
+      fixed(1000 / slotSpacingMs(plannerAt(r.budgetRps), UNTHROTTLED_STATE, 0)),
+    ),
     row("429s received", (r) => String(r.tooManyRequests)),
     row("peak in any 1 s: arrivals / sends", (r) => `${r.peakArrivals} / ${r.peakSends}`),
     row("Dialpad calls per onboarding", (r) => fixed(r.callsPerOnboarding)),
@@ -245,12 +301,17 @@ export function formatNearLimit(runs: readonly NearLimitRun[]): string {
       .sort(([, a], [, b]) => b - a)
       .map(([route, count]) => `${route} ${count}`)
       .join(", ");
-    lines.push(
-      `${run.budgetRps}/s requests by route: ${byRoute}`,
-      `${run.budgetRps}/s host at start: ${run.load}`,
-    );
+    lines.push(`${run.title}: requests by route: ${byRoute}`, `${run.title}: host at start: ${run.load}`);
   }
   const first = runs[0];
+  const baseline = runs.find((run) => run !== first && run.budgetRps === first?.budgetRps);
+  if (first && baseline)
+    lines.push(
+      "",
+      `${first.title} against ${baseline.title}: share ${fixed(first.achievedRps / first.budgetRps)} vs ` +
+        `${fixed(baseline.achievedRps / baseline.budgetRps)}, busy span ${fixed(first.busyMs / baseline.busyMs)}×, ` +
+        `first 5 s ${fixed(first.phases.start / baseline.phases.start)}× the rate`,
+    );
   if (first) lines.push("", `Targets (budget ${first.budgetRps}/s):`, formatTargets(nearLimitTargets(first)));
   return lines.join("\n");
 }

@@ -12,7 +12,7 @@ import {
 } from "./support/bench-pipeline";
 import type { LocalEngines } from "./support/local-stack";
 import { fixed, formatTargets, seconds, type TargetCheck, table, target } from "./support/report-format";
-import { countsPerWindow, peakInAnySecond, startEventLoopMonitor } from "./support/traffic-figures";
+import { countsPerBucket, peakInAnySecond, startEventLoopMonitor } from "./support/traffic-figures";
 import { workloadFor } from "./support/workload";
 
 export interface ThroughputOptions {
@@ -39,7 +39,7 @@ export interface ThroughputRun {
   peakPerSecond: number;
   /** The same peak by the client's send times: above 20 means the limiter granted too much. */
   peakSentPerSecond: number;
-  /** When arrivals peaked above the limit: per 250 ms window of that span, sends and arrivals. */
+  /** When arrivals peaked above the limit: per 100 ms of that span, sends and arrivals. */
   overLimitSpan?: { sent: number[]; arrived: number[] };
   eventLoopDelay: { p99Ms: number; maxMs: number; gcMaxMs: number; gcTotalMs: number };
   succeeded: number;
@@ -80,7 +80,7 @@ async function runOnce(
     const arrivals = stats.recentRequests.map((entry) => Date.parse(entry.at));
     const arrivalPeak = peakInAnySecond(arrivals);
     const sentPeak = peakInAnySecond(pipeline.sentAt);
-    const span = (times: number[]) => countsPerWindow(times, arrivalPeak.endsAt - 1000, arrivalPeak.endsAt);
+    const span = (times: number[]) => countsPerBucket(times, arrivalPeak.endsAt - 1000, arrivalPeak.endsAt);
     const busyMs = arrivals.length > 1 ? Math.max(...arrivals) - Math.min(...arrivals) : Number.NaN;
     const outcomes = [...pipeline.finished.values()];
     const waits = pipeline.limiterWaits;
@@ -202,7 +202,7 @@ export function formatThroughput({ ours, naive }: { ours: ThroughputRun; naive: 
   if (ours.overLimitSpan) {
     lines.push(
       "",
-      "Shared budget: the 1 s span over the limit, per 250 ms limiter window (epoch-aligned):",
+      "Shared budget: the 1 s span over the limit, per 100 ms (epoch-aligned):",
       `  sent by the clients:     ${ours.overLimitSpan.sent.join(" ")}`,
       `  arrived at the sandbox:  ${ours.overLimitSpan.arrived.join(" ")}`,
     );

@@ -59,6 +59,13 @@ export const stackSettingsSchema = z.strictObject({
   workerTimeoutSeconds: positiveInt.max(900).default(60),
   urgentBatchSize: positiveInt.max(10).default(5),
   bulkBatchSize: positiveInt.max(10).default(10),
+  /**
+   * Seconds the bulk event source gathers records into a batch before invoking the worker. Without
+   * it the first records of a burst start invocations of one record each, and with only
+   * `maxConcurrency` invocations the budget idles until they finish. Jobs arriving at 10/s or more fill
+   * a batch within 1 s; a lone bulk job starts at most this much later. The urgent lane has none.
+   */
+  bulkBatchingWindowSeconds: z.coerce.number().int().min(0).max(300).default(1),
   sweepIntervalMinutes: positiveInt.max(1440).default(15),
   /** Hour (UTC) of the daily drift reconciliation. */
   reconcileHourUtc: z.coerce.number().int().min(0).max(23).default(3),

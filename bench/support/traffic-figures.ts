@@ -1,12 +1,13 @@
 /**
  * Figures over request timestamps: the most requests in any 1-second sliding span (Dialpad's rule),
- * where that span is, and how its requests fall into the limiter's 250 ms windows, so a peak above
- * the limit can be traced to the limiter's grants or to the delay between send and arrival.
+ * where that span is, and how its requests fall into 100 ms buckets, so a peak above the limit can be
+ * traced to the limiter's grants or to the delay between send and arrival; and the rate at the start,
+ * middle and end of a busy span, to show where a budget went unused.
  */
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 
 const SPAN_MS = 1000;
-const LIMITER_WINDOW_MS = 250;
+const BUCKET_MS = 100;
 
 /** Most timestamps in any span (t − 1 s, t], and the span's end. */
 export function peakInAnySecond(times: readonly number[]): { peak: number; endsAt: number } {
@@ -25,16 +26,38 @@ export function peakInAnySecond(times: readonly number[]): { peak: number; endsA
   return { peak, endsAt };
 }
 
-/** Counts per 250 ms limiter window (epoch-aligned, as the limiter's) from `fromMs` to `toMs`. */
-export function countsPerWindow(times: readonly number[], fromMs: number, toMs: number): number[] {
-  const firstWindow = Math.floor(fromMs / LIMITER_WINDOW_MS);
-  const lastWindow = Math.floor(toMs / LIMITER_WINDOW_MS);
+/** Counts per 100 ms bucket (epoch-aligned) from `fromMs` to `toMs`. */
+export function countsPerBucket(times: readonly number[], fromMs: number, toMs: number): number[] {
+  const firstWindow = Math.floor(fromMs / BUCKET_MS);
+  const lastWindow = Math.floor(toMs / BUCKET_MS);
   const counts = new Array<number>(lastWindow - firstWindow + 1).fill(0);
   for (const time of times) {
-    const index = Math.floor(time / LIMITER_WINDOW_MS) - firstWindow;
+    const index = Math.floor(time / BUCKET_MS) - firstWindow;
     if (index >= 0 && index < counts.length) counts[index] = (counts[index] ?? 0) + 1;
   }
   return counts;
+}
+
+export interface RateByPhase {
+  /** Requests per second over the first `edgeMs` of the busy span, the middle, and the last `edgeMs`. */
+  start: number;
+  middle: number;
+  end: number;
+}
+
+/** Where a busy span's rate fell short: its start (work ramping up), middle, or end (work running out). */
+export function rateByPhase(times: readonly number[], edgeMs: number): RateByPhase {
+  const sorted = [...times].sort((a, b) => a - b);
+  const first = sorted[0] ?? 0;
+  const last = sorted[sorted.length - 1] ?? 0;
+  const rate = (from: number, to: number) =>
+    to > from ? sorted.filter((t) => t >= from && t < to).length / ((to - from) / 1000) : Number.NaN;
+  return {
+    start: rate(first, first + edgeMs),
+    middle: rate(first + edgeMs, last - edgeMs),
+    // The end phase includes the last request itself.
+    end: rate(last - edgeMs, last + 1),
+  };
 }
 
 /**

@@ -45,7 +45,7 @@ export class Pipeline extends Construct {
     super(scope, id);
     const { settings } = props;
     const workerTimeout = Duration.seconds(settings.workerTimeoutSeconds);
-    const bulkBatchingWindow = Duration.seconds(5);
+    const bulkBatchingWindow = Duration.seconds(settings.bulkBatchingWindowSeconds);
 
     const urgent = this.queueWithDeadLetters("Urgent", workerTimeout, Duration.seconds(0));
     const bulk = this.queueWithDeadLetters("Bulk", workerTimeout, bulkBatchingWindow);

@@ -136,13 +136,14 @@ export async function startLocalService(
         handler: worker,
         batchSize: sizing.lanes[lane].batchSize,
         maxConcurrency: sizing.lanes[lane].maxConcurrency,
+        batchingWindowSeconds: sizing.lanes[lane].batchingWindowSeconds,
         onError: (error) => log.error(`worker (${lane} queue): ${describeError(error)}`),
       });
       started.push(source);
     }
     log.step(
       `worker polling urgent (batch ${sizing.lanes.urgent.batchSize}, concurrency ${sizing.lanes.urgent.maxConcurrency}) ` +
-        `and bulk (batch ${sizing.lanes.bulk.batchSize}, concurrency ${sizing.lanes.bulk.maxConcurrency})`,
+        `and bulk (batch ${sizing.lanes.bulk.batchSize} gathered over ${sizing.lanes.bulk.batchingWindowSeconds} s, concurrency ${sizing.lanes.bulk.maxConcurrency})`,
     );
 
     const notifier = async (event: SQSEvent) =>

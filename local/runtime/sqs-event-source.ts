@@ -1,6 +1,7 @@
 /**
  * Drives a Lambda SQS handler from a real SQS API server the way Lambda's event source mapping does:
- * long-poll batches, invoke the handler with an `SQSEvent`, delete the records it did not report as
+ * long-poll batches (gathering up to the batching window, as `MaximumBatchingWindowInSeconds` does),
+ * invoke the handler with an `SQSEvent`, delete the records it did not report as
  * failed (`reportBatchItemFailures`), leave the failed ones to reappear after their visibility
  * timeout (so the queue's redrive policy moves poison messages to the DLQ), and never run more than
  * `maxConcurrency` invocations at once.
@@ -20,6 +21,11 @@ export interface SqsEventSourceOptions {
   handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
   batchSize?: number;
   maxConcurrency?: number;
+  /**
+   * Like the mapping's `MaximumBatchingWindowInSeconds`: after the first message of a batch, keep
+   * gathering until the batch is full or this long has passed (default 0: invoke with what came).
+   */
+  batchingWindowSeconds?: number;
   /** Long-poll wait per receive, seconds. */
   waitTimeSeconds?: number;
   onError?: (error: unknown) => void;
@@ -31,10 +37,16 @@ export interface RunningEventSource {
   readonly inFlight: number;
 }
 
+/** Between two short polls of a batching window that found the queue empty. */
+const GATHER_POLL_GAP_MS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
 export function startSqsEventSource(options: SqsEventSourceOptions): RunningEventSource {
   const { sqs, queueUrl } = options;
   const batchSize = options.batchSize ?? 10;
   const maxConcurrency = options.maxConcurrency ?? 2;
+  const batchingWindowMs = (options.batchingWindowSeconds ?? 0) * 1000;
   let stopped = false;
   let inFlight = 0;
   const arn = sqs
@@ -63,19 +75,40 @@ export function startSqsEventSource(options: SqsEventSourceOptions): RunningEven
     }
   }
 
+  const receive = async (maxMessages: number, waitTimeSeconds: number) =>
+    (
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: maxMessages,
+          WaitTimeSeconds: waitTimeSeconds,
+          MessageSystemAttributeNames: ["All"],
+        }),
+      )
+    ).Messages ?? [];
+
+  /**
+   * The rest of a batch, until it is full or the window has passed. Without this, the first records
+   * of a burst each start an invocation of their own, and with `maxConcurrency` invocations
+   * holding one record each the budget goes unused until they finish.
+   */
+  async function gather(messages: Message[]): Promise<Message[]> {
+    const windowEndsAt = Date.now() + batchingWindowMs;
+    while (!stopped && messages.length < batchSize && Date.now() < windowEndsAt) {
+      // SQS long polls wait whole seconds: short polls, a gap apart, end on time.
+      const more = await receive(batchSize - messages.length, 0);
+      messages.push(...more);
+      if (more.length === 0) await sleep(Math.min(GATHER_POLL_GAP_MS, windowEndsAt - Date.now()));
+    }
+    return messages;
+  }
+
   async function pollLoop(): Promise<void> {
     while (!stopped) {
       try {
-        const received = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: batchSize,
-            WaitTimeSeconds: options.waitTimeSeconds ?? 1,
-            MessageSystemAttributeNames: ["All"],
-          }),
-        );
-        const messages = received.Messages ?? [];
-        if (messages.length === 0) continue;
+        const first = await receive(batchSize, options.waitTimeSeconds ?? 1);
+        if (first.length === 0) continue;
+        const messages = batchingWindowMs > 0 ? await gather(first) : first;
         inFlight += 1;
         try {
           await invoke(messages);
@@ -85,7 +118,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): RunningEven
       } catch (error) {
         if (stopped) return;
         options.onError?.(error);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sleep(500);
       }
     }
   }

@@ -14,6 +14,7 @@ const VISIBILITY_TIMEOUT_FACTOR = 6;
 export interface EventSourceSizing {
   batchSize: number;
   maxConcurrency: number;
+  batchingWindowSeconds: number;
 }
 
 export interface WorkerSizing {
@@ -27,10 +28,20 @@ export function workerSizing(budgetRps: number): WorkerSizing {
   const concurrency = laneConcurrency({ ...stack, dialpadRateLimitRps: budgetRps });
   return {
     lanes: {
-      urgent: { batchSize: stack.urgentBatchSize, maxConcurrency: concurrency.urgent },
-      bulk: { batchSize: stack.bulkBatchSize, maxConcurrency: concurrency.bulk },
+      urgent: {
+        batchSize: stack.urgentBatchSize,
+        maxConcurrency: concurrency.urgent,
+        batchingWindowSeconds: 0,
+      },
+      bulk: {
+        batchSize: stack.bulkBatchSize,
+        maxConcurrency: concurrency.bulk,
+        batchingWindowSeconds: stack.bulkBatchingWindowSeconds,
+      },
     },
     workerTimeoutSeconds: stack.workerTimeoutSeconds,
-    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * stack.workerTimeoutSeconds,
+    // As the stack's bulk queue: a record gathered early waits out the window before its invocation starts.
+    visibilityTimeoutSeconds:
+      VISIBILITY_TIMEOUT_FACTOR * stack.workerTimeoutSeconds + stack.bulkBatchingWindowSeconds,
   };
 }

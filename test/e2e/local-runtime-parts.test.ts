@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { GATEWAY_ERRORS } from "../../infra/constructs/api";
+import { stackSettingsSchema } from "../../infra/stack-settings";
 import { workerConcurrency } from "../../infra/worker-concurrency";
 import { LOCAL_GATEWAY_ERRORS } from "../../local/runtime/gateway-errors";
 import { DEFAULT_LOCAL_API_TOKEN, loadLocalSettings } from "../../local/runtime/local-settings";
@@ -29,8 +30,10 @@ describe("worker sizing", () => {
         recordsInFlightPerInvocation: 5,
       }),
     );
+    expect(sizing.lanes.urgent.batchingWindowSeconds).toBe(0);
     expect(sizing.lanes.bulk).toEqual({
       batchSize: 10,
+      batchingWindowSeconds: stackSettingsSchema.parse({}).bulkBatchingWindowSeconds,
       maxConcurrency: workerConcurrency({
         budgetRps: 15,
         dialpadLatencyMs: 200,
@@ -38,7 +41,9 @@ describe("worker sizing", () => {
         recordsInFlightPerInvocation: 10,
       }),
     });
-    expect(sizing.visibilityTimeoutSeconds).toBe(6 * sizing.workerTimeoutSeconds);
+    expect(sizing.visibilityTimeoutSeconds).toBe(
+      6 * sizing.workerTimeoutSeconds + sizing.lanes.bulk.batchingWindowSeconds,
+    );
   });
 });
 

@@ -126,9 +126,9 @@ describe("worker event sources", () => {
     });
     // The worker's two, and the notifier's callback queue (test/infra/notifications.test.ts).
     template.resourceCountIs("AWS::Lambda::EventSourceMapping", 3);
-    for (const [queue, concurrency, batchSize] of [
-      [stack.pipeline.urgentQueue, urgent, settings.urgentBatchSize],
-      [stack.pipeline.bulkQueue, bulk, settings.bulkBatchSize],
+    for (const [queue, concurrency, batchSize, batchingWindow] of [
+      [stack.pipeline.urgentQueue, urgent, settings.urgentBatchSize, Match.absent()],
+      [stack.pipeline.bulkQueue, bulk, settings.bulkBatchSize, settings.bulkBatchingWindowSeconds],
     ] as const) {
       template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
         EventSourceArn: arnOf(queue),
@@ -136,8 +136,22 @@ describe("worker event sources", () => {
         FunctionResponseTypes: ["ReportBatchItemFailures"],
         BatchSize: batchSize,
         ScalingConfig: { MaximumConcurrency: concurrency },
+        MaximumBatchingWindowInSeconds: batchingWindow,
       });
     }
+  });
+
+  it("gathers bulk batches for 1 s by default, and the bulk queue's visibility covers the window", () => {
+    expect(stack.settings.bulkBatchingWindowSeconds).toBe(1);
+    const sixTimesTheWorker = 6 * stack.settings.workerTimeoutSeconds;
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      VisibilityTimeout: sixTimesTheWorker + stack.settings.bulkBatchingWindowSeconds,
+      RedrivePolicy: Match.anyValue(),
+    });
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      VisibilityTimeout: sixTimesTheWorker,
+      RedrivePolicy: Match.anyValue(),
+    });
   });
 
   it("leaves reserved concurrency unset on every function", () => {
