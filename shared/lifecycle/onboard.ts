@@ -12,6 +12,7 @@ import { seatLineOf } from "../dialpad/seat-lines";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
+import { takeSeat } from "./seat-check";
 import { defineStep, type Step } from "./steps";
 import { assignNumberOnce, joinCallCenter } from "./telephony";
 
@@ -83,23 +84,8 @@ const checkSeats = step({
   async run({ job, progress, deps }) {
     if (progress.existing_state === "active")
       return { status: "skipped", detail: "adopting an active user takes no new seat" };
-    const officeId = progress.office_id;
-    const line = seatLineOf(job.request.license);
-    let left: number;
-    try {
-      // From the office's shared reading; Dialpad is asked only when it is stale or says none.
-      left = (await deps.seats.claim(officeId, line)).free;
-    } catch (error) {
-      if (isDialpadError(error, "not_found"))
-        throw new JobFailure("office_not_found", `No Dialpad office has id ${officeId}.`);
-      throw error;
-    }
-    deps.onSeatsChecked?.({ officeId, line, left });
-    if (!(left > 0))
-      throw new JobFailure(
-        "no_seats",
-        `Office ${officeId} has no ${line} left for licence "${job.request.license}".`,
-      );
+    // From the office's shared reading; Dialpad is asked only when it is stale or says none.
+    const { line, left } = await takeSeat(deps, progress.office_id, job.request.license);
     return {
       status: "succeeded",
       detail: `${left} ${line} left`,

@@ -25,11 +25,11 @@ export interface StepDeps {
   dialpad: DialpadApi;
   people: PersonStore;
   offices: OfficeDirectory;
-  /** Shared readings of offices' free seats (the onboarding seat check). */
+  /** Shared readings of offices' free seats (the seat checks of onboardings, moves and licence changes). */
   seats: SeatReadings;
   clock: Clock;
   settings: LifecycleSettings;
-  /** Told the seats left whenever an onboarding checks them (the SeatsLeft metric and its alarm). */
+  /** Told the seats left whenever a job checks them (the SeatsLeft metric and its alarm). */
   onSeatsChecked?: (seats: { officeId: string; line: string; left: number }) => void;
 }
 

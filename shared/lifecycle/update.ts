@@ -9,11 +9,11 @@
  */
 import { isDialpadError } from "../dialpad/errors";
 import { license as licenseSchema, type UpdateUserRequest } from "../dialpad/schemas";
-import { seatLineOf } from "../dialpad/seat-lines";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { RecordExists } from "./ports";
+import { takeSeat, usingSeat } from "./seat-check";
 import { defineStep, type Step } from "./steps";
 import { assignNumberOnce, callCenterIdsOf, hasAreaCode, joinCallCenter, leaveCallCenter } from "./telephony";
 
@@ -86,16 +86,8 @@ const checkTargets = step({
     const officeId = targetOfficeId ?? progress.office_id;
     if ((targetOfficeId || licenseChanges) && officeId) {
       const license = request.license ?? licenseSchema.safeParse(progress.license).data ?? "talk";
-      const line = seatLineOf(license);
-      const seats = await deps.dialpad.getAvailableLicenses(officeId).catch((error: unknown) => {
-        if (isDialpadError(error, "not_found"))
-          throw new JobFailure("office_not_found", `No Dialpad office has id ${officeId}.`);
-        throw error;
-      });
-      const left = Number(seats[line] ?? 0);
-      deps.onSeatsChecked?.({ officeId, line, left });
-      if (!(left > 0))
-        throw new JobFailure("no_seats", `Office ${officeId} has no ${line} left for licence "${license}".`);
+      // The move or licence change uses a seat of the target line: taken from the shared reading.
+      const { line, left } = await takeSeat(deps, officeId, license);
       checked.push(`${left} ${line} left`);
     }
     for (const callCenterId of request.call_center_ids ?? []) {
@@ -135,7 +127,7 @@ const moveOffice = step({
       : undefined;
     const to = await deps.dialpad.getOffice(target);
     const alreadyThere = resumed && (await deps.dialpad.getUser(progress.user_id)).office_id === target;
-    if (!alreadyThere) await deps.dialpad.moveOffice(progress.user_id, target);
+    if (!alreadyThere) await usingSeat(deps, target, () => deps.dialpad.moveOffice(progress.user_id, target));
     const crossesCountries =
       from?.country !== undefined && to.country !== undefined && from.country !== to.country;
     const numbersLost =
@@ -170,7 +162,9 @@ const applyProfile = step({
     if (request.admin_type === "company") patch.is_super_admin = true;
     if (Object.keys(patch).length === 0) return { status: "skipped", detail: "no profile field to change" };
     // PATCH is safe to repeat: a resumed attempt sets the same values again.
-    await deps.dialpad.updateUser(progress.user_id, patch);
+    await usingSeat(deps, patch.license ? officeId : undefined, () =>
+      deps.dialpad.updateUser(progress.user_id, patch),
+    );
     return { status: "succeeded", detail: `set ${Object.keys(patch).join(", ")}` };
   },
 });

@@ -5,7 +5,7 @@
  */
 
 import { type ProcessDeps, processJobMessage } from "../../../functions/worker/process-job-message";
-import type { OffboardRequest, OnboardRequest } from "../../../shared/lifecycle/model";
+import type { OffboardRequest, OnboardRequest, UpdateRequest } from "../../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../../shared/lifecycle/office-directory";
 import type { RunJobDeps } from "../../../shared/lifecycle/run-job";
 import { SeatReadings } from "../../../shared/lifecycle/seat-readings";
@@ -37,13 +37,14 @@ export function memoryService(options: MemoryServiceOptions = {}) {
   const support = dialpad.addCallCenter("Support", hq.id);
   dialpad.addNumbers("+12125550100", "+12125550101", "+16465550100");
   const settings: LifecycleSettings = { retentionDays: 30, keepNumbersOnDelete: true, ...options.settings };
+  const seatStore = new InMemorySeatReadingStore();
   const submit: SubmitDeps = { jobs, people, queue, clock, newJobId: sequentialIds("job") };
   const lifecycle: RunJobDeps = {
     jobs,
     people,
     dialpad: { urgent: dialpad, bulk: dialpad },
     offices: new OfficeDirectory(dialpad),
-    seats: new SeatReadings(dialpad, new InMemorySeatReadingStore(), () => clock.now().getTime()),
+    seats: new SeatReadings(dialpad, seatStore, () => clock.now().getTime()),
     clock,
     settings,
     newRunId: sequentialIds("run"),
@@ -66,6 +67,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
     hq,
     support,
     settings,
+    seatStore,
     submit,
     lifecycle,
     worker,
@@ -80,6 +82,8 @@ export function memoryService(options: MemoryServiceOptions = {}) {
       ),
     offboard: (request: OffboardRequest, idempotencyKey?: string) =>
       submitJob({ kind: "offboard", request }, { client, idempotencyKey, scopes }, submit),
+    update: (request: UpdateRequest, idempotencyKey?: string) =>
+      submitJob({ kind: "update", request }, { client, idempotencyKey, scopes }, submit),
     /**
      * Delivers queued messages to the worker until the queue is empty (at most `limit` deliveries).
      * A message whose run fails is delivered again, with a higher receive count, until its last
