@@ -7,10 +7,10 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpErrorHandler } from "../../shared/http/http-error-handler";
-import { OfficeSeatsDirectory } from "../../shared/lifecycle/office-seats";
+import type { OfficeSeatsDirectory } from "../../shared/lifecycle/office-seats";
 import { createLogger } from "../../shared/observability/logger";
 import { createTracer } from "../../shared/observability/tracing";
-import { bulkDialpadFromEnv, stateDepsFromEnv } from "../../shared/wiring/from-env";
+import { officeSeatsFromEnv, stateDepsFromEnv } from "../../shared/wiring/from-env";
 import { type ApiHandler, createApi } from "./api";
 
 const logger = createLogger({ component: "api" });
@@ -27,7 +27,7 @@ export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
       requireDeletionApproval: state.settings.REQUIRE_DELETION_APPROVAL,
     },
     offices: () => {
-      offices ??= new OfficeSeatsDirectory(bulkDialpadFromEnv(env, { tracer }));
+      offices ??= officeSeatsFromEnv(env, { tracer });
       return offices;
     },
   });

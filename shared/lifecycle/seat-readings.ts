@@ -23,6 +23,8 @@ export type SeatTake = { taken: true; left: number } | { taken: false };
 export interface SeatReadingStore {
   /** Takes one seat of `line` from the office's reading if it was read at or after `freshAfter` and has one left. */
   take(officeId: string, line: string, freshAfter: number): Promise<SeatTake>;
+  /** The office's stored reading, seats taken since counted down; undefined when there is none. */
+  read(officeId: string): Promise<SeatReading | undefined>;
   /** Stores a reading unless a newer one is stored already. */
   save(officeId: string, reading: SeatReading): Promise<void>;
   forget(officeId: string): Promise<void>;
@@ -66,7 +68,17 @@ export class SeatReadings {
     return { free, source: "dialpad" };
   }
 
-  /** After Dialpad refused a create for want of seats: the next claim reads the counts again. */
+  /**
+   * The office's free seats as the service knows them, for a forecast (`GET /v1/offices`): the
+   * shared reading while it is fresh, else a new one from Dialpad (stored for the jobs too).
+   */
+  async current(officeId: string): Promise<SeatReading> {
+    const stored = await this.store.read(officeId);
+    if (stored && stored.readAt >= this.now() - this.maxAgeMs) return stored;
+    return this.readDialpad(officeId);
+  }
+
+  /** After Dialpad refused a change for want of seats: the next claim reads the counts again. */
   forget(officeId: string): Promise<void> {
     return this.store.forget(officeId);
   }

@@ -3,7 +3,13 @@
  * with the free seats per line (`counts`), when Dialpad counted them (`read_at`) and a TTL. Taking a
  * seat is one conditional decrement, so containers racing for the last seat cannot both get it.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { SeatReading, SeatReadingStore, SeatTake } from "../lifecycle/seat-readings";
 import { isConditionFailed } from "./conditional";
 import { TABLE_KEYS } from "./table-definition";
@@ -40,6 +46,14 @@ export class DynamoSeatReadingStore implements SeatReadingStore {
       if (isConditionFailed(error)) return { taken: false };
       throw error;
     }
+  }
+
+  async read(officeId: string): Promise<SeatReading | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(officeId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return { counts: { ...(Item.counts as Record<string, number>) }, readAt: Number(Item.read_at) };
   }
 
   async save(officeId: string, reading: SeatReading): Promise<void> {

@@ -21,6 +21,7 @@ import {
   tableSettings,
 } from "../config";
 import type { DialpadMetricsHook } from "../dialpad/api";
+import { OfficeSeatsDirectory } from "../lifecycle/office-seats";
 import { type JobQueue, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
 import { HttpCallbackSender } from "../notify/callback-sender";
@@ -49,7 +50,13 @@ import { DynamoWebhookEventLog } from "../store/webhook-event-store";
 import type { ReceiveDeps } from "../webhook/receive-event";
 import { SqsUserSyncQueue } from "../webhook/sqs-user-sync-queue";
 import { WebhookKeyring } from "../webhook/webhook-keys";
-import { createDialpadLanes, createServiceDeps, createStateDeps, type ServiceParts } from "./service-deps";
+import {
+  createDialpadLanes,
+  createSeatReadings,
+  createServiceDeps,
+  createStateDeps,
+  type ServiceParts,
+} from "./service-deps";
 
 const stateSettings = tableSettings.extend(queueSettings.shape);
 
@@ -253,13 +260,14 @@ export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: 
 }
 
 /** The scheduled reconciler: records, reports and the bulk lane's Dialpad client; no queues. */
-/** The bulk lane's Dialpad client on the shared rate budget (the API's office listing). */
-export function bulkDialpadFromEnv(
+/** The API's office listing: the bulk lane's Dialpad client on the shared budget, and the shared seat readings. */
+export function officeSeatsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "tracer"> = {},
-) {
+): OfficeSeatsDirectory {
   const parts = tableParts(env, hooks.tracer);
-  return createDialpadLanes({ ...parts, dialpad: dialpadPartsFromEnv(env, hooks) }).dialpad.bulk;
+  const dialpad = createDialpadLanes({ ...parts, dialpad: dialpadPartsFromEnv(env, hooks) }).dialpad.bulk;
+  return new OfficeSeatsDirectory(dialpad, createSeatReadings(parts, dialpad, systemClock));
 }
 
 export function reconcileDepsFromEnv(

@@ -5,7 +5,7 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { ApiKeyProvider, DialpadMetricsHook } from "../dialpad/api";
+import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook } from "../dialpad/api";
 import { DialpadClient } from "../dialpad/client";
 import { OfficeDirectory } from "../lifecycle/office-directory";
 import { type Clock, type Lane, systemClock } from "../lifecycle/ports";
@@ -106,6 +106,17 @@ export function createDialpadLanes(parts: Pick<ServiceParts, "doc" | "tableName"
   return { budget, dialpad };
 }
 
+/** The offices' shared seat readings (jobs' seat checks, the API's office listing), read through `dialpad`. */
+export function createSeatReadings(
+  parts: Pick<ServiceParts, "doc" | "tableName">,
+  dialpad: DialpadApi,
+  clock: Clock,
+): SeatReadings {
+  return new SeatReadings(dialpad, new DynamoSeatReadingStore(parts.doc, parts.tableName), () =>
+    clock.now().getTime(),
+  );
+}
+
 /** Everything, including the Dialpad clients on the shared rate budget (worker, sweeper, reconciler). */
 export function createServiceDeps(parts: ServiceParts) {
   const state = createStateDeps(parts);
@@ -116,9 +127,7 @@ export function createServiceDeps(parts: ServiceParts) {
     people,
     dialpad,
     offices: new OfficeDirectory(dialpad.bulk),
-    seats: new SeatReadings(dialpad.bulk, new DynamoSeatReadingStore(parts.doc, parts.tableName), () =>
-      clock.now().getTime(),
-    ),
+    seats: createSeatReadings(parts, dialpad.bulk, clock),
     clock,
     settings: parts.settings,
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),

@@ -1,6 +1,6 @@
 /**
  * `GET /v1/offices` against the Dialpad sandbox over HTTP: every office with the seats left per
- * licence line as numbers, served from one listing for 30 s.
+ * licence line as numbers; the office list kept for 30 s, the seats from the shared readings.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiHandler } from "../../functions/api/api";
@@ -13,8 +13,7 @@ const reader = { name: "bulk-tool", scopes: ["read"] };
 describe("GET /v1/offices", () => {
   let h: LifecycleHarness;
   let api: ApiHandler;
-  const officeRequests = () =>
-    h.sandbox.stats().recentRequests.filter((r) => r.method === "GET" && r.path.includes("/offices")).length;
+  const requestsTo = (route: string) => h.sandbox.stats().requestsByRoute[route] ?? 0;
 
   beforeAll(async () => {
     h = await startLifecycleHarness({ startWorkers: false });
@@ -32,23 +31,32 @@ describe("GET /v1/offices", () => {
     expect(berlin.office_id).toEqual(expect.any(String));
   });
 
-  it("answers from one listing for 30 s, then reads Dialpad again", async () => {
+  it("lists the offices once per 30 s and takes the seats from the shared readings the jobs use", async () => {
     let now = 0;
-    const directory = new OfficeSeatsDirectory(h.service.dialpad.bulk, 30_000, () => now);
-    const before = officeRequests();
+    const seats = h.service.lifecycle.seats;
+    const directory = new OfficeSeatsDirectory(h.service.dialpad.bulk, seats, 30_000, () => now);
+    const offices = await directory.list();
+    const berlin = offices.find((office) => office.name === "Berlin")?.office_id ?? "";
+    for (const office of offices) await seats.forget(office.office_id);
+
+    const listings = requestsTo("GET /offices");
+    const seatReads = requestsTo("GET /offices/{office_id}/available_licenses");
     const [first, second] = await Promise.all([directory.list(), directory.list()]);
-    const perListing = officeRequests() - before;
-    expect(perListing).toBeGreaterThan(0);
-    expect(second).toBe(first);
-    now = 29_999;
-    await directory.list();
-    expect(officeRequests() - before).toBe(perListing);
-    h.sandbox.seed.seats(first.find((office) => office.name === "Berlin")?.office_id ?? "", {
-      talk_lines: 1,
-    });
+    expect(second).toEqual(first);
+    // The list is kept; each office's missing reading is read once for both requests.
+    expect(requestsTo("GET /offices")).toBe(listings);
+    expect(requestsTo("GET /offices/{office_id}/available_licenses")).toBe(seatReads + offices.length);
+
+    // A job takes a seat: the forecast shows it, with no request to Dialpad.
+    await seats.claim(berlin, "talk_lines");
+    const after = await directory.list();
+    expect(after.find((office) => office.office_id === berlin)?.seats.talk_lines).toBe(
+      (first.find((office) => office.office_id === berlin)?.seats.talk_lines ?? 0) - 1,
+    );
+    expect(requestsTo("GET /offices/{office_id}/available_licenses")).toBe(seatReads + offices.length);
+
     now = 30_000;
-    const fresh = await directory.list();
-    expect(officeRequests() - before).toBe(2 * perListing);
-    expect(fresh.find((office) => office.name === "Berlin")?.seats.talk_lines).toBe(1);
+    await directory.list();
+    expect(requestsTo("GET /offices")).toBeGreaterThan(listings);
   });
 });

@@ -46,4 +46,11 @@ describe("DynamoSeatReadingStore", () => {
     await store.forget("office-c");
     expect(await store.take("office-c", "talk_lines", 0)).toEqual({ taken: false });
   });
+
+  it("reads an office's reading with the seats taken since counted down, and nothing for an office never read", async () => {
+    expect(await store.read("office-d")).toBeUndefined();
+    await store.save("office-d", { counts: { talk_lines: 4, sell_lines: 1 }, readAt: 5000 });
+    await store.take("office-d", "talk_lines", 0);
+    expect(await store.read("office-d")).toEqual({ counts: { talk_lines: 3, sell_lines: 1 }, readAt: 5000 });
+  });
 });

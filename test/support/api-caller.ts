@@ -13,7 +13,7 @@ const quietLogger = { error: () => undefined };
 
 /** The API function over a test harness's service (its stores, queues and bulk Dialpad client). */
 export function apiOf(service: ServiceDeps, settings: Partial<ApiDeps["settings"]> = {}): ApiHandler {
-  const offices = new OfficeSeatsDirectory(service.dialpad.bulk);
+  const offices = new OfficeSeatsDirectory(service.dialpad.bulk, service.lifecycle.seats);
   return createApi({
     ...service,
     settings: { ...service.lifecycle.settings, ...settings },

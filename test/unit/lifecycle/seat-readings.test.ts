@@ -115,4 +115,19 @@ describe("shared seat readings", () => {
       ),
     );
   });
+
+  it("a forecast reads the shared reading while it is fresh, and Dialpad (stored for the jobs) when not", async () => {
+    const { dialpad, store, readings, advance } = setUp(10);
+    const first = await readings.current("office-1");
+    expect(first.counts.talk_lines).toBe(10);
+    expect(dialpad.reads).toHaveLength(1);
+    expect(store.readings.has("office-1")).toBe(true);
+    await readings.claim("office-1", "talk_lines");
+    expect((await readings.current("office-1")).counts.talk_lines).toBe(9);
+    expect(dialpad.reads).toHaveLength(1);
+    advance(SEAT_READING_MAX_AGE_MS + 1);
+    dialpad.seats.set("office-1", 7);
+    expect((await readings.current("office-1")).counts.talk_lines).toBe(7);
+    expect(dialpad.reads).toHaveLength(2);
+  });
 });

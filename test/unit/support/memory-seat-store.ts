@@ -12,6 +12,11 @@ export class InMemorySeatReadingStore implements SeatReadingStore {
     return { taken: true, left: left - 1 };
   }
 
+  async read(officeId: string): Promise<SeatReading | undefined> {
+    const reading = this.readings.get(officeId);
+    return reading && { counts: { ...reading.counts }, readAt: reading.readAt };
+  }
+
   async save(officeId: string, reading: SeatReading): Promise<void> {
     const stored = this.readings.get(officeId);
     if (!stored || stored.readAt < reading.readAt)
