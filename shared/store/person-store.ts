@@ -216,19 +216,8 @@ export class DynamoPersonStore implements PersonStore {
   }
 
   async forgetDeleteJob(email: string, jobId: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: recordKey(email),
-          UpdateExpression: "REMOVE delete_job_for, delete_job_id",
-          ConditionExpression: "delete_job_id = :job",
-          ExpressionAttributeValues: { ":job": jobId },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error; // a newer job's note: leave it
-    }
+    // Only this job's note: a newer job's note stays.
+    await this.removeWhileHeld(email, ["delete_job_for", "delete_job_id"], "delete_job_id", jobId);
   }
 
   async list(filter: PersonFilter & { requireApproval: boolean }, page: PageRequest): Promise<Page<Person>> {
@@ -448,18 +437,29 @@ export class DynamoPersonStore implements PersonStore {
   }
 
   async releaseLease(email: string, jobId: string): Promise<void> {
+    // Only this job's lease: someone else's lease now stays.
+    await this.removeWhileHeld(email, ["lease_holder", "lease_expires"], "lease_holder", jobId);
+  }
+
+  /** Removes `attributes` from the record if `holder` still names `jobId`; else leaves the record as it is. */
+  private async removeWhileHeld(
+    email: string,
+    attributes: readonly string[],
+    holder: string,
+    jobId: string,
+  ): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: recordKey(email),
-          UpdateExpression: "REMOVE lease_holder, lease_expires",
-          ConditionExpression: "lease_holder = :job",
+          UpdateExpression: `REMOVE ${attributes.join(", ")}`,
+          ConditionExpression: `${holder} = :job`,
           ExpressionAttributeValues: { ":job": jobId },
         }),
       );
     } catch (error) {
-      if (!isConditionFailed(error)) throw error; // someone else's lease now: leave it
+      if (!isConditionFailed(error)) throw error;
     }
   }
 }
