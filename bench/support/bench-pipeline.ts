@@ -9,6 +9,8 @@
  *   Retry-After of its own 429s), i.e. a naive integration.
  * - `lanes: "single"`: urgent work shares the bulk queue, its event source and its limiter lane,
  *   i.e. no priority.
+ * - `processes: "per-invocation"`: the deployed shape, one worker process (and rate-budget pump)
+ *   per concurrent invocation, instead of one process for all.
  */
 import type { SQSEvent } from "aws-lambda";
 import { createApi } from "../../functions/api/api";
@@ -34,6 +36,12 @@ const MAX_RECEIVES = 5;
 export interface PipelineVariant {
   dialpad: "shared-budget" | "unthrottled";
   lanes: "priority" | "single";
+  /**
+   * `one` (default): every invocation in this process, on one rate-budget pump. `per-invocation`:
+   * each concurrent invocation a process of its own, as Lambda runs them, so the pumps meet only in
+   * the shared DynamoDB item.
+   */
+  processes?: "one" | "per-invocation";
 }
 
 /** The deployed configuration: budget from the environment as the functions read it, sizing as the stack does. */
@@ -109,67 +117,84 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     },
   };
   const apiKey: ApiKeyProvider = { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey };
-  const service = createServiceDeps({
-    doc: dynamo.doc,
-    sqs,
-    tableName: table.tableName,
-    queueUrls,
-    dialpad: {
-      baseUrl: sandbox.baseUrl,
-      apiKey,
-      budgetRps: config.budgetRps,
-      timeoutMs: config.timeoutMs,
-      maxAttempts: config.maxAttempts,
-      metrics,
-      onLimiterWait: (ms, lane) => {
-        limiterWaits[lane].count += 1;
-        limiterWaits[lane].totalMs += ms;
+  /** One worker process: its service wiring (Dialpad clients, rate-budget pump, stores) and handler. */
+  const workerProcess = () => {
+    const service = createServiceDeps({
+      doc: dynamo.doc,
+      sqs,
+      tableName: table.tableName,
+      queueUrls,
+      dialpad: {
+        baseUrl: sandbox.baseUrl,
+        apiKey,
+        budgetRps: config.budgetRps,
+        timeoutMs: config.timeoutMs,
+        maxAttempts: config.maxAttempts,
+        metrics,
+        onLimiterWait: (ms, lane) => {
+          limiterWaits[lane].count += 1;
+          limiterWaits[lane].totalMs += ms;
+        },
+        onSlotMissed: () => {
+          missedSlots.count += 1;
+        },
       },
-      onSlotMissed: () => {
-        missedSlots.count += 1;
-      },
-    },
-    settings: { retentionDays: 30, keepNumbersOnDelete: true },
-    maxReceives: MAX_RECEIVES,
-    onJobFinished: (job, outcome) => finished.set(job.job_id, outcome),
-  });
-
-  let lifecycle = service.lifecycle;
-  if (variant.dialpad === "unthrottled") {
-    const naive = new DialpadClient({
-      baseUrl: sandbox.baseUrl,
-      apiKey,
-      timeoutMs: config.timeoutMs,
-      maxAttempts: config.maxAttempts,
-      metrics,
+      settings: { retentionDays: 30, keepNumbersOnDelete: true },
+      maxReceives: MAX_RECEIVES,
+      onJobFinished: (job, outcome) => finished.set(job.job_id, outcome),
     });
-    lifecycle = {
-      ...lifecycle,
-      dialpad: { urgent: naive, bulk: naive },
-      offices: new OfficeDirectory(naive),
-    };
-  } else if (single) {
-    const bulk = service.dialpad.bulk;
-    lifecycle = { ...lifecycle, dialpad: { urgent: bulk, bulk } };
-  }
-  const worker = createWorkerHandler({ ...service.worker, lifecycle });
+
+    let lifecycle = service.lifecycle;
+    if (variant.dialpad === "unthrottled") {
+      const naive = new DialpadClient({
+        baseUrl: sandbox.baseUrl,
+        apiKey,
+        timeoutMs: config.timeoutMs,
+        maxAttempts: config.maxAttempts,
+        metrics,
+      });
+      lifecycle = {
+        ...lifecycle,
+        dialpad: { urgent: naive, bulk: naive },
+        offices: new OfficeDirectory(naive),
+      };
+    } else if (single) {
+      const bulk = service.dialpad.bulk;
+      lifecycle = { ...lifecycle, dialpad: { urgent: bulk, bulk } };
+    }
+    return { service, worker: createWorkerHandler({ ...service.worker, lifecycle }) };
+  };
+  const shared = workerProcess();
+  const { service } = shared;
 
   let workerErrors = 0;
   const lanes: Lane[] = single ? ["bulk"] : ["urgent", "bulk"];
   const sources: RunningEventSource[] = [];
+  const startSource = (
+    lane: Lane,
+    worker: ReturnType<typeof workerProcess>["worker"],
+    maxConcurrency: number,
+  ) =>
+    sources.push(
+      startSqsEventSource({
+        sqs,
+        queueUrl: queueUrls[lane],
+        handler: (event: SQSEvent) => worker(event),
+        ...config.eventSources[lane],
+        maxConcurrency,
+        onError: () => {
+          workerErrors += 1;
+        },
+      }),
+    );
   const startWorkers = () => {
-    for (const lane of lanes)
-      sources.push(
-        startSqsEventSource({
-          sqs,
-          queueUrl: queueUrls[lane],
-          handler: (event: SQSEvent) => worker(event),
-          ...config.eventSources[lane],
-          onError: () => {
-            workerErrors += 1;
-          },
-        }),
-      );
+    for (const lane of lanes) {
+      const { maxConcurrency } = config.eventSources[lane];
+      if (variant.processes === "per-invocation")
+        // As Lambda runs them: each concurrent invocation in an environment (and rate-budget pump) of its own.
+        for (let i = 0; i < maxConcurrency; i++) startSource(lane, workerProcess().worker, 1);
+      else startSource(lane, shared.worker, maxConcurrency);
+    }
   };
 
   const apiSqs = localSqs(engines.sqsEndpoint);
