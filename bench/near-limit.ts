@@ -82,7 +82,9 @@ export interface NearLimitRun {
   /** Bulk-lane grants (one per Dialpad request attempt) per onboarding. */
   callsPerOnboarding: number;
   requestsByRoute: Record<string, number>;
+  /** Conditional writes and reads of the rate budget's item, per Dialpad request. */
   limiterWritesPerRequest: number;
+  limiterReadsPerRequest: number;
   /** Mean wait for a slot, bulk lane; and slots given up by callers released too late. */
   meanBulkWaitMs: number;
   missedSlots: number;
@@ -156,6 +158,7 @@ async function runOnce(
     pipeline.limiterWaits.urgent = { count: 0, totalMs: 0 };
     pipeline.missedSlots.count = 0;
     const limiterCallsBefore = pipeline.dynamoCalls.limiter;
+    const limiterReadsBefore = pipeline.dynamoCalls.limiterReads;
     const sentBefore = pipeline.sentAt.length;
     const loop = startEventLoopMonitor();
     const finishedBefore = pipeline.finished.size;
@@ -213,7 +216,12 @@ async function runOnce(
       peakSends: peakInAnySecond(pipeline.sentAt.slice(sentBefore)).peak,
       callsPerOnboarding: pipeline.limiterWaits.bulk.count / options.onboardings,
       requestsByRoute: stats.requestsByRoute,
-      limiterWritesPerRequest: (pipeline.dynamoCalls.limiter - limiterCallsBefore) / stats.totalRequests,
+      limiterWritesPerRequest:
+        (pipeline.dynamoCalls.limiter -
+          limiterCallsBefore -
+          (pipeline.dynamoCalls.limiterReads - limiterReadsBefore)) /
+        stats.totalRequests,
+      limiterReadsPerRequest: (pipeline.dynamoCalls.limiterReads - limiterReadsBefore) / stats.totalRequests,
       meanBulkWaitMs: pipeline.limiterWaits.bulk.totalMs / pipeline.limiterWaits.bulk.count,
       missedSlots: pipeline.missedSlots.count,
       offboardMs: samples.map((s) => (s.suspendedAt || endAt) - s.postedAt),
@@ -286,7 +294,10 @@ export function formatNearLimit(runs: readonly NearLimitRun[]): string {
     row("429s received", (r) => String(r.tooManyRequests)),
     row("peak in any 1 s: arrivals / sends", (r) => `${r.peakArrivals} / ${r.peakSends}`),
     row("Dialpad calls per onboarding", (r) => fixed(r.callsPerOnboarding)),
-    row("limiter DynamoDB calls per request", (r) => fixed(r.limiterWritesPerRequest)),
+    row(
+      "limiter DynamoDB writes / reads per request",
+      (r) => `${fixed(r.limiterWritesPerRequest)} / ${fixed(r.limiterReadsPerRequest)}`,
+    ),
     row("mean wait for a slot (bulk)", (r) => `${fixed(r.meanBulkWaitMs, 0)} ms`),
     row("slots given up (caller released late)", (r) => String(r.missedSlots)),
     row("offboards suspended", (r) => `${r.suspended} of ${r.offboards}`),

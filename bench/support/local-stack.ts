@@ -33,20 +33,24 @@ export async function startLocalEngines(): Promise<LocalEngines> {
 
 /** DynamoDB calls seen by one client: the shared rate budget's (`RATE#` items) and everything else. */
 export interface DynamoCallCount {
+  /** Calls on the rate budget's item: all of them, and the reads among them. */
   limiter: number;
+  limiterReads: number;
   other: number;
 }
 
 /** A document client whose every call is counted into the answered `calls`. */
 export function countedDocumentClient(endpoint: string) {
   const client = new DynamoDBClient({ ...localAws, endpoint });
-  const calls: DynamoCallCount = { limiter: 0, other: 0 };
+  const calls: DynamoCallCount = { limiter: 0, limiterReads: 0, other: 0 };
   client.middlewareStack.add(
     (next) => async (args) => {
       // The budget reads by key and writes whole items (PutItem).
       const input = args.input as { Key?: unknown; Item?: unknown };
-      if (JSON.stringify(input.Key ?? input.Item ?? "").includes("RATE#")) calls.limiter += 1;
-      else calls.other += 1;
+      if (JSON.stringify(input.Key ?? input.Item ?? "").includes("RATE#")) {
+        calls.limiter += 1;
+        if (input.Key) calls.limiterReads += 1;
+      } else calls.other += 1;
       return next(args);
     },
     { step: "initialize", name: "benchCallCounter" },

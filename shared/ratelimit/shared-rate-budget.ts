@@ -7,6 +7,9 @@
  * per lane in the process; one pump reserves slots for as many of them as the planner allows (urgent
  * callers first), then releases each caller at its slot. The process keeps the last state it saw
  * (from its writes' answers, refused ones included), so a reservation is one write in the common case.
+ * When several processes have callers waiting, the ones that lost a race for a slot wake a quarter
+ * slot behind the winner and read before writing, so the budget costs about one write per slot
+ * however many processes share it (see `contended`).
  *
  * A caller released late (a stalled event loop) by more than half a slot gives its slot up and is
  * queued again: the budget's 1-second guarantee holds for slots used on time, and Dialpad's limit
@@ -19,11 +22,13 @@
 import type { RateLimiter } from "../dialpad/api";
 import {
   type BudgetState,
+  INITIAL_BUDGET_STATE,
   type Lane,
   lateMarginMs,
   type PlannerSettings,
   planReservation,
   recordThrottle,
+  slotSpacingMs,
 } from "./slot-planner";
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle-state";
 
@@ -101,6 +106,17 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
   // --- the pump ------------------------------------------------------------------------------------
   const waiting: Record<Lane, Caller[]> = { urgent: [], bulk: [] };
   let pumping = false;
+  /**
+   * Set by a refused write, cleared by a successful one. Pumps with callers waiting all wake for the
+   * same next slot; one write wins and, without this, every other pump's write is refused at every
+   * slot (N writes per slot for N busy processes). A contended bulk pump instead wakes a quarter slot
+   * later and reads the state first: while the winner keeps booking, it only reads; when the winner
+   * has no callers left, it finds the slot free and books it, still within its half-slot margin.
+   */
+  let contended = false;
+  let lookFirst = false;
+  const contendedDelayMs = (plan: { untilMs: number }) =>
+    Math.ceil(slotSpacingMs(settings, known ?? INITIAL_BUDGET_STATE, plan.untilMs) / 4);
   /** Ends the pump's wait for a bulk slot early when an urgent caller arrives. */
   let interruptWait: (() => void) | undefined;
 
@@ -123,6 +139,9 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
         const lane: Lane | undefined =
           waiting.urgent.length > 0 ? "urgent" : waiting.bulk.length > 0 ? "bulk" : undefined;
         if (!lane) return;
+        // Waking behind the others after a lost race: look before writing, so losing costs a read, not a write.
+        if (lookFirst) known = await store.read();
+        lookFirst = false;
         const state = await knownState();
         const plan = planReservation(settings, state, {
           lane,
@@ -131,10 +150,13 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
           leadMs: leadMs(),
         });
         if (plan.kind === "wait") {
-          await waitUntil(plan.untilMs, lane === "bulk");
+          const behind = contended && lane === "bulk";
+          await waitUntil(plan.untilMs + (behind ? contendedDelayMs(plan) : 0), lane === "bulk");
+          lookFirst = behind;
           continue;
         }
         const outcome = await timedWrite(state, plan.next);
+        contended = !outcome.written;
         if (!outcome.written) continue; // another process wrote first: plan again from what it stored
         const batch = waiting[lane].splice(0, plan.slots.length);
         batch.forEach((caller, i) => {

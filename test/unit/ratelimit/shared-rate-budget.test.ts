@@ -105,6 +105,55 @@ describe("shared rate budget: the pump", () => {
     expect(peakInAnySecond(bulk, 19)).toBeLessThanOrEqual(19);
   });
 
+  it("busy processes spend one write per slot: the ones that lost a race read instead, and take over when the winner runs dry", async () => {
+    const clock = new FakeClock();
+    const store = new InMemoryBudgetStore(clock, 8);
+    let reads = 0;
+    const read = store.read.bind(store);
+    store.read = () => {
+      reads++;
+      return read();
+    };
+    const pumps = processes(3, 19, clock, store);
+    const released: number[][] = pumps.map(() => []);
+    // Each process: 10 callers that each need a slot, then a Dialpad answer (150 ms), then another slot.
+    let stop = false;
+    const caller = async (pump: number) => {
+      while (!stop) {
+        await pumps[pump]!.limiterFor("bulk").acquire();
+        released[pump]!.push(clock.now());
+        await clock.sleep(150);
+      }
+    };
+    // The first process runs out of work after 4 s; the others go on.
+    const first = Array.from({ length: 10 }, async () => {
+      while (clock.now() < EPOCH + 4000) {
+        await pumps[0]!.limiterFor("bulk").acquire();
+        released[0]!.push(clock.now());
+        await clock.sleep(150);
+      }
+    });
+    const rest = [1, 2].flatMap((pump) => Array.from({ length: 10 }, () => caller(pump)));
+    await clock.runUntil(EPOCH + 1000);
+    const [writesBefore, readsBefore, grantsBefore] = [store.writes, reads, released.flat().length];
+    await clock.runUntil(EPOCH + 11_000);
+    stop = true;
+    const grants = released.flat().length - grantsBefore;
+    // Old behaviour: every busy process writes for every slot (3 writes per grant here).
+    expect((store.writes - writesBefore) / grants).toBeLessThan(1.1);
+    expect(reads - readsBefore).toBeGreaterThan(0);
+    // The budget stays used through the hand-over at 4 s: every second holds the spacing's 18 or 19.
+    const all = released.flat();
+    for (let second = 1; second < 10; second++) {
+      const inSecond = all.filter((t) => t >= EPOCH + second * 1000 && t < EPOCH + (second + 1) * 1000);
+      expect(inSecond.length, `second ${second}`).toBeGreaterThanOrEqual(18);
+    }
+    expect(peakInAnySecond(all, 19)).toBeLessThanOrEqual(19);
+    // Callers still queued when the test stopped get their slots within the next seconds.
+    await clock.runUntil(EPOCH + 20_000);
+    await Promise.all([...first, ...rest]);
+  });
+
   it("a 429 in one process pauses every process until Retry-After has passed, then the rate is lowered", async () => {
     const clock = new FakeClock();
     const store = new InMemoryBudgetStore(clock, 8);
