@@ -9,7 +9,8 @@
  * (from its writes' answers, refused ones included), so a reservation is one write in the common case.
  * When several processes have callers waiting, the ones that lost a race for a slot wake a quarter
  * slot behind the winner and read before writing, so the budget costs about one write per slot
- * however many processes share it (see `contended`).
+ * however many processes share it (see `contended`); and a process holding an old state while others
+ * write reads it afresh before planning (see `staleWhileOthersWrite`).
  *
  * A caller released late (a stalled event loop) by more than half a slot gives its slot up and is
  * queued again: the budget's 1-second guarantee holds for slots used on time, and Dialpad's limit
@@ -66,6 +67,8 @@ export interface SharedRateBudget {
 /** A store write is assumed to take this long until the process has timed a few. */
 const INITIAL_WRITE_MS = 10;
 const MAX_THROTTLE_WRITE_ATTEMPTS = 5;
+/** How long after a refused write this process assumes other processes are still writing. */
+const OTHERS_ACTIVE_MS = 10_000;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -82,10 +85,15 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
 
   /** The last state this process saw stored. */
   let known: BudgetState | undefined;
-  const knownState = async () => {
-    known ??= await store.read();
+  /** When `known` was last heard from the store, and when a refused write last showed another process writing. */
+  let knownAt = Number.NEGATIVE_INFINITY;
+  let othersWroteAt = Number.NEGATIVE_INFINITY;
+  const readState = async () => {
+    known = await store.read();
+    knownAt = now();
     return known;
   };
+  const knownState = async () => known ?? (await readState());
 
   // The lead a reservation plans with: the store's write latency as this process measures it,
   // smoothed with its deviation (like TCP's retransmission timer), so the answer beats the slot.
@@ -99,6 +107,8 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
       writeDeviationMs = 0.75 * writeDeviationMs + 0.25 * Math.abs(ms - smoothedWriteMs);
       smoothedWriteMs = 0.875 * smoothedWriteMs + 0.125 * ms;
       known = outcome.written ? next : outcome.current;
+      knownAt = now();
+      if (!outcome.written) othersWroteAt = knownAt;
       return outcome;
     });
   }
@@ -117,6 +127,15 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
   let lookFirst = false;
   const contendedDelayMs = (plan: { untilMs: number }) =>
     Math.ceil(slotSpacingMs(settings, known ?? INITIAL_BUDGET_STATE, plan.untilMs) / 4);
+  /**
+   * The state this process holds is two slots old or more, and another process wrote in the last
+   * `OTHERS_ACTIVE_MS`: it has most likely moved on. (A busy process's own state is under a slot old.)
+   */
+  const staleWhileOthersWrite = () => {
+    const at = now();
+    const twoSlots = 2 * slotSpacingMs(settings, known ?? INITIAL_BUDGET_STATE, at);
+    return known !== undefined && at - othersWroteAt < OTHERS_ACTIVE_MS && at - knownAt >= twoSlots;
+  };
   /** Ends the pump's wait for a bulk slot early when an urgent caller arrives. */
   let interruptWait: (() => void) | undefined;
 
@@ -139,8 +158,9 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
         const lane: Lane | undefined =
           waiting.urgent.length > 0 ? "urgent" : waiting.bulk.length > 0 ? "bulk" : undefined;
         if (!lane) return;
-        // Waking behind the others after a lost race: look before writing, so losing costs a read, not a write.
-        if (lookFirst) known = await store.read();
+        // Waking behind the others after a lost race, or holding an old state while others write:
+        // look before writing, so a state that moved on costs a read, not a refused write.
+        if (lookFirst || staleWhileOthersWrite()) await readState();
         lookFirst = false;
         const state = await knownState();
         const plan = planReservation(settings, state, {

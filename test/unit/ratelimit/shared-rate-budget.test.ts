@@ -154,6 +154,30 @@ describe("shared rate budget: the pump", () => {
     await Promise.all([...first, ...rest]);
   });
 
+  it("processes that take turns without filling the budget read a state that moved on instead of writing into a refusal", async () => {
+    const clock = new FakeClock();
+    const store = new InMemoryBudgetStore(clock, 8);
+    const pumps = processes(2, 19, clock, store);
+    let granted = 0;
+    let stop = false;
+    // One caller per process, a Dialpad answer of 200–300 ms between its requests: well under the budget.
+    const callers = pumps.map(async (pump, i) => {
+      while (!stop) {
+        await pump.limiterFor("bulk").acquire();
+        granted++;
+        await clock.sleep(200 + 37 * i);
+      }
+    });
+    await clock.runUntil(EPOCH + 1000);
+    const [writesBefore, grantsBefore] = [store.writes, granted];
+    await clock.runUntil(EPOCH + 11_000);
+    stop = true;
+    // Blind writes from a state the other process had moved on from: about two writes per grant.
+    expect((store.writes - writesBefore) / (granted - grantsBefore)).toBeLessThan(1.2);
+    await clock.runUntil(EPOCH + 12_000);
+    await Promise.all(callers);
+  });
+
   it("a 429 in one process pauses every process until Retry-After has passed, then the rate is lowered", async () => {
     const clock = new FakeClock();
     const store = new InMemoryBudgetStore(clock, 8);
