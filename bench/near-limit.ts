@@ -9,7 +9,7 @@
  * look-up, create and the shared seat reads), and POST /v1/offboard → user suspended during the
  * backlog (the sandbox's user state polled every 10 ms).
  */
-import { execFileSync } from "node:child_process";
+import { loadavg } from "node:os";
 import type { OnboardRequest } from "../shared/lifecycle/model";
 import { slotSpacingMs } from "../shared/ratelimit/slot-planner";
 import { DEFAULT_THROTTLE_POLICY, UNTHROTTLED_STATE } from "../shared/ratelimit/throttle-state";
@@ -117,15 +117,10 @@ const plainOnboarding = (prefix: string, index: number, officeId: string): Onboa
   };
 };
 
-const hostLoad = () => {
-  try {
-    return execFileSync("uptime", { encoding: "utf8" })
-      .trim()
-      .replace(/^.*load average:/, "load average:");
-  } catch {
-    return "n/a";
-  }
-};
+const hostLoad = () =>
+  `load average: ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(", ")}`;
 
 async function runOnce(
   label: string,

@@ -60,3 +60,13 @@ export function laneConcurrency(settings: {
     bulk: lane(settings.dialpadRateLimitRps, settings.bulkBatchSize),
   };
 }
+
+/** Lambda's guidance: visibility timeout ≥ 6 × function timeout (+ batching window). */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/**
+ * A queue's visibility timeout: a record gathered early in a batching window waits out the window
+ * before its invocation starts, then may take the function's whole timeout, retries included.
+ */
+export const queueVisibilityTimeoutSeconds = (functionTimeoutSeconds: number, batchingWindowSeconds = 0) =>
+  VISIBILITY_TIMEOUT_FACTOR * functionTimeoutSeconds + batchingWindowSeconds;

@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { startDynamoDbLocal } from "../../local/engines/dynamodb-local";
 import { createQueueWithDeadLetters } from "../../local/engines/job-queues";
 import { startSqsServer } from "../../local/engines/sqs-server";
-import { createTableInput } from "../../shared/store/table-definition";
+import { createTableInput, TABLE_KEYS } from "../../shared/store/table-definition";
 
 const localAws = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
 
@@ -39,15 +39,18 @@ export interface DynamoCallCount {
   other: number;
 }
 
+type Keyed = Record<string, string | { S?: string } | undefined>;
+
 /** A document client whose every call is counted into the answered `calls`. */
 export function countedDocumentClient(endpoint: string) {
   const client = new DynamoDBClient({ ...localAws, endpoint });
   const calls: DynamoCallCount = { limiter: 0, limiterReads: 0, other: 0 };
   client.middlewareStack.add(
     (next) => async (args) => {
-      // The budget reads by key and writes whole items (PutItem).
-      const input = args.input as { Key?: unknown; Item?: unknown };
-      if (JSON.stringify(input.Key ?? input.Item ?? "").includes("RATE#")) {
+      // The budget reads by key and writes whole items (PutItem); the key may come marshalled or not.
+      const input = args.input as { Key?: Keyed; Item?: Keyed };
+      const pk = (input.Key ?? input.Item)?.[TABLE_KEYS.partitionKey];
+      if ((typeof pk === "string" ? pk : pk?.S)?.startsWith("RATE#")) {
         calls.limiter += 1;
         if (input.Key) calls.limiterReads += 1;
       } else calls.other += 1;

@@ -17,9 +17,10 @@ import { Construct } from "constructs";
 import type { callbackSettings } from "../../shared/config";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
+import { queueVisibilityTimeoutSeconds } from "../worker-concurrency";
 import { secretCacheEnvironment } from "./function-environment";
 import { LifecycleFunction } from "./lifecycle-function";
-import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from "./pipeline";
+import { MAX_RECEIVE_COUNT } from "./pipeline";
 
 const NOTIFIER_TIMEOUT = Duration.seconds(60);
 
@@ -53,7 +54,7 @@ export class Notifications extends Construct {
     this.callbackQueue = new Queue(this, "CallbackQueue", {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(VISIBILITY_TIMEOUT_FACTOR * NOTIFIER_TIMEOUT.toSeconds()),
+      visibilityTimeout: Duration.seconds(queueVisibilityTimeoutSeconds(NOTIFIER_TIMEOUT.toSeconds())),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.callbackDeadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });

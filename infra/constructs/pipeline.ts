@@ -17,14 +17,12 @@ import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
-import { laneConcurrency } from "../worker-concurrency";
+import { laneConcurrency, queueVisibilityTimeoutSeconds } from "../worker-concurrency";
 import { dialpadEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
 import { LifecycleFunction } from "./lifecycle-function";
 
 /** Receives before a message is parked in its DLQ (and its job marked failed by the worker). */
 export const MAX_RECEIVE_COUNT = 5;
-/** Lambda's guidance: visibility timeout ≥ 6 × function timeout (+ batching window). */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 export interface PipelineProps {
   readonly settings: StackSettings;
@@ -104,7 +102,7 @@ export class Pipeline extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(
-        VISIBILITY_TIMEOUT_FACTOR * workerTimeout.toSeconds() + batchingWindow.toSeconds(),
+        queueVisibilityTimeoutSeconds(workerTimeout.toSeconds(), batchingWindow.toSeconds()),
       ),
       retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },

@@ -108,7 +108,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): RunningEven
       try {
         const first = await receive(batchSize, options.waitTimeSeconds ?? 1);
         if (first.length === 0) continue;
-        const messages = batchingWindowMs > 0 ? await gather(first) : first;
+        const messages = await gather(first);
         inFlight += 1;
         try {
           await invoke(messages);

@@ -5,11 +5,8 @@
  * settings (DIALPAD_RATE_LIMIT_RPS).
  */
 import { stackSettingsSchema } from "../../infra/stack-settings";
-import { laneConcurrency } from "../../infra/worker-concurrency";
+import { laneConcurrency, queueVisibilityTimeoutSeconds } from "../../infra/worker-concurrency";
 import type { Lane } from "../../shared/lifecycle/ports";
-
-/** Lambda's guidance, as the stack applies it: visibility timeout = 6 × the worker's timeout. */
-const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 export interface EventSourceSizing {
   batchSize: number;
@@ -40,8 +37,10 @@ export function workerSizing(budgetRps: number): WorkerSizing {
       },
     },
     workerTimeoutSeconds: stack.workerTimeoutSeconds,
-    // As the stack's bulk queue: a record gathered early waits out the window before its invocation starts.
-    visibilityTimeoutSeconds:
-      VISIBILITY_TIMEOUT_FACTOR * stack.workerTimeoutSeconds + stack.bulkBatchingWindowSeconds,
+    // As the stack's bulk queue (local mode gives both queues the longer one).
+    visibilityTimeoutSeconds: queueVisibilityTimeoutSeconds(
+      stack.workerTimeoutSeconds,
+      stack.bulkBatchingWindowSeconds,
+    ),
   };
 }

@@ -10,7 +10,7 @@ export class OfficeDirectory {
   private loading: Promise<Office[]> | undefined;
 
   constructor(
-    private readonly dialpad: DialpadApi,
+    private readonly dialpad: Pick<DialpadApi, "listOffices">,
     private readonly maxAgeMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -20,6 +20,11 @@ export class OfficeDirectory {
     const found = (await this.list(false)).find((office) => office.name === name);
     // A miss may be an office created since we cached the list: look once more before failing.
     return found ?? (await this.list(true)).find((office) => office.name === name);
+  }
+
+  /** Every office, from the kept list while it is younger than `maxAgeMs`. */
+  all(): Promise<Office[]> {
+    return this.list(false);
   }
 
   private async list(fresh: boolean): Promise<Office[]> {

@@ -7,6 +7,7 @@
  * arrive while it loads share it.
  */
 import type { DialpadApi } from "../dialpad/api";
+import { OfficeDirectory } from "./office-directory";
 import type { SeatReadings } from "./seat-readings";
 
 export interface OfficeSeats {
@@ -18,42 +19,26 @@ export interface OfficeSeats {
 
 export const OFFICE_LIST_MAX_AGE_MS = 30_000;
 
-type OfficeName = Pick<OfficeSeats, "office_id" | "name">;
-
 export class OfficeSeatsDirectory {
-  private cached: { offices: OfficeName[]; loadedAt: number } | undefined;
-  private loading: Promise<OfficeName[]> | undefined;
+  private readonly offices: OfficeDirectory;
 
   constructor(
-    private readonly dialpad: Pick<DialpadApi, "listOffices">,
+    dialpad: Pick<DialpadApi, "listOffices">,
     private readonly seats: Pick<SeatReadings, "current">,
-    private readonly maxAgeMs = OFFICE_LIST_MAX_AGE_MS,
-    private readonly now: () => number = Date.now,
-  ) {}
+    maxAgeMs = OFFICE_LIST_MAX_AGE_MS,
+    now: () => number = Date.now,
+  ) {
+    this.offices = new OfficeDirectory(dialpad, maxAgeMs, now);
+  }
 
   async list(): Promise<OfficeSeats[]> {
-    const offices = await this.offices();
+    const offices = await this.offices.all();
     return Promise.all(
       offices.map(async (office) => ({
-        ...office,
-        seats: (await this.seats.current(office.office_id)).counts,
+        office_id: office.id,
+        name: office.name ?? "",
+        seats: (await this.seats.current(office.id)).counts,
       })),
     );
-  }
-
-  private async offices(): Promise<OfficeName[]> {
-    if (this.cached && this.now() - this.cached.loadedAt < this.maxAgeMs) return this.cached.offices;
-    this.loading ??= this.load().finally(() => {
-      this.loading = undefined;
-    });
-    return this.loading;
-  }
-
-  private async load(): Promise<OfficeName[]> {
-    const offices: OfficeName[] = [];
-    for await (const office of this.dialpad.listOffices())
-      offices.push({ office_id: office.id, name: office.name ?? "" });
-    this.cached = { offices, loadedAt: this.now() };
-    return offices;
   }
 }

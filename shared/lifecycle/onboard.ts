@@ -12,7 +12,7 @@ import { seatLineOf } from "../dialpad/seat-lines";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
-import { takeSeat } from "./seat-check";
+import { takeSeat, usingSeat } from "./seat-check";
 import { defineStep, type Step } from "./steps";
 import { assignNumberOnce, joinCallCenter } from "./telephony";
 
@@ -119,22 +119,23 @@ const createUser = step({
       };
     }
     try {
-      const user = await deps.dialpad.createUser({
-        email: job.request.email,
-        office_id: progress.office_id,
-        first_name: job.request.first_name,
-        last_name: job.request.last_name,
-        license: job.request.license,
-        auto_assign: false,
-      });
+      // Dialpad's refusal for want of seats drops the office's reading (the error stands).
+      const user = await usingSeat(deps, progress.office_id, () =>
+        deps.dialpad.createUser({
+          email: job.request.email,
+          office_id: progress.office_id,
+          first_name: job.request.first_name,
+          last_name: job.request.last_name,
+          license: job.request.license,
+          auto_assign: false,
+        }),
+      );
       return {
         status: "succeeded",
         detail: `created user ${user.id}`,
         produces: { user_id: user.id, outcome: "created" },
       };
     } catch (error) {
-      // Dialpad's refusal is the last word on seats: the next job reads the counts afresh.
-      if (isDialpadError(error, "no_seats")) await deps.seats.forget(progress.office_id);
       // 409 is the duplicate we expect, but Dialpad documents neither it nor its wording of a
       // refusal: an unrecognised 400 may be a duplicate or a want of seats too. Look before deciding.
       const unrecognised = isDialpadError(error, "rejected") && error.status === 400;

@@ -23,7 +23,6 @@
 import type { RateLimiter } from "../dialpad/api";
 import {
   type BudgetState,
-  INITIAL_BUDGET_STATE,
   type Lane,
   lateMarginMs,
   type PlannerSettings,
@@ -125,16 +124,16 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
    */
   let contended = false;
   let lookFirst = false;
-  const contendedDelayMs = (plan: { untilMs: number }) =>
-    Math.ceil(slotSpacingMs(settings, known ?? INITIAL_BUDGET_STATE, plan.untilMs) / 4);
+  const contendedDelayMs = (state: BudgetState, atMs: number) =>
+    Math.ceil(slotSpacingMs(settings, state, atMs) / 4);
   /**
    * The state this process holds is two slots old or more, and another process wrote in the last
    * `OTHERS_ACTIVE_MS`: it has most likely moved on. (A busy process's own state is under a slot old.)
    */
   const staleWhileOthersWrite = () => {
     const at = now();
-    const twoSlots = 2 * slotSpacingMs(settings, known ?? INITIAL_BUDGET_STATE, at);
-    return known !== undefined && at - othersWroteAt < OTHERS_ACTIVE_MS && at - knownAt >= twoSlots;
+    if (known === undefined || at - othersWroteAt >= OTHERS_ACTIVE_MS) return false;
+    return at - knownAt >= 2 * slotSpacingMs(settings, known, at);
   };
   /** Ends the pump's wait for a bulk slot early when an urgent caller arrives. */
   let interruptWait: (() => void) | undefined;
@@ -171,7 +170,10 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
         });
         if (plan.kind === "wait") {
           const behind = contended && lane === "bulk";
-          await waitUntil(plan.untilMs + (behind ? contendedDelayMs(plan) : 0), lane === "bulk");
+          await waitUntil(
+            plan.untilMs + (behind ? contendedDelayMs(state, plan.untilMs) : 0),
+            lane === "bulk",
+          );
           lookFirst = behind;
           continue;
         }
