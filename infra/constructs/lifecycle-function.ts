@@ -20,7 +20,7 @@ import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import type { announceSettings, queueSettings, secretSettings } from "../../shared/config";
 import { METRICS_NAMESPACE, SERVICE_NAME } from "../../shared/observability/metric-names";
-import { TABLE_KEYS } from "../../shared/store/table-definition";
+import { SECONDARY_INDEXES } from "../../shared/store/table-definition";
 import { PROJECT_ROOT } from "../function-entries";
 import { cdkBundlingOptions } from "../lambda-bundling";
 
@@ -112,14 +112,13 @@ export class LifecycleFunction extends NodejsFunction {
   }
 
   /**
-   * Sets TABLE_NAME and grants exactly `actions` on the table and on its two named indexes: CDK's
+   * Sets TABLE_NAME and grants exactly `actions` on the table and on each of its named indexes (the
+   * stores query all of them: retention list, user ids, the API's lists, lookups): CDK's
    * `grantReadWriteData` would grant Scan, batch writes, `index/*` and stream actions the code never uses.
    */
   bindTable(table: ITable, actions: readonly TableAction[]): this {
     this.addEnvironment("TABLE_NAME", table.tableName);
-    const indexArns = [TABLE_KEYS.retentionIndex.name, TABLE_KEYS.userIdIndex.name].map(
-      (indexName) => `${table.tableArn}/index/${indexName}`,
-    );
+    const indexArns = SECONDARY_INDEXES.map((index) => `${table.tableArn}/index/${index.name}`);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: actions.map((action) => TABLE_ACTIONS[action]),

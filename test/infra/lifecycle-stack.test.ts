@@ -251,14 +251,18 @@ describe("IAM least privilege", () => {
     }
   });
 
-  it("scopes table access to the table and its two named indexes", () => {
+  it("scopes table access to the table and each of its named indexes, which the stores query", () => {
     const table = arnOf(stack.storage.table);
-    const statement = statementsOf("worker").find((s) => actionsOf(s).includes("dynamodb:PutItem"));
-    expect(resourcesOf(statement!)).toEqual([
-      table,
-      { "Fn::Join": ["", [table, `/index/${TABLE_KEYS.retentionIndex.name}`]] },
-      { "Fn::Join": ["", [table, `/index/${TABLE_KEYS.userIdIndex.name}`]] },
-    ]);
+    const indexes = [
+      TABLE_KEYS.retentionIndex,
+      TABLE_KEYS.userIdIndex,
+      TABLE_KEYS.listIndex,
+      TABLE_KEYS.lookupIndex,
+    ].map((index) => ({ "Fn::Join": ["", [table, `/index/${index.name}`]] }));
+    for (const name of ["worker", "api"] as const) {
+      const statement = statementsOf(name).find((s) => actionsOf(s).includes("dynamodb:Query"));
+      expect(resourcesOf(statement!), name).toEqual([table, ...indexes]);
+    }
     expect(statementsOf("authorizer").some((s) => actionsOf(s).some((a) => a.startsWith("dynamodb:")))).toBe(
       false,
     );
