@@ -32,7 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "functional",
-          // One DynamoDB Local and one SQS server per group (not at the root: vitest runs the root's
+          // One DynamoDB Local and one SQS server for this group (not at the root: vitest runs the root's
           // global setup as well, which would start a third pair that no test uses).
           globalSetup: ["test/support/global-setup.ts"],
           include: ["test/**/*.test.ts"],
@@ -52,7 +52,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "timing",
-          globalSetup: ["test/support/global-setup.ts"],
+          // No global engines: each of these tests starts local mode, which starts its own.
           include: timingSensitive,
           fileParallelism: false,
           sequence: { groupOrder: 1 },

@@ -11,7 +11,6 @@ import type { Clock, PersonStore } from "../lifecycle/ports";
 export interface Approval {
   person: Person;
   history: HistoryEntry[];
-  alreadyApproved: boolean;
 }
 
 export async function approveDeletion(
@@ -34,7 +33,7 @@ export async function approveDeletion(
       "self_approval",
     );
   }
-  if (person.deletion_approved_at) return { person, history, alreadyApproved: true };
+  if (person.deletion_approved_at) return found;
   const at = deps.clock.now().toISOString();
   await deps.people.apply(email, {
     set: {
@@ -57,7 +56,7 @@ export async function approveDeletion(
   });
   const updated = await deps.people.getWithHistory(email);
   if (!updated) throw new NotFound("user_not_found", "We have no lifecycle record of this email.");
-  return { ...updated, alreadyApproved: false };
+  return updated;
 }
 
 /** The client whose offboard led to the pending deletion; none for a suspension made by hand. */

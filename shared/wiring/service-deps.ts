@@ -133,7 +133,7 @@ export function createServiceDeps(parts: ServiceParts) {
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
     ...(parts.onSeatsChecked ? { onSeatsChecked: parts.onSeatsChecked } : {}),
     ...(parts.onUnexpectedError ? { onUnexpectedError: parts.onUnexpectedError } : {}),
-    ...(parts.announce ? { announceFinished: announcer(parts, parts.announce) } : {}),
+    ...(parts.announce ? { announceFinished: announcer({ jobs, clock, sqs: parts.sqs }, parts.announce) } : {}),
   };
   // Reconciliation pages through every user: bulk work, on the bulk lane's share of the budget.
   const reconcile: ReconcileDeps = {
@@ -173,12 +173,15 @@ export function createServiceDeps(parts: ServiceParts) {
 export type ServiceDeps = ReturnType<typeof createServiceDeps>;
 
 /** Announces ended jobs: a `Job Finished` event, and the first callback delivery on the callback queue. */
-function announcer(parts: ServiceParts, announce: NonNullable<ServiceParts["announce"]>) {
+function announcer(
+  parts: { jobs: ServiceDeps["jobs"]; clock: Clock; sqs: ServiceParts["sqs"] },
+  announce: NonNullable<ServiceParts["announce"]>,
+) {
   const deps = {
-    jobs: new DynamoJobStore(parts.doc, parts.tableName),
+    jobs: parts.jobs,
     events: announce.events,
     callbacks: new SqsCallbackQueue(parts.sqs, announce.callbackQueueUrl),
-    clock: parts.clock ?? systemClock,
+    clock: parts.clock,
   };
   return (jobId: string) => announceJobFinished(jobId, deps);
 }

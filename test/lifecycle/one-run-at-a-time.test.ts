@@ -5,9 +5,10 @@
  * the job later succeeds with nothing left running or leased.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { Context, SQSEvent } from "aws-lambda";
+import type { SQSEvent } from "aws-lambda";
 import { afterEach, expect, it } from "vitest";
 import { createWorkerHandler } from "../../functions/worker/worker";
+import { lambdaContext } from "../../local/runtime/lambda-context";
 import { localDocumentClient } from "../support/aws";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
@@ -32,10 +33,6 @@ function deliveryOf(harness: LifecycleHarness, jobId: string, messageId: string)
     ],
   } as unknown as SQSEvent;
 }
-
-/** Only what the worker reads of a Lambda context: the time left. */
-const lambdaContext = (deadlineMs: number) =>
-  ({ getRemainingTimeInMillis: () => deadlineMs - Date.now() }) as unknown as Context;
 
 async function rawItem(harness: LifecycleHarness, pk: string, sk: string) {
   const result = await doc.send(
@@ -88,7 +85,7 @@ it("a worker with 3 s left and a slow Dialpad hands the record back; the job lat
   const { job } = await harness.onboard({ email, area_code: "212", call_center_ids: [] });
 
   const event = deliveryOf(harness, job.job_id, "late");
-  const answer = await worker(event, lambdaContext(Date.now() + 3000));
+  const answer = await worker(event, lambdaContext("worker", 3));
   expect(answer.batchItemFailures).toEqual([{ itemIdentifier: "late" }]);
 
   const stopped = await harness.service.jobs.get(job.job_id);
@@ -99,7 +96,7 @@ it("a worker with 3 s left and a slow Dialpad hands the record back; the job lat
 
   // The record comes back: this time the invocation has its full time.
   harness.sandbox.configure({ latencyMs: 0 });
-  const again = await worker(event, lambdaContext(Date.now() + 60_000));
+  const again = await worker(event, lambdaContext("worker", 60));
   expect(again.batchItemFailures).toEqual([]);
   const done = await harness.waitForJob(job.job_id);
   expect(done.status, JSON.stringify(done.steps)).toBe("succeeded");
