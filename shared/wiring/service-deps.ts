@@ -133,7 +133,9 @@ export function createServiceDeps(parts: ServiceParts) {
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
     ...(parts.onSeatsChecked ? { onSeatsChecked: parts.onSeatsChecked } : {}),
     ...(parts.onUnexpectedError ? { onUnexpectedError: parts.onUnexpectedError } : {}),
-    ...(parts.announce ? { announceFinished: announcer({ jobs, clock, sqs: parts.sqs }, parts.announce) } : {}),
+    ...(parts.announce
+      ? { announceFinished: announcer({ jobs, clock, sqs: parts.sqs }, parts.announce) }
+      : {}),
   };
   // Reconciliation pages through every user: bulk work, on the bulk lane's share of the budget.
   const reconcile: ReconcileDeps = {
