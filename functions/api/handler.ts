@@ -27,7 +27,7 @@ export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
       requireDeletionApproval: state.settings.REQUIRE_DELETION_APPROVAL,
     },
     offices: () => {
-      offices ??= officeSeatsFromEnv(env, { tracer });
+      offices ??= officeSeatsFromEnv(env, { tracer }, state.table);
       return offices;
     },
   });

@@ -106,7 +106,11 @@ function urgentParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
 /** Stores, queues and submission: what the API and webhook functions need. */
 export function stateDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: AwsClientTracer) {
   const parts = stateParts(env, tracer);
-  return { ...createStateDeps(parts), settings: loadConfig(lifecycleSettings, env) };
+  return {
+    ...createStateDeps(parts),
+    settings: loadConfig(lifecycleSettings, env),
+    table: { doc: parts.doc, tableName: parts.tableName },
+  };
 }
 
 export interface ObservabilityHooks {
@@ -259,17 +263,20 @@ export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: 
   };
 }
 
-/** The scheduled reconciler: records, reports and the bulk lane's Dialpad client; no queues. */
-/** The API's office listing: the bulk lane's Dialpad client on the shared budget, and the shared seat readings. */
+/**
+ * The API's office listing: the bulk lane's Dialpad client on the shared budget, and the shared seat
+ * readings. `table`: the function's own table client (from `stateDepsFromEnv`), so it keeps one.
+ */
 export function officeSeatsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "tracer"> = {},
+  table: Pick<ReturnType<typeof tableParts>, "doc" | "tableName"> = tableParts(env, hooks.tracer),
 ): OfficeSeatsDirectory {
-  const parts = tableParts(env, hooks.tracer);
-  const dialpad = createDialpadLanes({ ...parts, dialpad: dialpadPartsFromEnv(env, hooks) }).dialpad.bulk;
-  return new OfficeSeatsDirectory(dialpad, createSeatReadings(parts, dialpad, systemClock));
+  const dialpad = createDialpadLanes({ ...table, dialpad: dialpadPartsFromEnv(env, hooks) }).dialpad.bulk;
+  return new OfficeSeatsDirectory(dialpad, createSeatReadings(table, dialpad, systemClock));
 }
 
+/** The scheduled reconciler: records, reports and the bulk lane's Dialpad client; no queues. */
 export function reconcileDepsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "onDriftFound" | "tracer"> = {},
