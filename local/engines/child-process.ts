@@ -104,3 +104,22 @@ export async function spawnEngine(options: SpawnEngineOptions): Promise<RunningE
   child.kill("SIGKILL");
   throw new Error(`${options.name} did not start on port ${options.port}. Its last output:\n${output}`);
 }
+
+/**
+ * Starts engines side by side; when any fails to start, stops the ones that did and throws the
+ * failure, so no engine outlives a failed start.
+ */
+export async function startAllOrNone<T extends RunningEngine[]>(
+  starts: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  // Settled, not all: when one engine fails, the others must still be known so they can be stopped.
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed) {
+    await Promise.all(
+      results.map((result) => (result.status === "fulfilled" ? result.value.stop() : undefined)),
+    );
+    throw failed.reason;
+  }
+  return results.map((result) => (result as PromiseFulfilledResult<RunningEngine>).value) as T;
+}

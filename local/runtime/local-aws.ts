@@ -9,7 +9,7 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Lane } from "../../shared/lifecycle/ports";
 import { createTableInput } from "../../shared/store/table-definition";
-import type { RunningEngine } from "../engines/child-process";
+import { type RunningEngine, startAllOrNone } from "../engines/child-process";
 import { assertJavaAvailable, ensureDynamoDbLocalJar, startDynamoDbLocal } from "../engines/dynamodb-local";
 import { createQueueWithDeadLetters } from "../engines/job-queues";
 import { startSqsServer } from "../engines/sqs-server";
@@ -59,17 +59,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       );
     }
     const started = Date.now();
-    // Settled, not all: when one engine fails, the other must still be known so it can be stopped.
     // Own process groups: Ctrl-C reaches only local mode, which stops the pollers before the engines.
-    const results = await Promise.allSettled([
+    const [dynamodb, sqsServer] = await startAllOrNone<[RunningEngine, RunningEngine]>([
       startDynamoDbLocal({ ownProcessGroup: true }),
       startSqsServer({ ownProcessGroup: true }),
     ]);
-    for (const result of results) if (result.status === "fulfilled") engines.push(result.value);
-    const [dynamodb, sqsServer] = results.map((result) => {
-      if (result.status === "rejected") throw result.reason;
-      return result.value;
-    }) as [RunningEngine, RunningEngine];
+    engines.push(dynamodb, sqsServer);
     options.onProgress?.(
       `DynamoDB Local at ${dynamodb.endpoint}, SQS server at ${sqsServer.endpoint} (${Date.now() - started} ms)`,
     );

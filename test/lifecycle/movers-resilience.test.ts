@@ -4,29 +4,8 @@
  * the redelivered job resumes and still ends right, with nothing applied twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DialpadApi } from "../../shared/dialpad/api";
+import { crashingAfter } from "../support/crash-after";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
-
-class SimulatedCrash extends Error {}
-
-/** Crashes once right after Dialpad applied the armed method's change, before we record it. */
-function crashingAfter(api: DialpadApi, armed: { method?: string; crashed?: string[] }): DialpadApi {
-  return new Proxy(api, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== "function") return value;
-      return async (...args: unknown[]) => {
-        const result = await value.apply(target, args);
-        if (armed.method === property) {
-          armed.method = undefined;
-          armed.crashed?.push(String(property));
-          throw new SimulatedCrash(`crash after ${String(property)}`);
-        }
-        return result;
-      };
-    },
-  });
-}
 
 describe("movers and handoffs survive a crash after each Dialpad step", () => {
   let h: LifecycleHarness;

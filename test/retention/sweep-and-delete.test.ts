@@ -4,11 +4,11 @@
  * sweeps, a reactivation by hand before the deletion, approvals, and a crash part-way.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DialpadApi } from "../../shared/dialpad/api";
 import type { Job } from "../../shared/lifecycle/model";
 import { runSweep, type SweepDeps } from "../../shared/retention/run-sweep";
 import { submitDeleteJob } from "../../shared/retention/submit-delete-job";
 import { apiOf, callApi } from "../support/api-caller";
+import { crashingAfter } from "../support/crash-after";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
 const sweepDeps = (h: LifecycleHarness, extra: Partial<SweepDeps> = {}): SweepDeps => ({
@@ -190,26 +190,6 @@ describe("the sweep and the delete job", () => {
     expect((await h.waitForJob((await deleteJobOf(h, email)).job_id)).status).toBe("succeeded");
   });
 });
-
-class SimulatedCrash extends Error {}
-
-/** Crashes (once) right after Dialpad applied the armed method's change, before we record it. */
-function crashingAfter(api: DialpadApi, armed: { method?: string }): DialpadApi {
-  return new Proxy(api, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== "function") return value;
-      return async (...args: unknown[]) => {
-        const result = await value.apply(target, args);
-        if (armed.method === property) {
-          armed.method = undefined;
-          throw new SimulatedCrash(`crash after ${String(property)}`);
-        }
-        return result;
-      };
-    },
-  });
-}
 
 describe("a delete job interrupted part-way", () => {
   let h: LifecycleHarness | undefined;

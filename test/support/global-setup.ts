@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import type { RunningEngine } from "../../local/engines/child-process";
+import { type RunningEngine, startAllOrNone } from "../../local/engines/child-process";
 import { startDynamoDbLocal } from "../../local/engines/dynamodb-local";
 import { startSqsServer } from "../../local/engines/sqs-server";
 
@@ -21,18 +21,10 @@ export default async function setup(project: TestProject) {
   const logDir = process.env.DYNAMODB_LOCAL_LOG_DIR;
   if (logDir) mkdirSync(resolve(logDir), { recursive: true });
   const logFile = logDir ? join(resolve(logDir), `dynamodb-local-${project.name}.log`) : undefined;
-  // Settled, not all: when one engine fails to start, the other must still be stopped.
-  const results = await Promise.allSettled([startDynamoDbLocal({ logFile }), startSqsServer()]);
-  const failed = results.find((result) => result.status === "rejected");
-  if (failed) {
-    await Promise.all(
-      results.map((result) => (result.status === "fulfilled" ? result.value.stop() : undefined)),
-    );
-    throw failed.reason;
-  }
-  const [dynamodb, sqs] = results.map(
-    (result) => (result as PromiseFulfilledResult<RunningEngine>).value,
-  ) as [RunningEngine, RunningEngine];
+  const [dynamodb, sqs] = await startAllOrNone<[RunningEngine, RunningEngine]>([
+    startDynamoDbLocal({ logFile }),
+    startSqsServer(),
+  ]);
   project.provide("dynamodbEndpoint", dynamodb.endpoint);
   project.provide("sqsEndpoint", sqs.endpoint);
   return async () => {
