@@ -13,7 +13,7 @@ import { errorSchema } from "./schemas";
 type JsonSchema = Record<string, unknown>;
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500;
 
-export const OPENAPI_VERSION = "3.1.0";
+const OPENAPI_VERSION = "3.1.0";
 const COMPONENT_PREFIX = "#/components/schemas/";
 
 /** What every answer of a status means, whatever the route. */
@@ -144,7 +144,7 @@ function operation(route: Route, components: ComponentCollector): Record<string,
 }
 
 /** Every error answer the route can give: the edge's and the dispatcher's, then its own codes. */
-export function errorResponses(route: Route): [ErrorStatus, ErrorResponse][] {
+function errorResponses(route: Route): [ErrorStatus, ErrorResponse][] {
   const { request } = route;
   const validated = request.params || request.query || request.body;
   const standard: Partial<Record<ErrorStatus, ErrorResponse>> = {};

@@ -12,7 +12,7 @@ export const JOB_KINDS = ["onboard", "update", "offboard", "delete", "import"] a
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export const PERSON_STATES = ["onboarding", "active", "suspended", "deleted"] as const;
 
-export const ticketSchema = z
+const ticketSchema = z
   .object({ system: z.string(), id: z.string(), url: z.string().optional() })
   .meta({ id: "Ticket", description: "The ticket that asked for the change." });
 
@@ -43,7 +43,7 @@ export const jobSchema = z
   })
   .meta({ id: "Job", description: "A unit of work and how far it got." });
 
-export const historyEntrySchema = z
+const historyEntrySchema = z
   .object({
     at: timestamp,
     action: z.string(),

@@ -43,7 +43,7 @@ export const retryDelaySeconds = (receiveCount: number) =>
   Math.min(300, 5 * 2 ** Math.max(0, receiveCount - 1));
 
 /** A job run that stopped for lack of time: its record goes back to the queue as a batch item failure. */
-export class HandedBack extends Error {
+class HandedBack extends Error {
   override name = "HandedBack";
   constructor(readonly jobId: string) {
     super(`Job ${jobId} stopped before the worker's deadline; it resumes on its next delivery.`);

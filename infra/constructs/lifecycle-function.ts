@@ -29,7 +29,7 @@ import { cdkBundlingOptions } from "../lambda-bundling";
  * ones it uses: no role gets Scan, BatchWriteItem or BatchGetItem (the code uses none), and only
  * the worker may delete items. TransactWriteItems is authorized through Put/Update/Delete.
  */
-export const TABLE_ACTIONS = {
+const TABLE_ACTIONS = {
   get: "dynamodb:GetItem",
   query: "dynamodb:Query",
   put: "dynamodb:PutItem",

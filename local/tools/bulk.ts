@@ -14,7 +14,7 @@ import { runBulk } from "./bulk/run-bulk";
 const USAGE = `usage: npm run bulk -- ${BULK_KINDS.join("|")} FILE.csv [--dry-run] [--api URL] [--token TOKEN]
   --api defaults to LIFECYCLE_API_URL, --token to LIFECYCLE_API_TOKEN.`;
 
-export async function bulkCli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function bulkCli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

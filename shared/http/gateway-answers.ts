@@ -45,5 +45,3 @@ export const GATEWAY_ANSWERS = {
   DEFAULT_4XX: { code: "bad_request", message: "The request was refused." },
   DEFAULT_5XX: { code: "internal_error", message: "An unexpected error occurred; please retry later." },
 } as const satisfies Record<string, GatewayAnswer>;
-
-export type GatewayAnswerType = keyof typeof GATEWAY_ANSWERS;

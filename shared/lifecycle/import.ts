@@ -7,7 +7,7 @@
  */
 import type { DialpadUser } from "../dialpad/schemas";
 import type { JobOf, PersonState } from "./model";
-import { defineStep, type Step } from "./steps";
+import { byWorkerFor, defineStep, type Step } from "./steps";
 
 type ImportJob = JobOf<"import">;
 const step = defineStep<ImportJob>();
@@ -52,10 +52,7 @@ const importUsers = step({
         history: {
           at,
           action: "imported",
-          source: "worker",
-          job_id: job.job_id,
-          client: job.client,
-          ...(job.ticket ? { ticket: job.ticket } : {}),
+          ...byWorkerFor(job),
           detail: `Dialpad user ${user.id}, ${user.state} in Dialpad, recorded as ${state}`,
         },
         // The same id on a resumed page: recordNew answers true for this job's own earlier write.

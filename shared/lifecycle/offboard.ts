@@ -12,7 +12,7 @@ import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { handOffNumbers, resolveHandoff } from "./number-handoff";
-import { defineStep, type Step } from "./steps";
+import { byWorkerFor, defineStep, type Step } from "./steps";
 import { callCenterIdsOf, leaveCallCenter } from "./telephony";
 
 type OffboardJob = JobOf<"offboard">;
@@ -121,10 +121,7 @@ const handOffNumbersStep = step({
       history: {
         at,
         action: "numbers_handed_off",
-        source: "worker",
-        job_id: job.job_id,
-        client: job.client,
-        ...(job.ticket ? { ticket: job.ticket } : {}),
+        ...byWorkerFor(job),
         detail: mapping,
       },
       historyId: `${job.job_id}#numbers_handed_off`,
@@ -156,10 +153,7 @@ const recordRetention = step({
       history: {
         at: now.toISOString(),
         action: "offboarded",
-        source: "worker",
-        job_id: job.job_id,
-        client: job.client,
-        ...(job.ticket ? { ticket: job.ticket } : {}),
+        ...byWorkerFor(job),
         detail: `suspended; delete after ${deleteAfter} (${retentionDays} days)`,
       },
       historyId: `${job.job_id}#offboarded`,

@@ -13,7 +13,7 @@ import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { takeSeat, usingSeat } from "./seat-check";
-import { defineStep, type Step } from "./steps";
+import { byWorkerFor, defineStep, type Step } from "./steps";
 import { assignNumberOnce, joinCallCenter } from "./telephony";
 
 type OnboardJob = JobOf<"onboard">;
@@ -256,10 +256,7 @@ const recordPerson = step({
       history: {
         at,
         action: outcome === "created" ? "onboarded" : outcome === "reactivated" ? "rehired" : "adopted",
-        source: "worker",
-        job_id: job.job_id,
-        client: job.client,
-        ...(job.ticket ? { ticket: job.ticket } : {}),
+        ...byWorkerFor(job),
         detail: `user ${progress.user_id} in office ${progress.office_id}`,
       },
       historyId: `${job.job_id}#onboarded`,

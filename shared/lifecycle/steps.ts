@@ -35,6 +35,14 @@ export interface StepDeps {
 
 export type ProgressOf<J extends Job> = J["progress"];
 
+/** Who made a change a job records in a person's history: the worker, for the job's client and ticket. */
+export const byWorkerFor = (job: Job) => ({
+  source: "worker" as const,
+  job_id: job.job_id,
+  client: job.client,
+  ...(job.ticket ? { ticket: job.ticket } : {}),
+});
+
 /** The progress a step sees: everything produced so far, the fields it reads guaranteed present. */
 export type StepProgress<J extends Job, R extends keyof ProgressOf<J>> = Readonly<
   ProgressOf<J> & Required<Pick<ProgressOf<J>, R>>

@@ -14,7 +14,7 @@ import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { RecordExists } from "./ports";
 import { takeSeat, usingSeat } from "./seat-check";
-import { defineStep, type Step } from "./steps";
+import { byWorkerFor, defineStep, type Step } from "./steps";
 import { assignNumberOnce, callCenterIdsOf, hasAreaCode, joinCallCenter, leaveCallCenter } from "./telephony";
 
 type UpdateJob = JobOf<"update">;
@@ -234,12 +234,7 @@ const recordUpdate = step({
     const changed = (Object.keys(request) as (keyof typeof request)[]).filter(
       (field) => field !== "email" && field !== "ticket",
     );
-    const by = {
-      source: "worker" as const,
-      job_id: job.job_id,
-      client: job.client,
-      ...(job.ticket ? { ticket: job.ticket } : {}),
-    };
+    const by = byWorkerFor(job);
     await deps.people.apply(request.email, {
       set: {
         state: "active",
@@ -269,12 +264,7 @@ const rekeyRecord = step({
     const request = job.request;
     if (!request.new_email) return { status: "skipped", detail: "email unchanged" };
     const at = deps.clock.now().toISOString();
-    const by = {
-      source: "worker" as const,
-      job_id: job.job_id,
-      client: job.client,
-      ...(job.ticket ? { ticket: job.ticket } : {}),
-    };
+    const by = byWorkerFor(job);
     try {
       await deps.people.rekey(request.email, request.new_email, {
         set: { updated_at: at },

@@ -77,8 +77,7 @@ export function addressLiteral(hostname: string): string | undefined {
   return isIP(bare) ? bare : undefined;
 }
 
-export const isLoopbackName = (hostname: string) =>
-  hostname === "localhost" || hostname.endsWith(".localhost");
+const isLoopbackName = (hostname: string) => hostname === "localhost" || hostname.endsWith(".localhost");
 
 /**
  * What is wrong with a callback URL as written, or undefined when it may be accepted: https (http

@@ -13,7 +13,7 @@ import { SIGNATURE_HEADER, signatureHeader } from "./callback-signature";
 import type { CallbackMessage, CallbackQueue } from "./ports";
 
 /** Retries go on at least this long after the first attempt. */
-export const RETRY_WINDOW_HOURS = 25;
+const RETRY_WINDOW_HOURS = 25;
 /** SQS's longest message delay. */
 export const MAX_QUEUE_DELAY_SECONDS = 900;
 

@@ -31,7 +31,7 @@ export interface ReconcileDeps extends ReportDeps {
  * How long the "a reconciliation runs" marker holds if its run never releases it (a crash): past
  * this a new run may start. Longer than a run's retries take (minutes per thousand users).
  */
-export const RECONCILE_MARKER_TTL_MS = 60 * 60_000;
+const RECONCILE_MARKER_TTL_MS = 60 * 60_000;
 
 /**
  * Creates a running report, unless a reconciliation already runs: then answers that one

@@ -48,7 +48,7 @@ const unsentIndexKeys = (job: Job) => ({
 });
 const requestItemKey = (key: string) => ({ pk: `REQ#${key}`, sk: "REQ" });
 const { userIdIndex: EMAIL_INDEX, listIndex: LIST_INDEX, lookupIndex: TICKET_INDEX } = TABLE_KEYS;
-export const JOBS_PARTITION = "JOBS";
+const JOBS_PARTITION = "JOBS";
 const jobsOfEmail = (email: string) => `JOBEMAIL#${email}`;
 const jobsOfTicket = (ticket: { system: string; id: string }) =>
   `TICKET#${encodeURIComponent(ticket.system)}#${encodeURIComponent(ticket.id)}`;

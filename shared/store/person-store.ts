@@ -74,8 +74,8 @@ const INDEX_FIELDS = {
   heldPk: HELD_INDEX.partitionKey,
   heldSk: HELD_INDEX.sortKey,
 };
-export const PEOPLE_PARTITION = "PEOPLE";
-export const HELD_PARTITION = "HELD";
+const PEOPLE_PARTITION = "PEOPLE";
+const HELD_PARTITION = "HELD";
 
 /** The record's UpdateExpression for a change, keeping the sparse index keys in step with it. */
 function recordUpdate(email: string, change: Pick<PersonChange, "set" | "remove">) {

@@ -7,7 +7,7 @@ import { jobView, personView } from "../../../shared/lifecycle/views";
 import { defineRoute, reply } from "../route";
 import { JOB_KINDS, JOB_STATUSES, jobSchema, PERSON_STATES, personSchema } from "../schemas";
 
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 const paging = {
   limit: z.coerce

@@ -18,7 +18,7 @@ import { offboardRequest, onboardRequest, updateRequest } from "../../../shared/
 export const BULK_KINDS = ["onboard", "offboard", "update"] as const;
 export type BulkKind = (typeof BULK_KINDS)[number];
 
-export const SCHEMAS = { onboard: onboardRequest, offboard: offboardRequest, update: updateRequest } as const;
+const SCHEMAS = { onboard: onboardRequest, offboard: offboardRequest, update: updateRequest } as const;
 export type BulkRequest<K extends BulkKind> = z.output<(typeof SCHEMAS)[K]>;
 
 const TICKET_COLUMNS = { ticket_system: "system", ticket_id: "id", ticket_url: "url" } as const;

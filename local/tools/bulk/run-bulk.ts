@@ -206,7 +206,7 @@ function printSummary(out: (line: string) => void, results: RowResult[]): void {
     );
 }
 
-export function resultsPath(file: string): string {
+function resultsPath(file: string): string {
   return `${file.replace(/\.csv$/i, "")}.results.csv`;
 }
 

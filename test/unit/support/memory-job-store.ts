@@ -22,7 +22,7 @@ import {
 import { pageOf } from "./memory-page";
 
 /** What DynamoDB throws when a condition does not hold (recognised by shared/store/conditional.ts). */
-export function conditionFailed(what: string): Error {
+function conditionFailed(what: string): Error {
   const error = new Error(`The conditional request failed: ${what}`);
   error.name = "ConditionalCheckFailedException";
   return error;
