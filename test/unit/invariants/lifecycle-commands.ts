@@ -4,16 +4,18 @@
  * then lets it observe; every command can run at any time (a refusal is part of what is tested).
  */
 import fc from "fast-check";
+import { SCOPES, type Scope } from "../../../shared/auth/scopes";
 import type { Person } from "../../../shared/lifecycle/model";
 import type { DialpadMethod } from "../support/fake-dialpad";
-import type { LifecycleModel } from "./lifecycle-model";
-import { DAY_MS, type Failure, type LifecycleWorld, MANAGER, PEOPLE } from "./lifecycle-world";
+import type { Invariant, LifecycleModel } from "./lifecycle-model";
+import { type Client, DAY_MS, type Failure, LifecycleWorld, MANAGER, PEOPLE } from "./lifecycle-world";
 
 type Command = fc.AsyncCommand<LifecycleModel, LifecycleWorld>;
 const person = fc.constantFrom(...PEOPLE);
 /** An index into the run's clients (their scopes are drawn per run). */
 const client = fc.nat({ max: 2 });
-const clientOf = (world: LifecycleWorld, index: number) => world.clients[index % world.clients.length] ?? { name: "none", scopes: [] };
+const clientOf = (world: LifecycleWorld, index: number) =>
+  world.clients[index % world.clients.length] ?? { name: "none", scopes: [] };
 const path = (email: string, rest = "") => `/v1/users/${encodeURIComponent(email)}${rest}`;
 
 abstract class Step implements Command {
@@ -74,7 +76,16 @@ export class Update extends Step {
   }
 }
 
-type Handoff = "absent" | "keep" | "release" | "manager" | "other_person" | "department" | "office" | "call_center" | "unknown_department";
+type Handoff =
+  | "absent"
+  | "keep"
+  | "release"
+  | "manager"
+  | "other_person"
+  | "department"
+  | "office"
+  | "call_center"
+  | "unknown_department";
 type KeyMode = "body" | "ticket-1" | "ticket-2" | "header-1" | "header-2";
 
 export class Offboard extends Step {
@@ -194,7 +205,13 @@ export class Hold extends Step {
 export class HandEdit extends Step {
   constructor(
     readonly email: string,
-    readonly edit: "suspend" | "reactivate" | "make_admin" | "make_office_admin" | "revoke_admin",
+    readonly edit:
+      | "suspend"
+      | "reactivate"
+      | "make_admin"
+      | "make_office_admin"
+      | "revoke_admin"
+      | "add_number",
     readonly syncNow: boolean,
   ) {
     super();
@@ -209,6 +226,10 @@ export class HandEdit extends Step {
       if (this.edit === "make_admin") user.is_super_admin = true;
       if (this.edit === "make_office_admin") user.admin_office_ids = [user.office_id];
       if (this.edit === "revoke_admin") Object.assign(user, { is_super_admin: false, admin_office_ids: [] });
+      if (this.edit === "add_number") {
+        const spare = world.s.dialpad.available.shift();
+        if (spare) user.phone_numbers.push(spare);
+      }
     });
     if (edited && this.syncNow) await world.deliverSync();
     await model.observe();
@@ -240,6 +261,25 @@ export class Work extends Step {
   }
 }
 
+/** One delivery whose `change`-th Dialpad change is applied and its answer lost: the run stops there, to be redelivered later. */
+export class WorkCutShort extends Step {
+  constructor(readonly change: number) {
+    super();
+  }
+  async run(model: LifecycleModel, world: LifecycleWorld) {
+    world.changesBeforeLostAnswer = this.change;
+    try {
+      await world.deliver(1);
+    } finally {
+      world.changesBeforeLostAnswer = undefined;
+    }
+    await model.observe();
+  }
+  toString() {
+    return `work_cut_short(after change ${this.change})`;
+  }
+}
+
 export class Sweep extends Step {
   constructor(readonly days: number) {
     super();
@@ -260,7 +300,7 @@ export class FailNext extends Step {
     super();
   }
   async run(_model: LifecycleModel, world: LifecycleWorld) {
-    if (this.method === "anyChange") world.loseNextChangeAnswer = true;
+    if (this.method === "anyChange") world.changesBeforeLostAnswer = 1;
     else world.failNext(this.method, this.failure);
   }
   toString() {
@@ -269,43 +309,126 @@ export class FailNext extends Step {
 }
 
 const adminType = fc.constantFrom("none", "office", "company") as fc.Arbitrary<"none" | "office" | "company">;
+const handoff = fc.constantFrom<Handoff>(
+  "absent",
+  "keep",
+  "release",
+  "manager",
+  "other_person",
+  "department",
+  "office",
+  "call_center",
+  "unknown_department",
+);
+const keyMode = fc.constantFrom<KeyMode>("body", "body", "ticket-1", "ticket-2", "header-1", "header-2");
+const work = fc.integer({ min: 1, max: 4 }).map((n) => new Work(n));
 
+/** The commands, the likelier ones listed more than once (fast-check picks among entries evenly). */
 export const COMMANDS: fc.Arbitrary<Command>[] = [
-  fc.tuple(client, person, fc.boolean(), adminType).map(([c, e, rehire, admin]) => new Onboard(c, e, rehire, admin)),
+  fc
+    .tuple(client, person, fc.boolean(), adminType)
+    .map(([c, e, rehire, admin]) => new Onboard(c, e, rehire, admin)),
   fc
     .tuple(
       client,
       person,
       fc.record(
-        { admin_type: adminType, call_center_ids: fc.constantFrom("none", "support") as fc.Arbitrary<"none" | "support"> },
+        {
+          admin_type: adminType,
+          call_center_ids: fc.constantFrom("none", "support") as fc.Arbitrary<"none" | "support">,
+        },
         { requiredKeys: [] },
       ),
     )
     .map(([c, e, change]) => new Update(c, e, change)),
   fc
-    .tuple(
-      client,
-      person,
-      fc.constantFrom(undefined, 0, 7, 30, 90, 3650),
-      fc.constantFrom<Handoff>("absent", "keep", "release", "manager", "other_person", "department", "office", "call_center", "unknown_department"),
-      fc.constantFrom<KeyMode>("body", "body", "ticket-1", "ticket-2", "header-1", "header-2"),
-    )
-    .map(([c, e, days, handoff, key]) => new Offboard(c, e, days, handoff, key)),
+    .tuple(client, person, fc.constantFrom(undefined, 0, 7, 30, 90, 3650), handoff, keyMode)
+    .map(([c, e, days, to, key]) => new Offboard(c, e, days, to, key)),
   fc.tuple(client, person).map(([c, e]) => new Offboard(c, e, undefined, "absent", "body")),
   fc.tuple(client, person).map(([c, e]) => new Approve(c, e)),
-  fc.tuple(client, person, fc.boolean()).map(([c, e, lift]) => new Hold(c, e, lift)),
   fc.tuple(client, person).map(([c, e]) => new ApproveAcrossResuspension(c, e)),
+  fc.tuple(client, person, fc.boolean()).map(([c, e, lift]) => new Hold(c, e, lift)),
   fc
-    .tuple(person, fc.constantFrom("suspend", "reactivate", "make_admin", "make_office_admin", "revoke_admin") as fc.Arbitrary<HandEdit["edit"]>, fc.boolean())
+    .tuple(person, fc.constantFrom("suspend", "reactivate") as fc.Arbitrary<HandEdit["edit"]>, fc.boolean())
     .map(([e, edit, now]) => new HandEdit(e, edit, now)),
-  fc.constant(new DeliverSync()),
-  fc.integer({ min: 1, max: 4 }).map((n) => new Work(n)),
-  fc.integer({ min: 1, max: 4 }).map((n) => new Work(n)),
-  fc.constantFrom(0, 1, 8, 31, 91, 3651).map((days) => new Sweep(days)),
+  fc
+    .tuple(person, fc.constantFrom("suspend", "reactivate") as fc.Arbitrary<HandEdit["edit"]>, fc.boolean())
+    .map(([e, edit, now]) => new HandEdit(e, edit, now)),
   fc
     .tuple(
-      fc.constantFrom<DialpadMethod | "anyChange">("anyChange", "anyChange", "getUser", "updateUser", "removeOperator", "unassignNumber", "assignNumberToTarget", "deleteUser"),
+      person,
+      fc.constantFrom("make_admin", "make_office_admin", "revoke_admin", "add_number") as fc.Arbitrary<
+        HandEdit["edit"]
+      >,
+    )
+    .map(([e, edit]) => new HandEdit(e, edit, true)),
+  fc.constant(new DeliverSync()),
+  work,
+  work,
+  work,
+  fc.integer({ min: 1, max: 3 }).map((n) => new WorkCutShort(n)),
+  fc.integer({ min: 1, max: 3 }).map((n) => new WorkCutShort(n)),
+  fc.constantFrom(0, 1, 8, 31, 31, 91, 3651).map((days) => new Sweep(days)),
+  fc.constantFrom(0, 1, 8, 31, 31, 91, 3651).map((days) => new Sweep(days)),
+  fc
+    .tuple(
+      fc.constantFrom<DialpadMethod>(
+        "getUser",
+        "updateUser",
+        "removeOperator",
+        "unassignNumber",
+        "assignNumberToTarget",
+        "deleteUser",
+      ),
       fc.constantFrom<Failure>("lost_answer", "unavailable", "rejected"),
     )
     .map(([method, failure]) => new FailNext(method, failure)),
 ];
+
+/**
+ * A narrower mix around deletions: people offboarded with their numbers kept, retention running
+ * out, delete jobs cut short, and hand edits, holds and approvals landing in between.
+ */
+export const DELETION_COMMANDS: fc.Arbitrary<Command>[] = [
+  fc
+    .tuple(client, person, fc.constantFrom(undefined, 0, 3650))
+    .map(([c, e, days]) => new Offboard(c, e, days, "keep", "body")),
+  fc.tuple(client, person).map(([c, e]) => new Approve(c, e)),
+  fc.tuple(client, person, fc.boolean()).map(([c, e, lift]) => new Hold(c, e, lift)),
+  fc
+    .tuple(
+      person,
+      fc.constantFrom("suspend", "reactivate", "reactivate", "make_admin", "add_number") as fc.Arbitrary<
+        HandEdit["edit"]
+      >,
+      fc.boolean(),
+    )
+    .map(([e, edit, now]) => new HandEdit(e, edit, now)),
+  fc.constant(new DeliverSync()),
+  work,
+  fc.integer({ min: 1, max: 3 }).map((n) => new WorkCutShort(n)),
+  fc.integer({ min: 1, max: 3 }).map((n) => new WorkCutShort(n)),
+  fc.constantFrom(0, 31, 3651).map((days) => new Sweep(days)),
+];
+
+/** A client holds each scope two times in three, so most sequences have someone to do each thing. */
+const scopes: fc.Arbitrary<Scope[]> = fc
+  .tuple(...SCOPES.map((scope) => fc.constantFrom<Scope | undefined>(scope, scope, undefined)))
+  .map((drawn) => drawn.filter((scope): scope is Scope => scope !== undefined));
+
+/** Three clients, each with its own random set of scopes. */
+export const clients: fc.Arbitrary<Client[]> = fc.tuple(
+  ...[0, 1, 2].map((index) => scopes.map((held) => ({ name: `c${index}`, scopes: held }))),
+);
+
+/** Runs one sequence from the starting world (two active people), failing on the `checked` invariants. */
+export async function runSequence(
+  scopes: readonly Client[],
+  commands: Iterable<Command>,
+  checked: readonly Invariant[],
+): Promise<void> {
+  const world = new LifecycleWorld(scopes);
+  world.model.checked = new Set(checked);
+  await world.start();
+  await fc.asyncModelRun(() => ({ model: world.model, real: world }), commands);
+}

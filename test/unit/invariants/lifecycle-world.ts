@@ -60,14 +60,14 @@ export class LifecycleWorld {
   readonly pendingSyncs: UserSyncMessage[] = [];
   /** The job whose delivery is running now (every Dialpad change in between is its). */
   runningJob: Job | undefined;
-  /** The next change a job makes is applied, then its answer lost: the run stops right after it. */
-  loseNextChangeAnswer = false;
+  /** The change a job makes after this many more is applied, then its answer lost: the run stops there. */
+  changesBeforeLostAnswer: number | undefined;
   private nextEvent = 0;
 
   constructor(readonly clients: readonly Client[]) {
     this.s = memoryService();
     const dialpad = this.s.dialpad;
-    dialpad.addNumbers("+12125550102", "+12125550103", "+12125550104", "+16465550101");
+    dialpad.addNumbers("+12125550102", "+12125550103", "+12125550104", "+16465550101", "+16465550102");
     this.department = dialpad.addDepartment("Reception", this.s.hq.id).id;
     dialpad.addUser({ email: MANAGER, office_id: this.s.hq.id });
     const watched = this.watched(dialpad);
@@ -86,7 +86,10 @@ export class LifecycleWorld {
     this.model = new LifecycleModel(this);
   }
 
-  /** Both people onboarded by a setup client: active, with a number, in the Support call center. */
+  /**
+   * Both people onboarded by a setup client: active, in the Support call center, with a number and
+   * a second one given by hand (so a deletion cut short still has something left to take).
+   */
   async start(): Promise<void> {
     for (const email of PEOPLE)
       await this.s.onboard({
@@ -96,6 +99,14 @@ export class LifecycleWorld {
         call_center_ids: [this.s.support.id],
       });
     await this.s.work();
+    for (const email of PEOPLE) {
+      const second = this.s.dialpad.available.find((number) => number.startsWith("+1646"));
+      const user = this.dialpadUserOf(email);
+      if (second && user) {
+        this.s.dialpad.available.splice(this.s.dialpad.available.indexOf(second), 1);
+        user.phone_numbers.push(second);
+      }
+    }
     this.s.dialpad.calls.length = 0;
     await this.model.observe();
   }
@@ -105,7 +116,13 @@ export class LifecycleWorld {
   }
 
   /** A request to the API function as `client`; a 5xx is a defect whatever was asked. */
-  async request(client: Client, method: string, path: string, body?: unknown, headers?: Record<string, string>) {
+  async request(
+    client: Client,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) {
     const answer = await callApi(this.api, {
       method,
       path,
@@ -113,7 +130,8 @@ export class LifecycleWorld {
       ...(headers ? { headers } : {}),
       client: { name: client.name, scopes: client.scopes },
     });
-    if (answer.status >= 500) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    if (answer.status >= 500)
+      throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer;
   }
 
@@ -145,7 +163,11 @@ export class LifecycleWorld {
 
   /** Delivers every queued message and webhook event, as the queues would given a few minutes. */
   async settle(): Promise<void> {
-    for (let round = 0; round < 50 && (this.s.queue.sent.length > 0 || this.pendingSyncs.length > 0); round++) {
+    for (
+      let round = 0;
+      round < 50 && (this.s.queue.sent.length > 0 || this.pendingSyncs.length > 0);
+      round++
+    ) {
       await this.deliver(this.s.queue.sent.length);
       const syncs = this.pendingSyncs.length;
       for (let sync = 0; sync < syncs; sync++) await this.deliverSync();
@@ -259,8 +281,8 @@ export class LifecycleWorld {
         return async (...args: unknown[]) => {
           await this.model.beforeChange(String(property), args, this.runningJob);
           const answer = await value.apply(target, args);
-          if (this.loseNextChangeAnswer) {
-            this.loseNextChangeAnswer = false;
+          if (this.changesBeforeLostAnswer !== undefined && --this.changesBeforeLostAnswer === 0) {
+            this.changesBeforeLostAnswer = undefined;
             throw new DialpadError("transient", `the answer to ${String(property)} was lost (scripted)`, {
               status: 503,
               ambiguous: true,
