@@ -1,0 +1,135 @@
+/**
+ * No engine outlives the process that started it, however that process died (each runs under a
+ * supervisor tied to it by a pipe: local/engines/engine-supervisor.mjs), and local mode stops on
+ * start only the engines a finished run left behind (local/engines/leftover-engines.ts).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { stopLeftoverEngines } from "../../local/engines/leftover-engines";
+import { processEntry } from "../../local/engines/process-table";
+import { descendantsOf, eventually } from "../e2e/support/local-instance";
+import { startFakeEngine } from "../support/fake-engine";
+
+const REPO_ROOT = resolve(import.meta.dirname, "../..");
+const started: ChildProcess[] = [];
+const runningPids = new Set<number>();
+
+afterEach(() => {
+  // Whatever a failed assertion left running; every pid here was started by this file.
+  for (const child of started.splice(0)) child.kill("SIGKILL");
+  for (const pid of runningPids) if (processEntry(pid)) process.kill(pid, "SIGKILL");
+  runningPids.clear();
+});
+
+/** The processes in `pids` still running the command they ran when captured. */
+function stillRunning(captured: { pid: number; commandLine: string }[]) {
+  return captured.filter((process) => processEntry(process.pid)?.commandLine === process.commandLine);
+}
+
+function capture(pid: number) {
+  return descendantsOf(pid).flatMap(({ pid: descendant }) => {
+    const entry = processEntry(descendant);
+    return entry ? [{ pid: descendant, commandLine: entry.commandLine }] : [];
+  });
+}
+
+it("stops the global setup's engine pair and the bench's sandbox process when their parent is killed hard", async () => {
+  const parent = spawn(
+    process.execPath,
+    ["--import", "tsx", "test/engines/support/engines-until-killed.ts"],
+    {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  started.push(parent);
+  let output = "";
+  parent.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  parent.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await eventually("the engines to run", () => (output.includes("ready") ? true : undefined), 150_000);
+  const engines = capture(parent.pid as number);
+  for (const pid of engines.map((engine) => engine.pid)) runningPids.add(pid);
+  const commands = engines.map((engine) => engine.commandLine).join("\n");
+  expect(commands).toContain("DynamoDBLocal.jar");
+  expect(commands).toContain("fauxqs");
+  expect(commands).toContain("sandbox-process.ts");
+
+  parent.kill("SIGKILL");
+  const left = await eventually(
+    "every engine to be gone",
+    () => (stillRunning(engines).length === 0 ? [] : undefined),
+    10_000,
+    100,
+  ).catch(() => stillRunning(engines));
+  expect(left).toEqual([]);
+});
+
+it("stops its engine when the supervisor itself is told to stop", async () => {
+  const { record } = await startFakeEngine(mkdtempSync(join(tmpdir(), "engine-records-")));
+  runningPids.add(record.engine.pid);
+  process.kill(record.supervisor, "SIGTERM");
+  await eventually(
+    "the engine to be gone",
+    () => (processEntry(record.engine.pid) ? undefined : true),
+    10_000,
+  );
+});
+
+describe("stopLeftoverEngines", () => {
+  it("stops an engine whose supervisor was killed outright, and forgets its record", async () => {
+    const recordsDir = mkdtempSync(join(tmpdir(), "engine-records-"));
+    const { record } = await startFakeEngine(recordsDir);
+    runningPids.add(record.engine.pid);
+    process.kill(record.supervisor, "SIGKILL");
+    await eventually("the supervisor to be gone", () => (processEntry(record.supervisor) ? undefined : true));
+
+    expect(stopLeftoverEngines(recordsDir)).toEqual([{ name: "fake engine", pid: record.engine.pid }]);
+    await eventually("the engine to be gone", () => (processEntry(record.engine.pid) ? undefined : true));
+    expect(existsSync(join(recordsDir, `${record.supervisor}.json`))).toBe(false);
+  });
+
+  it("leaves the engines of a run that is still going alone", async () => {
+    const recordsDir = mkdtempSync(join(tmpdir(), "engine-records-"));
+    const { engine, record } = await startFakeEngine(recordsDir);
+    runningPids.add(record.engine.pid);
+
+    expect(stopLeftoverEngines(recordsDir)).toEqual([]);
+    expect((await fetch(engine.endpoint)).ok).toBe(true);
+    expect(existsSync(join(recordsDir, `${record.supervisor}.json`))).toBe(true);
+    await engine.stop();
+  });
+
+  // A pid the OS gave to someone else after the run that recorded it died: its own process group.
+  it.each([
+    ["runs another command", (_: string[]) => ["sleep", "60"]],
+    ["runs the same command in another process group", (engineCommand: string[]) => engineCommand],
+  ])("never kills a process that took a leftover's pid and %s", async (_, strangerCommand) => {
+    const recordsDir = mkdtempSync(join(tmpdir(), "engine-records-"));
+    const finished = await startFakeEngine(recordsDir);
+    await finished.engine.stop();
+    const [command, ...args] = strangerCommand(finished.commandLine) as [string, ...string[]];
+    const stranger = spawn(command, args, { detached: true, stdio: "ignore" });
+    started.push(stranger);
+    const strangerPid = stranger.pid as number;
+    const goneSupervisor = finished.record.supervisor;
+    const claim = {
+      name: "fake engine",
+      owner: goneSupervisor,
+      // Another command: claimed with its own group, so only the command line tells it apart.
+      supervisor: command === "sleep" ? strangerPid : goneSupervisor,
+      engine: { pid: strangerPid, commandLine: finished.record.engine.commandLine },
+    };
+    writeFileSync(join(recordsDir, "4242.json"), JSON.stringify(claim));
+
+    expect(stopLeftoverEngines(recordsDir)).toEqual([]);
+    expect(processEntry(strangerPid)).toBeDefined();
+    expect(existsSync(join(recordsDir, "4242.json"))).toBe(false);
+  });
+});
