@@ -10,31 +10,18 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stopLeftoverEngines } from "../../local/engines/leftover-engines";
 import { processEntry } from "../../local/engines/process-table";
-import { descendantsOf, eventually } from "../e2e/support/local-instance";
+import { eventually, processesBelow, stillRunning } from "../e2e/support/local-instance";
 import { startFakeEngine } from "../support/fake-engine";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
 const started: ChildProcess[] = [];
-const runningPids = new Set<number>();
+/** Engines this file started, to stop whatever a failed assertion left running. */
+const engines: { pid: number; commandLine: string }[] = [];
 
 afterEach(() => {
-  // Whatever a failed assertion left running; every pid here was started by this file.
   for (const child of started.splice(0)) child.kill("SIGKILL");
-  for (const pid of runningPids) if (processEntry(pid)) process.kill(pid, "SIGKILL");
-  runningPids.clear();
+  for (const { pid } of stillRunning(engines.splice(0))) process.kill(pid, "SIGKILL");
 });
-
-/** The processes in `pids` still running the command they ran when captured. */
-function stillRunning(captured: { pid: number; commandLine: string }[]) {
-  return captured.filter((process) => processEntry(process.pid)?.commandLine === process.commandLine);
-}
-
-function capture(pid: number) {
-  return descendantsOf(pid).flatMap(({ pid: descendant }) => {
-    const entry = processEntry(descendant);
-    return entry ? [{ pid: descendant, commandLine: entry.commandLine }] : [];
-  });
-}
 
 it("stops the global setup's engine pair and the bench's sandbox process when their parent is killed hard", async () => {
   const parent = spawn(
@@ -54,9 +41,9 @@ it("stops the global setup's engine pair and the bench's sandbox process when th
     output += chunk.toString();
   });
   await eventually("the engines to run", () => (output.includes("ready") ? true : undefined), 150_000);
-  const engines = capture(parent.pid as number);
-  for (const pid of engines.map((engine) => engine.pid)) runningPids.add(pid);
-  const commands = engines.map((engine) => engine.commandLine).join("\n");
+  const run = processesBelow(parent.pid as number);
+  engines.push(...run);
+  const commands = run.map((process) => process.commandLine).join("\n");
   expect(commands).toContain("DynamoDBLocal.jar");
   expect(commands).toContain("fauxqs");
   expect(commands).toContain("sandbox-process.ts");
@@ -64,16 +51,16 @@ it("stops the global setup's engine pair and the bench's sandbox process when th
   parent.kill("SIGKILL");
   const left = await eventually(
     "every engine to be gone",
-    () => (stillRunning(engines).length === 0 ? [] : undefined),
+    () => (stillRunning(run).length === 0 ? [] : undefined),
     10_000,
     100,
-  ).catch(() => stillRunning(engines));
+  ).catch(() => stillRunning(run));
   expect(left).toEqual([]);
 });
 
 it("stops its engine when the supervisor itself is told to stop", async () => {
   const { record } = await startFakeEngine(mkdtempSync(join(tmpdir(), "engine-records-")));
-  runningPids.add(record.engine.pid);
+  engines.push(record.engine);
   process.kill(record.supervisor, "SIGTERM");
   await eventually(
     "the engine to be gone",
@@ -86,7 +73,7 @@ describe("stopLeftoverEngines", () => {
   it("stops an engine whose supervisor was killed outright, and forgets its record", async () => {
     const recordsDir = mkdtempSync(join(tmpdir(), "engine-records-"));
     const { record } = await startFakeEngine(recordsDir);
-    runningPids.add(record.engine.pid);
+    engines.push(record.engine);
     process.kill(record.supervisor, "SIGKILL");
     await eventually("the supervisor to be gone", () => (processEntry(record.supervisor) ? undefined : true));
 
@@ -98,7 +85,7 @@ describe("stopLeftoverEngines", () => {
   it("leaves the engines of a run that is still going alone", async () => {
     const recordsDir = mkdtempSync(join(tmpdir(), "engine-records-"));
     const { engine, record } = await startFakeEngine(recordsDir);
-    runningPids.add(record.engine.pid);
+    engines.push(record.engine);
 
     expect(stopLeftoverEngines(recordsDir)).toEqual([]);
     expect((await fetch(engine.endpoint)).ok).toBe(true);
