@@ -10,11 +10,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { processEntry } from "../../local/engines/process-table";
 import { type FakeEngine, startFakeEngine } from "../support/fake-engine";
 import {
-  eventually,
   type LocalInstance,
   processesBelow,
   startLocalInstance,
-  stillRunning,
+  stillRunningAfter,
 } from "./support/local-instance";
 
 let leftover: FakeEngine;
@@ -51,11 +50,6 @@ it("leaves no engine running within 5 s of a SIGKILL to its whole process group"
   expect(commands).toContain("fauxqs");
 
   process.kill(-(local.child.pid as number), "SIGKILL");
-  const left = await eventually(
-    "every process of the run to be gone",
-    () => (stillRunning(run).length === 0 ? [] : undefined),
-    5000,
-    100,
-  ).catch(() => stillRunning(run));
+  const left = await stillRunningAfter(run, 5000);
   expect(left).toEqual([]);
 });

@@ -6,11 +6,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  descendantsOf,
   eventually,
-  isRunning,
   type LocalInstance,
+  processesBelow,
   startLocalInstance,
+  stillRunningAfter,
 } from "./support/local-instance";
 import { sandboxByHand, sandboxState } from "./support/sandbox-control";
 
@@ -195,8 +195,8 @@ describe("local mode over HTTP", () => {
 describe("stopping", () => {
   it("stops on Ctrl-C within 5 s, prints no error on the way, and leaves none of its processes running", async () => {
     const pid = local.child.pid as number;
-    const processes = descendantsOf(pid);
-    const commands = processes.map((p) => p.command).join("\n");
+    const processes = processesBelow(pid);
+    const commands = processes.map((p) => p.commandLine).join("\n");
     expect(commands).toContain("DynamoDBLocal.jar");
     expect(commands).toContain("fauxqs");
 
@@ -210,12 +210,6 @@ describe("stopping", () => {
     // npm passes the Ctrl-C on, then ends by it, as a shell expects of an interrupted job.
     expect({ code, signal }).toEqual({ code: null, signal: "SIGINT" });
     expect(ms).toBeLessThan(5000);
-    const left = await eventually(
-      "every child process to be gone",
-      () => (processes.some((p) => isRunning(p.pid)) ? undefined : []),
-      5000 - ms,
-      100,
-    ).catch(() => processes.filter((p) => isRunning(p.pid)));
-    expect(left).toEqual([]);
+    expect(await stillRunningAfter(processes, 5000 - ms)).toEqual([]);
   });
 });

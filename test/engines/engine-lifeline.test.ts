@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stopLeftoverEngines } from "../../local/engines/leftover-engines";
 import { processEntry } from "../../local/engines/process-table";
-import { eventually, processesBelow, stillRunning } from "../e2e/support/local-instance";
+import { eventually, processesBelow, stillRunning, stillRunningAfter } from "../e2e/support/local-instance";
 import { startFakeEngine } from "../support/fake-engine";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -49,12 +49,7 @@ it("stops the global setup's engine pair and the bench's sandbox process when th
   expect(commands).toContain("sandbox-process.ts");
 
   parent.kill("SIGKILL");
-  const left = await eventually(
-    "every engine to be gone",
-    () => (stillRunning(run).length === 0 ? [] : undefined),
-    10_000,
-    100,
-  ).catch(() => stillRunning(run));
+  const left = await stillRunningAfter(run, 10_000);
   expect(left).toEqual([]);
 });
 

@@ -195,14 +195,17 @@ export function stillRunning(captured: { pid: number; commandLine: string }[]) {
   return captured.filter(({ pid, commandLine }) => processEntry(pid)?.commandLine === commandLine);
 }
 
-/** Alive and not a zombie (an orphan's zombie lingers where PID 1 does not reap, as in containers). */
-export function isRunning(pid: number): boolean {
-  try {
-    const state = execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim();
-    return state !== "" && !state.startsWith("Z");
-  } catch {
-    return false; // ps exits 1 when no such process
-  }
+/** Waits up to `timeoutMs` for every captured process to be gone; answers those still running then. */
+export async function stillRunningAfter(
+  captured: { pid: number; commandLine: string }[],
+  timeoutMs: number,
+): Promise<{ pid: number; commandLine: string }[]> {
+  return eventually(
+    "every process to be gone",
+    () => (stillRunning(captured).length === 0 ? [] : undefined),
+    timeoutMs,
+    100,
+  ).catch(() => stillRunning(captured));
 }
 
 /** Polls `probe` until it answers something other than undefined, or fails after `timeoutMs`. */
