@@ -1,7 +1,8 @@
 /**
- * Authority over Dialpad admins in the worker (docs/product.md, scopes and authority): the rule is
- * the lifecycle policy's (privilegeRefusal, adminRightsRefusal); here it becomes the job's
- * `privileged_user` failure. Whether a user is an admin is only known from Dialpad, so the worker
+ * Authority over Dialpad admins in the worker (docs/product.md, scopes and authority): only a client
+ * with `admin` may offboard, update, adopt or delete a Dialpad admin of any kind (company, office,
+ * department, call center). The rule is the lifecycle policy's (privilegeRefusal,
+ * adminRightsRefusal); here it becomes the job's `privileged_user` failure. Whether a user is an admin is only known from Dialpad, so the worker
  * checks it on the user it just read, before changing anything, against the authority the job
  * recorded when it was accepted.
  */

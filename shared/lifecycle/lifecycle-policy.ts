@@ -43,22 +43,32 @@ export const SUSPENSION_FIELDS = [
 // ---------------------------------------------------------------------------------------------
 // Invariant 6: no privilege without `admin`.
 
-/** The admin flags of a Dialpad user, as just read from Dialpad. */
+/** What Dialpad tells of a user's admin roles, as just read from Dialpad. */
 export interface DialpadAdminFlags {
   id: string;
   is_super_admin?: boolean | undefined;
   is_admin?: boolean | undefined;
   admin_office_ids?: readonly string[] | undefined;
+  group_details?: readonly { role?: string | undefined }[] | undefined;
 }
 
-/** An office admin (`admin_office_ids`), a company admin (`is_super_admin`) or any `is_admin`. */
+/**
+ * Any admin role Dialpad reports: company (`is_super_admin`), office (`admin_office_ids`, or any
+ * `is_admin`), and admin of a department, call center or office main line (`group_details` role
+ * `admin`, as the add-operator endpoints grant it).
+ */
 export function isDialpadAdmin(user: Omit<DialpadAdminFlags, "id">): boolean {
-  return user.is_super_admin === true || user.is_admin === true || (user.admin_office_ids?.length ?? 0) > 0;
+  return (
+    user.is_super_admin === true ||
+    user.is_admin === true ||
+    (user.admin_office_ids?.length ?? 0) > 0 ||
+    (user.group_details ?? []).some((group) => group.role === "admin")
+  );
 }
 
 /**
  * Why a job may not `action` (offboard, update, adopt, reactivate, delete) this Dialpad user, if it
- * may not: the user is an office or company admin and the job's client lacked `admin`.
+ * may not: the user is a Dialpad admin of any kind and the job's client lacked `admin`.
  * Facts: the user as just read from Dialpad; the authority the job recorded at intake.
  */
 export function privilegeRefusal(
@@ -67,7 +77,7 @@ export function privilegeRefusal(
   action: string,
 ): string | undefined {
   if (!isDialpadAdmin(user) || authority?.admin === true) return undefined;
-  return `Dialpad user ${user.id} is an office or company admin: to ${action} it the client needs the "admin" scope. Nothing was changed.`;
+  return `Dialpad user ${user.id} is a Dialpad admin (company, office, department or call center): to ${action} it the client needs the "admin" scope. Nothing was changed.`;
 }
 
 /** Why a job may not set `admin_type` (any value, revoking too) without `admin`, if it may not. */
