@@ -16,8 +16,9 @@ import {
   runSequence,
   Sweep,
   Work,
+  WorkCutShort,
 } from "./lifecycle-commands";
-import { type Invariant, PENDING } from "./lifecycle-model";
+import type { Invariant } from "./lifecycle-model";
 
 const ann = "ann@example.com";
 /** The scopes that place and lift holds: `legal_hold` where it exists, else `approve`. */
@@ -25,8 +26,17 @@ const holding: Scope[] = (SCOPES as readonly string[]).includes("legal_hold")
   ? ["legal_hold" as Scope]
   : ["approve"];
 const client = (name: string, scopes: Scope[]) => ({ name, scopes });
-/** A sequence about `invariant`: waits while the invariant's fix has not landed (PENDING). */
-const about = (invariant: Invariant) => it.skipIf(PENDING.includes(invariant));
+/**
+ * Sequences the code does not pass yet (their fixes are under way; docs/testing.md): skipped until
+ * then, so what is landed stays green.
+ */
+const UNFIXED = new Set([
+  "numbers_stay",
+  "no_stale_changes",
+  "offboard_leaves_suspended",
+  "in-flight offboard",
+]);
+const about = (invariant: Invariant, name: string = invariant) => it.skipIf(UNFIXED.has(name));
 
 describe("sequences that broke an invariant", () => {
   about("retention_only_lengthens")(
@@ -96,6 +106,26 @@ describe("sequences that broke an invariant", () => {
           new Hold(0, ann, false),
           new Hold(0, ann, true),
           new Approve(0, ann),
+        ],
+        ["separation_of_duties"],
+      );
+    },
+  );
+
+  about("separation_of_duties", "in-flight offboard")(
+    "duties: a client whose offboard is still running when the person is suspended again does not approve",
+    async () => {
+      const all: Scope[] = [...SCOPES];
+      await runSequence(
+        [client("c0", all), client("c1", all)],
+        [
+          new HandEdit(ann, "suspend", false),
+          new Sweep(91),
+          new Offboard(0, "bob@example.com", undefined, "absent", "body"),
+          new Offboard(1, ann, undefined, "absent", "body"),
+          new ApproveAcrossResuspension(0, ann),
+          new WorkCutShort(1),
+          new ApproveAcrossResuspension(1, ann),
         ],
         ["separation_of_duties"],
       );

@@ -217,6 +217,7 @@ export class HandEdit extends Step {
     super();
   }
   async run(model: LifecycleModel, world: LifecycleWorld) {
+    world.s.clock.advance(1000); // a person at a console: no two edits in the same millisecond
     const edited = world.handEdit(this.email, (user) => {
       if (this.edit === "suspend" && user.state === "active") user.state = "suspended";
       if (this.edit === "reactivate" && user.state === "suspended") {
