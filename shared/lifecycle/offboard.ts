@@ -9,7 +9,7 @@ import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
-import { JobFailure } from "./failures";
+import { JobFailure, permanentFailureOf } from "./failures";
 import type { JobOf } from "./model";
 import { handOffNumbers, recordNumbersMoved, resolveHandoff, whereNumbersWent } from "./number-handoff";
 import { byWorkerFor, defineStep, type Step } from "./steps";
@@ -116,8 +116,10 @@ const handOffNumbersStep = step({
     try {
       await handOffNumbers(deps.dialpad, progress.user_id, handoff, movedNow);
     } catch (error) {
-      // A failed job never comes back for the numbers it did move: say where they went now.
-      if (movedNow.length > 0) await record(movedNow, `${job.job_id}#numbers_handed_off#${movedNow[0]}`);
+      // A job that fails for good never comes back for the numbers it did move: say where they went
+      // now (a retried one reports them with the rest).
+      if (movedNow.length > 0 && permanentFailureOf(error))
+        await record(movedNow, `${job.job_id}#numbers_handed_off#${movedNow[0]}`);
       throw error;
     }
     // The numbers the leaver had when resolved: those an interrupted attempt moved are gone from
