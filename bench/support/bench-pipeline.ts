@@ -139,7 +139,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
           missedSlots.count += 1;
         },
       },
-      settings: { retentionDays: 30, keepNumbersOnDelete: true },
+      settings: { retentionDays: 30, numberParkingTarget: { to: "office" }, numbersOnDelete: "park" },
       maxReceives: MAX_RECEIVES,
       onJobFinished: (job, outcome) => finished.set(job.job_id, outcome),
     });
@@ -207,9 +207,6 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
   const api = createApi({
     ...apiState,
     settings: { retentionDays: 30 },
-    offices: () => {
-      throw new Error("the benchmark does not list offices");
-    },
   });
   /** POST /v1/<kind> through the API function, as API Gateway would invoke it; answers the job id. */
   async function post(kind: "onboard" | "offboard", body: OnboardRequest | OffboardRequest): Promise<string> {
