@@ -8,6 +8,8 @@ export default {
   vitest: { configFile: "vitest.stryker.config.ts", related: false },
   plugins: ["@stryker-mutator/vitest-runner"],
   mutate: [
+    "shared/lifecycle/lifecycle-policy.ts",
+    "shared/lifecycle/intake-policy.ts",
     "shared/lifecycle/delete.ts",
     "shared/lifecycle/offboard.ts",
     "shared/lifecycle/number-handoff.ts",

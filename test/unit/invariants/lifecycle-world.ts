@@ -8,7 +8,7 @@
  * what may be changed (numbers, stale state, privilege); the rest are checked by `observe()` after
  * every command and every delivery (lifecycle-model.ts).
  */
-import { type ApiDeps, type ApiHandler, createApi } from "../../../functions/api/api";
+import type { ApiHandler } from "../../../functions/api/api";
 import type { Scope } from "../../../shared/auth/scopes";
 import type { DialpadApi } from "../../../shared/dialpad/api";
 import { DialpadError } from "../../../shared/dialpad/errors";
@@ -19,6 +19,7 @@ import { syncUser } from "../../../shared/webhook/sync-user";
 import type { UserSyncMessage } from "../../../shared/webhook/user-sync-message";
 import { callApi } from "../../support/api-caller";
 import type { DialpadMethod, FakeUser } from "../support/fake-dialpad";
+import { memoryApi } from "../support/memory-api";
 import { type MemoryService, memoryService } from "../support/memory-service";
 import { LifecycleModel } from "./lifecycle-model";
 
@@ -72,17 +73,11 @@ export class LifecycleWorld {
     dialpad.addUser({ email: MANAGER, office_id: this.s.hq.id });
     const watched = this.watched(dialpad);
     this.s.lifecycle.dialpad = { urgent: watched, bulk: watched };
-    const deps: ApiDeps = {
-      submit: this.s.submit,
-      jobs: this.s.jobs,
-      people: this.beforeApiWrites(this.s.people),
-      clock: this.s.clock,
-      reports: unused("reports") as ApiDeps["reports"],
-      reconcileQueue: unused("reconcileQueue") as ApiDeps["reconcileQueue"],
-      offices: () => ({ list: async () => [] }),
-      settings: { retentionDays: DEFAULT_RETENTION_DAYS },
-    };
-    this.api = createApi(deps);
+    // The API's own composition over the memory service, its person store watched for the race commands.
+    this.api = memoryApi({
+      ...this.s,
+      people: this.beforeApiWrites(this.s.people) as MemoryService["people"],
+    });
     this.model = new LifecycleModel(this);
   }
 
@@ -294,13 +289,3 @@ export class LifecycleWorld {
     });
   }
 }
-
-const unused = (what: string) =>
-  new Proxy(
-    {},
-    {
-      get: () => {
-        throw new Error(`the model-based tests do not use the API's ${what}`);
-      },
-    },
-  );
