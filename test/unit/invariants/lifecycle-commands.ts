@@ -18,7 +18,7 @@ const clientOf = (world: LifecycleWorld, index: number) =>
   world.clients[index % world.clients.length] ?? { name: "none", scopes: [] };
 const path = (email: string, rest = "") => `/v1/users/${encodeURIComponent(email)}${rest}`;
 
-abstract class Step implements Command {
+export abstract class Step implements Command {
   check(): boolean {
     return true;
   }
@@ -132,50 +132,34 @@ export class Offboard extends Step {
   }
 }
 
+/**
+ * `POST /v1/users/{email}/approve-deletion`. Across a re-suspension, the approval's write comes
+ * after the person was reactivated and suspended again by hand (the webhooks handled in between):
+ * it was read for the earlier suspension.
+ */
 export class Approve extends Step {
   constructor(
     readonly client: number,
     readonly email: string,
+    readonly acrossResuspension = false,
   ) {
     super();
   }
   async run(model: LifecycleModel, world: LifecycleWorld) {
     const caller = clientOf(world, this.client);
     const suspension = model.suspensionOf(this.email);
-    const answer = await world.request(caller, "POST", path(this.email, "/approve-deletion"));
-    model.approveAnswered(caller.name, this.email, answer.status, suspension);
-    await model.observe();
-  }
-  toString() {
-    return `approve(c${this.client}, ${this.email})`;
-  }
-}
-
-/**
- * An approval whose write comes after the person was reactivated and suspended again by hand (the
- * webhooks handled in between): it was read for the earlier suspension.
- */
-export class ApproveAcrossResuspension extends Step {
-  constructor(
-    readonly client: number,
-    readonly email: string,
-  ) {
-    super();
-  }
-  async run(model: LifecycleModel, world: LifecycleWorld) {
-    const caller = clientOf(world, this.client);
-    const suspension = model.suspensionOf(this.email);
-    world.betweenReadAndWrite = async () => {
-      for (const edit of ["reactivate", "suspend"] as const)
-        await new HandEdit(this.email, edit, true).run(model, world);
-    };
+    if (this.acrossResuspension)
+      world.betweenReadAndWrite = async () => {
+        for (const edit of ["reactivate", "suspend"] as const)
+          await new HandEdit(this.email, edit, true).run(model, world);
+      };
     const answer = await world.request(caller, "POST", path(this.email, "/approve-deletion"));
     world.betweenReadAndWrite = undefined;
     model.approveAnswered(caller.name, this.email, answer.status, suspension);
     await model.observe();
   }
   toString() {
-    return `approve_across_resuspension(c${this.client}, ${this.email})`;
+    return `approve${this.acrossResuspension ? "_across_resuspension" : ""}(c${this.client}, ${this.email})`;
   }
 }
 
@@ -347,7 +331,7 @@ export const COMMANDS: fc.Arbitrary<Command>[] = [
     .map(([c, e, days, to, key]) => new Offboard(c, e, days, to, key)),
   fc.tuple(client, person).map(([c, e]) => new Offboard(c, e, undefined, "absent", "body")),
   fc.tuple(client, person).map(([c, e]) => new Approve(c, e)),
-  fc.tuple(client, person).map(([c, e]) => new ApproveAcrossResuspension(c, e)),
+  fc.tuple(client, person).map(([c, e]) => new Approve(c, e, true)),
   fc.tuple(client, person, fc.boolean()).map(([c, e, lift]) => new Hold(c, e, lift)),
   fc
     .tuple(person, fc.constantFrom("suspend", "reactivate") as fc.Arbitrary<HandEdit["edit"]>, fc.boolean())
