@@ -7,6 +7,7 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpErrorHandler } from "../../shared/http/http-error-handler";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type { OfficeSeatsDirectory } from "../../shared/lifecycle/office-seats";
 import { createLogger } from "../../shared/observability/logger";
 import { createTracer } from "../../shared/observability/tracing";
@@ -18,7 +19,7 @@ const tracer = createTracer();
 let api: ApiHandler | undefined;
 
 export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
-  const state = stateDepsFromEnv(env, tracer);
+  const state = stateDepsFromEnv(JOB_KINDS, env, tracer);
   let offices: OfficeSeatsDirectory | undefined;
   return createApi({
     ...state,

@@ -9,9 +9,17 @@ import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { deletionNeedsApproval, requireAuthorityOver } from "./authority";
 import { JobCancelled } from "./failures";
-import type { JobOf } from "./model";
-import { leaveCallCenters } from "./offboard";
+import { defineJobKind } from "./job-kind";
+import type { DeleteRequest, JobOf } from "./model";
+import { type DeleteProgress, deleteProgress } from "./progress";
 import { defineStep, type Step, type StepContext } from "./steps";
+import { leaveCallCenters } from "./telephony";
+
+declare module "./model" {
+  interface JobKindShapes {
+    delete: { request: DeleteRequest; progress: DeleteProgress };
+  }
+}
 
 type DeleteJob = JobOf<"delete">;
 const step = defineStep<DeleteJob>();
@@ -180,10 +188,18 @@ const recordDeletion = step({
   },
 });
 
-export const DELETE_STEPS: readonly Step<DeleteJob>[] = [
+const DELETE_STEPS: readonly Step<DeleteJob>[] = [
   rereadUser,
   removeFromCallCenters,
   unassignNumbers,
   deleteUser,
   recordDeletion,
 ];
+
+/** Deletion after retention is urgent like the offboarding that scheduled it; the sweeper takes it in. */
+export const deleteKind = defineJobKind({
+  kind: "delete",
+  lane: "urgent",
+  progress: deleteProgress,
+  steps: DELETE_STEPS,
+});

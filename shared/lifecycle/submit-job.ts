@@ -1,14 +1,15 @@
 /**
- * Accepting an onboard, offboard, update or import request, primary course: derive its idempotency key → take the
- * job in (job-intake.ts: write job and key together, then queue it) → for a new job, remember the
- * person's onboarding, or let an offboard cancel the person's still-queued onboarding first.
+ * Accepting a client's request for a job, primary course: derive its idempotency key → ask the
+ * job's kind whom it is about → take the job in (job-intake.ts: write job and key together, then
+ * queue it) → for a new job, run its kind's `onAccepted` (an onboarding is remembered, an offboard
+ * cancels the person's still-queued onboarding).
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
+import type { JobKindRegistry } from "./job-kind";
 import type { ImportRequest, Job, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
 import type { PersonStore } from "./ports";
 import { requestKey } from "./request-key";
-import { cancelQueuedOnboard } from "./run-job";
 
 export type Submission =
   | { kind: "onboard"; request: OnboardRequest }
@@ -17,6 +18,7 @@ export type Submission =
   | { kind: "import"; request: ImportRequest };
 
 export interface SubmitDeps extends IntakeDeps {
+  kinds: JobKindRegistry;
   people: PersonStore;
 }
 
@@ -31,35 +33,19 @@ export async function submitJob(
     headerKey: caller.idempotencyKey,
     body: submission.request,
   });
-  const email =
-    submission.kind === "offboard"
-      ? await offboardEmail(submission.request, deps.people)
-      : submission.kind === "import"
-        ? undefined
-        : submission.request.email;
-  const userId = submission.kind === "offboard" ? submission.request.user_id : undefined;
+  const subject = await deps.kinds.subjectOf(submission, deps);
   const { job, created } = await takeInJob(
     {
       ...submission,
       client: caller.client,
       authority: authorityOf(caller.scopes),
-      email,
-      user_id: userId,
+      email: subject.email,
+      user_id: subject.user_id,
       ticket: submission.request.ticket,
     },
     key,
     deps,
-    async (job) => {
-      if (!job.email) return;
-      if (job.kind === "onboard") await deps.people.noteOnboardJob(job.email, job.job_id);
-      if (job.kind === "offboard") await cancelQueuedOnboard(job.email, job, deps);
-    },
+    async (job) => deps.kinds.of(job.kind).onAccepted?.(job, deps),
   );
   return { job, created };
-}
-
-/** The email (our per-person key) of an offboard asked by user id, when we know that user. */
-async function offboardEmail(request: OffboardRequest, people: PersonStore): Promise<string | undefined> {
-  if (request.email) return request.email;
-  return request.user_id ? (await people.findByUserId(request.user_id))?.email : undefined;
 }

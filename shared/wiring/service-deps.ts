@@ -7,6 +7,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook } from "../dialpad/api";
 import { DialpadClient } from "../dialpad/client";
+import type { JobKindRegistry } from "../lifecycle/job-kind";
 import { OfficeDirectory } from "../lifecycle/office-directory";
 import { type Clock, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
@@ -33,6 +34,8 @@ import { syncUser, type UserSyncOutcome } from "../webhook/sync-user";
 import type { UserSyncMessage } from "../webhook/user-sync-message";
 
 export interface StateParts {
+  /** The job kinds (shared/lifecycle/job-kinds.ts, or a test's own). */
+  kinds: JobKindRegistry;
   doc: DynamoDBDocumentClient;
   sqs: SQSClient;
   tableName: string;
@@ -45,16 +48,17 @@ export interface StateParts {
 /** What every function needs: the stores, the queues and job submission (no Dialpad). */
 export function createStateDeps(parts: StateParts) {
   const clock = parts.clock ?? systemClock;
-  const jobs = new DynamoJobStore(parts.doc, parts.tableName, parts.jobAuditDays);
+  const { kinds } = parts;
+  const jobs = new DynamoJobStore(parts.doc, parts.tableName, kinds, parts.jobAuditDays);
   const people = new DynamoPersonStore(parts.doc, parts.tableName);
   const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
-  const submit: SubmitDeps = { jobs, people, queue, clock };
+  const submit: SubmitDeps = { kinds, jobs, people, queue, clock };
   // Webhook events, user syncs (urgent lane) and reconciliation reports and runs (bulk lane).
   const events = new DynamoWebhookEventLog(parts.doc, parts.tableName);
   const userSyncs = new SqsUserSyncQueue(parts.sqs, parts.queueUrls.urgent);
   const reports = new DynamoReconcileReportStore(parts.doc, parts.tableName);
   const reconcileQueue = new SqsReconcileQueue(parts.sqs, parts.queueUrls.bulk);
-  return { jobs, people, queue, clock, submit, events, userSyncs, reports, reconcileQueue };
+  return { kinds, jobs, people, queue, clock, submit, events, userSyncs, reports, reconcileQueue };
 }
 
 export type StateDeps = ReturnType<typeof createStateDeps>;
@@ -120,9 +124,10 @@ export function createSeatReadings(
 /** Everything, including the Dialpad clients on the shared rate budget (worker, sweeper, reconciler). */
 export function createServiceDeps(parts: ServiceParts) {
   const state = createStateDeps(parts);
-  const { jobs, people, queue, clock } = state;
+  const { kinds, jobs, people, queue, clock } = state;
   const { budget, dialpad } = createDialpadLanes(parts);
   const lifecycle: RunJobDeps = {
+    kinds,
     jobs,
     people,
     dialpad,
