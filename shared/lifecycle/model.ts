@@ -20,7 +20,7 @@ export const JOB_ERROR_CODES = {
   rehire_required:
     "A suspended Dialpad account holds the email: reactivating it needs `rehire: true` (else the new person would inherit the old account's voicemail and history).",
   privileged_user:
-    "The Dialpad user is an office or company admin: changing or deleting it needs a client with the `admin` scope.",
+    "The Dialpad user is an admin (company, office, department or call center): changing or deleting it needs a client with the `admin` scope.",
   identity_mismatch: "`email` and `user_id` name different Dialpad users; nothing was changed.",
   dialpad_rejected: "Dialpad refused the request (400/403/409); the message says why.",
   dialpad_unavailable: "Dialpad kept failing or throttling after every retry.",
