@@ -2,7 +2,8 @@
  * Offboarding, primary course: resolve the user and the number handoff target (an unknown target
  * fails here, before any change) → suspend (reversible, frees the licence) → remove from
  * call-center queues so calls stop routing to them → hand the numbers off → record the retention
- * deadline. Permanent deletion happens later, in a delete job created by the retention sweeper.
+ * deadline (the lifecycle policy's: someone already suspended keeps a later deadline and any need
+ * for an approval unless the client holds `admin`). Permanent deletion happens later, in a delete job created by the retention sweeper.
  */
 
 import type { DialpadApi } from "../dialpad/api";
@@ -11,12 +12,13 @@ import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
 import { defineJobKind, type IntakeHookDeps } from "./job-kind";
+import { offboardRetention, suspensionMarker } from "./lifecycle-policy";
 import { JOB_ERROR_CODES, type JobOf, type OffboardRequest } from "./model";
 import { handOffNumbers, resolveHandoff } from "./number-handoff";
 import type { JobStore, PersonStore } from "./ports";
 import type { OffboardProgress } from "./progress";
 import { offboardProgress } from "./progress";
-import { byWorkerFor, defineStep, type Step } from "./steps";
+import { byWorkerFor, defineStep, type Step, type StepDeps } from "./steps";
 import { leaveCallCenters } from "./telephony";
 
 declare module "./model" {
@@ -27,8 +29,6 @@ declare module "./model" {
 
 type OffboardJob = JobOf<"offboard">;
 const step = defineStep<OffboardJob>();
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * The user an offboard names: by id, or the live user owning the email. Given both, they must name
@@ -71,6 +71,7 @@ const resolveUser = step({
     requireAuthorityOver(user, job, "offboard");
     const handoff = await resolveHandoff(deps.dialpad, job.request.number_handoff, user.id);
     const numbers = user.phone_numbers ?? [];
+    await recordOffboardStarted(job, user, deps);
     return {
       status: "succeeded",
       detail: `user ${user.id} is ${user.state}; ${numbers.length} number(s) to ${handoff.to === "keep" ? "keep" : handoff.label}`,
@@ -78,6 +79,25 @@ const resolveUser = step({
     };
   },
 });
+
+/**
+ * Before the first change: the request on the person's history (an offboard by user id is only
+ * tied to its person here), and, when the suspension will be ours, the marker that keeps it
+ * attributed to this offboard even if a later step fails (lifecycle policy, invariant 2).
+ */
+async function recordOffboardStarted(job: OffboardJob, user: DialpadUser, deps: StepDeps) {
+  const at = deps.clock.now().toISOString();
+  await deps.people.apply(job.email ?? "", {
+    set: { updated_at: at, ...(user.state === "active" ? suspensionMarker(job) : {}) },
+    history: {
+      at,
+      action: "offboard_started",
+      ...byWorkerFor(job),
+      detail: `offboarding Dialpad user ${user.id} (${user.state})`,
+    },
+    historyId: `${job.job_id}#offboard_started`,
+  });
+}
 
 const suspendUser = step({
   name: "suspend_user",
@@ -139,32 +159,28 @@ const recordRetention = step({
   async run({ job, progress, deps }) {
     const now = deps.clock.now();
     const retentionDays = job.request.retention_days ?? deps.settings.retentionDays;
-    const deleteAfter = new Date(now.getTime() + retentionDays * DAY_MS).toISOString();
     const email = job.email ?? "";
+    const retention = offboardRetention(
+      await deps.people.get(email),
+      { retentionDays, dialpadStateAtStart: progress.initial_state },
+      job.authority,
+      now,
+    );
     await deps.people.apply(email, {
-      set: {
-        state: "suspended",
-        user_id: progress.user_id,
-        suspended_at: now.toISOString(),
-        delete_after: deleteAfter,
-        // An admin client's offboard may later delete a Dialpad admin; anyone else's may not.
-        deletion_admin_authority: job.authority.admin,
-        updated_at: now.toISOString(),
-      },
-      // A requested offboard needs no approval of a hand suspension (any earlier approval lapses).
-      remove: ["deleted_at", "deletion_approved_at", "deletion_requires_approval"],
+      set: { ...retention.set, user_id: progress.user_id, updated_at: now.toISOString() },
+      remove: retention.remove,
       history: {
         at: now.toISOString(),
         action: "offboarded",
         ...byWorkerFor(job),
-        detail: `suspended; delete after ${deleteAfter} (${retentionDays} days)`,
+        detail: `suspended; ${retention.detail}`,
       },
       historyId: `${job.job_id}#offboarded`,
     });
     return {
       status: "succeeded",
-      detail: `delete after ${deleteAfter}`,
-      produces: { delete_after: deleteAfter },
+      detail: retention.detail,
+      produces: { delete_after: retention.set.delete_after },
     };
   },
 });
@@ -207,6 +223,26 @@ async function cancelQueuedOnboard(email: string, offboard: OffboardJob, deps: I
   );
 }
 
+/**
+ * The offboard's client goes on the person's history at once, before the job runs: whatever becomes
+ * of the job, that client may not approve the deletion of this suspension (lifecycle policy).
+ */
+async function recordOffboardRequested(email: string, job: OffboardJob, people: PersonStore): Promise<void> {
+  await people.apply(email, {
+    set: { updated_at: job.created_at },
+    history: {
+      at: job.created_at,
+      action: "offboard_requested",
+      source: "api",
+      job_id: job.job_id,
+      client: job.client,
+      ...(job.ticket ? { ticket: job.ticket } : {}),
+      detail: `offboard requested (job ${job.job_id})`,
+    },
+    historyId: `${job.job_id}#offboard_requested`,
+  });
+}
+
 /** Offboarding is urgent: a leaver never waits behind a bulk onboarding backlog. */
 export const offboardKind = defineJobKind({
   kind: "offboard",
@@ -218,7 +254,9 @@ export const offboardKind = defineJobKind({
     user_id: request.user_id,
   }),
   onAccepted: async (job, deps) => {
-    if (job.email) await cancelQueuedOnboard(job.email, job, deps);
+    if (!job.email) return;
+    await recordOffboardRequested(job.email, job, deps.people);
+    await cancelQueuedOnboard(job.email, job, deps);
   },
   leaseKey: async (job, deps) => job.email ?? (await learnEmail(job, deps.dialpad, deps.jobs)),
   // Again at the start of the run: the onboarding may have been queued after this offboard's intake.

@@ -1,8 +1,8 @@
 /**
  * Accepting a client's request for a job, primary course: derive its idempotency key → ask the
  * job's kind whom it is about → take the job in (job-intake.ts: write job and key together, then
- * queue it) → for a new job, run its kind's `onAccepted` (an onboarding is remembered, an offboard
- * cancels the person's still-queued onboarding).
+ * queue it) → for a new job, run its kind's `onAccepted` (an onboarding is remembered; an offboard
+ * is recorded on the person and cancels the person's still-queued onboarding).
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
