@@ -25,6 +25,7 @@ export interface SandboxSettings extends ApiSettings {
   latencyMs: number;
   jitterMs: number;
   timeoutHangMs: number;
+  reservedPool: boolean;
 }
 
 export interface NewUserByHand {

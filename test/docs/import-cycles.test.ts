@@ -15,12 +15,12 @@ const SOURCE_FOLDERS = ["shared", "functions", "infra", "local"];
 type Graph = ReadonlyMap<string, readonly string[]>;
 
 /** The module specifiers a file names: imports and re-exports, type-only ones included. */
-export function specifiersOf(text: string): string[] {
+function specifiersOf(text: string): string[] {
   return ts.preProcessFile(text, true, true).importedFiles.map((file) => file.fileName);
 }
 
 /** Every cycle of the graph (its strongly connected components of more than one module, or a self-import). */
-export function cyclesIn(graph: Graph): string[][] {
+function cyclesIn(graph: Graph): string[][] {
   let next = 0;
   const index = new Map<string, number>();
   const low = new Map<string, number>();
