@@ -35,6 +35,9 @@ export const localSettingsSchema = z.object({
   DIALPAD_WEBHOOK_SECRET: z.string().min(1).optional(),
   DIALPAD_RATE_LIMIT_RPS: dialpadSettings.shape.DIALPAD_RATE_LIMIT_RPS,
   RETENTION_DAYS: lifecycleSettings.shape.RETENTION_DAYS,
+  /** Checked here so a bad value stops start-up; the worker reads the same variables. */
+  NUMBER_PARKING_TARGET: lifecycleSettings.shape.NUMBER_PARKING_TARGET,
+  NUMBERS_ON_DELETE: lifecycleSettings.shape.NUMBERS_ON_DELETE,
   /** Signs job-finished callbacks; unset: a random key per start (callbacks cannot be verified then). */
   CALLBACK_SIGNING_SECRET: z.string().min(16, "at least 16 characters").optional(),
   /** Delay before a failed callback's first retry (it doubles per attempt). */
