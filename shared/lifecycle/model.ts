@@ -222,6 +222,11 @@ export interface Person {
    * it): only then may the delete job remove a Dialpad admin.
    */
   deletion_admin_authority?: boolean;
+  /**
+   * The offboard that is suspending (or suspended) the person, written before it reaches Dialpad:
+   * its suspension is never taken for one made by hand, even when a later step of it fails.
+   */
+  suspended_by?: { job_id: string; client: string };
   updated_at: string;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Accepting an onboard, offboard, update or import request, primary course: derive its idempotency key → take the
  * job in (job-intake.ts: write job and key together, then queue it) → for a new job, remember the
- * person's onboarding, or let an offboard cancel the person's still-queued onboarding first.
+ * person's onboarding, or record an offboard's request on the person and let it cancel the
+ * person's still-queued onboarding first.
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
@@ -52,7 +53,10 @@ export async function submitJob(
     async (job) => {
       if (!job.email) return;
       if (job.kind === "onboard") await deps.people.noteOnboardJob(job.email, job.job_id);
-      if (job.kind === "offboard") await cancelQueuedOnboard(job.email, job, deps);
+      if (job.kind === "offboard") {
+        await recordOffboardRequested(job.email, job, deps.people);
+        await cancelQueuedOnboard(job.email, job, deps);
+      }
     },
   );
   return { job, created };
@@ -62,4 +66,24 @@ export async function submitJob(
 async function offboardEmail(request: OffboardRequest, people: PersonStore): Promise<string | undefined> {
   if (request.email) return request.email;
   return request.user_id ? (await people.findByUserId(request.user_id))?.email : undefined;
+}
+
+/**
+ * The offboard's client goes on the person's history at once, before the job runs: whatever becomes
+ * of the job, that client may not approve the deletion of this suspension (lifecycle policy).
+ */
+async function recordOffboardRequested(email: string, job: Job, people: PersonStore): Promise<void> {
+  await people.apply(email, {
+    set: { updated_at: job.created_at },
+    history: {
+      at: job.created_at,
+      action: "offboard_requested",
+      source: "api",
+      job_id: job.job_id,
+      client: job.client,
+      ...(job.ticket ? { ticket: job.ticket } : {}),
+      detail: `offboard requested (job ${job.job_id})`,
+    },
+    historyId: `${job.job_id}#offboard_requested`,
+  });
 }

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { dialpadUser } from "../../../shared/dialpad/schemas";
-import { isDialpadAdmin, requireAuthorityOver } from "../../../shared/lifecycle/authority";
+import { requireAuthorityOver } from "../../../shared/lifecycle/authority";
 import { JobFailure } from "../../../shared/lifecycle/failures";
+import { isDialpadAdmin } from "../../../shared/lifecycle/lifecycle-policy";
 
 /** A user as Dialpad answers it (ids as JSON numbers), parsed as the Dialpad client does. */
 const userFromDialpad = (fields: Record<string, unknown>) => dialpadUser.parse({ id: 42, ...fields });
