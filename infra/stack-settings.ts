@@ -6,6 +6,7 @@
  */
 import type { Node } from "constructs";
 import { z } from "zod";
+import { parkingTargetSetting } from "../shared/config";
 import { MAX_BUDGET_RPS } from "../shared/ratelimit/slot-planner";
 
 const flag = z
@@ -46,11 +47,10 @@ export const stackSettingsSchema = z.strictObject({
   /** Typical Dialpad response time, used to size the worker's concurrency. */
   dialpadLatencyMs: positiveInt.default(200),
   retentionDays: z.coerce.number().int().min(0).max(3650).default(30),
-  /** Unassign a user's numbers into the reserved pool before deleting it (false: the deletion releases them). */
-  keepNumbersOnDelete: z
-    .union([z.boolean(), z.enum(["true", "false"])])
-    .transform((v) => v === true || v === "true")
-    .default(true),
+  /** Where the delete job parks a user's numbers: `office`, `department:<id>` or `call_center:<id>`. */
+  numberParkingTarget: parkingTargetSetting.default("office"),
+  /** `park` (default) or `release`: the deletion gives the numbers up, by explicit choice. */
+  numbersOnDelete: z.enum(["park", "release"]).default("park"),
   requireDeletionApproval: flag,
   /** Days a finished job (and the personal data in its request) is kept before the table's TTL removes it. */
   jobAuditDays: positiveInt.max(3650).default(400),
