@@ -20,6 +20,7 @@ export function lifecycleEnvironment(settings: StackSettings) {
     RETENTION_DAYS: String(settings.retentionDays),
     KEEP_NUMBERS_ON_DELETE: String(settings.keepNumbersOnDelete),
     REQUIRE_DELETION_APPROVAL: String(settings.requireDeletionApproval),
+    MASS_OFFBOARD_LIMIT: String(settings.massOffboardLimit),
     JOB_AUDIT_DAYS: String(settings.jobAuditDays),
   } satisfies Env<typeof lifecycleSettings> & Env<typeof tableSettings>;
 }

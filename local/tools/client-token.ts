@@ -1,17 +1,19 @@
 /**
  * Edits the client registry: who may call the API, with which scopes.
  *
- *   npm run client-token -- add NAME --scopes onboard,read [--secret-id ARN | --file PATH]
+ *   npm run client-token -- add NAME --scopes onboard,read [--mass-offboard-limit N] [--secret-id ARN | --file PATH]
  *   npm run client-token -- list [--secret-id ARN | --file PATH]
  *   npm run client-token -- revoke NAME [--secret-id ARN | --file PATH]
  *
  * Where: `--secret-id` (the stack's ClientTokensSecretArn output; AWS credentials and region from the
  * usual AWS environment), else `--file`, else LOCAL_CLIENTS_FILE (local mode). `add` prints the new
  * token once, to stdout and alone on its line, so it can be piped; only its SHA-256 is stored.
+ * `--mass-offboard-limit N`: more than N offboards by the client within 15 minutes are held until
+ * another client releases them (0 = off; docs/security.md, the mass-change guard).
  */
 import { parseArgs } from "node:util";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { ClientRegistryError } from "../../shared/auth/client-registry";
+import { ClientRegistryError, MAX_MASS_OFFBOARD_LIMIT } from "../../shared/auth/client-registry";
 import { ClientRegistryEditor, type ClientRegistryStore } from "../../shared/auth/client-registry-editor";
 import {
   FileClientRegistryStore,
@@ -20,7 +22,7 @@ import {
 import { SCOPES } from "../../shared/auth/scopes";
 
 const USAGE = `usage:
-  npm run client-token -- add NAME --scopes ${SCOPES.join(",")} [--secret-id ARN | --file PATH]
+  npm run client-token -- add NAME --scopes ${SCOPES.join(",")} [--mass-offboard-limit N] [--secret-id ARN | --file PATH]
   npm run client-token -- list [--secret-id ARN | --file PATH]
   npm run client-token -- revoke NAME [--secret-id ARN | --file PATH]
 The registry is the secret given with --secret-id, else the file given with --file or LOCAL_CLIENTS_FILE.`;
@@ -61,7 +63,10 @@ export async function runClientTokenTool(
         if (name) throw new UsageError("list takes no name.");
         const clients = await editor.list();
         if (clients.length === 0) io.err(`No clients in ${store.location}.`);
-        for (const client of clients) io.out(`${client.name}\t${client.scopes.join(",")}`);
+        for (const client of clients)
+          io.out(
+            `${client.name}\t${client.scopes.join(",")}${client.mass_offboard_limit === undefined ? "" : `\tmass_offboard_limit=${client.mass_offboard_limit}`}`,
+          );
         return 0;
       }
       case "add": {
@@ -71,7 +76,8 @@ export async function runClientTokenTool(
           .split(",")
           .map((scope) => scope.trim())
           .filter(Boolean);
-        const token = await editor.add(name, scopes);
+        const limit = massOffboardLimit(values["mass-offboard-limit"]);
+        const token = await editor.add(name, scopes, limit);
         io.err(
           `Added ${name} (${scopes.join(",")}) to ${store.location}. Its token, shown this once and stored nowhere:`,
         );
@@ -111,6 +117,7 @@ function parse(argv: string[]) {
       allowPositionals: true,
       options: {
         scopes: { type: "string" },
+        "mass-offboard-limit": { type: "string" },
         "secret-id": { type: "string" },
         file: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -119,6 +126,15 @@ function parse(argv: string[]) {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+function massOffboardLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > MAX_MASS_OFFBOARD_LIMIT)
+    throw new UsageError(
+      `--mass-offboard-limit takes a whole number from 0 (off) to ${MAX_MASS_OFFBOARD_LIMIT}.`,
+    );
+  return Number(value);
 }
 
 function defaultStore(where: RegistryLocation): ClientRegistryStore {

@@ -22,9 +22,12 @@ export interface ClientRegistryStore {
 export interface ListedClient {
   name: string;
   scopes: Scope[];
+  mass_offboard_limit?: number;
 }
 
-type Document = { clients: { name: string; token_sha256: string; scopes: Scope[] }[] };
+type Document = {
+  clients: { name: string; token_sha256: string; scopes: Scope[]; mass_offboard_limit?: number }[];
+};
 
 export class ClientRegistryEditor {
   constructor(
@@ -34,11 +37,18 @@ export class ClientRegistryEditor {
 
   async list(): Promise<ListedClient[]> {
     const document = await this.load();
-    return document.clients.map(({ name, scopes }) => ({ name, scopes }));
+    return document.clients.map(({ name, scopes, mass_offboard_limit }) => ({
+      name,
+      scopes,
+      ...(mass_offboard_limit === undefined ? {} : { mass_offboard_limit }),
+    }));
   }
 
-  /** Registers `name` with `scopes`; answers the new token (the only time it exists in clear). */
-  async add(name: string, scopes: readonly string[]): Promise<string> {
+  /**
+   * Registers `name` with `scopes` (and a mass-change limit, 0 = off); answers the new token (the
+   * only time it exists in clear).
+   */
+  async add(name: string, scopes: readonly string[], massOffboardLimit?: number): Promise<string> {
     const document = await this.load();
     if (document.clients.some((client) => client.name === name))
       throw new ClientRegistryError(
@@ -49,7 +59,15 @@ export class ClientRegistryEditor {
       throw new ClientRegistryError(`Unknown scope(s): ${unknown.join(", ")} (known: ${SCOPES.join(", ")}).`);
     const token = this.newToken();
     await this.save({
-      clients: [...document.clients, { name, token_sha256: hashToken(token), scopes: scopes as Scope[] }],
+      clients: [
+        ...document.clients,
+        {
+          name,
+          token_sha256: hashToken(token),
+          scopes: scopes as Scope[],
+          ...(massOffboardLimit === undefined ? {} : { mass_offboard_limit: massOffboardLimit }),
+        },
+      ],
     });
     return token;
   }

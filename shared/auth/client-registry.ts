@@ -1,12 +1,15 @@
 /**
  * The registry of API clients, read from a JSON document kept in a secret:
- * `{"clients": [{"name": "servicenow", "token_sha256": "<hex>", "scopes": ["onboard", "read"]}]}`.
+ * `{"clients": [{"name": "servicenow", "token_sha256": "<hex>", "scopes": ["onboard", "read"]}]}`,
+ * with an optional `mass_offboard_limit` per client.
  * Parsing fails loudly on any mistake (duplicate names or digests, unknown scopes) because a
  * half-read registry would lock clients out or, worse, grant the wrong scopes. Error messages name
  * the bad field, never the document's content.
  */
 import { z } from "zod";
 import { SCOPES, type Scope } from "./scopes";
+
+export const MAX_MASS_OFFBOARD_LIMIT = 1000;
 
 const clientEntry = z.strictObject({
   name: z
@@ -20,6 +23,8 @@ const clientEntry = z.strictObject({
     .array(z.enum(SCOPES))
     .min(1, "A client needs at least one scope.")
     .refine((scopes) => new Set(scopes).size === scopes.length, "Scopes are listed twice."),
+  /** Offboards within 15 minutes before the next are held (the mass-change guard); 0 = off. */
+  mass_offboard_limit: z.number().int().min(0).max(MAX_MASS_OFFBOARD_LIMIT).optional(),
 });
 
 export const clientRegistryDocument = z
@@ -48,6 +53,7 @@ export interface RegisteredClient {
   /** The 32-byte SHA-256 of the client's token. */
   digest: Buffer;
   scopes: Scope[];
+  massOffboardLimit?: number;
 }
 
 export interface ClientRegistry {
@@ -78,6 +84,7 @@ export function parseClientRegistry(documentText: string): ClientRegistry {
       name: client.name,
       digest: Buffer.from(client.token_sha256, "hex"),
       scopes: client.scopes,
+      ...(client.mass_offboard_limit === undefined ? {} : { massOffboardLimit: client.mass_offboard_limit }),
     })),
   };
 }

@@ -20,4 +20,6 @@ export interface Principal {
   /** The client's name from the token registry, recorded on jobs and history. */
   client: string;
   scopes: Scope[];
+  /** The registry entry's `mass_offboard_limit` (0 = off), when it sets one: see mass-change-guard.ts. */
+  massOffboardLimit?: number;
 }

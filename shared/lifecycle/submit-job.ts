@@ -1,12 +1,20 @@
 /**
- * Accepting an onboard, offboard, update or import request, primary course: derive its idempotency key → take the
- * job in (job-intake.ts: write job and key together, then queue it) → for a new job, remember the
- * person's onboarding, or let an offboard cancel the person's still-queued onboarding first.
+ * Accepting an onboard, offboard, update or import request, primary course: derive its idempotency key
+ * → for an offboard, ask the mass-change guard (held or not) → take the job in (job-intake.ts: write
+ * job and key together, then queue it unless held) → for a new job, remember the person's
+ * onboarding, or let a queued offboard cancel the person's still-queued onboarding first (a held
+ * one does so when it is released).
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
+import {
+  checkOffboard,
+  type GuardDecision,
+  type MassChangeCounter,
+  massOffboardLimitOf,
+} from "./mass-change-guard";
 import type { ImportRequest, Job, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
-import type { PersonStore } from "./ports";
+import type { PersonStore, RequestKey } from "./ports";
 import { requestKey } from "./request-key";
 import { cancelQueuedOnboard } from "./run-job";
 
@@ -18,11 +26,27 @@ export type Submission =
 
 export interface SubmitDeps extends IntakeDeps {
   people: PersonStore;
+  /** The mass-change guard's count and settings; absent, no offboard is ever held. */
+  massChange?: {
+    counter: MassChangeCounter;
+    /** MASS_OFFBOARD_LIMIT: the limit of `scim` clients without one of their own. */
+    scimDefaultLimit: number;
+    /** Told each offboard the guard held (the JobsHeld metric and its alarm). */
+    onHeld?: (job: Job) => void;
+  };
+}
+
+export interface Caller {
+  client: string;
+  idempotencyKey: string | undefined;
+  scopes: readonly string[];
+  /** The client registry entry's `mass_offboard_limit` (0 = off), when it has one. */
+  massOffboardLimit?: number | undefined;
 }
 
 export async function submitJob(
   submission: Submission,
-  caller: { client: string; idempotencyKey: string | undefined; scopes: readonly string[] },
+  caller: Caller,
   deps: SubmitDeps,
 ): Promise<{ job: Job; created: boolean }> {
   const key = requestKey({
@@ -38,6 +62,7 @@ export async function submitJob(
         ? undefined
         : submission.request.email;
   const userId = submission.kind === "offboard" ? submission.request.user_id : undefined;
+  const guard = submission.kind === "offboard" ? await guardOffboard(caller, key, deps) : undefined;
   const { job, created } = await takeInJob(
     {
       ...submission,
@@ -46,16 +71,26 @@ export async function submitJob(
       email,
       user_id: userId,
       ticket: submission.request.ticket,
+      ...(guard?.held ? { held: { reason: guard.reason } } : {}),
     },
     key,
     deps,
     async (job) => {
       if (!job.email) return;
       if (job.kind === "onboard") await deps.people.noteOnboardJob(job.email, job.job_id);
-      if (job.kind === "offboard") await cancelQueuedOnboard(job.email, job, deps);
+      if (job.kind === "offboard" && job.status === "queued") await cancelQueuedOnboard(job.email, job, deps);
     },
   );
+  if (!created)
+    await guard?.uncount?.(); // a replay counts nothing
+  else if (job.status === "held") deps.massChange?.onHeld?.(job);
   return { job, created };
+}
+
+function guardOffboard(caller: Caller, key: RequestKey, deps: SubmitDeps): Promise<GuardDecision> {
+  if (!deps.massChange) return Promise.resolve({ held: false });
+  const limit = massOffboardLimitOf(caller, deps.massChange.scimDefaultLimit);
+  return checkOffboard(caller, key, limit, { counter: deps.massChange.counter, clock: deps.clock });
 }
 
 /** The email (our per-person key) of an offboard asked by user id, when we know that user. */

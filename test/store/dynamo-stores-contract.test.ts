@@ -1,6 +1,7 @@
 /** The DynamoDB adapters honour the stores' contract, the same suite the in-memory stores pass (test/unit). */
 import { afterAll, beforeAll } from "vitest";
 import { DynamoJobStore } from "../../shared/store/job-store";
+import { DynamoMassChangeCounter } from "../../shared/store/mass-change-counter-store";
 import { DynamoPersonStore } from "../../shared/store/person-store";
 import { createTestTable, localDocumentClient } from "../support/aws";
 import { storeContract } from "../unit/support/store-contract";
@@ -15,4 +16,5 @@ afterAll(() => table.drop());
 storeContract("DynamoDB", () => ({
   jobs: new DynamoJobStore(doc, table.tableName),
   people: new DynamoPersonStore(doc, table.tableName),
+  massChange: new DynamoMassChangeCounter(doc, table.tableName),
 }));
