@@ -64,6 +64,10 @@ export const stackSettingsSchema = z.strictObject({
   /** Days a finished job (and the personal data in its request) is kept before the table's TTL removes it. */
   jobAuditDays: positiveInt.max(3650).default(400),
   secretCacheSeconds: positiveInt.default(300),
+  /** ALLOWED_EMAIL_DOMAINS: comma-separated domains people may be onboarded with or moved to; unset: any. */
+  allowedEmailDomains: z.string().optional(),
+  /** CALLBACK_PORTS: comma-separated ports a callback URL may name. */
+  callbackPorts: z.string().default("443"),
 
   workerTimeoutSeconds: positiveInt.max(900).default(60),
   urgentBatchSize: positiveInt.max(10).default(5),

@@ -10,7 +10,7 @@ import { loadLocalSettings } from "./runtime/local-settings";
 import { watchForOrphaning } from "./runtime/orphan-watch";
 import { consoleProgressLog, describeError } from "./runtime/progress-log";
 
-/** Stopping must finish well inside 5 s; past this, exit anyway (the engines' exit hook kills them). */
+/** Stopping must finish well inside 5 s; past this, exit anyway (the engines' supervisors then stop them). */
 const STOP_DEADLINE_MS = 4000;
 
 // Local mode supports Node 20 (Lambda runs 22); the SDK's notice about its future Node 22 floor
@@ -38,7 +38,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, STOP_DEADLINE_MS);
   // Before the service is up there is nothing to stop in order: exiting is the stop, and the
-  // engines' exit hook (local/engines/child-process.ts) kills the children started so far.
+  // supervisors of the engines started so far stop them when we are gone (local/engines/child-process.ts).
   await stopService?.().catch((error) => log.error(describeError(error)));
   clearTimeout(forced);
   log.step("stopped");

@@ -15,6 +15,29 @@ const flag = z
   .default("false")
   .transform((v) => v === "true" || v === "1");
 
+/** A comma-separated list (`a, b`): trimmed, empty items dropped. */
+const commaList = z.string().transform((text) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+);
+
+/** CALLBACK_PORTS: the ports a callback URL may name (default 443 only); the API and the notifier read it. */
+const callbackPorts = commaList
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^\d+$/, "Expected a port number.")
+          .transform(Number)
+          .pipe(z.number().min(1).max(65535)),
+      )
+      .min(1, "Name at least one port."),
+  )
+  .default([443]);
+
 export const dialpadSettings = z.object({
   DIALPAD_BASE_URL: z.url().default("https://dialpad.com/api/v2"),
   /**
@@ -70,6 +93,25 @@ export const lifecycleSettings = z.object({
     .default(DEFAULT_SCIM_OFFBOARD_LIMIT),
 });
 
+/** What the API checks on a request before anything is written, beyond its schema. */
+export const intakeSettings = z.object({
+  /**
+   * The email domains a person may be onboarded with or moved to (`new_email`), comma-separated;
+   * unset or empty: any. Keeps a low-scope client from pointing an account at an outside mailbox.
+   */
+  ALLOWED_EMAIL_DOMAINS: commaList
+    .pipe(
+      z.array(
+        z
+          .string()
+          .toLowerCase()
+          .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "Expected a domain."),
+      ),
+    )
+    .optional(),
+  CALLBACK_PORTS: callbackPorts,
+});
+
 /** Job-finished notifications: the callback queue and the Job Finished event bus (worker). */
 export const announceSettings = z.object({
   CALLBACK_QUEUE_URL: z.url(),
@@ -85,6 +127,7 @@ export const callbackSettings = z.object({
   /** Delay before the first retry; it doubles per attempt up to an hour. */
   CALLBACK_RETRY_BASE_SECONDS: positiveInt.max(3600).default(30),
   CALLBACK_TIMEOUT_MS: positiveInt.max(30_000).default(10_000),
+  CALLBACK_PORTS: callbackPorts,
 });
 
 /** Where each secret comes from: an ARN in AWS, or the value itself in local mode. */

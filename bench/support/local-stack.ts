@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type RunningEngine, startAllOrNone } from "../../local/engines/child-process";
 import { startDynamoDbLocal } from "../../local/engines/dynamodb-local";
 import { createQueueWithDeadLetters } from "../../local/engines/job-queues";
 import { startSqsServer } from "../../local/engines/sqs-server";
@@ -21,7 +22,10 @@ export interface LocalEngines {
 }
 
 export async function startLocalEngines(): Promise<LocalEngines> {
-  const [dynamodb, sqs] = await Promise.all([startDynamoDbLocal(), startSqsServer()]);
+  const [dynamodb, sqs] = await startAllOrNone<[RunningEngine, RunningEngine]>([
+    startDynamoDbLocal(),
+    startSqsServer(),
+  ]);
   return {
     dynamodbEndpoint: dynamodb.endpoint,
     sqsEndpoint: sqs.endpoint,

@@ -2,7 +2,8 @@
  * The Dialpad sandbox in a child process of its own, as Dialpad is a separate system: its clock and
  * its arrival timestamps (what the 20/s limit and the peak are judged by) must not stall when the
  * bench process's event loop does (GC, a burst of DynamoDB answers). The parent talks to it over
- * the IPC channel: facts for the workload, stats, users' states, stop.
+ * the IPC channel: facts for the workload, stats, users' states, stop. The channel is also its
+ * lifeline: the kernel closes it when the bench process dies, however it died, and the sandbox then exits.
  *
  * This file is both sides: imported, it exports `startSandboxProcess`; forked, it runs the sandbox.
  */
@@ -52,8 +53,6 @@ export async function startSandboxProcess(options: SandboxOptions): Promise<Sand
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
 
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
@@ -89,13 +88,14 @@ export async function startSandboxProcess(options: SandboxOptions): Promise<Sand
     async stop() {
       await call<void>({ type: "stop" }).catch(() => undefined);
       await exited;
-      process.off("exit", killOnExit);
     },
   };
 }
 
 /** The child's side: run the sandbox and answer the parent until told to stop. */
 async function serveSandbox(send: (message: Ready | Reply) => void): Promise<void> {
+  // The parent is gone (the channel closed): nobody is left to ask for anything.
+  process.once("disconnect", () => process.exit(0));
   const { startSandbox } = await import("../../local/sandbox/index");
   const options = JSON.parse(process.env.BENCH_SANDBOX_OPTIONS ?? "{}") as SandboxOptions;
   const sandbox = await startSandbox(options);

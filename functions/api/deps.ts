@@ -2,6 +2,7 @@
  * What the API's route handlers may use: ports and settings, built once per container by the
  * composition (handler.ts from the environment; tests from their harness).
  */
+import type { IntakePolicy } from "../../shared/lifecycle/intake-policy";
 import type { OfficeSeats } from "../../shared/lifecycle/office-seats";
 import type { JobStore, PersonStore } from "../../shared/lifecycle/ports";
 import type { SubmitDeps } from "../../shared/lifecycle/submit-job";
@@ -17,7 +18,7 @@ export interface ApiDeps {
   reconcileQueue: ReconcileQueue;
   /** Offices and seats left; built on first use, as only GET /v1/offices talks to Dialpad. */
   offices: () => { list(): Promise<OfficeSeats[]> };
-  settings: {
+  settings: IntakePolicy & {
     /** The configured default retention: a shorter one needs the `admin` scope. */
     retentionDays: number;
     /** REQUIRE_DELETION_APPROVAL: every deletion waits for an approval (default false). */

@@ -6,6 +6,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { intakeSettings, loadConfig } from "../../shared/config";
 import { httpErrorHandler } from "../../shared/http/http-error-handler";
 import type { OfficeSeatsDirectory } from "../../shared/lifecycle/office-seats";
 import { createLogger } from "../../shared/observability/logger";
@@ -19,12 +20,15 @@ let api: ApiHandler | undefined;
 
 export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
   const state = stateDepsFromEnv(env, tracer);
+  const intake = loadConfig(intakeSettings, env);
   let offices: OfficeSeatsDirectory | undefined;
   return createApi({
     ...state,
     settings: {
       retentionDays: state.settings.RETENTION_DAYS,
       requireDeletionApproval: state.settings.REQUIRE_DELETION_APPROVAL,
+      allowedEmailDomains: intake.ALLOWED_EMAIL_DOMAINS,
+      callbackPorts: intake.CALLBACK_PORTS,
     },
     offices: () => {
       offices ??= officeSeatsFromEnv(env, { tracer }, state.table);

@@ -7,7 +7,8 @@
  *   can still offboard (it is urgent, and the worker gives it its own queue and budget share).
  *   This stands in for API Gateway usage plans: those need an API key per client sent in a second
  *   header or mapped by the authorizer, a second credential to create, rotate and keep in step
- *   with the client registry, while the token already names the client.
+ *   with the client registry, while the token already names the client. Its sampled requests are
+ *   off: a sample shows the request's headers, and this one is a live bearer token (metrics stay).
  * - IpRate: a per-IP flood guard for every route, the open ones (webhook, health) included.
  * Blocked requests answer 429 in the product's error shape.
  */
@@ -29,10 +30,13 @@ export class ApiFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiFirewallProps) {
     super(scope, id);
-    const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
+    const visibility = (
+      metricName: string,
+      sampled: "sampled" | "not sampled" = "sampled",
+    ): CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
       metricName,
-      sampledRequestsEnabled: true,
+      sampledRequestsEnabled: sampled === "sampled",
     });
     const block: CfnWebACL.RuleActionProperty = {
       block: { customResponse: { responseCode: 429, customResponseBodyKey: THROTTLED_BODY } },
@@ -63,7 +67,7 @@ export class ApiFirewall extends Construct {
           name: "ClientRate",
           priority: 0,
           action: block,
-          visibilityConfig: visibility("ClientRate"),
+          visibilityConfig: visibility("ClientRate", "not sampled"),
           statement: {
             rateBasedStatement: {
               limit: props.requestsPerClientPer5Min,

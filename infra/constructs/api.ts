@@ -37,7 +37,12 @@ import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { ApiFirewall } from "./api-firewall";
-import { dialpadEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
+import {
+  dialpadEnvironment,
+  intakeEnvironment,
+  lifecycleEnvironment,
+  secretCacheEnvironment,
+} from "./function-environment";
 import { LifecycleFunction } from "./lifecycle-function";
 
 /** How long API Gateway reuses an authorizer answer for the same token. */
@@ -84,6 +89,7 @@ export class Api extends Construct {
       timeout: Duration.seconds(15),
       environment: {
         ...lifecycleEnvironment(settings),
+        ...intakeEnvironment(settings),
         // GET /v1/offices reads seats from Dialpad, on the bulk lane of the shared rate budget.
         ...dialpadEnvironment(settings),
         ...secretCacheEnvironment(settings),

@@ -3,7 +3,14 @@
  * from the stack settings. Bindings (table, queues, secrets) add their own variables. `satisfies`
  * makes a misspelt variable name a compile error.
  */
-import type { dialpadSettings, lifecycleSettings, secretSettings, tableSettings } from "../../shared/config";
+import type {
+  callbackSettings,
+  dialpadSettings,
+  intakeSettings,
+  lifecycleSettings,
+  secretSettings,
+  tableSettings,
+} from "../../shared/config";
 import type { StackSettings } from "../stack-settings";
 
 type Env<Schema extends { shape: object }> = { [Name in keyof Schema["shape"]]?: string };
@@ -28,4 +35,17 @@ export function lifecycleEnvironment(settings: StackSettings) {
 /** How long a function may serve a secret from memory before re-reading it. */
 export function secretCacheEnvironment(settings: StackSettings) {
   return { SECRET_CACHE_SECONDS: String(settings.secretCacheSeconds) } satisfies Env<typeof secretSettings>;
+}
+
+/** The API's checks on a request beyond its schema (shared/lifecycle/intake-policy.ts). */
+export function intakeEnvironment(settings: StackSettings) {
+  return {
+    ...(settings.allowedEmailDomains ? { ALLOWED_EMAIL_DOMAINS: settings.allowedEmailDomains } : {}),
+    CALLBACK_PORTS: settings.callbackPorts,
+  } satisfies Env<typeof intakeSettings>;
+}
+
+/** The notifier checks the port again at send time, from the same setting. */
+export function callbackPortsEnvironment(settings: StackSettings) {
+  return { CALLBACK_PORTS: settings.callbackPorts } satisfies Env<typeof callbackSettings>;
 }

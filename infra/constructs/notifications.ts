@@ -18,7 +18,7 @@ import type { callbackSettings } from "../../shared/config";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { queueVisibilityTimeoutSeconds } from "../worker-concurrency";
-import { secretCacheEnvironment } from "./function-environment";
+import { callbackPortsEnvironment, secretCacheEnvironment } from "./function-environment";
 import { LifecycleFunction } from "./lifecycle-function";
 import { MAX_RECEIVE_COUNT } from "./pipeline";
 
@@ -80,6 +80,7 @@ export class Notifications extends Construct {
       logLevel: settings.logLevel,
       environment: {
         ...secretCacheEnvironment(settings),
+        ...callbackPortsEnvironment(settings),
         CALLBACK_ALLOW_LOOPBACK: "false",
       } satisfies { [Name in keyof typeof callbackSettings.shape]?: string } & Record<string, string>,
     })

@@ -1,10 +1,12 @@
 /**
  * Starts an engine as a child process and waits until it answers on its port.
- * Owns the "nothing left running" rule: every child is killed when the parent exits.
+ * Owns the "nothing left running" rule: every engine runs under a supervisor
+ * (engine-supervisor.mjs) that stops it when this process is gone, however this process died.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { join, resolve } from "node:path";
 
 export interface RunningEngine {
   /** Base URL of the engine, e.g. http://127.0.0.1:8000 */
@@ -13,10 +15,9 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
-const children = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of children) child.kill("SIGKILL");
-});
+const SUPERVISOR = join(import.meta.dirname, "engine-supervisor.mjs");
+/** Where the supervisors record the engines they run (leftover-engines.ts reads them). */
+export const ENGINE_RECORDS_DIR = join(resolve(import.meta.dirname, "../.."), ".cache", "engines");
 
 /** Asks the OS for a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -43,11 +44,8 @@ export interface SpawnEngineOptions {
   port: number;
   /** Appends everything the engine prints to this file too. */
   logFile?: string;
-  /**
-   * Start the engine in its own process group. A terminal's Ctrl-C signals its whole foreground
-   * group: an engine in that group dies at once, under the parent's pollers that still use it.
-   */
-  ownProcessGroup?: boolean;
+  /** Where its supervisor records it while it runs; default ENGINE_RECORDS_DIR. */
+  recordsDir?: string;
   /** Resolves true once the engine serves requests. */
   isReady: (endpoint: string) => Promise<boolean>;
   timeoutMs?: number;
@@ -55,13 +53,24 @@ export interface SpawnEngineOptions {
 
 export async function spawnEngine(options: SpawnEngineOptions): Promise<RunningEngine> {
   const endpoint = `http://127.0.0.1:${options.port}`;
-  const child = spawn(options.command, options.args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: options.ownProcessGroup ?? false,
-  });
-  children.add(child);
+  const recordsDir = options.recordsDir ?? ENGINE_RECORDS_DIR;
+  mkdirSync(recordsDir, { recursive: true });
+  const child = spawn(
+    process.execPath,
+    [SUPERVISOR, recordsDir, options.name, options.command, ...options.args],
+    {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      // stdin is the supervisor's lifeline: nothing is ever written to it, and its end stops the engine.
+      stdio: ["pipe", "pipe", "pipe"],
+      // A process group of its own, the engine's too: a terminal's Ctrl-C signals its whole foreground
+      // group, and an engine in that group would die at once, under pollers that still use it.
+      detached: true,
+    },
+  );
+  // Closing the lifeline of a supervisor that is already gone is not an error.
+  child.stdin?.on("error", () => undefined);
+  const stopEngine = () => child.stdin?.end();
   if (options.logFile) {
     const log = createWriteStream(options.logFile, { flags: "a" });
     child.stdout?.pipe(log, { end: false });
@@ -75,7 +84,6 @@ export async function spawnEngine(options: SpawnEngineOptions): Promise<RunningE
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  child.once("exit", () => children.delete(child));
   child.once("error", (error) => {
     output += `\n${error.message}`;
   });
@@ -91,17 +99,14 @@ export async function spawnEngine(options: SpawnEngineOptions): Promise<RunningE
         endpoint,
         port: options.port,
         stop: async () => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          child.kill("SIGTERM");
-          const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+          stopEngine();
           await exited;
-          clearTimeout(timer);
         },
       };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  child.kill("SIGKILL");
+  stopEngine();
   throw new Error(`${options.name} did not start on port ${options.port}. Its last output:\n${output}`);
 }
 

@@ -113,8 +113,6 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** Keep the engine's own log here: its start-up banner and every request it rejects, with its stack. */
   logFile?: string;
-  /** Own process group: a terminal's Ctrl-C then reaches only the parent, which stops the engine in order. */
-  ownProcessGroup?: boolean;
 }
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningEngine> {
@@ -146,7 +144,6 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     // The JVM starts in about 5 s alone; on 2 cores at load 30 it has taken over 30 s.
     timeoutMs: 120_000,
     logFile: options.logFile,
-    ownProcessGroup: options.ownProcessGroup,
     // Any HTTP answer (DynamoDB Local says 400 to a bare GET) means it is serving.
     isReady: async (endpoint) => (await fetch(endpoint)).status > 0,
   });

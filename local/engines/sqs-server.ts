@@ -11,9 +11,7 @@ import { freePort, type RunningEngine, spawnEngine } from "./child-process";
  * the queue URLs) accept; `127.0.0.1` would give a host ending in a number, which they reject. The SDK
  * never connects to that host: the clients have an explicit endpoint.
  */
-export async function startSqsServer(
-  options: { port?: number; ownProcessGroup?: boolean } = {},
-): Promise<RunningEngine> {
+export async function startSqsServer(options: { port?: number } = {}): Promise<RunningEngine> {
   const port = options.port ?? (await freePort());
   // fauxqs exports only its library entry (ESM); its CLI sits beside it in dist/.
   const cli = join(resolve(import.meta.dirname, "../.."), "node_modules", "fauxqs", "dist", "cli.js");
@@ -23,7 +21,6 @@ export async function startSqsServer(
     args: [cli],
     env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_HOST: "localhost", FAUXQS_LOGGER: "false" },
     port,
-    ownProcessGroup: options.ownProcessGroup,
     isReady: async (endpoint) => (await fetch(`${endpoint}/health`)).ok,
   });
 }

@@ -59,10 +59,11 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       );
     }
     const started = Date.now();
-    // Own process groups: Ctrl-C reaches only local mode, which stops the pollers before the engines.
+    // In process groups of their own (child-process.ts): Ctrl-C reaches only local mode, which
+    // stops the pollers before the engines.
     const [dynamodb, sqsServer] = await startAllOrNone<[RunningEngine, RunningEngine]>([
-      startDynamoDbLocal({ ownProcessGroup: true }),
-      startSqsServer({ ownProcessGroup: true }),
+      startDynamoDbLocal(),
+      startSqsServer(),
     ]);
     engines.push(dynamodb, sqsServer);
     options.onProgress?.(

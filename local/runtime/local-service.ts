@@ -1,6 +1,6 @@
 /**
  * Local mode's composition: starts every part in order and stops them in reverse.
- * Primary course: engines + table + queues → Dialpad target (sandbox or another server) → the
+ * Primary course: engines an earlier run left behind stopped → engines + table + queues → Dialpad target (sandbox or another server) → the
  * handlers' environment → HTTP front on PORT → webhook registration → worker event sources on both
  * queues → sweeper and reconciler timers. The functions are the very Lambda entries the stack
  * deploys (functions/*\/handler.ts), loaded only after the environment is set because they read
@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { loadConfig, queueSettings } from "../../shared/config";
 import type { Lane } from "../../shared/lifecycle/ports";
+import { describeLeftovers, stopLeftoverEngines } from "../engines/leftover-engines";
 import {
   canReachLocalWebhook,
   type DialpadTarget,
@@ -60,6 +61,8 @@ export async function startLocalService(
     const { JOB_MAX_RECEIVES: maxReceives } = loadConfig(queueSettings.pick({ JOB_MAX_RECEIVES: true }));
     const sizing = workerSizing(settings.DIALPAD_RATE_LIMIT_RPS);
 
+    const leftovers = stopLeftoverEngines();
+    if (leftovers.length > 0) log.step(describeLeftovers(leftovers));
     log.step("starting DynamoDB Local and the SQS server...");
     const aws: LocalAws = await startLocalAws({
       maxReceives,

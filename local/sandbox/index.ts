@@ -6,6 +6,7 @@ export type { UserFilter } from "./domain/dialpad-state";
 export { compareIds, FIRST_ID } from "./domain/id-sequence";
 export type {
   Department,
+  DepartmentOperatorRole,
   License,
   NumberHolderKind,
   Office,

@@ -9,6 +9,7 @@ import { IdSequence } from "./domain/id-sequence";
 import type {
   ChangeActor,
   Department,
+  DepartmentOperatorRole,
   License,
   Office,
   OperatorRole,
@@ -101,7 +102,9 @@ export interface ByHandActions {
   suspendUser(userId: string): User;
   reactivateUser(userId: string): User;
   deleteUser(userId: string): User;
+  addOperator(callCenterId: string, userId: string, role: OperatorRole): User;
   removeOperator(callCenterId: string, userId: string): User;
+  addDepartmentOperator(departmentId: string, userId: string, role: DepartmentOperatorRole): User;
 }
 
 export interface CallCenterView {
@@ -251,7 +254,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     suspendUser: (userId) => copy(state.updateUser(userId, { state: "suspended" }, ADMIN_ACTOR)),
     reactivateUser: (userId) => copy(state.updateUser(userId, { state: "active" }, ADMIN_ACTOR)),
     deleteUser: (userId) => copy(state.deleteUser(userId, ADMIN_ACTOR)),
+    addOperator: (callCenterId, userId, role) =>
+      copy(state.addOperator(callCenterId, userId, role, ADMIN_ACTOR)),
     removeOperator: (callCenterId, userId) => copy(state.removeOperator(callCenterId, userId, ADMIN_ACTOR)),
+    addDepartmentOperator: (departmentId, userId, role) =>
+      copy(state.addDepartmentOperator(departmentId, userId, role, ADMIN_ACTOR)),
   };
 
   const stateView: SandboxStateView = {

@@ -5,19 +5,33 @@
  * it again. The document is re-validated with the same schema the authorizer reads it with before
  * anything is written, so the tool can never store a registry the service would refuse.
  * The document lives behind `ClientRegistryStore`: Secrets Manager in AWS, a file in local mode.
+ * Every edit is a read-modify-write that the store applies only if the document is still the version
+ * read; when another edit came first, the change is applied again to the newer document.
  */
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type ClientRegistryDocument, ClientRegistryError, clientRegistryDocument } from "./client-registry";
 import { hashToken } from "./hash-token";
 import { SCOPES, type Scope } from "./scopes";
 
-/** Where the registry document is kept; `read` answers undefined when there is none yet. */
+/** The document as stored (undefined when there is none yet) and the version it is at. */
+export interface StoredRegistry {
+  text: string | undefined;
+  version: string | undefined;
+}
+
+/** Where the registry document is kept. */
 export interface ClientRegistryStore {
   /** Says where, for messages (a secret id or a file path; never the content). */
   readonly location: string;
-  read(): Promise<string | undefined>;
-  write(documentText: string): Promise<void>;
+  read(): Promise<StoredRegistry>;
+  /** Stores `documentText` if the document is still at `expected`; false when another edit came first. */
+  replace(documentText: string, expected: StoredRegistry["version"]): Promise<boolean>;
 }
+
+/** Conflicts an edit retries before giving up (only a busy editor or a held lock gets near it). */
+const EDIT_ATTEMPTS = 10;
+const RETRY_PAUSE_MS = 20;
 
 export interface ListedClient {
   name: string;
@@ -36,7 +50,7 @@ export class ClientRegistryEditor {
   ) {}
 
   async list(): Promise<ListedClient[]> {
-    const document = await this.load();
+    const document = this.parse((await this.store.read()).text);
     return document.clients.map(({ name, scopes, mass_offboard_limit }) => ({
       name,
       scopes,
@@ -49,40 +63,54 @@ export class ClientRegistryEditor {
    * only time it exists in clear).
    */
   async add(name: string, scopes: readonly string[], massOffboardLimit?: number): Promise<string> {
-    const document = await this.load();
-    if (document.clients.some((client) => client.name === name))
-      throw new ClientRegistryError(
-        `A client named ${name} exists already: revoke it first to replace its token.`,
-      );
     const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
     if (unknown.length > 0)
       throw new ClientRegistryError(`Unknown scope(s): ${unknown.join(", ")} (known: ${SCOPES.join(", ")}).`);
     const token = this.newToken();
-    await this.save({
-      clients: [
-        ...document.clients,
-        {
-          name,
-          token_sha256: hashToken(token),
-          scopes: scopes as Scope[],
-          ...(massOffboardLimit === undefined ? {} : { mass_offboard_limit: massOffboardLimit }),
-        },
-      ],
+    await this.edit((document) => {
+      if (document.clients.some((client) => client.name === name))
+        throw new ClientRegistryError(
+          `A client named ${name} exists already: revoke it first to replace its token.`,
+        );
+      return {
+        clients: [
+          ...document.clients,
+          {
+            name,
+            token_sha256: hashToken(token),
+            scopes: scopes as Scope[],
+            ...(massOffboardLimit === undefined ? {} : { mass_offboard_limit: massOffboardLimit }),
+          },
+        ],
+      };
     });
     return token;
   }
 
   /** Removes `name`; its token stops working once the service's secret cache expires. */
   async revoke(name: string): Promise<void> {
-    const document = await this.load();
-    const kept = document.clients.filter((client) => client.name !== name);
-    if (kept.length === document.clients.length)
-      throw new ClientRegistryError(`No client is named ${name} in ${this.store.location}.`);
-    await this.save({ clients: kept });
+    await this.edit((document) => {
+      const kept = document.clients.filter((client) => client.name !== name);
+      if (kept.length === document.clients.length)
+        throw new ClientRegistryError(`No client is named ${name} in ${this.store.location}.`);
+      return { clients: kept };
+    });
   }
 
-  private async load(): Promise<Document> {
-    const text = await this.store.read();
+  /** Applies `change` to the stored document, again on the newer one whenever another edit came first. */
+  private async edit(change: (document: Document) => Document): Promise<void> {
+    for (let attempt = 1; attempt <= EDIT_ATTEMPTS; attempt++) {
+      const stored = await this.store.read();
+      const next = this.validate(change(this.parse(stored.text)));
+      if (await this.store.replace(`${JSON.stringify(next, null, 2)}\n`, stored.version)) return;
+      await sleep(RETRY_PAUSE_MS * attempt * Math.random());
+    }
+    throw new ClientRegistryError(
+      `The client registry in ${this.store.location} kept changing during the edit; nothing was written by it, try again.`,
+    );
+  }
+
+  private parse(text: string | undefined): Document {
     if (text === undefined || text.trim() === "") return { clients: [] };
     let value: unknown;
     try {
@@ -91,10 +119,6 @@ export class ClientRegistryEditor {
       throw new ClientRegistryError(`The client registry in ${this.store.location} is not valid JSON.`);
     }
     return this.validate(value as ClientRegistryDocument);
-  }
-
-  private async save(document: Document): Promise<void> {
-    await this.store.write(`${JSON.stringify(this.validate(document), null, 2)}\n`);
   }
 
   private validate(document: ClientRegistryDocument): Document {

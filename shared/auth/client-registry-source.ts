@@ -38,7 +38,7 @@ export class WithClientsFile {
     file: ClientRegistryStore,
   ) {
     this.#file = new ClientRegistrySource(
-      { get: async () => (await file.read()) ?? '{"clients":[]}' },
+      { get: async () => (await file.read()).text ?? '{"clients":[]}' },
       "file",
     );
   }

@@ -2,7 +2,7 @@
  * What an API client may do. Each route needs one scope; some requests need `admin` for what they
  * ask (see request-authority.ts). A client's token grants a fixed set.
  */
-export const SCOPES = ["onboard", "offboard", "read", "approve", "admin"] as const;
+export const SCOPES = ["onboard", "offboard", "read", "approve", "legal_hold", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What each scope lets a client do (docs, the OpenAPI security scheme). */
@@ -10,9 +10,11 @@ export const SCOPE_POWERS: Record<Scope, string> = {
   onboard: "Onboard people and update them.",
   offboard: "Offboard people.",
   read: "Read jobs, people, offices and reports.",
-  approve: "Approve a deletion (never one the same client requested); place or lift a legal hold.",
+  approve:
+    "Approve a deletion (never one of a suspension the same client asked to offboard, or whose hold it lifted).",
+  legal_hold: "Place a legal hold; lift one (only the client that placed it, or an `admin` client).",
   admin:
-    "Grant or revoke Dialpad admin rights; change a Dialpad admin; ask for a retention shorter than the default; start an import or a reconciliation.",
+    "Grant or revoke Dialpad admin rights; change a Dialpad admin; ask for a retention shorter than the default (or shorten one); lift any legal hold; start an import or a reconciliation.",
 };
 
 /** The authenticated caller of a request. */

@@ -1,12 +1,14 @@
 /**
- * Authority over Dialpad admins (docs/product.md, scopes and authority): only a client with `admin`
- * may offboard, update, adopt or delete a Dialpad office or company admin. Whether a user is an
- * admin is only known from Dialpad, so the worker checks it on the user it just read, before
- * changing anything, against the authority the job recorded when it was accepted.
+ * Authority over Dialpad admins in the worker (docs/product.md, scopes and authority): only a client
+ * with `admin` may offboard, update, adopt or delete a Dialpad admin of any kind (company, office,
+ * department, call center). The rule is the lifecycle policy's (privilegeRefusal,
+ * adminRightsRefusal); here it becomes the job's `privileged_user` failure. Whether a user is an admin is only known from Dialpad, so the worker
+ * checks it on the user it just read, before changing anything, against the authority the job
+ * recorded when it was accepted.
  */
-import type { DialpadUser } from "../dialpad/schemas";
 import { JobFailure } from "./failures";
-import type { Job, JobAuthority, Person } from "./model";
+import { adminRightsRefusal, type DialpadAdminFlags, privilegeRefusal } from "./lifecycle-policy";
+import type { Job, JobAuthority } from "./model";
 
 /** The authority a client's scopes give a job (recorded at intake). */
 export const authorityOf = (scopes: readonly string[]): JobAuthority => ({ admin: scopes.includes("admin") });
@@ -14,36 +16,25 @@ export const authorityOf = (scopes: readonly string[]): JobAuthority => ({ admin
 /** Jobs of our own making (sweeper, reconciliation) carry no admin authority unless told. */
 export const NO_AUTHORITY: JobAuthority = { admin: false };
 
-/** An office admin (`admin_office_ids`), a company admin (`is_super_admin`) or any `is_admin`. */
-export function isDialpadAdmin(
-  user: Pick<DialpadUser, "is_super_admin" | "is_admin" | "admin_office_ids">,
-): boolean {
-  return user.is_super_admin === true || user.is_admin === true || (user.admin_office_ids?.length ?? 0) > 0;
-}
-
 /**
  * Throws `privileged_user` when `user` is a Dialpad admin and the job's client had no `admin`.
  * `action` says what was refused, e.g. "offboard" or "adopt".
  */
 export function requireAuthorityOver(
-  user: Pick<DialpadUser, "id" | "is_super_admin" | "is_admin" | "admin_office_ids">,
+  user: DialpadAdminFlags,
   job: Pick<Job, "authority">,
   action: string,
 ): void {
-  if (!isDialpadAdmin(user) || job.authority?.admin === true) return;
-  throw new JobFailure(
-    "privileged_user",
-    `Dialpad user ${user.id} is an office or company admin: to ${action} it the client needs the "admin" scope. Nothing was changed.`,
-  );
+  const refusal = privilegeRefusal(user, job.authority, action);
+  if (refusal) throw new JobFailure("privileged_user", refusal);
 }
 
-/**
- * A deletion waits for an approval when the service requires approvals (REQUIRE_DELETION_APPROVAL),
- * and always when the suspension was made by hand in Dialpad rather than asked through the API.
- */
-export function deletionNeedsApproval(
-  person: Pick<Person, "deletion_approved_at" | "deletion_requires_approval">,
-  requireApproval: boolean,
-): boolean {
-  return (requireApproval || person.deletion_requires_approval === true) && !person.deletion_approved_at;
+/** Throws `privileged_user` when the job sets `admin_type` (granting, or any change) without `admin`. */
+export function requireAuthorityToSetAdminRights(
+  adminType: string | undefined,
+  job: Pick<Job, "authority">,
+  granting: "grant" | "change",
+): void {
+  const refusal = adminRightsRefusal(adminType, job.authority, granting);
+  if (refusal) throw new JobFailure("privileged_user", refusal);
 }

@@ -7,8 +7,9 @@
  */
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
-import { deletionNeedsApproval, requireAuthorityOver } from "./authority";
+import { requireAuthorityOver } from "./authority";
 import { JobCancelled } from "./failures";
+import { deletionRefusal, SUSPENSION_FIELDS } from "./lifecycle-policy";
 import type { JobOf } from "./model";
 import { leaveCallCenters } from "./offboard";
 import { defineStep, type Step, type StepContext } from "./steps";
@@ -43,27 +44,14 @@ async function currentState({ job, deps }: DeleteContext): Promise<string | unde
   return user.state;
 }
 
-/**
- * Why our own record (read consistently) says the person must not be deleted now, if it does: a
- * legal hold, a state other than suspended, a deadline later than the job's or not yet passed,
- * another Dialpad user, or an approval that is required and missing.
- */
+/** Why our own record, read consistently now, says the person must not be deleted (the policy's rule). */
 async function reasonNotToDelete({ job, deps }: DeleteContext): Promise<string | undefined> {
-  const person = await deps.people.get(job.request.email);
-  if (!person) return "we hold no lifecycle record of this person any more";
-  if (person.hold)
-    return `the person is under a legal hold placed ${person.hold.at} by ${person.hold.by} (${person.hold.reason})`;
-  if (person.state !== "suspended") return `the record is ${person.state}, not suspended`;
-  if (person.user_id !== job.request.user_id)
-    return `the record now names Dialpad user ${person.user_id ?? "none"}, not ${job.request.user_id}`;
-  const now = deps.clock.now().toISOString();
-  const deadline = person.delete_after;
-  if (!deadline) return "the record has no retention deadline any more";
-  if (deadline > now || (job.request.delete_after !== undefined && deadline > job.request.delete_after))
-    return `the retention deadline moved to ${deadline}`;
-  if (deletionNeedsApproval(person, deps.settings.requireDeletionApproval === true))
-    return "the deletion needs an approval and has none";
-  return undefined;
+  return deletionRefusal(
+    await deps.people.get(job.request.email),
+    job.request,
+    deps.clock.now(),
+    deps.settings.requireDeletionApproval === true,
+  );
 }
 
 /** Our record says "not now": record why on the person, let a later sweep try again, and stop. */
@@ -94,13 +82,7 @@ async function cancelDeletion({ job, deps }: DeleteContext, state: string | unde
   const reason = `Dialpad user ${job.request.user_id} is ${state ?? "in an unknown state"}, not suspended: someone reactivated it, so it is not deleted.`;
   await deps.people.apply(job.request.email, {
     set: { state: "active", updated_at: at },
-    remove: [
-      "delete_after",
-      "suspended_at",
-      "deletion_approved_at",
-      "deletion_requires_approval",
-      "deletion_admin_authority",
-    ],
+    remove: [...SUSPENSION_FIELDS],
     history: {
       at,
       action: "deletion_cancelled",

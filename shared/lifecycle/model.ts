@@ -28,7 +28,7 @@ export const JOB_ERROR_CODES = {
   rehire_required:
     "A suspended Dialpad account holds the email: reactivating it needs `rehire: true` (else the new person would inherit the old account's voicemail and history).",
   privileged_user:
-    "The Dialpad user is an office or company admin: changing or deleting it needs a client with the `admin` scope.",
+    "The Dialpad user is an admin (company, office, department or call center): changing or deleting it needs a client with the `admin` scope.",
   identity_mismatch: "`email` and `user_id` name different Dialpad users; nothing was changed.",
   dialpad_rejected: "Dialpad refused the request (400/403/409); the message says why.",
   dialpad_unavailable: "Dialpad kept failing or throttling after every retry.",
@@ -228,6 +228,11 @@ export interface Person {
    * it): only then may the delete job remove a Dialpad admin.
    */
   deletion_admin_authority?: boolean;
+  /**
+   * The offboard that is suspending (or suspended) the person, written before it reaches Dialpad:
+   * its suspension is never taken for one made by hand, even when a later step of it fails.
+   */
+  suspended_by?: { job_id: string; client: string };
   updated_at: string;
 }
 

@@ -2,7 +2,8 @@
  * Offboarding, primary course: resolve the user and the number handoff target (an unknown target
  * fails here, before any change) → suspend (reversible, frees the licence) → remove from
  * call-center queues so calls stop routing to them → hand the numbers off → record the retention
- * deadline. Permanent deletion happens later, in a delete job created by the retention sweeper.
+ * deadline (the lifecycle policy's: someone already suspended keeps a later deadline and any need
+ * for an approval unless the client holds `admin`). Permanent deletion happens later, in a delete job created by the retention sweeper.
  */
 
 import type { DialpadApi } from "../dialpad/api";
@@ -10,15 +11,14 @@ import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure } from "./failures";
+import { offboardRetention, suspensionMarker } from "./lifecycle-policy";
 import type { JobOf } from "./model";
 import { handOffNumbers, resolveHandoff } from "./number-handoff";
-import { byWorkerFor, defineStep, type Step } from "./steps";
+import { byWorkerFor, defineStep, type Step, type StepDeps } from "./steps";
 import { callCenterIdsOf, leaveCallCenter } from "./telephony";
 
 type OffboardJob = JobOf<"offboard">;
 const step = defineStep<OffboardJob>();
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * The user an offboard names: by id, or the live user owning the email. Given both, they must name
@@ -68,6 +68,7 @@ const resolveUser = step({
     requireAuthorityOver(user, job, "offboard");
     const handoff = await resolveHandoff(deps.dialpad, job.request.number_handoff, user.id);
     const numbers = user.phone_numbers ?? [];
+    await recordOffboardStarted(job, user, deps);
     return {
       status: "succeeded",
       detail: `user ${user.id} is ${user.state}; ${numbers.length} number(s) to ${handoff.to === "keep" ? "keep" : handoff.label}`,
@@ -75,6 +76,25 @@ const resolveUser = step({
     };
   },
 });
+
+/**
+ * Before the first change: the request on the person's history (an offboard by user id is only
+ * tied to its person here), and, when the suspension will be ours, the marker that keeps it
+ * attributed to this offboard even if a later step fails (lifecycle policy, invariant 2).
+ */
+async function recordOffboardStarted(job: OffboardJob, user: DialpadUser, deps: StepDeps) {
+  const at = deps.clock.now().toISOString();
+  await deps.people.apply(job.email ?? "", {
+    set: { updated_at: at, ...(user.state === "active" ? suspensionMarker(job) : {}) },
+    history: {
+      at,
+      action: "offboard_started",
+      ...byWorkerFor(job),
+      detail: `offboarding Dialpad user ${user.id} (${user.state})`,
+    },
+    historyId: `${job.job_id}#offboard_started`,
+  });
+}
 
 const suspendUser = step({
   name: "suspend_user",
@@ -136,32 +156,28 @@ const recordRetention = step({
   async run({ job, progress, deps }) {
     const now = deps.clock.now();
     const retentionDays = job.request.retention_days ?? deps.settings.retentionDays;
-    const deleteAfter = new Date(now.getTime() + retentionDays * DAY_MS).toISOString();
     const email = job.email ?? "";
+    const retention = offboardRetention(
+      await deps.people.get(email),
+      { retentionDays, dialpadStateAtStart: progress.initial_state },
+      job.authority,
+      now,
+    );
     await deps.people.apply(email, {
-      set: {
-        state: "suspended",
-        user_id: progress.user_id,
-        suspended_at: now.toISOString(),
-        delete_after: deleteAfter,
-        // An admin client's offboard may later delete a Dialpad admin; anyone else's may not.
-        deletion_admin_authority: job.authority.admin,
-        updated_at: now.toISOString(),
-      },
-      // A requested offboard needs no approval of a hand suspension (any earlier approval lapses).
-      remove: ["deleted_at", "deletion_approved_at", "deletion_requires_approval"],
+      set: { ...retention.set, user_id: progress.user_id, updated_at: now.toISOString() },
+      remove: retention.remove,
       history: {
         at: now.toISOString(),
         action: "offboarded",
         ...byWorkerFor(job),
-        detail: `suspended; delete after ${deleteAfter} (${retentionDays} days)`,
+        detail: `suspended; ${retention.detail}`,
       },
       historyId: `${job.job_id}#offboarded`,
     });
     return {
       status: "succeeded",
-      detail: `delete after ${deleteAfter}`,
-      produces: { delete_after: deleteAfter },
+      detail: retention.detail,
+      produces: { delete_after: retention.set.delete_after },
     };
   },
 });

@@ -9,8 +9,9 @@ import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser, UpdateUserRequest } from "../dialpad/schemas";
 import { seatLineOf } from "../dialpad/seat-lines";
-import { requireAuthorityOver } from "./authority";
+import { requireAuthorityOver, requireAuthorityToSetAdminRights } from "./authority";
 import { JobFailure } from "./failures";
+import { SUSPENSION_FIELDS } from "./lifecycle-policy";
 import type { JobOf } from "./model";
 import { takeSeat, usingSeat } from "./seat-check";
 import { byWorkerFor, defineStep, type Step } from "./steps";
@@ -60,11 +61,7 @@ const findExisting = step({
   name: "find_existing_user",
   async run(ctx) {
     // Admin rights are refused at the API without `admin`; the worker holds the same line.
-    if (ctx.job.request.admin_type !== "none" && ctx.job.authority?.admin !== true)
-      throw new JobFailure(
-        "privileged_user",
-        `Granting admin rights (admin_type "${ctx.job.request.admin_type}") needs the "admin" scope.`,
-      );
+    requireAuthorityToSetAdminRights(ctx.job.request.admin_type, ctx.job, "grant");
     const user = await findLiveUser(ctx);
     if (!user) return { status: "succeeded", detail: "no Dialpad user has this email" };
     if (user.state !== "active" && user.state !== "suspended")
@@ -245,14 +242,7 @@ const recordPerson = step({
         office_id: progress.office_id,
         updated_at: at,
       },
-      remove: [
-        "suspended_at",
-        "delete_after",
-        "deleted_at",
-        "deletion_approved_at",
-        "deletion_requires_approval",
-        "deletion_admin_authority",
-      ],
+      remove: ["deleted_at", ...SUSPENSION_FIELDS],
       history: {
         at,
         action: outcome === "created" ? "onboarded" : outcome === "reactivated" ? "rehired" : "adopted",

@@ -3,6 +3,7 @@
  * (SQS) and shared/dialpad (the Dialpad client); tests inject the same adapters against local engines.
  */
 import { JOB_KINDS } from "./job-kinds";
+import type { SuspensionCondition } from "./lifecycle-policy";
 import type { HistoryEntry, Job, JobError, JobKind, JobStatus, JobStep, Person, PersonState } from "./model";
 
 export type Lane = "urgent" | "bulk";
@@ -167,6 +168,17 @@ export interface PersonStore {
   list(filter: PersonFilter & { requireApproval: boolean }, page: PageRequest): Promise<Page<Person>>;
   /** Applies a change and its history entry atomically (creates the record if needed). */
   apply(email: string, change: PersonChange): Promise<void>;
+  /**
+   * Applies the change only while the record is still in the suspension `condition` names: state
+   * suspended, the same `suspended_at`, a `delete_after` at or after the given one (absent ones
+   * must still be absent). False when it is not (nothing written); true when applied, or when this
+   * history id was applied before.
+   */
+  applyWithinSuspension(
+    email: string,
+    change: PersonChange,
+    condition: SuspensionCondition,
+  ): Promise<boolean>;
   /**
    * Creates the record with its first history entry unless a record of the email exists (an
    * import must not overwrite what a job recorded meanwhile). True when this call created it.

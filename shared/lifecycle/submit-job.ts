@@ -2,8 +2,8 @@
  * Accepting an onboard, offboard, update or import request, primary course: derive its idempotency key
  * → for an offboard, ask the mass-change guard (held or not) → take the job in (job-intake.ts: write
  * job and key together, then queue it unless held) → for a new job, remember the person's
- * onboarding, or let a queued offboard cancel the person's still-queued onboarding first (a held
- * one does so when it is released).
+ * onboarding, or record an offboard's request on the person and, when it is queued, let it cancel
+ * the person's still-queued onboarding first (a held one does so when it is released).
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
@@ -78,7 +78,10 @@ export async function submitJob(
     async (job) => {
       if (!job.email) return;
       if (job.kind === "onboard") await deps.people.noteOnboardJob(job.email, job.job_id);
-      if (job.kind === "offboard" && job.status === "queued") await cancelQueuedOnboard(job.email, job, deps);
+      if (job.kind === "offboard") {
+        await recordOffboardRequested(job.email, job, deps.people);
+        if (job.status === "queued") await cancelQueuedOnboard(job.email, job, deps);
+      }
     },
   );
   if (!created)
@@ -97,4 +100,24 @@ function guardOffboard(caller: Caller, key: RequestKey, deps: SubmitDeps): Promi
 async function offboardEmail(request: OffboardRequest, people: PersonStore): Promise<string | undefined> {
   if (request.email) return request.email;
   return request.user_id ? (await people.findByUserId(request.user_id))?.email : undefined;
+}
+
+/**
+ * The offboard's client goes on the person's history at once, before the job runs: whatever becomes
+ * of the job, that client may not approve the deletion of this suspension (lifecycle policy).
+ */
+async function recordOffboardRequested(email: string, job: Job, people: PersonStore): Promise<void> {
+  await people.apply(email, {
+    set: { updated_at: job.created_at },
+    history: {
+      at: job.created_at,
+      action: "offboard_requested",
+      source: "api",
+      job_id: job.job_id,
+      client: job.client,
+      ...(job.ticket ? { ticket: job.ticket } : {}),
+      detail: `offboard requested (job ${job.job_id})`,
+    },
+    historyId: `${job.job_id}#offboard_requested`,
+  });
 }

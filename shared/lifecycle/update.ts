@@ -9,7 +9,7 @@
  */
 import { isDialpadError } from "../dialpad/errors";
 import { license as licenseSchema, type UpdateUserRequest } from "../dialpad/schemas";
-import { requireAuthorityOver } from "./authority";
+import { requireAuthorityOver, requireAuthorityToSetAdminRights } from "./authority";
 import { JobFailure } from "./failures";
 import type { JobOf } from "./model";
 import { RecordExists } from "./ports";
@@ -36,11 +36,7 @@ const resolveUser = step({
       );
     // Changing an admin, or anyone's admin rights (revoking too), needs the `admin` scope.
     requireAuthorityOver(user, job, "update");
-    if (job.request.admin_type !== undefined && job.authority?.admin !== true)
-      throw new JobFailure(
-        "privileged_user",
-        `Changing admin rights (admin_type "${job.request.admin_type}") needs the "admin" scope. Nothing was changed.`,
-      );
+    requireAuthorityToSetAdminRights(job.request.admin_type, job, "change");
     return {
       status: "succeeded",
       detail: `user ${user.id} in office ${user.office_id ?? "unknown"}`,

@@ -9,7 +9,12 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
-import { addressLiteral, classifyAddress } from "./callback-address";
+import {
+  addressLiteral,
+  callbackPortProblem,
+  classifyAddress,
+  DEFAULT_CALLBACK_PORTS,
+} from "./callback-address";
 
 export interface CallbackPost {
   url: string;
@@ -31,6 +36,8 @@ export interface HttpCallbackSenderOptions {
   /** Local mode: http and https to loopback addresses are allowed. */
   allowLoopback: boolean;
   timeoutMs?: number;
+  /** CALLBACK_PORTS: the ports a callback may go to (loopback aside); default 443 only. */
+  allowedPorts?: readonly number[];
   /** Injected in tests; default Node's resolver (getaddrinfo, as the socket would use). */
   resolve?: (hostname: string) => Promise<LookupAddress[]>;
 }
@@ -70,8 +77,13 @@ export class HttpCallbackSender implements CallbackSender {
       if (verdict === "allowed" || (verdict === "loopback" && loopbackOk)) continue;
       return { type: "refused", reason: `the host resolves to a ${verdict} address` };
     }
-    if (url.protocol === "http:" && addresses.some(({ address }) => classifyAddress(address) !== "loopback"))
+    const allLoopback = addresses.every(({ address }) => classifyAddress(address) === "loopback");
+    if (url.protocol === "http:" && !allLoopback)
       return { type: "refused", reason: "http is allowed only to loopback" };
+    const portProblem = allLoopback
+      ? undefined
+      : callbackPortProblem(url, this.options.allowedPorts ?? DEFAULT_CALLBACK_PORTS);
+    if (portProblem) return { type: "refused", reason: portProblem };
 
     const target = addresses[0] as LookupAddress;
     // The socket connects to the address checked above, never to a second DNS answer.

@@ -1,15 +1,16 @@
 /**
  * Legal hold (litigation, HR investigation): while a hold stands, nobody deletes the person. The
  * sweeper skips held people and the delete job re-reads the record right before DELETE, so a hold
- * placed even while a deletion is queued or running stops it. Placing, primary course: read the
- * record (NotFound when we have none) → refuse unless active or suspended (StateConflict
- * `not_holdable`) → set `hold` with a
- * history entry naming the client. Lifting removes it; a deletion that is due then goes ahead at
- * the next sweep. Both are idempotent: a second hold keeps the first, lifting no hold changes
- * nothing.
+ * placed even while a deletion is queued or running stops it. Who may place and lift one is the
+ * lifecycle policy's (decidePlaceHold, decideLiftHold): placing needs an active or suspended
+ * person (`not_holdable`), lifting the client that placed it or an `admin` client
+ * (`not_hold_owner`). Both write a history entry naming the client and are idempotent: a second
+ * hold keeps the first, lifting no hold changes nothing. A deletion that is due goes ahead at the
+ * next sweep after the lift; the lifting client may not approve it (separation of duties).
  */
-import { NotFound, StateConflict } from "../errors/domain-errors";
-import type { HistoryEntry, LegalHold, Person, Ticket } from "../lifecycle/model";
+import { NotFound } from "../errors/domain-errors";
+import { type Actor, decideLiftHold, decidePlaceHold } from "../lifecycle/lifecycle-policy";
+import type { HistoryEntry, Person } from "../lifecycle/model";
 import type { Clock, PersonStore } from "../lifecycle/ports";
 
 export interface HoldOutcome {
@@ -18,56 +19,40 @@ export interface HoldOutcome {
   history: HistoryEntry[];
 }
 
-const HOLDABLE: ReadonlySet<Person["state"]> = new Set(["active", "suspended"]);
-
-export interface HoldRequester {
-  client: string;
-  ticket?: Ticket;
-}
-
 export async function placeHold(
   email: string,
   reason: string,
-  requester: HoldRequester,
+  requester: Actor,
   deps: { people: PersonStore; clock: Clock },
 ): Promise<HoldOutcome> {
-  const found = await recordOf(email, deps.people);
-  if (!HOLDABLE.has(found.person.state))
-    throw new StateConflict(
-      "not_holdable",
-      `This person is ${found.person.state}: a legal hold is for active or suspended people.`,
-    );
-  if (found.person.hold) return { status: "already_held", ...found };
-  const at = deps.clock.now().toISOString();
-  const hold: LegalHold = {
-    reason,
-    by: requester.client,
-    at,
-    ...(requester.ticket ? { ticket: requester.ticket } : {}),
-  };
+  const found = await deps.people.getWithHistory(email);
+  const decision = decidePlaceHold(found?.person, reason, requester, deps.clock.now());
+  if (!found || decision.outcome === "already_held") return { status: "already_held", ...recorded(found) };
+  const { hold } = decision;
   await deps.people.apply(email, {
-    set: { hold, updated_at: at },
+    set: { hold, updated_at: hold.at },
     history: {
-      at,
+      at: hold.at,
       action: "hold_placed",
       source: "api",
       client: requester.client,
       ...(requester.ticket ? { ticket: requester.ticket } : {}),
       detail: `legal hold: ${reason}`,
     },
-    historyId: `hold#${at}#${requester.client}`,
+    historyId: `hold#${hold.at}#${requester.client}`,
   });
   return reread(email, "placed", deps.people);
 }
 
 export async function liftHold(
   email: string,
-  requester: HoldRequester & { reason?: string },
+  requester: Actor & { reason?: string },
   deps: { people: PersonStore; clock: Clock },
 ): Promise<HoldOutcome> {
-  const found = await recordOf(email, deps.people);
-  const { hold } = found.person;
-  if (!hold) return { status: "not_held", ...found };
+  const found = await deps.people.getWithHistory(email);
+  const decision = decideLiftHold(found?.person, requester);
+  if (!found || decision.outcome === "not_held") return { status: "not_held", ...recorded(found) };
+  const { hold } = decision;
   const at = deps.clock.now().toISOString();
   await deps.people.apply(email, {
     set: { updated_at: at },
@@ -85,12 +70,11 @@ export async function liftHold(
   return reread(email, "lifted", deps.people);
 }
 
-async function recordOf(email: string, people: PersonStore) {
-  const found = await people.getWithHistory(email);
+function recorded(found: { person: Person; history: HistoryEntry[] } | undefined) {
   if (!found) throw new NotFound("user_not_found", "We have no lifecycle record of this email.");
   return found;
 }
 
 async function reread(email: string, status: "placed" | "lifted", people: PersonStore): Promise<HoldOutcome> {
-  return { status, ...(await recordOf(email, people)) };
+  return { status, ...recorded(await people.getWithHistory(email)) };
 }

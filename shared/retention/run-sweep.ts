@@ -7,7 +7,7 @@
  * people without a write, and finds any other job by its request key, creating nothing. A sweep running out of time stops between pages (`complete: false`); the next
  * one carries on from the same index.
  */
-import { deletionNeedsApproval } from "../lifecycle/authority";
+import { sweepDecision } from "../lifecycle/lifecycle-policy";
 import type { Person } from "../lifecycle/model";
 import { type SubmitDeleteDeps, submitDeleteJob } from "./submit-delete-job";
 
@@ -65,12 +65,12 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     result.due += page.length;
     const ready: (Person & { user_id: string })[] = [];
     for (const person of page) {
-      if (person.hold) result.held += 1;
+      const decision = sweepDecision(person, deps.requireApproval);
+      if (decision === "held") result.held += 1;
       else if (person.delete_job_for !== undefined && person.delete_job_for === person.delete_after)
         result.existing += 1; // queued by an earlier sweep: nothing to write
-      else if (deletionNeedsApproval(person, deps.requireApproval)) result.awaiting_approval += 1;
-      else if (!person.user_id) result.no_user_id += 1;
-      else ready.push(person as Person & { user_id: string });
+      else if (decision === "delete") ready.push(person as Person & { user_id: string });
+      else result[decision] += 1;
     }
     await forEachConcurrently(ready, deps.concurrency ?? 16, async (person) => {
       try {

@@ -12,6 +12,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { SuspensionCondition } from "../lifecycle/lifecycle-policy";
 import type { HistoryEntry, Person } from "../lifecycle/model";
 import {
   type Page,
@@ -46,6 +47,7 @@ const RECORD_FIELDS = [
   "hold",
   "deletion_requires_approval",
   "deletion_admin_authority",
+  "suspended_by",
   "updated_at",
 ] as const satisfies readonly (keyof Person)[];
 
@@ -75,6 +77,12 @@ const INDEX_FIELDS = {
   heldSk: HELD_INDEX.sortKey,
 };
 const PEOPLE_PARTITION = "PEOPLE";
+/** The record fields a conditional change may name (`#c_<field>`). */
+const CONDITION_NAMES = {
+  "#c_state": "state",
+  "#c_suspended_at": "suspended_at",
+  "#c_delete_after": "delete_after",
+};
 const HELD_PARTITION = "HELD";
 
 /** The record's UpdateExpression for a change, keeping the sparse index keys in step with it. */
@@ -269,11 +277,35 @@ export class DynamoPersonStore implements PersonStore {
   }
 
   async recordNew(email: string, change: PersonChange): Promise<boolean> {
-    return this.writeChange(email, change, "attribute_not_exists(#state)");
+    return this.writeChange(email, change, { expression: "attribute_not_exists(#c_state)" });
+  }
+
+  async applyWithinSuspension(
+    email: string,
+    change: PersonChange,
+    condition: SuspensionCondition,
+  ): Promise<boolean> {
+    const values: Record<string, unknown> = { ":c_suspended": "suspended" };
+    const clauses = ["#c_state = :c_suspended"];
+    if (condition.suspended_at === undefined) clauses.push("attribute_not_exists(#c_suspended_at)");
+    else {
+      clauses.push("#c_suspended_at = :c_suspended_at");
+      values[":c_suspended_at"] = condition.suspended_at;
+    }
+    if (condition.delete_after_at_least === undefined) clauses.push("attribute_not_exists(#c_delete_after)");
+    else {
+      clauses.push("#c_delete_after >= :c_delete_after");
+      values[":c_delete_after"] = condition.delete_after_at_least;
+    }
+    return this.writeChange(email, change, { expression: clauses.join(" AND "), values });
   }
 
   /** Applies the change with its history entry; false when `condition` (on the record) did not hold. */
-  private async writeChange(email: string, change: PersonChange, condition?: string): Promise<boolean> {
+  private async writeChange(
+    email: string,
+    change: PersonChange,
+    condition?: { expression: string; values?: Record<string, unknown> },
+  ): Promise<boolean> {
     const update = recordUpdate(email, change);
     try {
       await this.doc.send(
@@ -286,8 +318,17 @@ export class DynamoPersonStore implements PersonStore {
                 ...update,
                 ...(condition
                   ? {
-                      ConditionExpression: condition,
-                      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, "#state": "state" },
+                      ConditionExpression: condition.expression,
+                      ExpressionAttributeNames: {
+                        ...update.ExpressionAttributeNames,
+                        // Only the names the condition uses: DynamoDB refuses unused ones.
+                        ...Object.fromEntries(
+                          Object.entries(CONDITION_NAMES).filter(([name]) =>
+                            condition.expression.includes(name),
+                          ),
+                        ),
+                      },
+                      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...condition.values },
                     }
                   : {}),
               },

@@ -5,17 +5,18 @@
  * - deleted in Dialpad, not in our record → record deleted (pending retention cleared);
  * - suspended in Dialpad while our record is active → record suspended, the retention clock started
  *   with the configured default, and the deletion marked as needing approval: a suspension by hand
- *   (leave, investigation) never ends in deletion unless a client with `approve` approves it;
+ *   (leave, investigation) never ends in deletion unless a client with `approve` approves it; one
+ *   our own offboard made (its marker on the record) stays attributed to that offboard's client
+ *   (the lifecycle policy's suspensionSeen);
  * - active in Dialpad while our record is suspended → reactivated by hand: record active, the
  *   pending deletion cleared (no delete_after, so the sweeper skips it);
  * - an office moved by hand is followed too. Anything else (pending/cancelled users, a deleted
  *   record whose user shows up live) is left alone: there is no safe reading of it.
  */
 import type { DialpadUser } from "../dialpad/schemas";
+import { SUSPENSION_FIELDS, suspensionSeen } from "../lifecycle/lifecycle-policy";
 import type { Person } from "../lifecycle/model";
 import type { PersonChange } from "../lifecycle/ports";
-
-const DAY_MS = 24 * 3600 * 1000;
 
 export interface SyncDecision {
   change?: Omit<PersonChange, "historyId">;
@@ -53,22 +54,16 @@ export function decideSync(
   }
   if (user.state === "suspended" && (person.state === "active" || !person.delete_after)) {
     if (person.state === "deleted") return { cancelQueuedOnboard: false };
-    const deleteAfter = new Date(now.getTime() + retentionDays * DAY_MS).toISOString();
+    const seen = suspensionSeen(person, user.id, now, retentionDays);
     return {
       change: {
-        set: {
-          state: "suspended",
-          suspended_at: person.state === "suspended" && person.suspended_at ? person.suspended_at : at,
-          delete_after: deleteAfter,
-          deletion_requires_approval: true,
-          updated_at: at,
-          ...office,
+        set: { ...seen.set, updated_at: at, ...office },
+        remove: seen.remove,
+        history: {
+          ...history(seen.action, seen.detail),
+          ...(seen.client ? { client: seen.client } : {}),
+          ...(seen.job_id ? { job_id: seen.job_id } : {}),
         },
-        remove: ["deleted_at", "deletion_approved_at", "deletion_admin_authority"],
-        history: history(
-          "suspended_by_hand",
-          `Dialpad user ${user.id} was suspended outside this service; it may be deleted after ${deleteAfter} (${retentionDays} days, the default retention) once a client with "approve" approves`,
-        ),
       },
       cancelQueuedOnboard: false,
     };
@@ -78,13 +73,7 @@ export function decideSync(
     return {
       change: {
         set: { state: "active", updated_at: at, ...office },
-        remove: [
-          "delete_after",
-          "suspended_at",
-          "deletion_approved_at",
-          "deletion_requires_approval",
-          "deletion_admin_authority",
-        ],
+        remove: [...SUSPENSION_FIELDS],
         history: history(
           "reactivated_by_hand",
           `Dialpad user ${user.id} was reactivated outside this service${pending}`,

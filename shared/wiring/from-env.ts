@@ -236,6 +236,7 @@ export function callbackDepsFromEnv(
     jobs: new DynamoJobStore(table.doc, table.tableName),
     sender: new HttpCallbackSender({
       allowLoopback: config.CALLBACK_ALLOW_LOOPBACK,
+      allowedPorts: config.CALLBACK_PORTS,
       timeoutMs: config.CALLBACK_TIMEOUT_MS,
     }),
     queue: new SqsCallbackQueue(sqs, config.CALLBACK_QUEUE_URL),

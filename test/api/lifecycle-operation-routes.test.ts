@@ -1,7 +1,8 @@
 /**
  * The routes of movers, legal holds, imports and held jobs through the API function over DynamoDB
- * Local and SQS: scopes (revoking admin rights needs `admin`, holds need `approve`, imports `admin`,
- * release and cancel `approve`), bad bodies refused with nothing written, and what each answers.
+ * Local and SQS: scopes (revoking admin rights needs `admin`, holds need `legal_hold` and only their
+ * placer or `admin` lifts one, imports `admin`, release and cancel `approve`), bad bodies refused
+ * with nothing written, and what each answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiHandler } from "../../functions/api/api";
@@ -9,8 +10,10 @@ import { type ApiCall, apiOf, callApi } from "../support/api-caller";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
 const ticketing = { name: "servicenow", scopes: ["onboard", "offboard", "read"] };
-const legal = { name: "legal", scopes: ["approve", "read"] };
+const legal = { name: "legal", scopes: ["legal_hold", "read"] };
+const otherLegal = { name: "hr", scopes: ["legal_hold", "approve", "read"] };
 const admin = { name: "it-admin", scopes: ["admin", "onboard", "read"] };
+const approver = { name: "security", scopes: ["approve", "read"] };
 
 describe("update, hold and import routes", () => {
   let h: LifecycleHarness;
@@ -87,9 +90,11 @@ describe("update, hold and import routes", () => {
     expect(bad.body.error.details[0].path).toMatch(/^number_handoff/);
   });
 
-  it("places and lifts a legal hold with approve; 403 without, 404 for an unknown person", async () => {
+  it("places and lifts a legal hold with legal_hold (only its placer lifts it); 403 without, 404 for an unknown person", async () => {
     const path = "/v1/users/held%40example.com/hold";
     expect((await call({ method: "POST", path, body: { reason: "x" }, client: ticketing })).status).toBe(403);
+    const approver = { name: "approver", scopes: ["approve", "read"] };
+    expect((await call({ method: "POST", path, body: { reason: "x" }, client: approver })).status).toBe(403);
     expect(
       (
         await call({
@@ -105,6 +110,8 @@ describe("update, hold and import routes", () => {
     expect(held).toMatchObject({ status: 200, body: { hold: { reason: "litigation", by: "legal" } } });
     const read = await call({ method: "GET", path: "/v1/users/held%40example.com", client: ticketing });
     expect(read.body.hold).toMatchObject({ reason: "litigation" });
+    const notOwner = await call({ method: "DELETE", path, client: otherLegal });
+    expect(notOwner).toMatchObject({ status: 403, body: { error: { code: "not_hold_owner" } } });
     const lifted = await call({ method: "DELETE", path, client: legal });
     expect(lifted.status).toBe(200);
     expect(lifted.body.hold).toBeUndefined();
@@ -147,17 +154,17 @@ describe("update, hold and import routes", () => {
       status: 403,
       body: { error: { code: "self_approval" } },
     });
-    const bad = await call({ method: "POST", path: release, body: { colour: "red" }, client: legal });
+    const bad = await call({ method: "POST", path: release, body: { colour: "red" }, client: approver });
     expect(bad.status).toBe(400);
     expect((await h.service.jobs.get(held.body.job_id))?.status).toBe("held");
     const released = await call({
       method: "POST",
       path: release,
       body: { reason: "checked" },
-      client: legal,
+      client: approver,
     });
-    expect(released).toMatchObject({ status: 200, body: { status: "queued", released_by: "legal" } });
-    expect(await call({ method: "POST", path: release, client: legal })).toMatchObject({
+    expect(released).toMatchObject({ status: 200, body: { status: "queued", released_by: "security" } });
+    expect(await call({ method: "POST", path: release, client: approver })).toMatchObject({
       status: 409,
       body: { error: { code: "not_held" } },
     });

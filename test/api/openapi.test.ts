@@ -57,7 +57,7 @@ describe("real answers match the document", () => {
   const validated = new Set<string>();
 
   const requester = { name: "ticketing", scopes: ["onboard", "offboard", "read"] };
-  const approver = { name: "security", scopes: ["approve", "read"] };
+  const approver = { name: "security", scopes: ["approve", "legal_hold", "read"] };
   const admin = { name: "it-admin", scopes: ["onboard", "offboard", "read", "approve", "admin"] };
   const onboardBody = {
     email: "contract@example.com",
@@ -248,6 +248,9 @@ describe("real answers match the document", () => {
       200,
     );
     expect(held.body.hold).toMatchObject({ reason: "litigation", by: "security" });
+    const notOwner = { name: "hr", scopes: ["legal_hold"] };
+    const refused = await answer({ method: "DELETE", path, client: notOwner }, 403);
+    expect(refused.body.error.code).toBe("not_hold_owner");
     await answer({ method: "DELETE", path, client: approver }, 200);
     const unknown = "/v1/users/nobody%40example.com/hold";
     await answer({ method: "POST", path: unknown, body: { reason: "x" }, client: approver }, 404);

@@ -2,7 +2,7 @@
  * The client-token tool edits the registry the authorizer reads: in a file (local mode, a temp file
  * here) and in the client-tokens secret (Secrets Manager, mocked with aws-sdk-client-mock). A new
  * token is printed once and only its digest is stored; the stored document is what the authorizer
- * accepts.
+ * accepts. Two edits racing (an `add` and a `revoke`) both take effect, in either home.
  */
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,7 +10,6 @@ import { join } from "node:path";
 import {
   GetSecretValueCommand,
   PutSecretValueCommand,
-  ResourceNotFoundException,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
@@ -18,12 +17,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runClientTokenTool } from "../../local/tools/client-token";
 import { authenticate } from "../../shared/auth/authenticate";
 import { parseClientRegistry } from "../../shared/auth/client-registry";
+import { ClientRegistryEditor, type ClientRegistryStore } from "../../shared/auth/client-registry-editor";
 import { WithClientsFile } from "../../shared/auth/client-registry-source";
 import {
   FileClientRegistryStore,
   SecretsManagerClientRegistryStore,
 } from "../../shared/auth/client-registry-stores";
 import { hashToken } from "../../shared/auth/hash-token";
+import { VersionedSecret } from "./versioned-secret";
 
 function capture() {
   const out: string[] = [];
@@ -147,7 +148,7 @@ describe("client-token with the client-tokens secret", () => {
   const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:client-tokens-AbCdEf";
   const secretsManager = mockClient(SecretsManagerClient);
   const client = new SecretsManagerClient({ region: "eu-west-1" });
-  let stored: string | undefined;
+  let secret: VersionedSecret;
   const runAws = (argv: string[]) => {
     const output = capture();
     return runClientTokenTool([...argv, "--secret-id", SECRET], {}, output.io, (where) => {
@@ -157,27 +158,17 @@ describe("client-token with the client-tokens secret", () => {
   };
 
   beforeEach(() => {
-    stored = undefined;
     secretsManager.reset();
-    secretsManager.on(GetSecretValueCommand, { SecretId: SECRET }).callsFake(() => {
-      if (stored === undefined)
-        throw new ResourceNotFoundException({
-          message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
-          $metadata: {},
-        });
-      return { SecretString: stored };
-    });
-    secretsManager.on(PutSecretValueCommand, { SecretId: SECRET }).callsFake((input) => {
-      stored = input.SecretString;
-      return {};
-    });
+    secret = new VersionedSecret(SECRET);
+    secret.serve(secretsManager);
   });
 
   it("adds to a secret that has no value yet, then to the stored document", async () => {
     const first = await runAws(["add", "servicenow", "--scopes", "onboard,offboard,read"]);
     const second = await runAws(["add", "jira", "--scopes", "read"]);
     expect([first.code, second.code]).toEqual([0, 0]);
-    const registry = parseClientRegistry(stored as string);
+    const stored = secret.current() as string;
+    const registry = parseClientRegistry(stored);
     expect(registry.clients.map((c) => c.name)).toEqual(["servicenow", "jira"]);
     expect(stored).not.toContain(first.out[0]);
     expect(authenticate(registry, `Bearer ${second.out[0]}`).scopes).toEqual(["read"]);
@@ -196,4 +187,96 @@ describe("client-token with the client-tokens secret", () => {
     await expect(runAws(["add", "jira", "--scopes", "read"])).rejects.toThrow(/AccessDenied/);
     expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
+
+  it("makes a new version current only from the version the edit read", async () => {
+    const store = new SecretsManagerClientRegistryStore(client, SECRET);
+    const read = await store.read();
+    expect(await store.replace("first", read.version)).toBe(true);
+    expect(await store.replace("second", read.version)).toBe(false);
+    expect(secret.current()).toBe("first");
+  });
+
+  it("loses nothing when an add races a revoke: the revoked token stays revoked", async () => {
+    const store = () => new SecretsManagerClientRegistryStore(client, SECRET);
+    const { leaked } = await raceAddAgainstRevoke(store);
+    const registry = parseClientRegistry(secret.current() as string);
+    expect(registry.clients.map((c) => c.name)).toEqual(["jira"]);
+    expect(() => authenticate(registry, `Bearer ${leaked}`)).toThrow(/not valid/);
+    // The losing edit's first version was never made current.
+    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(4);
+  });
 });
+
+describe("registry edits that race", () => {
+  it("refuses to replace the local file from a version that is no longer stored", async () => {
+    const store = new FileClientRegistryStore(file);
+    const read = await store.read();
+    expect(await store.replace("first", read.version)).toBe(true);
+    expect(await store.replace("second", read.version)).toBe(false);
+    expect(await readFile(file, "utf8")).toBe("first");
+  });
+
+  it("loses nothing in the local file when an add races a revoke", async () => {
+    const { leaked } = await raceAddAgainstRevoke(() => new FileClientRegistryStore(file));
+    const registry = parseClientRegistry(await readFile(file, "utf8"));
+    expect(registry.clients.map((c) => c.name)).toEqual(["jira"]);
+    expect(() => authenticate(registry, `Bearer ${leaked}`)).toThrow(/not valid/);
+    await expect(stat(`${file}.lock`)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("gives up with a clear error, writing nothing, when the document keeps changing", async () => {
+    const stored = new FileClientRegistryStore(file);
+    const alwaysBeaten: ClientRegistryStore = {
+      location: file,
+      read: () => stored.read(),
+      replace: async () => false,
+    };
+    await expect(new ClientRegistryEditor(alwaysBeaten).add("jira", ["read"])).rejects.toThrow(
+      /kept changing during the edit/,
+    );
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+/**
+ * `leaked` is registered; then one editor revokes it while another adds `jira`, both having read
+ * the registry before either writes (what an unconditional write turns back into `leaked`).
+ */
+async function raceAddAgainstRevoke(storeAt: () => ClientRegistryStore) {
+  const leaked = await new ClientRegistryEditor(storeAt()).add("leaked", ["offboard"]);
+  const [revoking, adding] = readingTogether(storeAt(), storeAt());
+  await Promise.all([
+    new ClientRegistryEditor(revoking).revoke("leaked"),
+    new ClientRegistryEditor(adding).add("jira", ["read"]),
+  ]);
+  return { leaked };
+}
+
+/** Stores whose first reads all answer before any of them goes on: every edit starts from one version. */
+function readingTogether(
+  ...stores: [ClientRegistryStore, ClientRegistryStore]
+): [ClientRegistryStore, ClientRegistryStore] {
+  let waiting = stores.length;
+  let allRead: () => void = () => {};
+  const everyoneHasRead = new Promise<void>((resolve) => {
+    allRead = resolve;
+  });
+  const togetherWithTheOthers = (store: ClientRegistryStore): ClientRegistryStore => {
+    let first = true;
+    return {
+      location: store.location,
+      replace: (text, expected) => store.replace(text, expected),
+      read: async () => {
+        const stored = await store.read();
+        if (first) {
+          first = false;
+          waiting -= 1;
+          if (waiting === 0) allRead();
+          await everyoneHasRead;
+        }
+        return stored;
+      },
+    };
+  };
+  return [togetherWithTheOthers(stores[0]), togetherWithTheOthers(stores[1])];
+}

@@ -8,11 +8,11 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../local/sandbox/index";
 import {
-  descendantsOf,
   eventually,
-  isRunning,
   type LocalInstance,
+  processesBelow,
   startLocalInstance,
+  stillRunningAfter,
 } from "./support/local-instance";
 
 const API_KEY = `external-${randomUUID()}`;
@@ -60,15 +60,8 @@ it("onboards into that server", async () => {
 });
 
 it("stops everything within 5 s when npm alone gets SIGTERM", async () => {
-  const processes = descendantsOf(local.child.pid as number);
-  expect(processes.map((p) => p.command).join("\n")).toContain("DynamoDBLocal.jar");
-  const started = Date.now();
-  await local.stop("SIGTERM");
-  await eventually(
-    "every process under npm to be gone",
-    () => (processes.some((p) => isRunning(p.pid)) ? undefined : true),
-    5000,
-    100,
-  );
-  expect(Date.now() - started).toBeLessThan(5000);
+  const processes = processesBelow(local.child.pid as number);
+  expect(processes.map((p) => p.commandLine).join("\n")).toContain("DynamoDBLocal.jar");
+  const { ms } = await local.stop("SIGTERM");
+  expect(await stillRunningAfter(processes, 5000 - ms)).toEqual([]);
 });

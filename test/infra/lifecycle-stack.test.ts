@@ -479,6 +479,18 @@ describe("REST API", () => {
       ],
     });
   });
+
+  it("samples no request of the rule keyed on the bearer token (its metrics stay)", () => {
+    const [acl] = Object.values(template.findResources("AWS::WAFv2::WebACL"));
+    const rules: { Name: string; VisibilityConfig: Record<string, unknown> }[] = acl?.Properties.Rules ?? [];
+    const keyedOnAuthorization = rules.filter((rule) => JSON.stringify(rule).includes('"authorization"'));
+    expect(keyedOnAuthorization.map((rule) => rule.Name)).toEqual(["ClientRate"]);
+    for (const rule of keyedOnAuthorization)
+      expect(rule.VisibilityConfig).toMatchObject({
+        SampledRequestsEnabled: false,
+        CloudWatchMetricsEnabled: true,
+      });
+  });
 });
 
 describe("observability", () => {

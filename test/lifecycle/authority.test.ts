@@ -1,6 +1,7 @@
 /**
  * Authority and identity in the worker, on the real pipeline (DynamoDB Local, SQS server, sandbox):
- * a Dialpad admin is changed or deleted only on an `admin` client's authority (privileged_user),
+ * a Dialpad admin (company, office, department or call center) is changed or deleted only on an
+ * `admin` client's authority (privileged_user),
  * an offboard whose email and user id name different people changes nothing (identity_mismatch),
  * and an unexpected error shows in the job only as a generic internal error (and is logged).
  */
@@ -75,6 +76,8 @@ const offboardAs = (scopes: string[], request: OffboardRequest) =>
     { client: clientOf(scopes), idempotencyKey: undefined, scopes },
     h.service.submit,
   );
+const reception = () => h.sandbox.state.department("Reception")?.id ?? "";
+const support = () => h.sandbox.state.callCenter("Support")?.id ?? "";
 const finished = async (submitted: Promise<{ job: Job }>) => h.waitForJob((await submitted).job.job_id);
 
 describe("authority over Dialpad admins", () => {
@@ -99,6 +102,18 @@ describe("authority over Dialpad admins", () => {
     expect(adminOffboard.status, JSON.stringify(adminOffboard.steps)).toBe("succeeded");
     const suspended = await h.service.people.get(email);
     expect(suspended?.deletion_admin_authority).toBe(true);
+  });
+
+  it.each([
+    ["department", (userId: string) => h.sandbox.byHand.addDepartmentOperator(reception(), userId, "admin")],
+    ["call center", (userId: string) => h.sandbox.byHand.addOperator(support(), userId, "admin")],
+  ])("treats a %s admin as privileged", async (kind, makeAdmin) => {
+    const email = `${kind.replace(" ", ".")}.admin@example.com`;
+    const user = h.sandbox.byHand.createUser({ email, firstName: "Grace", lastName: "Group" });
+    makeAdmin(user.id);
+    const offboard = await finished(offboardAs(TICKETING, { email, retention_days: 0 }));
+    expect(offboard.error?.code).toBe("privileged_user");
+    expect(h.sandbox.state.user(user.id)?.state).toBe("active");
   });
 
   it("never deletes a Dialpad admin on a deletion nobody with admin stood behind", async () => {

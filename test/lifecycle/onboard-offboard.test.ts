@@ -59,7 +59,12 @@ describe("onboard and offboard through the queue, worker and Dialpad sandbox", (
     expect(after?.person.state).toBe("suspended");
     const deleteAfter = Date.parse(after?.person.delete_after ?? "");
     expect(deleteAfter - Date.parse(after?.person.suspended_at ?? "")).toBe(10 * 24 * 3600 * 1000);
-    expect(after?.history.map((e) => e.action)).toEqual(["onboarded", "offboarded"]);
+    expect(after?.history.map((e) => e.action)).toEqual([
+      "onboarded",
+      "offboard_requested",
+      "offboard_started",
+      "offboarded",
+    ]);
   });
 
   it("fails at once with no_seats, creating nothing", async () => {

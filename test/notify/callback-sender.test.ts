@@ -99,6 +99,14 @@ describe("HttpCallbackSender in local mode (loopback allowed)", () => {
     expect(await post(resolvesTo("93.184.216.34"), "http://hooks.example.com/")).toMatchObject({
       type: "refused",
     });
+    expect(await post(resolvesTo("93.184.216.34"), "https://hooks.example.com:8443/")).toMatchObject({
+      type: "refused",
+      reason: expect.stringMatching(/Port 8443 is not allowed/),
+    });
+    expect(await post(resolvesTo("2002:a00:1::1"), "https://hooks.example.com/")).toMatchObject({
+      type: "refused",
+      reason: expect.stringMatching(/internal/),
+    });
     const closed = await post(sender, "http://127.0.0.1:1/hook");
     expect(closed).toMatchObject({ type: "failed", reason: expect.stringMatching(/ECONNREFUSED/) });
   });

@@ -1,7 +1,7 @@
 /**
  * Call centers and operators: add needs an active user (400) and refuses duplicates (409); remove
  * is a DELETE with a JSON body (400 without user_id); memberships show in group_details; deleting a
- * user takes it out of every call center.
+ * user takes it out of every call center. Departments take operators and admins too.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../local/sandbox/index";
@@ -89,5 +89,26 @@ describe("operators", () => {
     expect(await operatorIds(support)).toEqual([]);
     expect(await operatorIds(sales)).toEqual([]);
     expect((await api.get(`/users/${user.id}`)).body).not.toHaveProperty("group_details");
+  });
+});
+
+describe("department operators", () => {
+  it("adds a department admin (AddOperatorMessage) and shows it in group_details beside call centers", async () => {
+    const reception = sandbox.state.department("Reception")!.id;
+    const added = await api.post(`/departments/${reception}/operators`, { user_id: user.id, role: "admin" });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ id: user.id });
+    await api.post(`/callcenters/${support}/operators`, { user_id: user.id, role: "admin" });
+
+    expect((await api.get(`/users/${user.id}`)).body.group_details).toEqual([
+      { group_id: support, group_type: "callcenter", role: "admin" },
+      { group_id: reception, group_type: "department", role: "admin" },
+    ]);
+    // A department has no supervisors; a second add is a conflict.
+    expect(
+      (await api.post(`/departments/${reception}/operators`, { user_id: user.id, role: "supervisor" }))
+        .status,
+    ).toBe(400);
+    expect((await api.post(`/departments/${reception}/operators`, { user_id: user.id })).status).toBe(409);
   });
 });

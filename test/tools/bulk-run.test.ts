@@ -2,7 +2,7 @@
  * A bulk dry run over a fake service (fetch injected): the bad row and the seat shortfall are named,
  * the exit code is 1, and nothing but `GET /v1/offices` is asked.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,5 +82,24 @@ describe("bulk dry run", () => {
       progressOutput: { write: () => true },
     });
     expect(code, lines.join("\n")).toBe(0);
+  });
+});
+
+describe("bulk results file", () => {
+  it("writes a formula-looking cell as text", async () => {
+    const file = join(dir, "formula.csv");
+    await writeFile(file, "email,first_name,last_name,office_name\n\"=cmd|' /C calc'!A0\",A,B,HQ\n");
+    const code = await runBulk({
+      kind: "onboard",
+      file,
+      dryRun: false,
+      api: fakeService().api,
+      out: () => {},
+      progressOutput: { write: () => true },
+    });
+    expect(code).toBe(1);
+    const results = await readFile(join(dir, "formula.results.csv"), "utf8");
+    expect(results).toContain("1,'=cmd|' /C calc'!A0,,invalid,validation_failed");
+    expect(results).not.toMatch(/^1,=/m);
   });
 });

@@ -3,9 +3,11 @@
  * signature, reading both event shapes, and the sync decision's table. Plus a deleted-by-hand user
  * cancelling the person's queued onboarding (only one asked before the deletion).
  */
+
 import { createHmac } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SUSPENSION_FIELDS } from "../../shared/lifecycle/lifecycle-policy";
 import type { Person } from "../../shared/lifecycle/model";
 import { systemClock } from "../../shared/lifecycle/ports";
 import { SecretReadError } from "../../shared/secrets/secret-source";
@@ -166,13 +168,7 @@ describe("the sync decision", () => {
       deletion_requires_approval: true,
     });
     const reactivated = decide({ state: "suspended", delete_after: "2024-06-10T00:00:00.000Z" }, "active");
-    expect(reactivated.change?.remove).toEqual([
-      "delete_after",
-      "suspended_at",
-      "deletion_approved_at",
-      "deletion_requires_approval",
-      "deletion_admin_authority",
-    ]);
+    expect(reactivated.change?.remove).toEqual([...SUSPENSION_FIELDS]);
     expect(reactivated.change?.history).toMatchObject({ action: "reactivated_by_hand", source: "webhook" });
     expect(
       decide({ state: "suspended", delete_after: "2024-06-10T00:00:00.000Z" }, "suspended").change,

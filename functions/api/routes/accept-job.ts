@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { headerValue } from "../../../shared/http/header-value";
+import { checkIntakePolicy } from "../../../shared/lifecycle/intake-policy";
 import { IDEMPOTENCY_KEY_HEADER } from "../../../shared/lifecycle/request-key";
 import { type Submission, submitJob } from "../../../shared/lifecycle/submit-job";
 import { jobView } from "../../../shared/lifecycle/views";
@@ -58,11 +59,20 @@ export const acceptedJobErrors = {
   },
 } as const;
 
+/** The 400 of the routes that give a person an email address (onboard, update's `new_email`). */
+export const newEmailErrors = {
+  400: {
+    description: `${acceptedJobErrors[400].description} \`email_domain_not_allowed\`: the email's domain is not in ALLOWED_EMAIL_DOMAINS.`,
+    codes: [...acceptedJobErrors[400].codes, "email_domain_not_allowed"],
+  },
+} as const;
+
 export async function acceptJob(
   submission: Submission,
   input: Pick<RouteInput<object>, "principal" | "headers">,
   deps: ApiDeps,
 ) {
+  checkIntakePolicy(submission, deps.settings);
   const { job, created } = await submitJob(
     submission,
     {

@@ -1,6 +1,7 @@
 /**
  * `POST /v1/users/{email}/approve-deletion` (scope `approve`): optional body `{ticket}` → approve
- * the pending deletion → 200 with the record. The client that requested the offboard may not.
+ * the pending deletion → 200 with the record. Not by a client that requested an offboard of this
+ * suspension or lifted a hold during it (lifecycle policy).
  */
 import { z } from "zod";
 import { ticket } from "../../../shared/lifecycle/requests";
@@ -15,7 +16,8 @@ export const approveDeletionRoute = defineRoute({
   method: "POST",
   path: "/v1/users/{email}/approve-deletion",
   summary: "Approve a pending deletion",
-  description: "Approving twice keeps the first approval.",
+  description:
+    "Not by a client that requested an offboard of this suspension or lifted a hold during it. The approval holds for this suspension only (same `suspended_at`, same or later `delete_after`). Approving twice keeps the first approval.",
   tag: "users",
   scope: "approve",
   fn: "api",
@@ -23,11 +25,16 @@ export const approveDeletionRoute = defineRoute({
   responses: { 200: { description: "Approved: the record.", schema: personSchema } },
   errors: {
     403: {
-      description: "The client that requested the offboard may not approve its deletion.",
+      description:
+        "A client that requested an offboard of this suspension, or lifted a hold during it, may not approve its deletion.",
       codes: ["forbidden", "self_approval"],
     },
     404: { description: "We have no record of this email.", codes: ["user_not_found"] },
-    409: { description: "The person is not suspended: nothing to approve.", codes: ["not_suspended"] },
+    409: {
+      description:
+        "The person is not suspended (nothing to approve), or its suspension changed while the approval was written.",
+      codes: ["not_suspended", "suspension_changed"],
+    },
   },
   handle: async ({ params, body, principal }, deps) => {
     const approval = await approveDeletion(

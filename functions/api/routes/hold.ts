@@ -1,6 +1,7 @@
 /**
  * `POST /v1/users/{email}/hold` `{reason, ticket?}` and `DELETE` (optional `{reason?, ticket?}`),
- * scope `approve`: place or lift a legal hold. No deletion happens while a hold stands.
+ * scope `legal_hold`: place or lift a legal hold. No deletion happens while a hold stands; only
+ * the client that placed a hold, or an `admin` client, lifts it.
  */
 import { z } from "zod";
 import { ticket } from "../../../shared/lifecycle/requests";
@@ -20,7 +21,7 @@ export const placeHoldRoute = defineRoute({
   description:
     "Allowed on active and suspended people. The sweeper skips a held person and a queued delete job stops; a second hold keeps the first.",
   tag: "users",
-  scope: "approve",
+  scope: "legal_hold",
   fn: "api",
   request: { params: emailParams, body: z.strictObject({ reason, ticket: ticket.optional() }) },
   responses: { 200: { description: "Held: the record, with `hold`.", schema: personSchema } },
@@ -45,9 +46,9 @@ export const liftHoldRoute = defineRoute({
   path: "/v1/users/{email}/hold",
   summary: "Lift a legal hold",
   description:
-    "A deletion already due then goes ahead at the next sweep. Lifting when there is no hold changes nothing.",
+    "Only the client that placed the hold, or an `admin` client. A deletion already due then goes ahead at the next sweep; the lifting client may not approve it. Lifting when there is no hold changes nothing.",
   tag: "users",
-  scope: "approve",
+  scope: "legal_hold",
   fn: "api",
   request: {
     params: emailParams,
@@ -55,12 +56,19 @@ export const liftHoldRoute = defineRoute({
     bodyOptional: true,
   },
   responses: { 200: { description: "The record, without `hold`.", schema: personSchema } },
-  errors: { 404: { description: "We have no record of this email.", codes: ["user_not_found"] } },
+  errors: {
+    403: {
+      description: "Only the client that placed the hold, or an `admin` client, may lift it.",
+      codes: ["forbidden", "not_hold_owner"],
+    },
+    404: { description: "We have no record of this email.", codes: ["user_not_found"] },
+  },
   handle: async ({ params, body, principal }, deps) => {
     const lifted = await liftHold(
       params.email,
       {
         client: principal.client,
+        admin: principal.scopes.includes("admin"),
         ...(body.reason ? { reason: body.reason } : {}),
         ...(body.ticket ? { ticket: body.ticket } : {}),
       },

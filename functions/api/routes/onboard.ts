@@ -2,7 +2,13 @@
 import { requireAuthorityFor } from "../../../shared/auth/request-authority";
 import { onboardRequest } from "../../../shared/lifecycle/requests";
 import { defineRoute } from "../route";
-import { acceptedJobErrors, acceptedJobResponses, acceptJob, IDEMPOTENCY_HEADER } from "./accept-job";
+import {
+  acceptedJobErrors,
+  acceptedJobResponses,
+  acceptJob,
+  IDEMPOTENCY_HEADER,
+  newEmailErrors,
+} from "./accept-job";
 
 export const onboard = defineRoute({
   name: "onboard",
@@ -29,6 +35,7 @@ export const onboard = defineRoute({
   responses: acceptedJobResponses,
   errors: {
     ...acceptedJobErrors,
+    ...newEmailErrors,
     403: { description: "`admin_type` other than `none` needs the `admin` scope.", codes: ["forbidden"] },
   },
   handle: async (input, deps) => {

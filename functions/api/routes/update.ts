@@ -3,7 +3,7 @@ import { requireAuthorityFor } from "../../../shared/auth/request-authority";
 import { requireScope } from "../../../shared/auth/require-scope";
 import { updateRequest } from "../../../shared/lifecycle/requests";
 import { defineRoute } from "../route";
-import { acceptedJobErrors, acceptedJobResponses, acceptJob } from "./accept-job";
+import { acceptedJobErrors, acceptedJobResponses, acceptJob, newEmailErrors } from "./accept-job";
 
 export const update = defineRoute({
   name: "update",
@@ -19,6 +19,7 @@ export const update = defineRoute({
   responses: acceptedJobResponses,
   errors: {
     ...acceptedJobErrors,
+    ...newEmailErrors,
     403: {
       description: "Any `admin_type` (revoking with `none` too) needs the `admin` scope.",
       codes: ["forbidden"],

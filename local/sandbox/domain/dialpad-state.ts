@@ -10,6 +10,7 @@ import {
   type ChangeActor,
   type ChangeLogSubscription,
   type Department,
+  type DepartmentOperatorRole,
   type License,
   type NumberHolderKind,
   type Office,
@@ -103,6 +104,8 @@ export class DialpadState {
   private readonly usersById = new Map<string, User>();
   private readonly callCentersById = new Map<string, CallCenter>();
   private readonly departmentsById = new Map<string, Department>();
+  /** department id → (user id → role). */
+  private readonly departmentOperators = new Map<string, Map<string, DepartmentOperatorRole>>();
   private readonly numbersByE164 = new Map<string, PhoneNumber>();
   private readonly webhooksById = new Map<string, Webhook>();
   private readonly subscriptionsById = new Map<string, ChangeLogSubscription>();
@@ -494,6 +497,37 @@ export class DialpadState {
     const department = this.departmentsById.get(departmentId);
     if (!department) throw notFound(`Department ${departmentId} not found`);
     return department;
+  }
+
+  /** `POST /departments/{id}/operators`: an operator, or the department's admin. */
+  addDepartmentOperator(
+    departmentId: string,
+    userId: string,
+    role: DepartmentOperatorRole,
+    actor: ChangeActor,
+  ): User {
+    const department = this.department(departmentId);
+    const user = this.user(userId);
+    if (user.state !== "active")
+      throw badRequest(`User ${userId} is ${user.state}: only active users can be operators`);
+    const operators = this.departmentOperators.get(departmentId) ?? new Map<string, DepartmentOperatorRole>();
+    if (operators.has(userId))
+      throw conflict(`User ${userId} is already an operator of department ${departmentId}`);
+    operators.set(userId, role);
+    this.departmentOperators.set(departmentId, operators);
+    this.announce("user_updated", user, actor, `Added to department ${department.name}`, {
+      changed_fields: ["group_details"],
+      group_id: department.id,
+    });
+    return user;
+  }
+
+  /** The user's department memberships, as `group_details` reports them. */
+  departmentMemberships(userId: string): { departmentId: string; role: DepartmentOperatorRole }[] {
+    return [...this.departmentOperators].flatMap(([departmentId, operators]) => {
+      const role = operators.get(userId);
+      return role ? [{ departmentId, role }] : [];
+    });
   }
 
   // ---- webhooks -------------------------------------------------------------------------------

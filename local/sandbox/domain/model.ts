@@ -29,6 +29,9 @@ export type Seats = Record<SeatLine, number>;
 export type UserState = "active" | "suspended" | "deleted";
 export const OPERATOR_ROLES = ["admin", "operator", "supervisor"] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+/** `AddOperatorMessage.role`: a department (or office main line) has no supervisors. */
+export const DEPARTMENT_OPERATOR_ROLES = ["admin", "operator"] as const;
+export type DepartmentOperatorRole = (typeof DEPARTMENT_OPERATOR_ROLES)[number];
 
 export interface Office {
   id: string;

@@ -93,12 +93,20 @@ export function userToWire(user: User, state: DialpadState): Json {
     timezone: office.timezone,
     language: "en",
     date_added: user.dateAdded,
-    group_details: state.memberships(user.id).map((m) => ({
-      group_id: m.callCenterId,
-      group_type: "callcenter",
-      role: m.role,
-      do_not_disturb: undefined,
-    })),
+    group_details: [
+      ...state.memberships(user.id).map((m) => ({
+        group_id: m.callCenterId,
+        group_type: "callcenter",
+        role: m.role,
+        do_not_disturb: undefined,
+      })),
+      ...state.departmentMemberships(user.id).map((m) => ({
+        group_id: m.departmentId,
+        group_type: "department",
+        role: m.role,
+        do_not_disturb: undefined,
+      })),
+    ],
     ...USER_UNMODELLED,
   });
 }

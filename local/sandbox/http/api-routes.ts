@@ -5,7 +5,13 @@
  */
 import { z } from "zod";
 import type { DialpadState } from "../domain/dialpad-state";
-import { type ChangeActor, LICENSES, type NumberHolderKind, OPERATOR_ROLES } from "../domain/model";
+import {
+  type ChangeActor,
+  DEPARTMENT_OPERATOR_ROLES,
+  LICENSES,
+  type NumberHolderKind,
+  OPERATOR_ROLES,
+} from "../domain/model";
 import { paginate } from "../domain/pagination";
 import { badRequest, SandboxError } from "../domain/sandbox-error";
 import {
@@ -121,6 +127,11 @@ const addOperatorBody = z.looseObject({
 });
 
 const removeOperatorBody = z.looseObject({ user_id: requiredId });
+
+const addDepartmentOperatorBody = z.looseObject({
+  user_id: requiredId,
+  role: unset(z.enum(DEPARTMENT_OPERATOR_ROLES)),
+});
 
 const createWebhookBody = z.looseObject({
   hook_url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
@@ -295,6 +306,16 @@ export function apiRoutes(
     .add("GET", "/departments/{id}", ({ params }) =>
       departmentToWire(state.department(pathId(params.id)), state),
     )
+    .add("POST", "/departments/{id}/operators", ({ params, rawBody }) => {
+      const body = parse(addDepartmentOperatorBody, jsonBody(rawBody));
+      const added = state.addDepartmentOperator(
+        pathId(params.id),
+        body.user_id,
+        body.role ?? "operator",
+        actor,
+      );
+      return operatorToWire(added, state);
+    })
     .add("GET", "/callcenters/{id}/operators", ({ params }) => {
       const operators = state.operators(pathId(params.id));
       // No operators: Dialpad leaves `users` out (null in null mode), as for any empty repeated field.

@@ -60,7 +60,12 @@ export async function runBulk(options: BulkRunOptions): Promise<number> {
   const resultsFile = resultsPath(options.file);
   await writeFile(
     resultsFile,
-    stringify(results, { header: true, columns: ["row", "email", "job_id", "status", "error_code"] }),
+    // An invalid row's cells are copied as read: a leading = + - @ must open as text, not a formula.
+    stringify(results, {
+      header: true,
+      columns: ["row", "email", "job_id", "status", "error_code"],
+      escape_formulas: true,
+    }),
   );
   out(`Results: ${resultsFile}`);
   return results.every((result) => result.status === "succeeded") ? 0 : 1;

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { processEntry } from "../../../local/engines/process-table";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 const TSX_CLI = resolve(REPO_ROOT, "node_modules/tsx/dist/cli.mjs");
@@ -40,10 +41,16 @@ export interface LocalInstance {
   /** Request to the HTTP front; JSON bodies are sent and parsed (as `any`: the assertions check their shape). */
   // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, checked by the assertions
   request(method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: any }>;
-  /** Sends the signal, waits for exit; answers the exit code and how long it took. */
-  stop(signal?: NodeJS.Signals, deadlineMs?: number): Promise<{ code: number | null; ms: number }>;
+  /** Sends the signal, waits for exit; answers how it exited (code, or the signal it died of) and how long it took. */
+  stop(signal?: NodeJS.Signals, deadlineMs?: number): Promise<Exit>;
   /** Ctrl-C at a terminal: SIGINT to every process of local mode's process group; then as `stop`. */
-  interrupt(deadlineMs?: number): Promise<{ code: number | null; ms: number }>;
+  interrupt(deadlineMs?: number): Promise<Exit>;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  ms: number;
 }
 
 export interface RequestOptions {
@@ -124,12 +131,14 @@ export async function startLocalInstance(
 
   async function stopWith(send: () => void, deadlineMs: number) {
     const started = Date.now();
-    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, ms: 0 };
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return { code: child.exitCode, signal: child.signalCode, ms: 0 };
+    }
     send();
     const timer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
     const code = await exited;
     clearTimeout(timer);
-    return { code, ms: Date.now() - started };
+    return { code, signal: child.signalCode, ms: Date.now() - started };
   }
 }
 
@@ -171,14 +180,32 @@ export function descendantsOf(pid: number): { pid: number; command: string }[] {
   return found;
 }
 
-/** Alive and not a zombie (an orphan's zombie lingers where PID 1 does not reap, as in containers). */
-export function isRunning(pid: number): boolean {
-  try {
-    const state = execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim();
-    return state !== "" && !state.startsWith("Z");
-  } catch {
-    return false; // ps exits 1 when no such process
-  }
+/**
+ * Every process below `pid` with its command line, captured while they run, so that `stillRunning`
+ * can tell later whether each runs still, and not some other process the OS gave its pid since.
+ */
+export function processesBelow(pid: number): { pid: number; commandLine: string }[] {
+  return descendantsOf(pid).flatMap(({ pid: below }) => {
+    const entry = processEntry(below);
+    return entry ? [{ pid: below, commandLine: entry.commandLine }] : [];
+  });
+}
+
+export function stillRunning(captured: { pid: number; commandLine: string }[]) {
+  return captured.filter(({ pid, commandLine }) => processEntry(pid)?.commandLine === commandLine);
+}
+
+/** Waits up to `timeoutMs` for every captured process to be gone; answers those still running then. */
+export async function stillRunningAfter(
+  captured: { pid: number; commandLine: string }[],
+  timeoutMs: number,
+): Promise<{ pid: number; commandLine: string }[]> {
+  return eventually(
+    "every process to be gone",
+    () => (stillRunning(captured).length === 0 ? [] : undefined),
+    timeoutMs,
+    100,
+  ).catch(() => stillRunning(captured));
 }
 
 /** Polls `probe` until it answers something other than undefined, or fails after `timeoutMs`. */

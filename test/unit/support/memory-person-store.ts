@@ -4,6 +4,7 @@
  * one lease holder at a time until it expires, emails compared case-insensitively, the due list
  * holding suspended records with a deadline, oldest first.
  */
+import type { SuspensionCondition } from "../../../shared/lifecycle/lifecycle-policy";
 import type { HistoryEntry, Person } from "../../../shared/lifecycle/model";
 import {
   type Page,
@@ -78,6 +79,24 @@ export class InMemoryPersonStore implements PersonStore, RetentionDueList {
     const stored = this.entry(email);
     if (stored.history.has(change.historyId)) return; // applied by an earlier attempt
     this.write(email, stored, change);
+  }
+
+  async applyWithinSuspension(
+    email: string,
+    change: PersonChange,
+    condition: SuspensionCondition,
+  ): Promise<boolean> {
+    const stored = this.entry(email);
+    if (stored.history.has(change.historyId)) return true;
+    const record = recorded(stored.record);
+    const { suspended_at, delete_after_at_least: atLeast } = condition;
+    const deadlineHolds =
+      atLeast === undefined
+        ? record?.delete_after === undefined
+        : record?.delete_after !== undefined && record.delete_after >= atLeast;
+    if (record?.state !== "suspended" || record.suspended_at !== suspended_at || !deadlineHolds) return false;
+    this.write(email, stored, change);
+    return true;
   }
 
   async recordNew(email: string, change: PersonChange): Promise<boolean> {

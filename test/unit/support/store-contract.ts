@@ -325,6 +325,41 @@ export function storeContract(name: string, makeStores: () => StoresUnderTest) {
       expect(record?.history.map((entry) => entry.action)).toEqual(["changed", "reactivated_by_hand"]);
     });
 
+    it("applies a change within a suspension only while the record is still in it", async () => {
+      const email = unique("within");
+      const later = "2026-03-01T00:00:00.000Z";
+      const within = { suspended_at: T0, delete_after_at_least: "2026-02-01T00:00:00.000Z" };
+      expect(
+        await people.applyWithinSuspension(email, change("w0", { deletion_approved_at: T0 }), within),
+      ).toBe(false);
+      await people.apply(email, change("s1", { state: "suspended", suspended_at: T0, delete_after: later }));
+      // Another suspension, or a deadline moved earlier: nothing written.
+      const other = { ...within, suspended_at: "2026-01-04T00:00:00.000Z" };
+      expect(
+        await people.applyWithinSuspension(email, change("w1", { deletion_approved_at: T0 }), other),
+      ).toBe(false);
+      const earlierOnly = { ...within, delete_after_at_least: "2026-04-01T00:00:00.000Z" };
+      expect(
+        await people.applyWithinSuspension(email, change("w2", { deletion_approved_at: T0 }), earlierOnly),
+      ).toBe(false);
+      expect(
+        await people.applyWithinSuspension(email, change("w3", { deletion_approved_at: T0 }), within),
+      ).toBe(true);
+      // A repeat of the written change answers true and writes nothing more.
+      expect(
+        await people.applyWithinSuspension(email, change("w3", { deletion_approved_at: T0 }), other),
+      ).toBe(true);
+      const record = await people.getWithHistory(email);
+      expect(record?.person.deletion_approved_at).toBe(T0);
+      expect(record?.history).toHaveLength(2);
+      // A record without a deadline matches only a condition without one.
+      const none = unique("within-none");
+      await people.apply(none, change("s1", { state: "suspended", suspended_at: T0 }));
+      expect(await people.applyWithinSuspension(none, change("w1", {}), within)).toBe(false);
+      const noDeadline = { suspended_at: T0, delete_after_at_least: undefined };
+      expect(await people.applyWithinSuspension(none, change("w2", {}), noDeadline)).toBe(true);
+    });
+
     it("records a new person only when no record of the email exists", async () => {
       const email = unique("new");
       expect(await people.recordNew(email, change("i1", { state: "active" }, "imported"))).toBe(true);
