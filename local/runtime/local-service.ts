@@ -1,10 +1,11 @@
 /**
  * Local mode's composition: starts every part in order and stops them in reverse.
- * Primary course: engines an earlier run left behind stopped → engines + table + queues → Dialpad target (sandbox or another server) → the
- * handlers' environment → HTTP front on PORT → webhook registration → worker event sources on both
- * queues → sweeper and reconciler timers. The functions are the very Lambda entries the stack
- * deploys (functions/*\/handler.ts), loaded only after the environment is set because they read
- * it when their modules load (Powertools) and on first use (dependencies).
+ * Primary course: engines an earlier run left behind stopped → engines + table + queues → Dialpad
+ * target (sandbox or another server) → the handlers' environment → HTTP front on PORT → webhook
+ * registration → worker event sources on both queues → sweeper and reconciler timers. The functions
+ * are the very Lambda entries the stack deploys (functions/*\/handler.ts), loaded only after the
+ * environment is set because they read it when their modules load (Powertools) and on first use
+ * (dependencies).
  */
 import { randomBytes } from "node:crypto";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";

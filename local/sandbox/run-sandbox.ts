@@ -4,6 +4,7 @@
  * SANDBOX_RATE_LIMIT_RPS, SANDBOX_NULL_FOR_UNSET (1 = answer null for unset fields),
  * SANDBOX_USERS_DEFAULT_STATE (`active` = `GET /users` without state lists active users only). Prints one line with the base URL once it accepts requests.
  */
+import { watchForOrphaning } from "../runtime/orphan-watch";
 import { sandboxModesFromEnv, startSandbox } from "./index";
 
 const numberFromEnv = (name: string) => {
@@ -25,6 +26,7 @@ const sandbox = await startSandbox({
 // The key is deliberately not printed: it is configured by whoever started the process.
 console.log(`Dialpad sandbox ready at ${sandbox.baseUrl} (control: ${sandbox.url}/__sandbox/state)`);
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void sandbox.stop().then(() => process.exit(0)));
-}
+const stop = () => void sandbox.stop().then(() => process.exit(0));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stop);
+// `kill <npx pid>` stops npx's shell but never reaches us (as for local mode): leave with our parent.
+watchForOrphaning(stop);
