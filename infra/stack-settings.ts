@@ -7,6 +7,7 @@
 import type { Node } from "constructs";
 import { z } from "zod";
 import { MAX_MASS_OFFBOARD_LIMIT } from "../shared/auth/client-registry";
+import { parkingTargetSetting } from "../shared/config";
 import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../shared/lifecycle/mass-change-guard";
 import { MAX_BUDGET_RPS } from "../shared/ratelimit/slot-planner";
 
@@ -48,11 +49,10 @@ export const stackSettingsSchema = z.strictObject({
   /** Typical Dialpad response time, used to size the worker's concurrency. */
   dialpadLatencyMs: positiveInt.default(200),
   retentionDays: z.coerce.number().int().min(0).max(3650).default(30),
-  /** Unassign a user's numbers into the reserved pool before deleting it (false: the deletion releases them). */
-  keepNumbersOnDelete: z
-    .union([z.boolean(), z.enum(["true", "false"])])
-    .transform((v) => v === true || v === "true")
-    .default(true),
+  /** Where the delete job parks a user's numbers: `office`, `department:<id>` or `call_center:<id>`. */
+  numberParkingTarget: parkingTargetSetting.default("office"),
+  /** `park` (default) or `release`: the deletion gives the numbers up, by explicit choice. */
+  numbersOnDelete: z.enum(["park", "release"]).default("park"),
   requireDeletionApproval: flag,
   /** MASS_OFFBOARD_LIMIT: the mass-change guard's limit for `scim` clients without their own (0 = off). */
   massOffboardLimit: z.coerce

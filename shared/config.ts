@@ -75,13 +75,29 @@ export const queueSettings = z.object({
   JOB_MAX_RECEIVES: positiveInt.max(100).default(5),
 });
 
+/** The parking target of NUMBER_PARKING_TARGET: the user's own office, or one department or call center. */
+export type NumberParkingTarget = { to: "office" } | { to: "department" | "call_center"; id: string };
+
+/** NUMBER_PARKING_TARGET as written (the stack settings accept the same). */
+export const parkingTargetSetting = z
+  .string()
+  .regex(/^(office|department:\d+|call_center:\d+)$/, "office, department:<id> or call_center:<id>");
+
+function parseParkingTarget(value: string): NumberParkingTarget {
+  const [to, id] = value.split(":");
+  return to === "department" || to === "call_center" ? { to, id: id ?? "" } : { to: "office" };
+}
+
 export const lifecycleSettings = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
-  /** Before deleting a user, unassign its numbers into the company's reserved pool (true) or let the deletion release them (false). */
-  KEEP_NUMBERS_ON_DELETE: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
+  /**
+   * Where the delete job moves the numbers still on a user before deleting it: `office` (the
+   * user's own office), `department:<id>` or `call_center:<id>`. Moved, never unassigned: Dialpad
+   * releases an unassigned number to the public when the company has no reserved pool.
+   */
+  NUMBER_PARKING_TARGET: parkingTargetSetting.default("office").transform(parseParkingTarget),
+  /** `park` (default): numbers stay the company's; `release`: the deletion gives them up, by explicit choice. */
+  NUMBERS_ON_DELETE: z.enum(["park", "release"]).default("park"),
   /** Permanent deletion waits for POST /v1/users/{email}/approve-deletion. */
   REQUIRE_DELETION_APPROVAL: flag,
   /** The mass-change guard's limit for `scim` clients without one of their own (0 = off). */

@@ -139,7 +139,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
           missedSlots.count += 1;
         },
       },
-      settings: { retentionDays: 30, keepNumbersOnDelete: true },
+      settings: { retentionDays: 30, numberParkingTarget: { to: "office" }, numbersOnDelete: "park" },
       maxReceives: MAX_RECEIVES,
       onJobFinished: (job, outcome) => finished.set(job.job_id, outcome),
     });

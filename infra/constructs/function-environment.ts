@@ -25,7 +25,8 @@ export function dialpadEnvironment(settings: StackSettings) {
 export function lifecycleEnvironment(settings: StackSettings) {
   return {
     RETENTION_DAYS: String(settings.retentionDays),
-    KEEP_NUMBERS_ON_DELETE: String(settings.keepNumbersOnDelete),
+    NUMBER_PARKING_TARGET: settings.numberParkingTarget,
+    NUMBERS_ON_DELETE: settings.numbersOnDelete,
     REQUIRE_DELETION_APPROVAL: String(settings.requireDeletionApproval),
     MASS_OFFBOARD_LIMIT: String(settings.massOffboardLimit),
     JOB_AUDIT_DAYS: String(settings.jobAuditDays),

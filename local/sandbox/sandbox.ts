@@ -65,6 +65,11 @@ export interface SandboxOptions {
   usersDefaultState?: "not_deleted" | "active";
   /** Answer `null` for unset fields instead of leaving them out (the spec allows both); default false. */
   nullForUnset?: boolean;
+  /**
+   * Whether the company has a reserved pool (default true). Without one, an unassigned number and
+   * the numbers left on a deleted user are released, as the spec says: they leave the company.
+   */
+  reservedPool?: boolean;
   /** Waits before each webhook retry after a 5xx; default [200, 400, 800]. */
   webhookRetryDelaysMs?: number[];
   /** Default 5000 (Dialpad's delivery deadline). */
@@ -85,6 +90,7 @@ export interface SandboxSettings extends ApiSettings {
   latencyMs: number;
   jitterMs: number;
   timeoutHangMs: number;
+  reservedPool: boolean;
 }
 
 export interface NewUserByHand {
@@ -179,14 +185,16 @@ export const DEFAULT_API_KEY = "sandbox-api-key";
 /**
  * The strict modes from the environment, for local mode and the stand-alone sandbox:
  * SANDBOX_NULL_FOR_UNSET=1 answers `null` for unset fields, SANDBOX_USERS_DEFAULT_STATE=active
- * makes `GET /users` without `state` list active users only.
+ * makes `GET /users` without `state` list active users only, SANDBOX_NO_RESERVED_POOL=1 makes a
+ * company without a reserved pool (an unassigned number is released).
  */
 export function sandboxModesFromEnv(
   env: NodeJS.ProcessEnv,
-): Pick<SandboxOptions, "nullForUnset" | "usersDefaultState"> {
+): Pick<SandboxOptions, "nullForUnset" | "usersDefaultState" | "reservedPool"> {
   return {
     nullForUnset: env.SANDBOX_NULL_FOR_UNSET === "1",
     usersDefaultState: env.SANDBOX_USERS_DEFAULT_STATE === "active" ? "active" : "not_deleted",
+    reservedPool: env.SANDBOX_NO_RESERVED_POOL !== "1",
   };
 }
 const COMPANY_ID = "5137304475768568001";
@@ -209,6 +217,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     timeoutHangMs: options.timeoutHangMs ?? 30_000,
     usersDefaultState: options.usersDefaultState ?? "not_deleted",
     nullForUnset: options.nullForUnset ?? false,
+    reservedPool: options.reservedPool ?? true,
   };
 
   const state = seededDialpadState({
@@ -216,6 +225,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     companyId: COMPANY_ID,
     clock,
     seatsPerOffice: { talk_lines: 1000, sell_lines: 200, contact_center_lines: 100, ...options.seats },
+    reservedPool: () => settings.reservedPool,
     seedUsers: options.seedUsers,
   });
   const dispatcher = new ChangeLogDispatcher(state, {

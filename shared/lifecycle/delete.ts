@@ -1,18 +1,27 @@
 /**
- * Deletion after retention, primary course: re-read our record and the user (stop if either says
- * "not now": held, reactivated, deadline moved, another user, approval missing) → remove any
- * call-center membership left → unassign its numbers back to the company's reserved pool (unless
- * configured to let Dialpad release them; numbers handed off at offboarding are no longer the
- * user's, so they are not touched) → read both again → DELETE → record deleted_at.
+ * Deletion after retention, primary course: read the user and our record (stop if either says
+ * "not now": held, reactivated, deadline moved, another user, approval missing) and check where its
+ * numbers are to be parked → remove any call-center membership left → move every number still on
+ * the user to the parking target (NUMBER_PARKING_TARGET; never unassigned, which releases a number
+ * when the company has no reserved pool; released only with NUMBERS_ON_DELETE=release) → DELETE →
+ * record deleted_at. Both are read again before every change, so a person reactivated, held or
+ * re-timed meanwhile (or a resumed attempt) keeps every number and membership it still has.
  */
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
-import { JobCancelled } from "./failures";
+import { JobCancelled, JobFailure } from "./failures";
 import { deletionRefusal, SUSPENSION_FIELDS } from "./lifecycle-policy";
 import type { JobOf } from "./model";
-import { leaveCallCenters } from "./offboard";
+import {
+  handOffNumber,
+  type ResolvedHandoff,
+  recordNumbersMoved,
+  resolveHandoff,
+  whereNumbersWent,
+} from "./number-handoff";
 import { defineStep, type Step, type StepContext } from "./steps";
+import { callCenterIdsOf, leaveCallCenter } from "./telephony";
 
 type DeleteJob = JobOf<"delete">;
 const step = defineStep<DeleteJob>();
@@ -29,19 +38,20 @@ async function recordDeleted({ job, deps }: DeleteContext, detail: string) {
 }
 
 /**
- * Dialpad's state of the user now (a user Dialpad no longer knows counts as deleted). A Dialpad
- * admin is only deleted on the authority of an `admin` client (privileged_user otherwise).
+ * The user as Dialpad has it now; undefined once Dialpad has deleted it (or no longer knows it). A
+ * Dialpad admin is only deleted on the authority of an `admin` client (privileged_user otherwise).
  */
-async function currentState({ job, deps }: DeleteContext): Promise<string | undefined> {
+async function currentUser({ job, deps }: DeleteContext): Promise<DialpadUser | undefined> {
   let user: DialpadUser;
   try {
     user = await deps.dialpad.getUser(job.request.user_id);
   } catch (error) {
-    if (isDialpadError(error, "not_found")) return "deleted";
+    if (isDialpadError(error, "not_found")) return undefined;
     throw error;
   }
+  if (user.state === "deleted") return undefined;
   if (user.state === "suspended") requireAuthorityOver(user, job, "delete");
-  return user.state;
+  return user;
 }
 
 /** Why our own record, read consistently now, says the person must not be deleted (the policy's rule). */
@@ -96,39 +106,133 @@ async function cancelDeletion({ job, deps }: DeleteContext, state: string | unde
   throw new JobCancelled(reason);
 }
 
+/**
+ * The look before every change: Dialpad first, then our record (read last, so nothing written to it
+ * before this look is missed). Stops the job when the person must not be deleted now (held,
+ * re-timed, reactivated...). Answers the suspended user as it is now, or undefined when Dialpad has
+ * deleted it already (nothing is left to protect).
+ */
+async function stillToBeDeleted(ctx: DeleteContext): Promise<DialpadUser | undefined> {
+  const user = await currentUser(ctx);
+  if (!user) return undefined;
+  const reason = await reasonNotToDelete(ctx);
+  if (reason) await stopDeletion(ctx, reason);
+  if (user.state !== "suspended") await cancelDeletion(ctx, user.state);
+  return user;
+}
+
+/**
+ * Where the numbers still on the user go: NUMBERS_ON_DELETE=release gives them up; otherwise the
+ * parking target (the user's own office by default), checked to exist before anything changes.
+ */
+async function parkingFor({ job, deps }: DeleteContext, user: DialpadUser): Promise<ResolvedHandoff> {
+  if (deps.settings.numbersOnDelete === "release")
+    return { to: "release", label: "released (NUMBERS_ON_DELETE=release)" };
+  const target = deps.settings.numberParkingTarget;
+  const officeId = user.office_id;
+  if (target.to === "office" && !officeId)
+    throw new JobFailure(
+      "handoff_target_not_found",
+      `Dialpad user ${job.request.user_id} has no office to park its numbers in; nothing was changed.`,
+    );
+  return resolveHandoff(
+    deps.dialpad,
+    target.to === "office" ? { to: "office", id: officeId ?? "" } : target,
+    job.request.user_id,
+  );
+}
+
+/**
+ * Runs `change` on each item `pending` picks from the user, looking again (stillToBeDeleted) before
+ * every change, so no change is made on a state older than one look. Each item is changed once per
+ * attempt. Answers the items changed and the user at the last look (undefined: deleted in
+ * Dialpad); `done` gets the items changed even when a look or a change fails.
+ */
+async function changeWhileStillDue(
+  ctx: DeleteContext,
+  pending: (user: DialpadUser) => readonly string[],
+  change: (item: string) => Promise<void>,
+  done: (changed: string[]) => Promise<void> = async () => {},
+): Promise<{ changed: string[]; user: DialpadUser | undefined }> {
+  const changed: string[] = [];
+  try {
+    for (;;) {
+      const user = await stillToBeDeleted(ctx);
+      const next = user && pending(user).find((item) => !changed.includes(item));
+      if (next === undefined) return { changed, user };
+      await change(next);
+      changed.push(next);
+    }
+  } finally {
+    await done(changed);
+  }
+}
+
 const rereadUser = step({
   name: "reread_user",
   async run(ctx) {
-    const reason = await reasonNotToDelete(ctx);
-    if (reason) await stopDeletion(ctx, reason);
-    const state = await currentState(ctx);
-    if (state === "deleted") {
+    const user = await stillToBeDeleted(ctx);
+    if (!user) {
       await recordDeleted(ctx, "already deleted in Dialpad");
       return { status: "succeeded", detail: "already deleted in Dialpad", next: "finish_job" };
     }
-    if (state !== "suspended") await cancelDeletion(ctx, state);
-    return { status: "succeeded", detail: "still suspended" };
+    const parking = await parkingFor(ctx, user);
+    return {
+      status: "succeeded",
+      detail: `still suspended; its numbers go to ${parking.label}`,
+      produces: { parking },
+    };
   },
 });
 
 const removeFromCallCenters = step({
   name: "remove_from_call_centers",
-  async run({ job, deps }) {
-    const removed = await leaveCallCenters(deps.dialpad, job.request.user_id);
+  async run(ctx) {
+    const { job, deps } = ctx;
+    const { changed: removed } = await changeWhileStillDue(ctx, callCenterIdsOf, (callCenterId) =>
+      leaveCallCenter(deps.dialpad, callCenterId, job.request.user_id),
+    );
     if (removed.length === 0) return { status: "skipped", detail: "in no call center" };
     return { status: "succeeded", detail: `removed from ${removed.join(", ")}` };
   },
 });
 
-const unassignNumbers = step({
-  name: "unassign_numbers",
-  async run({ job, deps }) {
-    if (!deps.settings.keepNumbersOnDelete)
-      return { status: "skipped", detail: "numbers released by the deletion" };
-    const numbers = (await deps.dialpad.getUser(job.request.user_id)).phone_numbers ?? [];
-    for (const number of numbers) await deps.dialpad.unassignNumber(job.request.user_id, number);
-    if (numbers.length === 0) return { status: "skipped", detail: "no numbers" };
-    return { status: "succeeded", detail: `returned ${numbers.join(", ")} to the reserved pool` };
+/**
+ * Moves every number still on the user to the parking target (released with NUMBERS_ON_DELETE=release),
+ * looking before each move, and records where they went. Answers the numbers moved and the user
+ * at the last look.
+ */
+async function parkHeldNumbers(ctx: DeleteContext & Pick<StepContext<DeleteJob>, "progress">) {
+  const { job, deps, progress } = ctx;
+  // A job accepted before parking existed has no target yet: check it now, before any change.
+  const user = progress.parking ? undefined : await stillToBeDeleted(ctx);
+  const parking = progress.parking ?? (user ? await parkingFor(ctx, user) : undefined);
+  if (!parking) return { changed: [], user: undefined, parking };
+  const parked = await changeWhileStillDue(
+    ctx,
+    (held) => held.phone_numbers ?? [],
+    (number) => handOffNumber(deps.dialpad, job.request.user_id, number, parking),
+    // Recorded per attempt: an attempt cut short still says where the numbers it moved went.
+    async (numbers) => {
+      if (numbers.length === 0) return;
+      await recordNumbersMoved(deps, job.request.email, {
+        action: parking.to === "release" ? "numbers_released" : "numbers_parked",
+        by: { source: "sweeper", job_id: job.job_id, client: job.client },
+        detail: whereNumbersWent(numbers, parking),
+        historyId: `${job.job_id}#numbers_parked#${numbers[0]}`,
+      });
+    },
+  );
+  return { ...parked, parking };
+}
+
+const parkNumbers = step({
+  name: "park_numbers",
+  async run(ctx) {
+    const { changed, parking } = await parkHeldNumbers(ctx);
+    if (!parking) return { status: "skipped", detail: "already deleted in Dialpad" };
+    if (changed.length === 0) return { status: "skipped", detail: "no numbers" };
+    return { status: "succeeded", detail: whereNumbersWent(changed, parking) };
   },
 });
 
@@ -136,14 +240,15 @@ const deleteUser = step({
   name: "delete_user",
   async run(ctx) {
     const { job, deps } = ctx;
-    // Look once more right before the permanent step: an earlier attempt may have failed after
-    // reread_user, someone may have reactivated the user since, or placed a hold. Our record is
-    // read last, so nothing written before this read can be missed.
-    const state = await currentState(ctx);
-    if (state !== "suspended" && state !== "deleted") await cancelDeletion(ctx, state);
-    if (state === "suspended") {
-      const reason = await reasonNotToDelete(ctx);
-      if (reason) await stopDeletion(ctx, reason);
+    // Look once more right before the permanent step: someone may have reactivated the user since
+    // the last change, placed a hold, or given it a number (parked first: it must not leave with it).
+    const { user } = await parkHeldNumbers(ctx);
+    if (user && (user.phone_numbers ?? []).length > 0)
+      throw new JobFailure(
+        "internal_error",
+        `Dialpad user ${job.request.user_id} still holds ${user.phone_numbers?.join(", ")} after they were parked; it is not deleted with them.`,
+      );
+    if (user) {
       try {
         await deps.dialpad.deleteUser(job.request.user_id);
       } catch (error) {
@@ -165,7 +270,7 @@ const recordDeletion = step({
 export const DELETE_STEPS: readonly Step<DeleteJob>[] = [
   rereadUser,
   removeFromCallCenters,
-  unassignNumbers,
+  parkNumbers,
   deleteUser,
   recordDeletion,
 ];

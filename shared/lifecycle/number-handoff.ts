@@ -10,7 +10,8 @@ import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { NumberTargetType } from "../dialpad/schemas";
 import { JobFailure } from "./failures";
-import type { NumberHandoff } from "./model";
+import type { HistoryEntry, NumberHandoff } from "./model";
+import type { StepDeps } from "./steps";
 
 /** The resolved handoff, as stored in the offboard's progress. */
 export interface ResolvedHandoff {
@@ -71,33 +72,72 @@ const notFound = (why: string) =>
   new JobFailure("handoff_target_not_found", `The number handoff target cannot be used: ${why}.`);
 
 /**
- * Hands every number the leaver still holds to the resolved target (or releases it). Answers the
- * numbers handed off by this call.
+ * Moves one number off the leaver to the resolved target (or unassigns it, for `release`). A target
+ * that Dialpad no longer finds fails `handoff_target_not_found`: the number stays where it was.
+ */
+export async function handOffNumber(
+  dialpad: DialpadApi,
+  leaverId: string,
+  number: string,
+  handoff: ResolvedHandoff,
+): Promise<void> {
+  if (handoff.to === "release") {
+    await dialpad.unassignNumber(leaverId, number);
+    return;
+  }
+  try {
+    await dialpad.assignNumberToTarget(number, {
+      target_type: handoff.target_type ?? "user",
+      target_id: handoff.target_id ?? "",
+      // The leaver's line joins the target's numbers; it does not replace the target's own.
+      primary: false,
+    });
+  } catch (error) {
+    if (isDialpadError(error, "not_found"))
+      throw notFound(`${handoff.label} was not found when ${number} was handed to it`);
+    throw error;
+  }
+}
+
+/**
+ * Hands every number the leaver still holds to the resolved target (or releases it), adding each
+ * to `moved` as soon as it has moved, so a caller interrupted half-way still knows which did.
+ * Answers `moved`.
  */
 export async function handOffNumbers(
   dialpad: DialpadApi,
   leaverId: string,
   handoff: ResolvedHandoff,
+  moved: string[] = [],
 ): Promise<string[]> {
-  if (handoff.to === "keep") return [];
+  if (handoff.to === "keep") return moved;
   const held = (await dialpad.getUser(leaverId)).phone_numbers ?? [];
   for (const number of held) {
-    if (handoff.to === "release") {
-      await dialpad.unassignNumber(leaverId, number);
-      continue;
-    }
-    try {
-      await dialpad.assignNumberToTarget(number, {
-        target_type: handoff.target_type ?? "user",
-        target_id: handoff.target_id ?? "",
-        // The leaver's line joins the target's numbers; it does not replace the target's own.
-        primary: false,
-      });
-    } catch (error) {
-      if (isDialpadError(error, "not_found"))
-        throw notFound(`${handoff.label} was not found when ${number} was handed to it`);
-      throw error;
-    }
+    await handOffNumber(dialpad, leaverId, number, handoff);
+    moved.push(number);
   }
-  return held;
+  return moved;
+}
+
+/** How the history and step details say where numbers went: `+1415… → office 12 (HQ); …`. */
+export const whereNumbersWent = (numbers: readonly string[], handoff: ResolvedHandoff) =>
+  numbers.map((number) => `${number} → ${handoff.label}`).join("; ");
+
+/** Records in the person's history where numbers went (a stable `historyId` makes a retry write it once). */
+export async function recordNumbersMoved(
+  deps: Pick<StepDeps, "people" | "clock">,
+  email: string,
+  entry: {
+    action: string;
+    by: Omit<HistoryEntry, "at" | "action" | "detail">;
+    detail: string;
+    historyId: string;
+  },
+): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.people.apply(email, {
+    set: { updated_at: at },
+    history: { at, action: entry.action, ...entry.by, detail: entry.detail },
+    historyId: entry.historyId,
+  });
 }

@@ -10,10 +10,10 @@ import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
-import { JobFailure } from "./failures";
+import { JobFailure, permanentFailureOf } from "./failures";
 import { offboardRetention, suspensionMarker } from "./lifecycle-policy";
 import type { JobOf } from "./model";
-import { handOffNumbers, resolveHandoff } from "./number-handoff";
+import { handOffNumbers, recordNumbersMoved, resolveHandoff, whereNumbersWent } from "./number-handoff";
 import { byWorkerFor, defineStep, type Step, type StepDeps } from "./steps";
 import { callCenterIdsOf, leaveCallCenter } from "./telephony";
 
@@ -53,7 +53,7 @@ export async function resolveOffboardUser(
 }
 
 /** Removes the user from every call center Dialpad lists for it; answers the ids removed. */
-export async function leaveCallCenters(dialpad: DialpadApi, userId: string): Promise<string[]> {
+async function leaveCallCenters(dialpad: DialpadApi, userId: string): Promise<string[]> {
   const callCenterIds = callCenterIdsOf(await dialpad.getUser(userId));
   for (const callCenterId of callCenterIds) await leaveCallCenter(dialpad, callCenterId, userId);
   return callCenterIds;
@@ -125,28 +125,29 @@ const handOffNumbersStep = step({
   async run({ job, progress, deps }) {
     const handoff = progress.handoff ?? { to: "keep", label: "kept" };
     if (handoff.to === "keep") return { status: "skipped", detail: "numbers kept until the deletion" };
+    const record = (numbers: string[], historyId: string) =>
+      recordNumbersMoved(deps, job.email ?? "", {
+        action: "numbers_handed_off",
+        by: byWorkerFor(job),
+        detail: whereNumbersWent(numbers, handoff),
+        historyId,
+      });
+    const movedNow: string[] = [];
+    try {
+      await handOffNumbers(deps.dialpad, progress.user_id, handoff, movedNow);
+    } catch (error) {
+      // A job that fails for good never comes back for the numbers it did move: say where they went
+      // now (a retried one reports them with the rest).
+      if (movedNow.length > 0 && permanentFailureOf(error))
+        await record(movedNow, `${job.job_id}#numbers_handed_off#${movedNow[0]}`);
+      throw error;
+    }
     // The numbers the leaver had when resolved: those an interrupted attempt moved are gone from
     // the user now, and are reported with the rest.
-    const moved = [
-      ...new Set([
-        ...(progress.numbers ?? []),
-        ...(await handOffNumbers(deps.dialpad, progress.user_id, handoff)),
-      ]),
-    ];
+    const moved = [...new Set([...(progress.numbers ?? []), ...movedNow])];
     if (moved.length === 0) return { status: "skipped", detail: "the user holds no number" };
-    const mapping = moved.map((number) => `${number} → ${handoff.label}`).join("; ");
-    const at = deps.clock.now().toISOString();
-    await deps.people.apply(job.email ?? "", {
-      set: { updated_at: at },
-      history: {
-        at,
-        action: "numbers_handed_off",
-        ...byWorkerFor(job),
-        detail: mapping,
-      },
-      historyId: `${job.job_id}#numbers_handed_off`,
-    });
-    return { status: "succeeded", detail: mapping };
+    await record(moved, `${job.job_id}#numbers_handed_off`);
+    return { status: "succeeded", detail: whereNumbersWent(moved, handoff) };
   },
 });
 

@@ -29,6 +29,14 @@ export const onboardProgress = z
   .partial();
 export type OnboardProgress = z.infer<typeof onboardProgress>;
 
+/** A number handoff or parking target, checked and named (number-handoff.ts). */
+const resolvedHandoff = z.object({
+  to: z.enum(["keep", "release", "user", "department", "call_center", "office"]),
+  target_type: z.enum(NUMBER_TARGET_TYPES).optional(),
+  target_id: z.string().optional(),
+  label: z.string(),
+});
+
 export const offboardProgress = z
   .object({
     /** resolve_user */
@@ -36,12 +44,7 @@ export const offboardProgress = z
     initial_state: z.string(),
     /** resolve_user: the leaver's numbers then, and where they are to go (checked before any change). */
     numbers: z.array(z.string()),
-    handoff: z.object({
-      to: z.enum(["keep", "release", "user", "department", "call_center", "office"]),
-      target_type: z.enum(NUMBER_TARGET_TYPES).optional(),
-      target_id: z.string().optional(),
-      label: z.string(),
-    }),
+    handoff: resolvedHandoff,
     /** record_retention */
     delete_after: z.string(),
   })
@@ -80,6 +83,11 @@ export const importProgress = z
   .partial();
 export type ImportProgress = z.infer<typeof importProgress>;
 
-/** The delete job's steps read everything they need from the request and from Dialpad. */
-export const deleteProgress = z.object({}).partial();
+/** The delete job's steps read the user's state from Dialpad and our record before each change. */
+export const deleteProgress = z
+  .object({
+    /** reread_user: where the numbers still on the user go (checked before any change). */
+    parking: resolvedHandoff,
+  })
+  .partial();
 export type DeleteProgress = z.infer<typeof deleteProgress>;

@@ -7,6 +7,7 @@
  * fields it `reads` (the runner checks an earlier step produced them) and returns the ones it
  * `produces`, which are stored together with its outcome.
  */
+import type { NumberParkingTarget } from "../config";
 import type { DialpadApi } from "../dialpad/api";
 import { JobCancelled, JobFailure, permanentFailureOf, publicMessageOf } from "./failures";
 import type { Job, JobStep, StepStatus } from "./model";
@@ -16,7 +17,10 @@ import type { SeatReadings } from "./seat-readings";
 
 export interface LifecycleSettings {
   retentionDays: number;
-  keepNumbersOnDelete: boolean;
+  /** NUMBER_PARKING_TARGET: where the delete job moves the numbers still on a user. */
+  numberParkingTarget: NumberParkingTarget;
+  /** NUMBERS_ON_DELETE: `release` gives the numbers up instead of parking them. */
+  numbersOnDelete: "park" | "release";
   /** REQUIRE_DELETION_APPROVAL: the delete job also refuses to delete a person nobody approved. */
   requireDeletionApproval?: boolean;
 }

@@ -190,7 +190,8 @@ export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: 
     dialpad: dialpadPartsFromEnv(env, hooks),
     settings: {
       retentionDays: lifecycle.RETENTION_DAYS,
-      keepNumbersOnDelete: lifecycle.KEEP_NUMBERS_ON_DELETE,
+      numberParkingTarget: lifecycle.NUMBER_PARKING_TARGET,
+      numbersOnDelete: lifecycle.NUMBERS_ON_DELETE,
       requireDeletionApproval: lifecycle.REQUIRE_DELETION_APPROVAL,
     },
     maxReceives: parts.config.JOB_MAX_RECEIVES,

@@ -1,7 +1,8 @@
 /**
  * Retention end to end on real parts: offboarding with retention 0, one sweep, the delete job in the
- * worker against the sandbox (call centers left, number unassigned, then DELETE), idempotent
- * sweeps, a reactivation by hand before the deletion, approvals, and a crash part-way.
+ * worker against the sandbox in its no-reserved-pool mode (call centers left, number parked in the
+ * user's office, then DELETE), idempotent sweeps, a reactivation by hand before the deletion and
+ * one in the middle of the job, approvals, and a crash part-way.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Job } from "../../shared/lifecycle/model";
@@ -52,11 +53,11 @@ const requestIndex = (h: LifecycleHarness, method: string, path: string) =>
 describe("the sweep and the delete job", () => {
   let h: LifecycleHarness;
   beforeAll(async () => {
-    h = await startLifecycleHarness({ settings: { retentionDays: 0 } });
+    h = await startLifecycleHarness({ settings: { retentionDays: 0 }, sandbox: { reservedPool: false } });
   });
   afterAll(() => h.stop());
 
-  it("with retention 0, one sweep deletes the user after unassigning its number; a second sweep does nothing", async () => {
+  it("with retention 0, one sweep deletes the user after parking its number in its office; a second sweep does nothing", async () => {
     const email = "leaver@example.com";
     const user = await offboardedNow(h, email);
     const number = user.phoneNumbers[0];
@@ -74,16 +75,18 @@ describe("the sweep and the delete job", () => {
     expect(job.steps.map((s) => [s.name, s.status])).toEqual([
       ["reread_user", "succeeded"],
       ["remove_from_call_centers", "skipped"],
-      ["unassign_numbers", "succeeded"],
+      ["park_numbers", "succeeded"],
       ["delete_user", "succeeded"],
       ["record_deletion", "succeeded"],
     ]);
     expect(h.sandbox.state.user(user.id)?.state).toBe("deleted");
-    expect(h.sandbox.state.reservedNumbers("212")).toContain(number);
-    const unassigned = requestIndex(h, "POST", `/users/${user.id}/unassign_number`);
+    // Still the company's, held by the office: an unassign would have released it (no reserved pool).
+    expect(h.sandbox.state.number(number)).toMatchObject({ status: "office", targetId: user.officeId });
+    const parked = requestIndex(h, "POST", `/numbers/${encodeURIComponent(number)}/assign`);
     const deleted = requestIndex(h, "DELETE", `/users/${user.id}`);
-    expect(unassigned).toBeGreaterThanOrEqual(0);
-    expect(deleted).toBeGreaterThan(unassigned);
+    expect(parked).toBeGreaterThanOrEqual(0);
+    expect(deleted).toBeGreaterThan(parked);
+    expect(h.sandbox.stats().recentRequests.filter((r) => r.path.includes("unassign"))).toEqual([]);
 
     const record = await h.service.people.getWithHistory(email);
     expect(record?.person).toMatchObject({ state: "deleted" });
@@ -94,6 +97,9 @@ describe("the sweep and the delete job", () => {
       source: "sweeper",
       job_id: job.job_id,
     });
+    expect(record?.history.find((e) => e.action === "numbers_parked")?.detail).toBe(
+      `${number} → office ${user.officeId} (HQ)`,
+    );
 
     expect(await runSweep(sweepDeps(h))).toMatchObject({ due: 0, created: 0, existing: 0 });
   });
@@ -198,11 +204,12 @@ describe("a delete job interrupted part-way", () => {
     h = undefined;
   });
 
-  for (const method of ["unassignNumber", "deleteUser"] as const) {
+  for (const method of ["assignNumberToTarget", "deleteUser"] as const) {
     it(`resumes after a crash right after ${method} without repeating it`, async () => {
       const armed: { method?: string } = {};
       h = await startLifecycleHarness({
         settings: { retentionDays: 0 },
+        sandbox: { reservedPool: false },
         wrapLifecycle: (deps) => ({
           ...deps,
           dialpad: { ...deps.dialpad, urgent: crashingAfter(deps.dialpad.urgent, armed) },
@@ -219,12 +226,12 @@ describe("a delete job interrupted part-way", () => {
       expect(job.status, JSON.stringify(job.steps)).toBe("succeeded");
       expect(armed.method).toBeUndefined(); // the crash did happen
       expect(harness.sandbox.state.user(user.id)?.state).toBe("deleted");
-      expect(harness.sandbox.state.reservedNumbers("212")).toContain(user.phoneNumbers[0]);
+      expect(harness.sandbox.state.number(user.phoneNumbers[0] ?? "")).toMatchObject({ status: "office" });
       const changes = harness.sandbox
         .stats()
         .recentRequests.filter((r) => r.method !== "GET" && r.status === 200)
         .map((r) => r.route);
-      expect(changes.filter((route) => route === "POST /users/{id}/unassign_number")).toHaveLength(1);
+      expect(changes.filter((route) => route === "POST /numbers/{number}/assign")).toHaveLength(1);
       expect(changes.filter((route) => route === "DELETE /users/{id}")).toHaveLength(1);
       const record = await harness.service.people.getWithHistory(email);
       expect(record?.person.state).toBe("deleted");
@@ -233,21 +240,21 @@ describe("a delete job interrupted part-way", () => {
   }
 });
 
-describe("a delete job retried after someone reactivated the user", () => {
-  it("re-checks right before DELETE and cancels instead of deleting", async () => {
-    const armed: { method?: string } = {};
+describe("a user reactivated by hand in the middle of its delete job", () => {
+  it("keeps its number: the job looks again before its first change and cancels", async () => {
     let reactivate: (() => void) | undefined;
     const h = await startLifecycleHarness({
       settings: { retentionDays: 0 },
+      sandbox: { reservedPool: false },
       wrapLifecycle: (deps) => ({
         ...deps,
         dialpad: {
           ...deps.dialpad,
-          // The attempt dies after unassigning the number; an admin reactivates the user meanwhile.
-          urgent: new Proxy(crashingAfter(deps.dialpad.urgent, armed), {
+          // An admin reactivates the user right after the job's first look at it.
+          urgent: new Proxy(deps.dialpad.urgent, {
             get(target, property, receiver) {
               const value = Reflect.get(target, property, receiver);
-              if (property !== "unassignNumber" || typeof value !== "function") return value;
+              if (property !== "getUser" || typeof value !== "function") return value;
               return async (...args: unknown[]) => {
                 try {
                   return await value.apply(target, args);
@@ -262,15 +269,16 @@ describe("a delete job retried after someone reactivated the user", () => {
       }),
     });
     try {
-      const email = "reactivated.between.attempts@example.com";
+      const email = "reactivated.mid.job@example.com";
       const user = await offboardedNow(h, email);
+      const number = user.phoneNumbers[0] ?? "";
       reactivate = () => h.sandbox.byHand.reactivateUser(user.id);
-      armed.method = "unassignNumber";
       expect((await runSweep(sweepDeps(h))).created).toBe(1);
       const job = await h.waitForJob((await deleteJobOf(h, email)).job_id);
       expect(job.status, JSON.stringify(job.steps)).toBe("cancelled");
       expect(job.cancel_reason).toMatch(/reactivated/);
-      expect(h.sandbox.state.user(user.id)?.state).toBe("active");
+      expect(h.sandbox.state.user(user.id)).toMatchObject({ state: "active", phoneNumbers: [number] });
+      expect(h.sandbox.state.number(number)).toMatchObject({ status: "user", targetId: user.id });
       const record = await h.service.people.getWithHistory(email);
       expect(record?.person.state).toBe("active");
       expect(record?.history.map((e) => e.action)).toContain("deletion_cancelled");

@@ -26,6 +26,8 @@ async function userWithNumber(email: string, officeId = ids.hq): Promise<Json> {
   return (await api.get(`/users/${user.id}`)).body;
 }
 
+const path = (number: string, rest = "") => `/numbers/${encodeURIComponent(number)}${rest}`;
+
 describe("seed for movers", () => {
   it("has London with few seats, Berlin with exactly two talk seats, a London call center and departments", () => {
     expect(sandbox.state.availableSeats(ids.london)).toEqual({
@@ -83,6 +85,19 @@ describe("PATCH /users/{id}/move_office", () => {
     expect(sandbox.state.user(user.id)).toMatchObject({ officeId: ids.hq, phoneNumbers: user.phone_numbers });
   });
 
+  it("PATCH /users/{id} refuses a move to another country while the user has numbers, and changes nothing", async () => {
+    const user = await userWithNumber("patcher@example.com");
+    const refused = await api.patch(`/users/${user.id}`, { office_id: ids.london });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/must not have phone numbers/);
+    expect(sandbox.state.user(user.id)).toMatchObject({ officeId: ids.hq, phoneNumbers: user.phone_numbers });
+    expect(sandbox.state.number(user.phone_numbers[0])).toMatchObject({ status: "user", targetId: user.id });
+    // Within the country, and without numbers, PATCH moves as before.
+    expect((await api.patch(`/users/${user.id}`, { office_id: ids.remote })).body.office_id).toBe(ids.remote);
+    const bare = (await api.post("/users", { email: "bare@example.com", office_id: ids.hq })).body;
+    expect((await api.patch(`/users/${bare.id}`, { office_id: ids.london })).body.office_id).toBe(ids.london);
+  });
+
   it("answers 400 without office_id and 404 for an unknown office", async () => {
     const user = await userWithNumber("bad.move@example.com");
     expect((await api.patch(`/users/${user.id}/move_office`, {})).status).toBe(400);
@@ -91,8 +106,6 @@ describe("PATCH /users/{id}/move_office", () => {
 });
 
 describe("POST /numbers/{number}/assign and DELETE /numbers/{number}", () => {
-  const path = (number: string, rest = "") => `/numbers/${encodeURIComponent(number)}${rest}`;
-
   it("hands a user's number to another user, a department, a call center and an office", async () => {
     const leaver = await userWithNumber("leaver@example.com");
     const manager = (await api.post("/users", { email: "manager@example.com", office_id: ids.hq })).body;
@@ -184,6 +197,34 @@ describe("POST /numbers/{number}/assign and DELETE /numbers/{number}", () => {
     await api.post(path(number, "/assign"), { target_id: reception, target_type: "department" });
     await api.delete(`/users/${leaver.id}`);
     expect(sandbox.state.number(number)).toMatchObject({ status: "department", targetId: reception });
+  });
+});
+
+describe("a company without a reserved pool (reservedPool: false)", () => {
+  it("an unassigned number and the numbers left on a deleted user leave the company; a parked one stays", async () => {
+    expect((await controlHttp(sandbox).post("/config", { reservedPool: false })).body.reservedPool).toBe(
+      false,
+    );
+    const user = await userWithNumber("nopool@example.com");
+    const [first] = user.phone_numbers;
+    const second = (await api.post(`/users/${user.id}/assign_number`, { area_code: "415", primary: false }))
+      .body.number;
+    const third = (await api.post(`/users/${user.id}/assign_number`, { area_code: "415", primary: false }))
+      .body.number;
+
+    const unassigned = await api.post(`/users/${user.id}/unassign_number`, { number: first });
+    expect(unassigned.body).toMatchObject({ number: first, deleted: true });
+    expect(sandbox.state.number(first)).toBeUndefined();
+    expect((await api.post(`/users/${user.id}/assign_number`, { number: first })).status).toBe(400);
+    expect(
+      (await api.post(path(first, "/assign"), { target_id: ids.hq, target_type: "office" })).status,
+    ).toBe(404);
+
+    await api.post(path(second, "/assign"), { target_id: ids.hq, target_type: "office" });
+    await api.delete(`/users/${user.id}`);
+    expect(sandbox.state.number(second)).toMatchObject({ status: "office", targetId: ids.hq });
+    expect(sandbox.state.number(third)).toBeUndefined();
+    expect(sandbox.state.reservedNumbers()).not.toContain(third);
   });
 });
 

@@ -58,7 +58,12 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
       budgetRps: options.budgetRps ?? 15,
       timeoutMs: 2000,
     },
-    settings: { retentionDays: 30, keepNumbersOnDelete: true, ...options.settings },
+    settings: {
+      retentionDays: 30,
+      numberParkingTarget: { to: "office" },
+      numbersOnDelete: "park",
+      ...options.settings,
+    },
     maxReceives,
     ...options.serviceHooks,
   });

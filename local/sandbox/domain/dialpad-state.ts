@@ -1,6 +1,8 @@
 /**
  * The simulated Dialpad company and its rules: seats consumed by active users, unique live emails,
- * the reserved number block, call-center membership, webhooks and change-log subscriptions.
+ * the reserved number block, call-center membership, webhooks and change-log subscriptions. Without
+ * a reserved pool (`reservedPool` false), an unassigned number is released as Dialpad's spec says:
+ * it leaves the company and cannot be assigned again; so do the numbers left on a deleted user.
  * Knows nothing of HTTP; every refusal is a SandboxError with Dialpad's status. Every change to a
  * user is announced to the listeners (the change-log dispatcher) after it is committed.
  */
@@ -84,6 +86,8 @@ export interface DialpadStateOptions {
   clock: () => Date;
   /** Free seats of each new office. */
   seatsPerOffice: Seats;
+  /** Whether the company has a reserved pool that unassigned numbers return to; default yes. */
+  reservedPool?: () => boolean;
 }
 
 export type UserChangeListener = (change: UserChange) => void;
@@ -100,6 +104,7 @@ export class DialpadState {
   private readonly ids: IdSequence;
   private readonly clock: () => Date;
   private readonly seatsPerOffice: Seats;
+  private readonly reservedPool: () => boolean;
   private readonly officesById = new Map<string, Office>();
   private readonly usersById = new Map<string, User>();
   private readonly callCentersById = new Map<string, CallCenter>();
@@ -117,6 +122,7 @@ export class DialpadState {
     this.companyId = options.companyId;
     this.clock = options.clock;
     this.seatsPerOffice = { ...options.seatsPerOffice };
+    this.reservedPool = options.reservedPool ?? (() => true);
   }
 
   onUserChange(listener: UserChangeListener): void {
@@ -215,7 +221,17 @@ export class DialpadState {
     return user;
   }
 
-  updateUser(userId: string, patch: UserPatch, actor: ChangeActor): User {
+  /**
+   * `PATCH /users/{id}`, and `move_office` with `reassignNumbers`: only that route reassigns numbers
+   * on a move between countries; PATCH refuses it while the user has numbers (the spec: "For
+   * international offices, the user must not have phone numbers assigned").
+   */
+  updateUser(
+    userId: string,
+    patch: UserPatch,
+    actor: ChangeActor,
+    options: { reassignNumbers?: boolean } = {},
+  ): User {
     const user = this.liveUser(userId);
     const next: User = structuredClone(user);
     const changedFields: string[] = [];
@@ -265,13 +281,17 @@ export class DialpadState {
       next.officeId !== user.officeId && newCountry !== this.office(user.officeId).country;
     const replacement =
       countryChanged && user.phoneNumbers.length > 0 ? this.freeNumberIn(newCountry) : undefined;
+    if (countryChanged && user.phoneNumbers.length > 0 && !options.reassignNumbers)
+      throw badRequest(
+        `User ${userId} has phone numbers: for an office in another country it must not have phone numbers assigned (or use move_office)`,
+      );
     if (countryChanged) next.phoneNumbers = replacement ? [replacement.number] : [];
 
     // The only step that can still refuse; after it nothing fails, so no half-applied update.
     this.moveSeat(user, next);
     if (countryChanged && user.phoneNumbers.length > 0) changedFields.push("phone_numbers");
     for (const removed of user.phoneNumbers.filter((n) => !next.phoneNumbers.includes(n))) {
-      this.returnToReservedBlock(removed);
+      this.unassign(removed);
     }
     if (replacement) {
       replacement.status = "user";
@@ -296,12 +316,12 @@ export class DialpadState {
     return next;
   }
 
-  /** Permanent: frees the seat, returns the numbers to the reserved block, leaves every call center. */
+  /** Permanent: frees the seat, unassigns the numbers (released without a pool), leaves every call center. */
   deleteUser(userId: string, actor: ChangeActor): User {
     const user = this.liveUser(userId);
     const deleted: User = { ...structuredClone(user), state: "deleted", emails: [], phoneNumbers: [] };
     this.moveSeat(user, deleted);
-    for (const number of user.phoneNumbers) this.returnToReservedBlock(number);
+    for (const number of user.phoneNumbers) this.unassign(number);
     for (const callCenter of this.callCentersById.values()) callCenter.operators.delete(user.id);
     this.usersById.set(user.id, deleted);
     this.announce("user_deleted", deleted, actor, "User deleted", { previous_state: user.state });
@@ -380,13 +400,14 @@ export class DialpadState {
 
   /**
    * `DELETE /numbers/{number}`: unassigns it from whoever holds it and returns it to the reserved
-   * block, or with `release` gives it up (it leaves the company). An available number is left as is.
+   * block, or with `release` (or without a reserved pool) gives it up: it leaves the company. An
+   * available number is left as is.
    */
   unassignNumberFromHolder(e164: string, release: boolean, actor: ChangeActor): PhoneNumber {
     const number = this.numbersByE164.get(e164);
     if (!number) throw notFound(`Number ${e164} not found in the company`);
     this.takeFromHolder(number, actor);
-    if (release) this.numbersByE164.delete(e164);
+    if (release || !this.reservedPool()) this.numbersByE164.delete(e164);
     return number;
   }
 
@@ -403,7 +424,7 @@ export class DialpadState {
       throw badRequest(`Number ${number} is not assigned to user ${userId}`);
     }
     user.phoneNumbers = user.phoneNumbers.filter((n) => n !== number);
-    const returned = this.returnToReservedBlock(number);
+    const returned = this.unassign(number);
     this.announce("user_updated", user, actor, `Number ${number} unassigned`, {
       changed_fields: ["phone_numbers"],
     });
@@ -618,6 +639,13 @@ export class DialpadState {
     user.phoneNumbers = primary
       ? [number.number, ...user.phoneNumbers]
       : [...user.phoneNumbers, number.number];
+  }
+
+  /** Dialpad's rule for an unassigned number: back to the reserved pool if there is one, else released. */
+  private unassign(e164: string): PhoneNumber {
+    const number = this.returnToReservedBlock(e164);
+    if (!this.reservedPool()) this.numbersByE164.delete(e164);
+    return number;
   }
 
   private returnToReservedBlock(e164: string): PhoneNumber {

@@ -11,6 +11,7 @@ import {
   LICENSES,
   type NumberHolderKind,
   OPERATOR_ROLES,
+  type PhoneNumber,
 } from "../domain/model";
 import { paginate } from "../domain/pagination";
 import { badRequest, SandboxError } from "../domain/sandbox-error";
@@ -171,6 +172,11 @@ export function apiRoutes(
   random: () => number,
 ) {
   const user = (id: string) => userToWire(state.user(id), state);
+  /** An unassigned number; `deleted: true` when it left the company (released, or no reserved pool). */
+  const unassignedToWire = (number: PhoneNumber) => ({
+    ...numberToWire(number, state),
+    ...(state.number(number.number) ? {} : { deleted: true }),
+  });
   /** A `{items, cursor}` page; an empty last page has neither (null in null mode). */
   const wirePage = <T extends { id: string }>(
     listing: string,
@@ -251,7 +257,10 @@ export function apiRoutes(
     })
     .add("PATCH", "/users/{id}/move_office", ({ params, rawBody }) => {
       const body = parse(moveOfficeBody, jsonBody(rawBody));
-      return user(state.updateUser(pathId(params.id), { officeId: body.office_id }, actor).id);
+      const moved = state.updateUser(pathId(params.id), { officeId: body.office_id }, actor, {
+        reassignNumbers: true,
+      });
+      return user(moved.id);
     })
     .add("DELETE", "/users/{id}", ({ params }) => user(state.deleteUser(pathId(params.id), actor).id))
     .add("POST", "/users/{id}/assign_number", ({ params, rawBody }) => {
@@ -265,7 +274,7 @@ export function apiRoutes(
     })
     .add("POST", "/users/{id}/unassign_number", ({ params, rawBody }) => {
       const body = parse(unassignNumberBody, jsonBody(rawBody));
-      return numberToWire(state.unassignNumber(pathId(params.id), body.number, actor), state);
+      return unassignedToWire(state.unassignNumber(pathId(params.id), body.number, actor));
     })
     .add("POST", "/numbers/{number}/assign", ({ params, rawBody }) => {
       const body = parse(assignToTargetBody, jsonBody(rawBody));
@@ -276,8 +285,7 @@ export function apiRoutes(
     .add("DELETE", "/numbers/{number}", ({ params, query }) => {
       const release = query.get("release");
       const released = release !== null && parse(releaseFlag, release) === "true";
-      const number = state.unassignNumberFromHolder(params.number!, released, actor);
-      return { ...numberToWire(number, state), ...(released ? { deleted: true } : {}) };
+      return unassignedToWire(state.unassignNumberFromHolder(params.number!, released, actor));
     })
     .add("GET", "/offices", ({ query }) =>
       wirePage("offices", state.offices(), query, settings.officesPageSize, (o) => officeToWire(o, state)),

@@ -48,6 +48,7 @@ const configBody = z.strictObject({
   timeoutHangMs: z.number().int().nonnegative().optional(),
   usersDefaultState: z.enum(["not_deleted", "active"]).optional(),
   nullForUnset: z.boolean().optional(),
+  reservedPool: z.boolean().optional(),
 });
 
 const byHandUserBody = z.strictObject({

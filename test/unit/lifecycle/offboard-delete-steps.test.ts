@@ -14,7 +14,7 @@ const stepStatuses = (job: Job) => Object.fromEntries(job.steps.map((step) => [s
 async function activePerson(
   s: MemoryService,
   email: string,
-  extra: { area_code?: string; call_center_ids?: string[] } = {},
+  extra: { area_code?: string; phone_number?: string; call_center_ids?: string[] } = {},
 ) {
   const { job } = await s.onboard({ email, ...extra });
   await s.work();
@@ -117,28 +117,73 @@ describe("offboarding", () => {
 });
 
 describe("deletion after retention", () => {
-  it("returns the numbers to the reserved pool, then deletes the user and records it", async () => {
+  it("parks the numbers in the user's office (never unassigned), then deletes the user and records where they went", async () => {
     const s = memoryService();
     const user = await activePerson(s, "gone@example.com", { area_code: "212" });
-    const number = user.phone_numbers[0];
+    const number = user.phone_numbers[0] ?? expect.fail("no number");
     const { sweep, job } = await deleted(s, "gone@example.com");
     expect(sweep).toMatchObject({ due: 1, created: 1 });
     expect(job.status, JSON.stringify(job.steps)).toBe("succeeded");
     expect(s.dialpad.users.get(user.id)?.state).toBe("deleted");
-    expect(s.dialpad.reserved).toContain(number);
-    const unassigned = s.dialpad.calls.findIndex((call) => call.method === "unassignNumber");
+    // The fake company has no reserved pool: an unassign or the deletion would have released it.
+    expect(s.dialpad.otherHolders.get(number)).toEqual({ target_type: "office", target_id: s.hq.id });
+    expect(s.dialpad.released).toEqual([]);
+    expect(s.dialpad.count("unassignNumber") + s.dialpad.count("unassignNumberFromHolder")).toBe(0);
+    const parked = s.dialpad.calls.findIndex((call) => call.method === "assignNumberToTarget");
     const removed = s.dialpad.calls.findIndex((call) => call.method === "deleteUser");
-    expect(unassigned).toBeGreaterThan(-1);
-    expect(removed).toBeGreaterThan(unassigned);
-    expect(await s.people.get("gone@example.com")).toMatchObject({ state: "deleted" });
+    expect(parked).toBeGreaterThan(-1);
+    expect(removed).toBeGreaterThan(parked);
+    const record = await s.people.getWithHistory("gone@example.com");
+    expect(record?.person).toMatchObject({ state: "deleted" });
+    expect(record?.history.find((entry) => entry.action === "numbers_parked")).toMatchObject({
+      source: "sweeper",
+      job_id: job.job_id,
+      detail: `${number} → office ${s.hq.id} (HQ)`,
+    });
   });
 
-  it("lets Dialpad release the numbers when configured not to keep them", async () => {
-    const s = memoryService({ settings: { keepNumbersOnDelete: false } });
-    await activePerson(s, "release@example.com", { area_code: "212" });
+  it.each([
+    ["department", "department"],
+    ["call_center", "callcenter"],
+  ] as const)("NUMBER_PARKING_TARGET=%s:<id> parks the numbers there", async (to, targetType) => {
+    const s0 = memoryService();
+    const targetId = to === "department" ? s0.dialpad.addDepartment("Desk", s0.hq.id).id : s0.support.id;
+    const s = { ...s0, settings: Object.assign(s0.settings, { numberParkingTarget: { to, id: targetId } }) };
+    const user = await activePerson(s, "parked@example.com", { area_code: "212" });
+    const number = user.phone_numbers[0] ?? expect.fail("no number");
+    const { job } = await deleted(s, "parked@example.com");
+    expect(job.status, JSON.stringify(job.steps)).toBe("succeeded");
+    expect(s.dialpad.otherHolders.get(number)).toEqual({ target_type: targetType, target_id: targetId });
+    expect(s.dialpad.released).toEqual([]);
+  });
+
+  it("NUMBERS_ON_DELETE=release releases the numbers, by explicit configuration, and says so", async () => {
+    const s = memoryService({ settings: { numbersOnDelete: "release" } });
+    const user = await activePerson(s, "release@example.com", { area_code: "212" });
+    const number = user.phone_numbers[0] ?? expect.fail("no number");
     const { job } = await deleted(s, "release@example.com");
-    expect(stepStatuses(job).unassign_numbers).toBe("skipped");
-    expect(s.dialpad.count("unassignNumber")).toBe(0);
+    expect(job.status, JSON.stringify(job.steps)).toBe("succeeded");
+    expect(s.dialpad.count("assignNumberToTarget")).toBe(0);
+    expect(s.dialpad.released).toEqual([number]);
+    const history = (await s.people.getWithHistory("release@example.com"))?.history ?? [];
+    expect(history.find((entry) => entry.action === "numbers_released")?.detail).toContain(
+      `${number} → released`,
+    );
+  });
+
+  it("a parking target Dialpad does not know fails handoff_target_not_found before anything changes", async () => {
+    const s = memoryService({ settings: { numberParkingTarget: { to: "department", id: "404404" } } });
+    const user = await activePerson(s, "nowhere@example.com", { area_code: "212" });
+    const numbers = [...user.phone_numbers];
+    await offboarded(s, { email: "nowhere@example.com", retention_days: 0 });
+    s.support.operators.add(user.id); // a membership added by hand after the offboarding
+    s.clock.advance(1000);
+    await runSweep({ ...s.submit, people: s.people, requireApproval: false });
+    await s.work();
+    const job = s.jobs.all().find((candidate) => candidate.kind === "delete") as Job;
+    expect(job).toMatchObject({ status: "failed", error: { code: "handoff_target_not_found" } });
+    expect(user).toMatchObject({ state: "suspended", phone_numbers: numbers });
+    expect(s.support.operators.has(user.id)).toBe(true);
   });
 
   it("a user already deleted in Dialpad finishes the job early: the later steps are recorded as not needed", async () => {
@@ -154,7 +199,7 @@ describe("deletion after retention", () => {
     expect(job.steps.map((step) => [step.name, step.status])).toEqual([
       ["reread_user", "succeeded"],
       ["remove_from_call_centers", "skipped"],
-      ["unassign_numbers", "skipped"],
+      ["park_numbers", "skipped"],
       ["delete_user", "skipped"],
       ["record_deletion", "skipped"],
     ]);
@@ -176,16 +221,138 @@ describe("deletion after retention", () => {
     expect(user.state).toBe("active");
   });
 
-  const changes: DialpadMethod[] = ["unassignNumber", "deleteUser"];
-  it.each(changes)("an answer lost after %s still ends deleted, once", async (method) => {
+  const changes: DialpadMethod[] = ["assignNumberToTarget", "deleteUser"];
+  it.each(changes)("an answer lost after %s still ends deleted, once, its number parked", async (method) => {
     const s = memoryService();
     const user = await activePerson(s, "crashdel@example.com", { area_code: "212" });
+    const number = user.phone_numbers[0] ?? expect.fail("no number");
     s.dialpad.fail(method, { applied: true });
     const { job } = await deleted(s, "crashdel@example.com");
     expect(job.status, JSON.stringify(job.steps)).toBe("succeeded");
     expect(s.dialpad.users.get(user.id)?.state).toBe("deleted");
-    expect(s.dialpad.reserved).toHaveLength(1);
+    expect(s.dialpad.otherHolders.get(number)).toMatchObject({ target_type: "office" });
+    expect(s.dialpad.released).toEqual([]);
     const history = await s.people.getWithHistory("crashdel@example.com");
     expect(history?.history.filter((entry) => entry.action === "deleted")).toHaveLength(1);
+  });
+
+  it("a user reactivated while the job waits to resume keeps its number and memberships", async () => {
+    const s = memoryService();
+    const user = await activePerson(s, "back@example.com", { area_code: "212" });
+    const numbers = [...user.phone_numbers];
+    await offboarded(s, { email: "back@example.com", retention_days: 0 });
+    s.support.operators.add(user.id);
+    s.clock.advance(1000);
+    await runSweep({ ...s.submit, people: s.people, requireApproval: false });
+    // The first attempt reads the user, then fails at its first change and will be resumed there.
+    s.dialpad.fail("removeOperator");
+    await s.work(1);
+    user.state = "active"; // reactivated by hand before the redelivery
+    await s.work();
+    const job = s.jobs.all().find((candidate) => candidate.kind === "delete") as Job;
+    expect(job.status, JSON.stringify(job.steps)).toBe("cancelled");
+    expect(user).toMatchObject({ state: "active", phone_numbers: numbers });
+    expect(s.support.operators.has(user.id)).toBe(true);
+  });
+
+  it.each([
+    ["reactivated in Dialpad", "cancelled"],
+    ["held", "cancelled"],
+  ] as const)("a user %s between two numbers keeps the one not yet parked", async (what, status) => {
+    const s = memoryService();
+    const user = await activePerson(s, "two@example.com", { area_code: "212" });
+    s.dialpad.available.splice(s.dialpad.available.indexOf("+16465550100"), 1);
+    user.phone_numbers.push("+16465550100");
+    await offboarded(s, { email: "two@example.com", retention_days: 0 });
+    s.clock.advance(1000);
+    await runSweep({ ...s.submit, people: s.people, requireApproval: false });
+    const park = s.dialpad.assignNumberToTarget.bind(s.dialpad);
+    s.dialpad.assignNumberToTarget = async (number, request) => {
+      const answer = await park(number, request);
+      if (what === "held")
+        await s.people.apply("two@example.com", {
+          set: { hold: { reason: "litigation", by: "legal", at: s.clock.now().toISOString() } },
+          history: { at: s.clock.now().toISOString(), action: "held", source: "api" },
+          historyId: "hold-1",
+        });
+      else user.state = "active";
+      return answer;
+    };
+    await s.work();
+    const job = s.jobs.all().find((candidate) => candidate.kind === "delete") as Job;
+    expect(job.status, JSON.stringify(job.steps)).toBe(status);
+    expect(s.dialpad.count("assignNumberToTarget")).toBe(1);
+    expect(user.phone_numbers).toHaveLength(1);
+    expect(user.state).not.toBe("deleted");
+    const [parked] = [...s.dialpad.otherHolders.keys()];
+    const history = (await s.people.getWithHistory("two@example.com"))?.history ?? [];
+    expect(history.find((entry) => entry.action === "numbers_parked")?.detail).toBe(
+      `${parked} → office ${s.hq.id} (HQ)`,
+    );
+  });
+
+  it("a number given to the user after the parking is parked too before the DELETE", async () => {
+    const s = memoryService();
+    const user = await activePerson(s, "late@example.com", { area_code: "212" });
+    await offboarded(s, { email: "late@example.com", retention_days: 0 });
+    s.clock.advance(1000);
+    await runSweep({ ...s.submit, people: s.people, requireApproval: false });
+    s.dialpad.fail("deleteUser"); // the first attempt stops at the DELETE...
+    await s.work(1);
+    s.dialpad.available.splice(s.dialpad.available.indexOf("+16465550100"), 1);
+    user.phone_numbers.push("+16465550100"); // ...and someone assigns a number before it resumes
+    await s.work();
+    const job = s.jobs.all().find((candidate) => candidate.kind === "delete") as Job;
+    expect(job.status, JSON.stringify(job.steps)).toBe("succeeded");
+    expect(user.state).toBe("deleted");
+    expect(s.dialpad.otherHolders.get("+16465550100")).toMatchObject({ target_type: "office" });
+    expect(s.dialpad.released).toEqual([]);
+  });
+});
+
+describe("number handoff refusals", () => {
+  it.each([
+    ["the leaver itself", (leaver: string) => ({ to: "user", email: leaver }) as const],
+    ["a suspended user", () => ({ to: "user", email: "away@example.com" }) as const],
+  ])("handing off to %s fails handoff_target_not_found before any change", async (_, handoff) => {
+    const s = memoryService();
+    s.dialpad.addUser({ email: "away@example.com", office_id: s.hq.id, state: "suspended" });
+    const leaver = await activePerson(s, "leaver@example.com", { area_code: "212" });
+    const numbers = [...leaver.phone_numbers];
+    const job = await offboarded(s, {
+      email: "leaver@example.com",
+      number_handoff: handoff("leaver@example.com"),
+    });
+    expect(job).toMatchObject({ status: "failed", error: { code: "handoff_target_not_found" } });
+    expect(leaver).toMatchObject({ state: "active", phone_numbers: numbers });
+  });
+
+  it("a target that vanishes mid-handoff fails handoff_target_not_found; no number is lost and the moved one is recorded", async () => {
+    const s = memoryService();
+    const desk = s.dialpad.addDepartment("Desk", s.hq.id);
+    const leaver = await activePerson(s, "halfway@example.com", { phone_number: "+12125550100" });
+    s.dialpad.available.splice(s.dialpad.available.indexOf("+12125550101"), 1);
+    leaver.phone_numbers.push("+12125550101");
+    const handOff = s.dialpad.assignNumberToTarget.bind(s.dialpad);
+    s.dialpad.assignNumberToTarget = async (number, request) => {
+      const answer = await handOff(number, request);
+      s.dialpad.departments.delete(desk.id); // removed by an admin after the first number
+      return answer;
+    };
+    const job = await offboarded(s, {
+      email: "halfway@example.com",
+      number_handoff: { to: "department", id: desk.id },
+    });
+    expect(job).toMatchObject({ status: "failed", error: { code: "handoff_target_not_found" } });
+    expect(s.dialpad.otherHolders.get("+12125550100")).toEqual({
+      target_type: "department",
+      target_id: desk.id,
+    });
+    expect(leaver.phone_numbers).toEqual(["+12125550101"]);
+    expect(s.dialpad.released).toEqual([]);
+    const history = (await s.people.getWithHistory("halfway@example.com"))?.history ?? [];
+    expect(history.find((entry) => entry.action === "numbers_handed_off")?.detail).toBe(
+      `+12125550100 → department ${desk.id} (Desk)`,
+    );
   });
 });

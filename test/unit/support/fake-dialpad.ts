@@ -3,6 +3,10 @@
  * a number pool, call centers and their operators, and scriptable failures, including the
  * ambiguous kind (Dialpad applied the change, the answer was lost). What it answers follows the
  * client's contract (shared/dialpad/api.ts), so the step machines can be tested in milliseconds.
+ *
+ * Like a company without a reserved pool (unless `reservedPool: true`), an unassigned number and
+ * the numbers left on a deleted user are released: they land in `released`, leave the company and
+ * cannot be assigned again, so a test sees a lost number.
  */
 import type { DialpadApi, UsersPage } from "../../../shared/dialpad/api";
 import { DialpadError, type DialpadErrorKind } from "../../../shared/dialpad/errors";
@@ -77,9 +81,12 @@ export class FakeDialpad implements DialpadApi {
   readonly users = new Map<string, FakeUser>();
   readonly offices = new Map<string, FakeOffice>();
   readonly callCenters = new Map<string, FakeCallCenter>();
-  /** Numbers free to assign, and numbers kept for the company after an unassign. */
+  /** Numbers free to assign, and numbers kept for the company after an unassign (reserved pool only). */
   readonly available: string[] = [];
   readonly reserved: string[] = [];
+  /** Numbers the company gave up: unassigned or left on a deleted user without a reserved pool. */
+  readonly released: string[] = [];
+  readonly reservedPool: boolean;
   /** Every call made, in order (method and arguments). */
   readonly calls: { method: string; args: unknown[] }[] = [];
   readonly departments = new Map<string, Department & { office_id: string }>();
@@ -89,6 +96,10 @@ export class FakeDialpad implements DialpadApi {
   pageSize = 100;
   private readonly failures: ScriptedFailure[] = [];
   private nextId = 5_000_000_000_000_000;
+
+  constructor(options: { reservedPool?: boolean } = {}) {
+    this.reservedPool = options.reservedPool ?? false;
+  }
 
   // Seeding
 
@@ -243,7 +254,7 @@ export class FakeDialpad implements DialpadApi {
     return this.call("deleteUser", [userId], () => {
       const user = this.user(userId);
       if (user.state === "deleted") throw error("not_found", "No such user.", 404);
-      this.available.push(...user.phone_numbers);
+      for (const number of user.phone_numbers) this.unassigned(number);
       for (const callCenter of this.callCenters.values()) callCenter.operators.delete(userId);
       Object.assign(user, { state: "deleted", emails: [], phone_numbers: [] });
       return this.view(user);
@@ -274,13 +285,14 @@ export class FakeDialpad implements DialpadApi {
       const user = this.user(userId);
       if (!user.phone_numbers.includes(number)) throw error("not_found", "The user has no such number.", 404);
       user.phone_numbers = user.phone_numbers.filter((held) => held !== number);
-      this.reserved.push(number);
-      return { number, status: "available" };
+      return { number, status: this.unassigned(number) };
     });
   }
 
   assignNumberToTarget(number: string, request: AssignNumberToTargetRequest): Promise<NumberAssignment> {
     return this.call("assignNumberToTarget", [number, request], () => {
+      if (this.released.includes(number)) throw error("not_found", "The number is not the company's.", 404);
+      this.target(request);
       this.takeNumber(number);
       if (request.target_type === "user") {
         const user = this.user(request.target_id);
@@ -295,9 +307,10 @@ export class FakeDialpad implements DialpadApi {
 
   unassignNumberFromHolder(number: string, options: { release?: boolean } = {}): Promise<NumberAssignment> {
     return this.call("unassignNumberFromHolder", [number, options], () => {
+      if (this.released.includes(number)) throw error("not_found", "The number is not the company's.", 404);
       this.takeNumber(number);
-      if (!options.release) this.reserved.push(number);
-      return { number, status: options.release ? "released" : "available" };
+      if (options.release) this.released.push(number);
+      return { number, status: options.release ? "released" : this.unassigned(number) };
     });
   }
 
@@ -398,6 +411,22 @@ export class FakeDialpad implements DialpadApi {
     if (state === "all") return true;
     if (state) return user.state === state;
     return user.state !== "deleted";
+  }
+
+  /** Back to the reserved pool if the company has one, else released (Dialpad's rule for an unassign). */
+  private unassigned(number: string): "available" | "released" {
+    if (this.released.includes(number)) return "released";
+    (this.reservedPool ? this.reserved : this.released).push(number);
+    return this.reservedPool ? "available" : "released";
+  }
+
+  /** The target of an assign-to-target call must exist (404 otherwise). */
+  private target({ target_type, target_id }: AssignNumberToTargetRequest): void {
+    if (target_type === "user") this.user(target_id);
+    else if (target_type === "office") this.office(target_id);
+    else if (target_type === "callcenter") this.callCenter(target_id);
+    else if (target_type === "department" && !this.departments.has(target_id))
+      throw error("not_found", "No such department.", 404);
   }
 
   /** Takes a company number from whoever holds it (a user, another holder, a pool). */

@@ -41,7 +41,12 @@ export function memoryService(options: MemoryServiceOptions = {}) {
   const hq = dialpad.addOffice("HQ");
   const support = dialpad.addCallCenter("Support", hq.id);
   dialpad.addNumbers("+12125550100", "+12125550101", "+16465550100");
-  const settings: LifecycleSettings = { retentionDays: 30, keepNumbersOnDelete: true, ...options.settings };
+  const settings: LifecycleSettings = {
+    retentionDays: 30,
+    numberParkingTarget: { to: "office" },
+    numbersOnDelete: "park",
+    ...options.settings,
+  };
   const seatStore = new InMemorySeatReadingStore();
   const massChangeCounter = new InMemoryMassChangeCounter();
   const heldJobs: Job[] = [];
