@@ -1,8 +1,10 @@
 /**
- * Movers and legal holds end to end: local mode (`npm start`) driven only over HTTP (the API and
- * the sandbox's /__sandbox/ routes), with the sandbox's `GET /users` default set to active users
- * only. A move to London with a new call-center set and first name; a move to an office without
- * seats; an email change; a held leaver with retention 0 is not deleted until the hold is lifted.
+ * Movers, legal holds and a leaver's number end to end: local mode (`npm start`) driven only over
+ * HTTP (the API and the sandbox's /__sandbox/ routes), with the sandbox's `GET /users` default set
+ * to active users only and a company without a reserved pool (an unassigned number is released).
+ * A move to London with a new call-center set and first name; a move to an office without seats;
+ * an email change; a held leaver with retention 0 is not deleted until the hold is lifted; a
+ * leaver's number is parked in its office, still the company's, when the user is deleted.
  * One instance; RETENTION_DAYS=0 and a one-second sweep.
  */
 import { randomUUID } from "node:crypto";
@@ -20,6 +22,7 @@ interface SandboxSnapshot {
     callCenterIds: string[];
   }[];
   callCenters: { id: string; name: string }[];
+  numbers: { number: string; status: string; targetId?: string }[];
 }
 
 let local: LocalInstance;
@@ -32,6 +35,7 @@ beforeAll(async () => {
     RETENTION_DAYS: "0",
     SWEEP_INTERVAL_SECONDS: "1",
     SANDBOX_USERS_DEFAULT_STATE: "active",
+    SANDBOX_NO_RESERVED_POOL: "1",
   });
   sandboxUrl = local.sandboxUrl ?? "";
 }, 120_000);
@@ -77,7 +81,31 @@ async function onboarded(email: string, callCenterIds: string[] = []) {
   return job.user_id as string;
 }
 
-describe("movers and holds through npm start", () => {
+describe("movers, holds and numbers through npm start", () => {
+  it("deleting a leaver after retention parks its number in its office: still the company's, the user deleted", async () => {
+    const email = `parked-${randomUUID().slice(0, 8)}@example.com`;
+    const userId = await onboarded(email);
+    const user = await dialpadUser(userId);
+    const number = (await snapshot()).numbers.find((n) => n.targetId === userId)?.number ?? "";
+    expect(number).toMatch(/^\+1415/);
+    expect((await submitted("/v1/offboard", { email, retention_days: 0 })).status).toBe("succeeded");
+
+    const deleted = await eventually("the deletion after retention", async () => {
+      const { body } = await local.request("GET", `/v1/users/${encodeURIComponent(email)}`);
+      return body.state === "deleted" ? body : undefined;
+    });
+    expect((await dialpadUser(userId))?.state).toBe("deleted");
+    expect((await snapshot()).numbers.find((n) => n.number === number)).toEqual({
+      number,
+      areaCode: "415",
+      status: "office",
+      targetId: user?.officeId,
+    });
+    expect(deleted.history.find((e: { action: string }) => e.action === "numbers_parked")?.detail).toBe(
+      `${number} → office ${user?.officeId} (HQ)`,
+    );
+  });
+
   it("moves a person to London, into exactly the new call center, renamed, taking one London seat", async () => {
     const [support, sales, londonSupport] = await Promise.all(
       ["Support", "Sales", "London Support"].map(callCenter),
