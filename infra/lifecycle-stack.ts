@@ -51,7 +51,6 @@ export class LifecycleStack extends Stack {
       bulkQueue,
       webhookSecret,
       clientTokensSecret,
-      dialpadApiKeySecret,
     });
     this.schedules = new Schedules(this, "Schedules", {
       settings,

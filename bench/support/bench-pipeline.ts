@@ -207,9 +207,6 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
   const api = createApi({
     ...apiState,
     settings: { retentionDays: 30 },
-    offices: () => {
-      throw new Error("the benchmark does not list offices");
-    },
   });
   /** POST /v1/<kind> through the API function, as API Gateway would invoke it; answers the job id. */
   async function post(kind: "onboard" | "offboard", body: OnboardRequest | OffboardRequest): Promise<string> {

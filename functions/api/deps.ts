@@ -3,7 +3,7 @@
  * composition (handler.ts from the environment; tests from their harness).
  */
 import type { IntakePolicy } from "../../shared/lifecycle/intake-policy";
-import type { OfficeSeats } from "../../shared/lifecycle/office-seats";
+import type { OfficeSeatsDeps } from "../../shared/lifecycle/office-seats";
 import type { JobStore, PersonStore } from "../../shared/lifecycle/ports";
 import type { SubmitDeps } from "../../shared/lifecycle/submit-job";
 import type { ReconcileReportStore } from "../../shared/reconcile/drift-report";
@@ -16,8 +16,8 @@ export interface ApiDeps {
   clock: SubmitDeps["clock"];
   reports: ReconcileReportStore;
   reconcileQueue: ReconcileQueue;
-  /** Offices and seats left; built on first use, as only GET /v1/offices talks to Dialpad. */
-  offices: () => { list(): Promise<OfficeSeats[]> };
+  /** Offices and seats left, from the store (the API never calls Dialpad). */
+  officeSeats: OfficeSeatsDeps;
   settings: IntakePolicy & {
     /** The configured default retention: a shorter one needs the `admin` scope. */
     retentionDays: number;

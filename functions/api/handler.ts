@@ -8,10 +8,9 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { intakeSettings, loadConfig } from "../../shared/config";
 import { httpErrorHandler } from "../../shared/http/http-error-handler";
-import type { OfficeSeatsDirectory } from "../../shared/lifecycle/office-seats";
 import { createLogger } from "../../shared/observability/logger";
 import { createTracer } from "../../shared/observability/tracing";
-import { officeSeatsFromEnv, stateDepsFromEnv } from "../../shared/wiring/from-env";
+import { stateDepsFromEnv } from "../../shared/wiring/from-env";
 import { type ApiHandler, createApi } from "./api";
 
 const logger = createLogger({ component: "api" });
@@ -21,7 +20,6 @@ let api: ApiHandler | undefined;
 export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
   const state = stateDepsFromEnv(env, tracer);
   const intake = loadConfig(intakeSettings, env);
-  let offices: OfficeSeatsDirectory | undefined;
   return createApi({
     ...state,
     settings: {
@@ -29,10 +27,6 @@ export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
       requireDeletionApproval: state.settings.REQUIRE_DELETION_APPROVAL,
       allowedEmailDomains: intake.ALLOWED_EMAIL_DOMAINS,
       callbackPorts: intake.CALLBACK_PORTS,
-    },
-    offices: () => {
-      offices ??= officeSeatsFromEnv(env, { tracer }, state.table);
-      return offices;
     },
   });
 }

@@ -11,7 +11,7 @@ import type { ErrorResponse, Route } from "./route";
 import { errorSchema } from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
 
 const OPENAPI_VERSION = "3.1.0";
 const COMPONENT_PREFIX = "#/components/schemas/";
@@ -27,6 +27,7 @@ const STATUS_MEANING: Record<ErrorStatus, string> = {
   415: "The body is not JSON.",
   429: "The client sends faster than it may; retry later.",
   500: "Unexpected error; nothing internal is shown. Retry later.",
+  503: "Not ready yet; retry after `retry-after` seconds.",
 };
 
 export function openApiDocument(routes: readonly Route[]): Record<string, unknown> {

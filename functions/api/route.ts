@@ -87,7 +87,7 @@ export type Route<
   request: Req;
   responses: Res;
   /** Errors particular to this route (the ones every route can answer are added by the generator). */
-  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413, ErrorResponse>>;
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 503, ErrorResponse>>;
   /** Absent only for routes another function serves (the webhook). */
   handle?: (input: RouteInput<Req>, deps: ApiDeps) => Promise<NoInfer<RouteResult<Res>>>;
 };

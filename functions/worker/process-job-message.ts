@@ -1,12 +1,13 @@
 /**
  * One SQS record → one run of its job, or of a task message told apart by its `type` (a webhook's
- * user sync, an on-demand reconciliation; see `TaskHandlers`). A person busy with another job is not a failure: the message
+ * user sync, an on-demand reconciliation, an office refresh; see `TaskHandlers`). A person busy with another job is not a failure: the message
  * goes back on its queue with a short delay (the receive count stays clean). A failed attempt is
  * retried with back-off by shortening the message's visibility instead of waiting out the full
  * visibility timeout.
  */
 import type { SQSRecord } from "aws-lambda";
 import { z } from "zod";
+import { type OfficeRefreshMessage, officeRefreshMessage } from "../../shared/lifecycle/office-seats";
 import type { Lane } from "../../shared/lifecycle/ports";
 import type { Delivery, RunJobDeps } from "../../shared/lifecycle/run-job";
 import { runJob } from "../../shared/lifecycle/run-job";
@@ -14,12 +15,14 @@ import { type ReconcileMessage, reconcileMessage } from "../../shared/reconcile/
 import { type UserSyncMessage, userSyncMessage } from "../../shared/webhook/user-sync-message";
 
 const jobMessage = z.object({ job_id: z.string().min(1).max(100) });
-const workMessage = z.union([userSyncMessage, reconcileMessage, jobMessage]);
+const workMessage = z.union([userSyncMessage, reconcileMessage, officeRefreshMessage, jobMessage]);
+type TaskMessage = UserSyncMessage | ReconcileMessage | OfficeRefreshMessage;
 
 /** Handlers of the task messages; a task whose handler is missing fails (and reaches the DLQ). */
 export interface TaskHandlers {
   user_sync?: (message: UserSyncMessage, delivery: Delivery) => Promise<void>;
   reconcile?: (message: ReconcileMessage, delivery: Delivery) => Promise<void>;
+  office_refresh?: (message: OfficeRefreshMessage, delivery: Delivery) => Promise<void>;
 }
 
 export interface JobMessageQueues {
@@ -91,7 +94,7 @@ export async function processJobMessage(
 
 const PAUSED_DELAY_SECONDS = 1;
 
-async function runTask(message: UserSyncMessage | ReconcileMessage, delivery: Delivery, tasks: TaskHandlers) {
+async function runTask(message: TaskMessage, delivery: Delivery, tasks: TaskHandlers) {
   switch (message.type) {
     case "user_sync":
       if (!tasks.user_sync) throw new Error("This worker has no handler for user_sync messages.");
@@ -99,5 +102,8 @@ async function runTask(message: UserSyncMessage | ReconcileMessage, delivery: De
     case "reconcile":
       if (!tasks.reconcile) throw new Error("This worker has no handler for reconcile messages.");
       return tasks.reconcile(message, delivery);
+    case "office_refresh":
+      if (!tasks.office_refresh) throw new Error("This worker has no handler for office_refresh messages.");
+      return tasks.office_refresh(message, delivery);
   }
 }

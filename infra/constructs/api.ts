@@ -37,12 +37,7 @@ import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
 import { functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { ApiFirewall } from "./api-firewall";
-import {
-  dialpadEnvironment,
-  intakeEnvironment,
-  lifecycleEnvironment,
-  secretCacheEnvironment,
-} from "./function-environment";
+import { intakeEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
 import { LifecycleFunction } from "./lifecycle-function";
 
 /** How long API Gateway reuses an authorizer answer for the same token. */
@@ -63,7 +58,6 @@ export interface ApiProps {
   readonly bulkQueue: IQueue;
   readonly webhookSecret: ISecret;
   readonly clientTokensSecret: ISecret;
-  readonly dialpadApiKeySecret: ISecret;
 }
 
 export class Api extends Construct {
@@ -90,16 +84,14 @@ export class Api extends Construct {
       environment: {
         ...lifecycleEnvironment(settings),
         ...intakeEnvironment(settings),
-        // GET /v1/offices reads seats from Dialpad, on the bulk lane of the shared rate budget.
-        ...dialpadEnvironment(settings),
-        ...secretCacheEnvironment(settings),
       },
     })
       // Jobs, request keys, people and their history, reports: read, create, update; never delete or scan.
       .bindTable(props.table, ["get", "query", "put", "update"])
       .bindQueue(props.urgentQueue, "URGENT_QUEUE_URL", "send")
-      .bindQueue(props.bulkQueue, "BULK_QUEUE_URL", "send")
-      .bindSecret(props.dialpadApiKeySecret, "DIALPAD_API_KEY_SECRET_ARN");
+      // Bulk: imports, reconciliations, and the office refreshes GET /v1/offices asks the worker for.
+      .bindQueue(props.bulkQueue, "BULK_QUEUE_URL", "send");
+    // No secret here: this function faces the internet; GET /v1/offices answers from the table.
 
     this.authorizerFunction = new LifecycleFunction(this, "Authorizer", {
       ...common,

@@ -69,8 +69,9 @@ export class SeatReadings {
   }
 
   /**
-   * The office's free seats as the service knows them, for a forecast (`GET /v1/offices`): the
-   * shared reading while it is fresh, else a new one from Dialpad (stored for the jobs too).
+   * The office's free seats as the service knows them, for the worker's office refresh (what
+   * `GET /v1/offices` answers from): the shared reading while it is fresh, else a new one from
+   * Dialpad (stored for the jobs too).
    */
   async current(officeId: string): Promise<SeatReading> {
     const stored = await this.store.read(officeId);

@@ -7,6 +7,7 @@
  *   REQ#<client>#<key>    / REQ                      an API idempotency key → job (TTL)
  *   RATE#<limiter>        / STATE                    shared Dialpad rate budget (next free slot, 429 pause)
  *   SEATS#<office_id>     / SEATS                    shared reading of the office's free seats (TTL)
+ *   OFFICES               / OFFICES                  the office list the worker read (GET /v1/offices)
  *   EVENT#<event key>     / EVENT                    a webhook event already applied (TTL)
  *   RECON#<report_id>     / REPORT                   a drift reconciliation report
  * GSI1 (sparse, two lists): the retention due list, gsi1pk = "RETENTION", gsi1sk =

@@ -22,7 +22,6 @@ import {
 } from "../config";
 import type { DialpadMetricsHook } from "../dialpad/api";
 import type { Job } from "../lifecycle/model";
-import { OfficeSeatsDirectory } from "../lifecycle/office-seats";
 import { type JobQueue, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
 import { HttpCallbackSender } from "../notify/callback-sender";
@@ -51,13 +50,7 @@ import { DynamoWebhookEventLog } from "../store/webhook-event-store";
 import type { ReceiveDeps } from "../webhook/receive-event";
 import { SqsUserSyncQueue } from "../webhook/sqs-user-sync-queue";
 import { WebhookKeyring } from "../webhook/webhook-keys";
-import {
-  createDialpadLanes,
-  createSeatReadings,
-  createServiceDeps,
-  createStateDeps,
-  type ServiceParts,
-} from "./service-deps";
+import { createDialpadLanes, createServiceDeps, createStateDeps, type ServiceParts } from "./service-deps";
 
 const stateSettings = tableSettings.extend(queueSettings.shape);
 
@@ -276,19 +269,6 @@ export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: 
     clock: systemClock,
     requireApproval: lifecycle.REQUIRE_DELETION_APPROVAL,
   };
-}
-
-/**
- * The API's office listing: the bulk lane's Dialpad client on the shared budget, and the shared seat
- * readings. `table`: the function's own table client (from `stateDepsFromEnv`), so it keeps one.
- */
-export function officeSeatsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  hooks: Pick<ObservabilityHooks, "metrics" | "onLimiterWait" | "tracer"> = {},
-  table: Pick<ReturnType<typeof tableParts>, "doc" | "tableName"> = tableParts(env, hooks.tracer),
-): OfficeSeatsDirectory {
-  const dialpad = createDialpadLanes({ ...table, dialpad: dialpadPartsFromEnv(env, hooks) }).dialpad.bulk;
-  return new OfficeSeatsDirectory(dialpad, createSeatReadings(table, dialpad, systemClock));
 }
 
 /** The scheduled reconciler: records, reports and the bulk lane's Dialpad client; no queues. */

@@ -5,11 +5,16 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook } from "../dialpad/api";
+import type { ApiKeyProvider, DialpadMetricsHook } from "../dialpad/api";
 import { DialpadClient } from "../dialpad/client";
 import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../lifecycle/mass-change-guard";
 import type { Job } from "../lifecycle/model";
 import { OfficeDirectory } from "../lifecycle/office-directory";
+import {
+  type OfficeRefreshMessage,
+  type OfficeSeatsDeps,
+  refreshOfficeSeats,
+} from "../lifecycle/office-seats";
 import { type Clock, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
 import { SeatReadings } from "../lifecycle/seat-readings";
@@ -18,15 +23,16 @@ import type { SubmitDeps } from "../lifecycle/submit-job";
 import { announceJobFinished } from "../notify/announce-finished";
 import type { JobFinishedEvents } from "../notify/ports";
 import { SqsCallbackQueue } from "../notify/sqs-callback-queue";
+import { SqsBulkTaskQueue } from "../queue/sqs-bulk-task-queue";
 import { SqsJobQueue } from "../queue/sqs-job-queue";
 import { DynamoBudgetStore } from "../ratelimit/budget-table";
 import { createSharedRateBudget } from "../ratelimit/shared-rate-budget";
 import type { DriftReport } from "../reconcile/drift-report";
 import type { ReconcileMessage } from "../reconcile/reconcile-message";
 import { failReconciliation, type ReconcileDeps, runReconciliation } from "../reconcile/run-reconciliation";
-import { SqsReconcileQueue } from "../reconcile/sqs-reconcile-queue";
 import { DynamoJobStore } from "../store/job-store";
 import { DynamoMassChangeCounter } from "../store/mass-change-counter-store";
+import { DynamoOfficeListStore } from "../store/office-list-store";
 import { DynamoPersonStore } from "../store/person-store";
 import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
 import { DynamoSeatReadingStore } from "../store/seat-reading-store";
@@ -70,8 +76,15 @@ export function createStateDeps(parts: StateParts) {
   const events = new DynamoWebhookEventLog(parts.doc, parts.tableName);
   const userSyncs = new SqsUserSyncQueue(parts.sqs, parts.queueUrls.urgent);
   const reports = new DynamoReconcileReportStore(parts.doc, parts.tableName);
-  const reconcileQueue = new SqsReconcileQueue(parts.sqs, parts.queueUrls.bulk);
-  return { jobs, people, queue, clock, submit, events, userSyncs, reports, reconcileQueue };
+  const reconcileQueue = new SqsBulkTaskQueue<ReconcileMessage>(parts.sqs, parts.queueUrls.bulk);
+  // The office listing reads only what is stored, and asks the worker to refresh it (bulk lane).
+  const officeSeats: OfficeSeatsDeps = {
+    offices: new DynamoOfficeListStore(parts.doc, parts.tableName),
+    seats: new DynamoSeatReadingStore(parts.doc, parts.tableName),
+    refreshes: new SqsBulkTaskQueue<OfficeRefreshMessage>(parts.sqs, parts.queueUrls.bulk),
+    now: () => clock.now().getTime(),
+  };
+  return { jobs, people, queue, clock, submit, events, userSyncs, reports, reconcileQueue, officeSeats };
 }
 
 export type StateDeps = ReturnType<typeof createStateDeps>;
@@ -123,17 +136,6 @@ export function createDialpadLanes(parts: Pick<ServiceParts, "doc" | "tableName"
   return { budget, dialpad };
 }
 
-/** The offices' shared seat readings (jobs' seat checks, the API's office listing), read through `dialpad`. */
-export function createSeatReadings(
-  parts: Pick<ServiceParts, "doc" | "tableName">,
-  dialpad: DialpadApi,
-  clock: Clock,
-): SeatReadings {
-  return new SeatReadings(dialpad, new DynamoSeatReadingStore(parts.doc, parts.tableName), () =>
-    clock.now().getTime(),
-  );
-}
-
 /** Everything, including the Dialpad clients on the shared rate budget (worker, sweeper, reconciler). */
 export function createServiceDeps(parts: ServiceParts) {
   const state = createStateDeps(parts);
@@ -144,7 +146,10 @@ export function createServiceDeps(parts: ServiceParts) {
     people,
     dialpad,
     offices: new OfficeDirectory(dialpad.bulk),
-    seats: createSeatReadings(parts, dialpad.bulk, clock),
+    // The jobs' seat checks and the office refresh read seats on the bulk lane.
+    seats: new SeatReadings(dialpad.bulk, new DynamoSeatReadingStore(parts.doc, parts.tableName), () =>
+      clock.now().getTime(),
+    ),
     clock,
     settings: parts.settings,
     ...(parts.onJobFinished ? { onFinished: parts.onJobFinished } : {}),
@@ -175,6 +180,14 @@ export function createServiceDeps(parts: ServiceParts) {
       });
       parts.onUserSynced?.(message, outcome);
     },
+    // Refreshes the office list and seat readings GET /v1/offices answers from: bulk work.
+    office_refresh: () =>
+      refreshOfficeSeats({
+        dialpad: dialpad.bulk,
+        offices: state.officeSeats.offices,
+        seats: lifecycle.seats,
+        now: () => clock.now().getTime(),
+      }),
     reconcile: async (message: ReconcileMessage, delivery: { receiveCount: number; maxReceives: number }) => {
       try {
         await runReconciliation(message.report_id, reconcile);

@@ -14,6 +14,7 @@ import type { ApiHandler } from "../../functions/api/api";
 import { openApiDocument, openApiJson } from "../../functions/api/openapi";
 import { matchRoute, ROUTES } from "../../functions/api/routes";
 import { createWebhookHandler } from "../../functions/webhook/handler";
+import { refreshOfficeSeats } from "../../shared/lifecycle/office-seats";
 import { systemClock } from "../../shared/lifecycle/ports";
 import { StaticSecretSource } from "../../shared/secrets/static-secret-source";
 import { WebhookKeyring } from "../../shared/webhook/webhook-keys";
@@ -196,7 +197,15 @@ describe("real answers match the document", () => {
     await answer({ method: "GET", path: "/v1/users?state=gone", client: requester }, 400);
   });
 
-  it("offices: 200, 403", async () => {
+  it("offices: 200, 403, 503", async () => {
+    await answer({ method: "GET", path: "/v1/offices", client: requester }, 503);
+    // What the worker does with the refresh message that answer asked for.
+    await refreshOfficeSeats({
+      dialpad: h.service.dialpad.bulk,
+      offices: h.service.officeSeats.offices,
+      seats: h.service.lifecycle.seats,
+      now: () => Date.now(),
+    });
     const offices = await answer({ method: "GET", path: "/v1/offices", client: requester }, 200);
     expect(offices.body.items.length).toBeGreaterThan(0);
     await answer({ method: "GET", path: "/v1/offices", client: { name: "x", scopes: ["onboard"] } }, 403);

@@ -195,11 +195,9 @@ describe("functions", () => {
       DIALPAD_RATE_LIMIT_RPS: "15",
       RETENTION_DAYS: "30",
     });
-    // GET /v1/offices reads seats from Dialpad, on the shared rate budget.
-    expect(env(stack.api.apiFunction)).toMatchObject({
-      DIALPAD_API_KEY_SECRET_ARN: ref(stack.storage.dialpadApiKeySecret),
-      DIALPAD_RATE_LIMIT_RPS: "15",
-    });
+    // The internet-facing API never calls Dialpad: GET /v1/offices answers from the table.
+    expect(env(stack.api.apiFunction)).not.toHaveProperty("DIALPAD_API_KEY_SECRET_ARN");
+    expect(env(stack.api.apiFunction)).not.toHaveProperty("DIALPAD_BASE_URL");
     expect(env(stack.api.authorizerFunction)).toEqual(
       expect.objectContaining({ CLIENT_TOKENS_SECRET_ARN: ref(stack.storage.clientTokensSecret) }),
     );
@@ -233,8 +231,15 @@ describe("IAM least privilege", () => {
       ),
     );
 
-  it("lets only the worker, the reconciler and the API (GET /v1/offices) read the Dialpad API key", () => {
-    expect(readersOf(stack.storage.dialpadApiKeySecret).sort()).toEqual(["api", "reconciler", "worker"]);
+  it("lets only the worker and the reconciler read the Dialpad API key", () => {
+    expect(readersOf(stack.storage.dialpadApiKeySecret).sort()).toEqual(["reconciler", "worker"]);
+  });
+
+  it("gives the internet-facing API function no Secrets Manager action at all", () => {
+    const secretActions = statementsOf("api").flatMap((statement) =>
+      actionsOf(statement).filter((action) => action.startsWith("secretsmanager:")),
+    );
+    expect(secretActions).toEqual([]);
   });
 
   it("lets only the webhook read the webhook secret and only the authorizer read client tokens", () => {

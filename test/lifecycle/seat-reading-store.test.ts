@@ -1,5 +1,6 @@
-/** The DynamoDB adapter of shared seat readings, against DynamoDB Local. */
+/** The DynamoDB adapters of shared seat readings and of the stored office list, against DynamoDB Local. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoOfficeListStore } from "../../shared/store/office-list-store";
 import { DynamoSeatReadingStore } from "../../shared/store/seat-reading-store";
 import { createTestTable, localDocumentClient } from "../support/aws";
 
@@ -52,5 +53,27 @@ describe("DynamoSeatReadingStore", () => {
     await store.save("office-d", { counts: { talk_lines: 4, sell_lines: 1 }, readAt: 5000 });
     await store.take("office-d", "talk_lines", 0);
     expect(await store.read("office-d")).toEqual({ counts: { talk_lines: 3, sell_lines: 1 }, readAt: 5000 });
+  });
+});
+
+describe("DynamoOfficeListStore", () => {
+  it("keeps the newer list, and lets one of many racing listings ask for a refresh per window", async () => {
+    const offices = new DynamoOfficeListStore(localDocumentClient(), table.tableName);
+    expect(await offices.read()).toBeUndefined();
+    const claims = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        new DynamoOfficeListStore(localDocumentClient(), table.tableName).claimRefresh(1000, 0),
+      ),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    // Still the listing window the claim was made in: nobody asks again.
+    expect(await offices.claimRefresh(1500, 1000)).toBe(false);
+    expect(await offices.claimRefresh(70_000, 10_000)).toBe(true);
+    // The refresh marker alone is no list.
+    expect(await offices.read()).toBeUndefined();
+
+    await offices.save({ offices: [{ id: "1", name: "HQ" }], readAt: 2000 });
+    await offices.save({ offices: [{ id: "9", name: "Old" }], readAt: 1000 });
+    expect(await offices.read()).toEqual({ offices: [{ id: "1", name: "HQ" }], readAt: 2000 });
   });
 });

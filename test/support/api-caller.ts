@@ -6,18 +6,15 @@
 import { type ApiDeps, type ApiHandler, createApi } from "../../functions/api/api";
 import { toProxyEvent } from "../../local/runtime/api-gateway-event";
 import { respondToError } from "../../shared/http/http-error-handler";
-import { OfficeSeatsDirectory } from "../../shared/lifecycle/office-seats";
 import type { ServiceDeps } from "../../shared/wiring/service-deps";
 
 const quietLogger = { error: () => undefined };
 
-/** The API function over a test harness's service (its stores, queues and bulk Dialpad client). */
+/** The API function over a test harness's service (its stores and queues). */
 export function apiOf(service: ServiceDeps, settings: Partial<ApiDeps["settings"]> = {}): ApiHandler {
-  const offices = new OfficeSeatsDirectory(service.dialpad.bulk, service.lifecycle.seats);
   return createApi({
     ...service,
     settings: { ...service.lifecycle.settings, ...settings },
-    offices: () => offices,
   });
 }
 

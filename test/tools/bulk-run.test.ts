@@ -85,6 +85,46 @@ describe("bulk dry run", () => {
   });
 });
 
+describe("bulk dry run while the service refreshes its office figures", () => {
+  it("asks again until the figures are fresh, and says as of when", async () => {
+    const answers = [
+      {
+        items: [{ office_id: "7", name: "Berlin", seats: { talk_lines: 0 } }],
+        as_of: "2026-12-01T08:00:00.000Z",
+        refresh_requested: true,
+      },
+      {
+        items: [{ office_id: "7", name: "Berlin", seats: { talk_lines: 5 } }],
+        as_of: "2026-12-01T09:00:00.000Z",
+        refresh_requested: false,
+      },
+    ];
+    let asked = 0;
+    const fetchFake = (async () =>
+      new Response(JSON.stringify(answers[Math.min(asked++, answers.length - 1)]), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      })) as typeof fetch;
+    const file = join(dir, "refreshing.csv");
+    await writeFile(file, "email,first_name,last_name,office_name\na@example.com,A,B,Berlin\n");
+    const lines: string[] = [];
+    const code = await runBulk({
+      kind: "onboard",
+      file,
+      dryRun: true,
+      api: new LifecycleApi({ baseUrl: "http://service.test/v1", token: "t", fetch: fetchFake }),
+      out: (line) => lines.push(line),
+      progressOutput: { write: () => true },
+      sleep: async () => {},
+    });
+    expect(code, lines.join("\n")).toBe(0);
+    expect(asked).toBe(2);
+    expect(lines).toContain(
+      "Seat forecast as of 2026-12-01T09:00:00.000Z (office, licence line: needed / available):",
+    );
+  });
+});
+
 describe("bulk results file", () => {
   it("writes a formula-looking cell as text", async () => {
     const file = join(dir, "formula.csv");

@@ -11,6 +11,14 @@ export interface ApiAnswer {
   body: any;
 }
 
+export interface OfficeListing {
+  offices: OfficeSeats[];
+  /** The oldest figure of the listing (ISO time). */
+  asOf: string | undefined;
+  /** The service found figures stale and is reading them again. */
+  refreshRequested: boolean;
+}
+
 export interface LifecycleApiOptions {
   baseUrl: string;
   token: string;
@@ -39,13 +47,18 @@ export class LifecycleApi {
     return this.call("GET", `/v1/jobs/${encodeURIComponent(jobId)}`);
   }
 
-  async listOffices(): Promise<OfficeSeats[]> {
+  /** The offices as the service stored them (a 503 before its first reading is retried like any 5xx). */
+  async listOffices(): Promise<OfficeListing> {
     const answer = await this.call("GET", "/v1/offices");
     if (answer.status !== 200 || !Array.isArray(answer.body?.items))
       throw new Error(
         `GET /v1/offices answered ${answer.status}: ${answer.body?.error?.message ?? "no office list"}`,
       );
-    return answer.body.items as OfficeSeats[];
+    return {
+      offices: answer.body.items as OfficeSeats[],
+      asOf: typeof answer.body.as_of === "string" ? answer.body.as_of : undefined,
+      refreshRequested: answer.body.refresh_requested === true,
+    };
   }
 
   private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

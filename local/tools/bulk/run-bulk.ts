@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import { realpath, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
-import type { LifecycleApi } from "./lifecycle-api";
+import type { LifecycleApi, OfficeListing } from "./lifecycle-api";
 import { Progress, type ProgressOutput } from "./progress";
 import { type BulkKind, type CheckedRow, checkRow, describeProblem, readRows } from "./rows";
 import { describeShortfall, forecastSeats, type SeatDemand } from "./seat-forecast";
@@ -74,10 +74,8 @@ export async function runBulk(options: BulkRunOptions): Promise<number> {
 async function dryRun(options: BulkRunOptions, checked: CheckedRow[], problems: string[]): Promise<number> {
   const { out } = options;
   const demands = checked.flatMap((row): SeatDemand[] => (row.ok ? seatDemandOf(options.kind, row) : []));
-  const forecast =
-    demands.length > 0
-      ? forecastSeats(demands, await options.api.listOffices())
-      : { lines: [], problems: [] };
+  const listing = demands.length > 0 ? await freshOffices(options) : undefined;
+  const forecast = listing ? forecastSeats(demands, listing.offices) : { lines: [], problems: [] };
   const all = [...problems, ...forecast.problems.map(describeProblem)];
   const valid = checked.filter((row) => row.ok).length;
   out(
@@ -85,7 +83,9 @@ async function dryRun(options: BulkRunOptions, checked: CheckedRow[], problems: 
   );
   for (const problem of all) out(`  invalid: ${problem}`);
   if (forecast.lines.length > 0) {
-    out("Seat forecast (office, licence line: needed / available):");
+    const asOf = listing?.asOf ? ` as of ${listing.asOf}` : "";
+    const stale = listing?.refreshRequested ? "; the service is still reading fresher figures" : "";
+    out(`Seat forecast${asOf}${stale} (office, licence line: needed / available):`);
     out(
       table(
         ["office", "office_id", "line", "needed", "available", "shortfall"],
@@ -105,6 +105,23 @@ async function dryRun(options: BulkRunOptions, checked: CheckedRow[], problems: 
   const ok = all.length === 0 && short.length === 0;
   out(ok ? "Every row would be accepted, with seats for all." : "This file would not go through as it is.");
   return ok ? 0 : 1;
+}
+
+const sleepOf = (options: BulkRunOptions) =>
+  options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+/** Times the dry run asks again, 2 s apart, while the service refreshes stale office figures. */
+const OFFICE_REFRESH_WAITS = 10;
+
+/** The office listing, waiting a little for the service's refresh when its figures were stale. */
+async function freshOffices(options: BulkRunOptions): Promise<OfficeListing> {
+  const sleep = sleepOf(options);
+  let listing = await options.api.listOffices();
+  for (let wait = 0; listing.refreshRequested && wait < OFFICE_REFRESH_WAITS; wait++) {
+    await sleep(2000);
+    listing = await options.api.listOffices();
+  }
+  return listing;
 }
 
 /** Onboardings take a seat in their office; an update takes one when it moves someone to an office. */
@@ -168,7 +185,7 @@ async function submitRows(options: BulkRunOptions, checked: CheckedRow[]): Promi
 
 async function waitForJobs(options: BulkRunOptions, results: RowResult[]): Promise<void> {
   const poll = options.poll ?? { firstMs: 500, maxMs: 5000, timeoutMs: 30 * 60_000 };
-  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const sleep = sleepOf(options);
   const withJobs = results.filter((result) => result.job_id);
   const pending = () => withJobs.filter((result) => !TERMINAL.has(result.status));
   const progress = new Progress(options.progressOutput, "waiting", withJobs.length);

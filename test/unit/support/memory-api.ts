@@ -1,14 +1,28 @@
 /** The API function over a memory service: routes, validation and error answers with no engine. */
 import { type ApiDeps, type ApiHandler, createApi } from "../../../functions/api/api";
+import type { OfficeRefreshMessage, OfficeSeatsDeps } from "../../../shared/lifecycle/office-seats";
 import type { ReconcileReportStore } from "../../../shared/reconcile/drift-report";
+import { InMemoryOfficeListStore } from "./memory-office-list-store";
 import type { memoryService } from "./memory-service";
 
 type MemoryService = ReturnType<typeof memoryService>;
 
+/** The API's office listing over the service's seat readings, recording the refreshes it asks for. */
+export function memoryOfficeSeats(service: MemoryService) {
+  const refreshesAsked: OfficeRefreshMessage[] = [];
+  const deps = {
+    offices: new InMemoryOfficeListStore(),
+    seats: service.seatStore,
+    refreshes: { enqueue: async (message: OfficeRefreshMessage) => void refreshesAsked.push(message) },
+    now: () => service.clock.now().getTime(),
+  } satisfies OfficeSeatsDeps;
+  return { deps, refreshesAsked };
+}
+
 export function memoryApi(
   service: MemoryService,
   settings: Partial<ApiDeps["settings"]> = {},
-  offices?: ApiDeps["offices"],
+  officeSeats: OfficeSeatsDeps = memoryOfficeSeats(service).deps,
 ): ApiHandler {
   return createApi({
     submit: service.submit,
@@ -18,11 +32,7 @@ export function memoryApi(
     // The drift-report routes are tested over the real store; nothing here reaches them.
     reports: {} as ReconcileReportStore,
     reconcileQueue: { enqueue: async () => {} },
-    offices:
-      offices ??
-      (() => {
-        throw new Error("this test lists no offices");
-      }),
+    officeSeats,
     settings: { retentionDays: service.settings.retentionDays, ...settings },
   });
 }

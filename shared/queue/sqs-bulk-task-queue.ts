@@ -1,14 +1,16 @@
-/** SQS adapter of ReconcileQueue: reconciliation messages go on the bulk queue. */
+/**
+ * SQS adapter of the worker's task messages that travel on the bulk queue (an on-demand
+ * reconciliation, an office refresh): never urgent, told apart from job messages by their `type`.
+ */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { ReconcileMessage, ReconcileQueue } from "./reconcile-message";
 
-export class SqsReconcileQueue implements ReconcileQueue {
+export class SqsBulkTaskQueue<Message extends { type: string }> {
   constructor(
     private readonly sqs: SQSClient,
     private readonly bulkQueueUrl: string,
   ) {}
 
-  async enqueue(message: ReconcileMessage): Promise<void> {
+  async enqueue(message: Message): Promise<void> {
     await this.sqs.send(
       new SendMessageCommand({ QueueUrl: this.bulkQueueUrl, MessageBody: JSON.stringify(message) }),
     );
