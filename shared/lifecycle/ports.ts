@@ -14,6 +14,11 @@ export const laneOf = (kind: JobKind): Lane => JOB_KINDS[kind].lane;
 export interface RequestKey {
   key: string;
   bodyHash: string;
+  /**
+   * How long the key answers repeats, from the job's creation; absent: as long as the longest
+   * retention (the store's default). A key made from a body hash lives a day only.
+   */
+  ttlSeconds?: number;
 }
 
 export class IdempotencyConflict extends Error {
@@ -98,7 +103,8 @@ export interface PersonFilter {
 export interface JobStore {
   /**
    * Creates the job and its request-key item together. When the key exists with the same body hash,
-   * answers the existing job (`created: false`); with another body, throws IdempotencyConflict.
+   * answers the existing job (`created: false`); with another body, throws IdempotencyConflict. A
+   * key past its `ttlSeconds` (at the new job's `created_at`) counts as absent.
    */
   create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }>;
   get(jobId: string): Promise<Job | undefined>;

@@ -33,8 +33,9 @@ import { TABLE_KEYS } from "./table-definition";
 
 const DAY_SECONDS = 24 * 3600;
 /**
- * A request key outlives the longest retention (plus a margin): a ticket replayed while its person
- * may still be suspended, or long after, answers its old job instead of acting again.
+ * A header or ticket request key outlives the longest retention (plus a margin): a ticket replayed
+ * while its person may still be suspended, or long after, answers its old job instead of acting
+ * again. A body-hash key names its own, shorter lifetime (request-key.ts).
  */
 export const REQUEST_KEY_TTL_SECONDS = (MAX_RETENTION_DAYS + 30) * DAY_SECONDS;
 /** Default audit period: how long a finished job (and the personal data in it) is kept. */
@@ -107,6 +108,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }> {
+    const createdAt = Math.floor(Date.parse(job.created_at) / 1000);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -118,9 +120,11 @@ export class DynamoJobStore implements JobStore {
                   ...requestItemKey(key.key),
                   job_id: job.job_id,
                   body_hash: key.bodyHash,
-                  expires_at: Math.floor(Date.parse(job.created_at) / 1000) + REQUEST_KEY_TTL_SECONDS,
+                  expires_at: createdAt + (key.ttlSeconds ?? REQUEST_KEY_TTL_SECONDS),
                 },
-                ConditionExpression: "attribute_not_exists(pk)",
+                // DynamoDB's TTL removes expired items only eventually: an expired key counts as absent.
+                ConditionExpression: "attribute_not_exists(pk) OR expires_at <= :created",
+                ExpressionAttributeValues: { ":created": createdAt },
               },
             },
             {

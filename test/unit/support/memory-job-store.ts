@@ -39,18 +39,24 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 export class InMemoryJobStore implements JobStore {
   private readonly jobs = new Map<string, StoredJob>();
-  private readonly keys = new Map<string, { jobId: string; bodyHash: string }>();
+  private readonly keys = new Map<string, { jobId: string; bodyHash: string; expiresMs?: number }>();
 
   async create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }> {
+    const createdMs = Date.parse(job.created_at);
     const existing = this.keys.get(key.key);
-    if (existing) {
+    // An expired key counts as absent, as in DynamoDB (whatever its TTL sweep has done yet).
+    if (existing && (existing.expiresMs === undefined || existing.expiresMs > createdMs)) {
       if (existing.bodyHash !== key.bodyHash) throw new IdempotencyConflict(existing.jobId);
       const found = await this.get(existing.jobId);
       if (!found) throw new Error(`request key points at a missing job ${existing.jobId}`);
       return { job: found, created: false };
     }
     if (this.jobs.has(job.job_id)) throw new Error(`job ${job.job_id} exists`);
-    this.keys.set(key.key, { jobId: job.job_id, bodyHash: key.bodyHash });
+    this.keys.set(key.key, {
+      jobId: job.job_id,
+      bodyHash: key.bodyHash,
+      ...(key.ttlSeconds !== undefined ? { expiresMs: createdMs + key.ttlSeconds * 1000 } : {}),
+    });
     this.jobs.set(job.job_id, {
       job: copy(job),
       ...(job.status === "held" ? {} : { unsentSince: job.created_at }),
