@@ -5,6 +5,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { JOB_KIND_NAMES } from "../shared/lifecycle/job-kinds";
 import { Api } from "./constructs/api";
 import { Notifications } from "./constructs/notifications";
 import { Observability } from "./constructs/observability";
@@ -17,6 +18,8 @@ import { readStackSettings, type StackSettings } from "./stack-settings";
 export interface LifecycleStackProps extends StackProps {
   /** Overrides the settings read from context. */
   readonly settings?: StackSettings;
+  /** The job kinds graphed and alarmed on; default: the service's own (shared/lifecycle/job-kinds.ts). */
+  readonly jobKinds?: readonly string[];
 }
 
 export class LifecycleStack extends Stack {
@@ -62,6 +65,7 @@ export class LifecycleStack extends Stack {
 
     this.observability = new Observability(this, "Observability", {
       settings,
+      jobKinds: props.jobKinds ?? JOB_KIND_NAMES,
       restApi: this.api.restApi,
       worker: this.pipeline.worker,
       functions: {

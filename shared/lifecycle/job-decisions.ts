@@ -10,11 +10,13 @@
  */
 import { NotFound, NotPermitted, StateConflict } from "../errors/domain-errors";
 import { type IntakeDeps, sendJob } from "./job-intake";
+import type { JobKindRegistry } from "./job-kind";
 import type { Job, Ticket } from "./model";
-import { laneOf, type PersonStore } from "./ports";
-import { cancelQueuedOnboard } from "./run-job";
+import type { PersonStore } from "./ports";
 
-export interface JobDecisionDeps extends Omit<IntakeDeps, "newJobId"> {
+export interface JobDecisionDeps extends Omit<IntakeDeps, "newJobId" | "kinds"> {
+  /** The job kinds: each names its lane and what accepting a job of it does. */
+  kinds: Pick<JobKindRegistry, "laneOf" | "of">;
   people: PersonStore;
 }
 
@@ -24,7 +26,10 @@ export interface Decider {
   ticket?: Ticket | undefined;
 }
 
-/** held → queued, then sent on its lane; an offboard then supersedes the person's queued onboarding. */
+/**
+ * held → queued, then sent on its lane. Its kind's `onAccepted` runs now, as for a job queued at
+ * intake: a released offboard supersedes the person's still-queued onboarding.
+ */
 export async function releaseJob(jobId: string, by: Decider, deps: JobDecisionDeps): Promise<Job> {
   const job = await requireJob(jobId, deps);
   if (job.client === by.client)
@@ -35,8 +40,7 @@ export async function releaseJob(jobId: string, by: Decider, deps: JobDecisionDe
   const at = deps.clock.now().toISOString();
   const released = await deps.jobs.releaseHeld(jobId, at, by.client);
   if (!released) throw notInStatus(await requireJob(jobId, deps), "released", "not_held", "held");
-  if (released.kind === "offboard" && released.email)
-    await cancelQueuedOnboard(released.email, released, deps);
+  await deps.kinds.of(released.kind).onAccepted?.(released as never, deps);
   await recordInHistory(released, "job_released", by, at, deps.people);
   await sendJob(released, deps);
   return requireJob(jobId, deps);
@@ -53,7 +57,7 @@ export async function cancelJob(jobId: string, by: Decider, deps: JobDecisionDep
   if (!(await deps.jobs.cancelBeforeRun(jobId, at, reason)))
     throw notInStatus(await requireJob(jobId, deps), "cancelled", "not_cancellable", "held or queued");
   await recordInHistory(job, "job_cancelled", by, at, deps.people);
-  if (job.status === "held") await deps.queue.enqueue(jobId, laneOf(job.kind));
+  if (job.status === "held") await deps.queue.enqueue(jobId, deps.kinds.laneOf(job.kind));
   return requireJob(jobId, deps);
 }
 

@@ -2,14 +2,11 @@
  * The ports the lifecycle use cases depend on. Adapters live in shared/store (DynamoDB), shared/queue
  * (SQS) and shared/dialpad (the Dialpad client); tests inject the same adapters against local engines.
  */
-import { JOB_KINDS } from "./job-kinds";
 import type { SuspensionCondition } from "./lifecycle-policy";
 import type { HistoryEntry, Job, JobError, JobKind, JobStatus, JobStep, Person, PersonState } from "./model";
 
+/** A queue and its share of the Dialpad budget; each job kind names its own (job-kind.ts). */
 export type Lane = "urgent" | "bulk";
-
-/** The queue lane a job kind runs on (see JOB_KINDS). */
-export const laneOf = (kind: JobKind): Lane => JOB_KINDS[kind].lane;
 
 export interface RequestKey {
   key: string;

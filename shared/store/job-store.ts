@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { NO_AUTHORITY } from "../lifecycle/authority";
-import { parseProgress } from "../lifecycle/job-kinds";
+import type { ProgressParser } from "../lifecycle/job-kind";
 import type { Job } from "../lifecycle/model";
 import {
   IdempotencyConflict,
@@ -82,7 +82,7 @@ const STORAGE_FIELDS = new Set<string>([
 ]);
 
 /** A stored job item as the domain sees it: storage keys dropped, progress parsed by its kind's schema. */
-function toJob(item: Record<string, unknown> | undefined): Job | undefined {
+function toJob(item: Record<string, unknown> | undefined, kinds: ProgressParser): Job | undefined {
   if (!item) return undefined;
   const job = Object.fromEntries(Object.entries(item).filter(([field]) => !STORAGE_FIELDS.has(field)));
   const stored = job as unknown as Job;
@@ -90,15 +90,19 @@ function toJob(item: Record<string, unknown> | undefined): Job | undefined {
   return {
     ...stored,
     authority: stored.authority ?? NO_AUTHORITY,
-    progress: parseProgress(stored.kind, stored.progress),
+    progress: kinds.parseProgress(stored.kind, stored.progress),
   } as Job;
 }
 
 export class DynamoJobStore implements JobStore {
-  /** @param auditDays how long a finished job is kept (TTL), DEFAULT_JOB_AUDIT_DAYS unless configured */
+  /**
+   * @param kinds the job kinds (job-kinds.ts), whose schemas check each loaded job's progress
+   * @param auditDays how long a finished job is kept (TTL), DEFAULT_JOB_AUDIT_DAYS unless configured
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly kinds: ProgressParser,
     private readonly auditDays: number = DEFAULT_JOB_AUDIT_DAYS,
   ) {}
 
@@ -166,14 +170,14 @@ export class DynamoJobStore implements JobStore {
       KeyConditionExpression: `${retentionIndex.partitionKey} = :unsent AND ${retentionIndex.sortKey} < :before`,
       ExpressionAttributeValues: { ":unsent": UNSENT_PARTITION, ":before": createdBefore },
     });
-    for await (const items of pages) yield items.map((item) => toJob(item) as Job);
+    for await (const items of pages) yield items.map((item) => toJob(item, this.kinds) as Job);
   }
 
   async get(jobId: string): Promise<Job | undefined> {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: jobKey(jobId), ConsistentRead: true }),
     );
-    return toJob(result.Item);
+    return toJob(result.Item, this.kinds);
   }
 
   async markEnqueued(jobId: string, at: string): Promise<void> {
@@ -209,7 +213,7 @@ export class DynamoJobStore implements JobStore {
           ReturnValues: "ALL_NEW",
         }),
       );
-      return { outcome: "started", job: toJob(result.Attributes) as Job };
+      return { outcome: "started", job: toJob(result.Attributes, this.kinds) as Job };
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const status = (await this.get(jobId))?.status;
@@ -327,7 +331,7 @@ export class DynamoJobStore implements JobStore {
       ["pk", "sk", index.partitionKey, index.sortKey],
     );
     return {
-      items: items.map((item) => toJob(item) as Job),
+      items: items.map((item) => toJob(item, this.kinds) as Job),
       ...(nextCursor ? { nextCursor } : {}),
     };
   }
@@ -392,7 +396,7 @@ export class DynamoJobStore implements JobStore {
           ReturnValues: "ALL_NEW",
         }),
       );
-      return toJob(result.Attributes);
+      return toJob(result.Attributes, this.kinds);
     } catch (error) {
       if (isConditionFailed(error)) return undefined;
       throw error;

@@ -21,6 +21,7 @@ import {
   tableSettings,
 } from "../config";
 import type { DialpadMetricsHook } from "../dialpad/api";
+import { type JobKindRegistry, PROGRESS_UNREAD } from "../lifecycle/job-kind";
 import type { Job } from "../lifecycle/model";
 import { type JobQueue, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
@@ -98,12 +99,17 @@ function urgentParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
 }
 
 /** Stores, queues and submission: what the API and webhook functions need. */
-export function stateDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: AwsClientTracer) {
+export function stateDepsFromEnv(
+  kinds: JobKindRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+  tracer?: AwsClientTracer,
+) {
   const parts = stateParts(env, tracer);
   const settings = loadConfig(lifecycleSettings, env);
   return {
     ...createStateDeps({
       ...parts,
+      kinds,
       massOffboardLimit: settings.MASS_OFFBOARD_LIMIT,
       onJobHeld: reportJobHeld,
     }),
@@ -175,11 +181,16 @@ function tracedSecretSource(settings: SecretSettings, tracer: AwsClientTracer | 
 }
 
 /** Everything including Dialpad: what the worker needs. */
-export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: ObservabilityHooks = {}) {
+export function serviceDepsFromEnv(
+  kinds: JobKindRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+  hooks: ObservabilityHooks = {},
+) {
   const parts = stateParts(env, hooks.tracer);
   const lifecycle = loadConfig(lifecycleSettings, env);
   const service = createServiceDeps({
     ...parts,
+    kinds,
     dialpad: dialpadPartsFromEnv(env, hooks),
     settings: {
       retentionDays: lifecycle.RETENTION_DAYS,
@@ -227,7 +238,8 @@ export function callbackDepsFromEnv(
   requireSecrets(secrets, ["callback_signing_secret"]);
   const secretSource = tracedSecretSource(secrets, hooks.tracer);
   return {
-    jobs: new DynamoJobStore(table.doc, table.tableName),
+    // The notifier shows jobs and never reads their progress: it carries no kind's steps.
+    jobs: new DynamoJobStore(table.doc, table.tableName, PROGRESS_UNREAD, table.jobAuditDays),
     sender: new HttpCallbackSender({
       allowLoopback: config.CALLBACK_ALLOW_LOOPBACK,
       allowedPorts: config.CALLBACK_PORTS,
@@ -258,11 +270,16 @@ export function webhookDepsFromEnv(
 }
 
 /** The retention sweeper: the due list, job creation and both queues; no Dialpad. */
-export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: AwsClientTracer): SweepDeps {
+export function sweepDepsFromEnv(
+  kinds: JobKindRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+  tracer?: AwsClientTracer,
+): SweepDeps {
   // Both queues: besides deletions (urgent), it re-sends any accepted job whose send was lost.
-  const state = createStateDeps(stateParts(env, tracer));
+  const state = createStateDeps({ ...stateParts(env, tracer), kinds });
   const lifecycle = loadConfig(lifecycleSettings, env);
   return {
+    kinds,
     people: state.people,
     jobs: state.jobs,
     queue: state.queue,

@@ -47,6 +47,7 @@ describe.each(MODES)("lifecycle against a strict sandbox: %s", (_mode, sandbox) 
     expect(operatorsOf("Support")).not.toContain(user.id);
 
     const sweep = await runSweep({
+      kinds: h.service.kinds,
       people: h.service.people,
       jobs: h.service.jobs,
       queue: h.service.queue,

@@ -46,7 +46,7 @@ describe("the mass-change guard", () => {
     await s.offboard({ email: emails[0] as string });
     const { job } = await s.offboard({ email: emails[1] as string });
     s.clock.advance(60 * 60_000);
-    expect(await resendUnsentJobs({ jobs: s.jobs, queue: s.queue, clock: s.clock })).toBe(0);
+    expect(await resendUnsentJobs(s.submit)).toBe(0);
     expect(s.queue.sent.map((message) => message.jobId)).not.toContain(job.job_id);
     expect(await s.jobs.get(job.job_id)).toMatchObject({ status: "held" });
   });
@@ -170,7 +170,7 @@ describe("releasing and cancelling a job", () => {
     const { s, job } = await heldJob();
     s.queue.failNextSends = 1;
     await expect(s.release(job.job_id)).rejects.toThrow(/SendMessage/);
-    const resend = () => resendUnsentJobs({ jobs: s.jobs, queue: s.queue, clock: s.clock });
+    const resend = () => resendUnsentJobs(s.submit);
     expect(await resend()).toBe(0);
     s.clock.advance(2 * 60_000);
     expect(await resend()).toBe(1);

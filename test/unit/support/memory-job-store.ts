@@ -4,7 +4,8 @@
  * conflict, run tokens fence every step write, finished jobs stay finished. Values are copied in
  * and out, as a database would, so a test cannot change stored state by mutating what it read.
  */
-import { parseProgress } from "../../../shared/lifecycle/job-kinds";
+import type { ProgressParser } from "../../../shared/lifecycle/job-kind";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import type { Job } from "../../../shared/lifecycle/model";
 import {
   IdempotencyConflict,
@@ -38,6 +39,8 @@ interface StoredJob {
 const copy = <T>(value: T): T => structuredClone(value);
 
 export class InMemoryJobStore implements JobStore {
+  constructor(private readonly kinds: ProgressParser = JOB_KINDS) {}
+
   private readonly jobs = new Map<string, StoredJob>();
   private readonly keys = new Map<string, { jobId: string; bodyHash: string; expiresMs?: number }>();
 
@@ -66,7 +69,9 @@ export class InMemoryJobStore implements JobStore {
 
   async get(jobId: string): Promise<Job | undefined> {
     const stored = this.jobs.get(jobId)?.job;
-    return stored && ({ ...copy(stored), progress: parseProgress(stored.kind, stored.progress) } as Job);
+    return (
+      stored && ({ ...copy(stored), progress: this.kinds.parseProgress(stored.kind, stored.progress) } as Job)
+    );
   }
 
   async list(filter: JobFilter, page: PageRequest): Promise<Page<Job>> {

@@ -6,6 +6,8 @@
 
 import { type ProcessDeps, processJobMessage } from "../../../functions/worker/process-job-message";
 import { cancelJob, releaseJob } from "../../../shared/lifecycle/job-decisions";
+import type { JobKindRegistry } from "../../../shared/lifecycle/job-kind";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../../../shared/lifecycle/mass-change-guard";
 import type { Job, OffboardRequest, OnboardRequest, UpdateRequest } from "../../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../../shared/lifecycle/office-directory";
@@ -23,6 +25,8 @@ import { InMemoryJobQueue } from "./memory-queue";
 import { InMemorySeatReadingStore } from "./memory-seat-store";
 
 export interface MemoryServiceOptions {
+  /** The job kinds the service runs (default: the service's own, job-kinds.ts). */
+  kinds?: JobKindRegistry;
   settings?: Partial<LifecycleSettings>;
   maxReceives?: number;
   lifecycle?: Partial<RunJobDeps>;
@@ -34,7 +38,8 @@ export interface MemoryServiceOptions {
 
 export function memoryService(options: MemoryServiceOptions = {}) {
   const clock = new ManualClock();
-  const jobs = new InMemoryJobStore();
+  const kinds = options.kinds ?? JOB_KINDS;
+  const jobs = new InMemoryJobStore(kinds);
   const people = new InMemoryPersonStore();
   const queue = new InMemoryJobQueue();
   const dialpad = new FakeDialpad();
@@ -51,6 +56,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
   const massChangeCounter = new InMemoryMassChangeCounter();
   const heldJobs: Job[] = [];
   const submit: SubmitDeps = {
+    kinds,
     jobs,
     people,
     queue,
@@ -63,6 +69,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
     },
   };
   const lifecycle: RunJobDeps = {
+    kinds,
     jobs,
     people,
     dialpad: { urgent: dialpad, bulk: dialpad },
@@ -83,6 +90,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
   const receives = new Map<string, number>();
 
   return {
+    kinds,
     clock,
     jobs,
     people,
