@@ -59,7 +59,10 @@ describe.each(MODES)("lifecycle against a strict sandbox: %s", (_mode, sandbox) 
     await expect
       .poll(async () => (await h.service.people.get(email))?.state, { timeout: 20_000 })
       .toBe("deleted");
-    expect(h.sandbox.state.reservedNumbers("415")).toContain(user.phoneNumbers[0]);
+    expect(h.sandbox.state.number(user.phoneNumbers[0] ?? "")).toMatchObject({
+      status: "office",
+      targetId: user.officeId,
+    });
   });
 
   it("rehire: true reactivates the same suspended user, never a second account", async () => {
