@@ -3,15 +3,11 @@
  * in-memory stores (test/unit/stores) and the DynamoDB adapters on DynamoDB Local (test/store), so
  * the fakes the unit tests rely on cannot drift from what production does.
  */
+
 import { beforeEach, describe, expect, it } from "vitest";
+import { IdempotencyConflict, RunSuperseded } from "../../../shared/errors/domain-errors";
 import type { Job } from "../../../shared/lifecycle/model";
-import {
-  IdempotencyConflict,
-  type JobStore,
-  type PersonChange,
-  type PersonStore,
-  RunSuperseded,
-} from "../../../shared/lifecycle/ports";
+import type { JobStore, PersonChange, PersonStore } from "../../../shared/lifecycle/ports";
 import type { RetentionDueList } from "../../../shared/retention/run-sweep";
 
 export interface StoresUnderTest {
