@@ -45,6 +45,7 @@ export class LifecycleStack extends Stack {
       settings,
       table,
       worker: this.pipeline.worker,
+      clientTokensSecret,
     });
 
     this.api = new Api(this, "Api", {
@@ -93,11 +94,10 @@ export class LifecycleStack extends Stack {
     output("WebhookUrl", this.api.webhookUrl, "Register this URL with Dialpad (POST /webhooks hook_url)");
     output("DialpadApiKeySecretArn", dialpadApiKeySecret.secretArn, "Put the Dialpad API key here");
     output("WebhookSecretArn", webhookSecret.secretArn, 'Webhook signing secret(s): {"current","previous"}');
-    output("ClientTokensSecretArn", clientTokensSecret.secretArn, "API clients and their token hashes");
     output(
-      "CallbackSigningSecretArn",
-      this.notifications.signingSecret.secretArn,
-      "Key that signs job-finished callbacks: give it to the receiving integrations",
+      "ClientTokensSecretArn",
+      clientTokensSecret.secretArn,
+      "API clients: token hashes, scopes and callback keys (edit with npm run client-token)",
     );
     output("DashboardUrl", this.observability.dashboardUrl(), "CloudWatch dashboard");
     output("AlarmTopicArn", this.observability.alarmTopic.topicArn, "Subscribe on-call to this topic");

@@ -3,12 +3,14 @@
  * the local engines when DYNAMODB_ENDPOINT / SQS_ENDPOINT are set), validated settings (fail fast,
  * naming the variable) and the secrets. Lambda handlers and local mode both come through here.
  */
+
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { serviceClientRegistry } from "../auth/client-registry-source";
 import {
   announceSettings,
   ConfigError,
@@ -221,8 +223,11 @@ export function callbackDepsFromEnv(
     hooks.tracer,
   );
   const secrets = loadConfig(secretSettings, env);
-  requireSecrets(secrets, ["callback_signing_secret"]);
-  const secretSource = tracedSecretSource(secrets, hooks.tracer);
+  requireSecrets(secrets, ["client_tokens"]);
+  const registry = serviceClientRegistry(
+    tracedSecretSource(secrets, hooks.tracer),
+    secrets.LOCAL_CLIENTS_FILE,
+  );
   return {
     // The notifier shows jobs and never reads their progress: it carries no kind's steps.
     jobs: new DynamoJobStore(table.doc, table.tableName, PROGRESS_UNREAD, table.jobAuditDays),
@@ -232,7 +237,9 @@ export function callbackDepsFromEnv(
       timeoutMs: config.CALLBACK_TIMEOUT_MS,
     }),
     queue: new SqsCallbackQueue(sqs, config.CALLBACK_QUEUE_URL),
-    signingSecret: { get: () => secretSource.get("callback_signing_secret") },
+    callbackKeys: {
+      keyOf: async (client) => (await registry.load()).clients.find((c) => c.name === client)?.callbackKey,
+    },
     clock: systemClock,
     retryBaseSeconds: config.CALLBACK_RETRY_BASE_SECONDS,
     ...(hooks.onFailure ? { onFailure: hooks.onFailure } : {}),
