@@ -16,6 +16,8 @@ export interface BundleSize {
   sourceMapBytes: number;
   /** The inputs contributing most bytes to the bundle, biggest first. */
   largestInputs: Array<{ path: string; bytes: number }>;
+  /** The repo's own modules in the bundle (repo-relative paths): what the function carries of ours. */
+  ownModules: string[];
 }
 
 export async function measureBundles(names: readonly FunctionName[] = FUNCTION_NAMES): Promise<BundleSize[]> {
@@ -39,6 +41,7 @@ export async function measureBundles(names: readonly FunctionName[] = FUNCTION_N
       gzipBytes: gzipSync(code.contents).byteLength,
       sourceMapBytes: map?.contents.byteLength ?? 0,
       largestInputs: largestInputs(result.metafile),
+      ownModules: ownModules(result.metafile),
     });
   }
   return sizes;
@@ -57,6 +60,13 @@ function largestInputs(metafile: Metafile, count = 5): Array<{ path: string; byt
     .map(([path, bytes]) => ({ path, bytes }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, count);
+}
+
+function ownModules(metafile: Metafile): string[] {
+  const output = Object.values(metafile.outputs).find((entry) => entry.entryPoint !== undefined);
+  return Object.keys(output?.inputs ?? {})
+    .filter((path) => !path.includes("node_modules/"))
+    .sort();
 }
 
 function ownerOf(path: string): string {

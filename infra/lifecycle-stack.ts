@@ -5,6 +5,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { JOB_KIND_NAMES } from "../shared/lifecycle/job-kinds";
 import { Api } from "./constructs/api";
 import { Notifications } from "./constructs/notifications";
 import { Observability } from "./constructs/observability";
@@ -17,6 +18,8 @@ import { readStackSettings, type StackSettings } from "./stack-settings";
 export interface LifecycleStackProps extends StackProps {
   /** Overrides the settings read from context. */
   readonly settings?: StackSettings;
+  /** The job kinds graphed and alarmed on; default: the service's own (shared/lifecycle/job-kinds.ts). */
+  readonly jobKinds?: readonly string[];
 }
 
 export class LifecycleStack extends Stack {
@@ -42,6 +45,7 @@ export class LifecycleStack extends Stack {
       settings,
       table,
       worker: this.pipeline.worker,
+      clientTokensSecret,
     });
 
     this.api = new Api(this, "Api", {
@@ -62,6 +66,7 @@ export class LifecycleStack extends Stack {
 
     this.observability = new Observability(this, "Observability", {
       settings,
+      jobKinds: props.jobKinds ?? JOB_KIND_NAMES,
       restApi: this.api.restApi,
       worker: this.pipeline.worker,
       functions: {
@@ -89,11 +94,10 @@ export class LifecycleStack extends Stack {
     output("WebhookUrl", this.api.webhookUrl, "Register this URL with Dialpad (POST /webhooks hook_url)");
     output("DialpadApiKeySecretArn", dialpadApiKeySecret.secretArn, "Put the Dialpad API key here");
     output("WebhookSecretArn", webhookSecret.secretArn, 'Webhook signing secret(s): {"current","previous"}');
-    output("ClientTokensSecretArn", clientTokensSecret.secretArn, "API clients and their token hashes");
     output(
-      "CallbackSigningSecretArn",
-      this.notifications.signingSecret.secretArn,
-      "Key that signs job-finished callbacks: give it to the receiving integrations",
+      "ClientTokensSecretArn",
+      clientTokensSecret.secretArn,
+      "API clients: token hashes, scopes and callback keys (edit with npm run client-token)",
     );
     output("DashboardUrl", this.observability.dashboardUrl(), "CloudWatch dashboard");
     output("AlarmTopicArn", this.observability.alarmTopic.topicArn, "Subscribe on-call to this topic");

@@ -144,10 +144,7 @@ export const secretSettings = z.object({
   WEBHOOK_SECRET_ARN: z.string().optional(),
   DIALPAD_WEBHOOK_SECRET: z.string().min(1).optional(),
   CLIENT_TOKENS_SECRET_ARN: z.string().optional(),
-  CALLBACK_SIGNING_SECRET_ARN: z.string().optional(),
-  /** The key that signs job-finished callbacks, in local mode. */
-  CALLBACK_SIGNING_SECRET: z.string().min(16).optional(),
-  /** JSON `{"clients":[{"name","token_sha256","scopes"}]}` in local mode. */
+  /** JSON `{"clients":[{"name","token_sha256","scopes","callback_key"}]}` in local mode. */
   CLIENT_TOKENS: z.string().optional(),
   /**
    * Local mode only: a file in the same format whose clients are accepted too, re-read on every

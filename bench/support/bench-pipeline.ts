@@ -22,6 +22,7 @@ import { workerSizing } from "../../local/runtime/worker-sizing";
 import { dialpadSettings, loadConfig } from "../../shared/config";
 import type { ApiKeyProvider, DialpadMetricsHook } from "../../shared/dialpad/api";
 import { DialpadClient } from "../../shared/dialpad/client";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type { Job, OffboardRequest, OnboardRequest } from "../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../shared/lifecycle/office-directory";
 import type { JobOutcome, Lane } from "../../shared/lifecycle/ports";
@@ -120,6 +121,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
   /** One worker process: its service wiring (Dialpad clients, rate-budget pump, stores) and handler. */
   const workerProcess = () => {
     const service = createServiceDeps({
+      kinds: JOB_KINDS,
       doc: dynamo.doc,
       sqs,
       tableName: table.tableName,
@@ -199,6 +201,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
 
   const apiSqs = localSqs(engines.sqsEndpoint);
   const apiState = createStateDeps({
+    kinds: JOB_KINDS,
     doc: apiDynamo.doc,
     sqs: apiSqs,
     tableName: table.tableName,

@@ -8,6 +8,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { intakeSettings, loadConfig } from "../../shared/config";
 import { httpErrorHandler } from "../../shared/http/http-error-handler";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import { createLogger } from "../../shared/observability/logger";
 import { createTracer } from "../../shared/observability/tracing";
 import { stateDepsFromEnv } from "../../shared/wiring/from-env";
@@ -18,7 +19,7 @@ const tracer = createTracer();
 let api: ApiHandler | undefined;
 
 export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
-  const state = stateDepsFromEnv(env, tracer);
+  const state = stateDepsFromEnv(JOB_KINDS, env, tracer);
   const intake = loadConfig(intakeSettings, env);
   return createApi({
     ...state,

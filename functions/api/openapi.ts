@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { SCOPE_POWERS, SCOPES } from "../../shared/auth/scopes";
 import type { ErrorResponse, Route } from "./route";
-import { errorSchema } from "./schemas";
+import { errorSchema, JOB_KIND_COMPONENT } from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
@@ -30,7 +30,15 @@ const STATUS_MEANING: Record<ErrorStatus, string> = {
   503: "Not ready yet; retry after `retry-after` seconds.",
 };
 
-export function openApiDocument(routes: readonly Route[]): Record<string, unknown> {
+export interface OpenApiOptions {
+  /** The job kinds the `JobKind` component lists; default: the service's own (shared/lifecycle/job-kinds.ts). */
+  jobKinds?: readonly string[];
+}
+
+export function openApiDocument(
+  routes: readonly Route[],
+  options: OpenApiOptions = {},
+): Record<string, unknown> {
   const components = new ComponentCollector();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -38,6 +46,9 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
     operations[route.method.toLowerCase()] = operation(route, components);
     paths[route.path] = operations;
   }
+  const jobKind = components.schemas[JOB_KIND_COMPONENT];
+  if (jobKind && options.jobKinds)
+    components.schemas[JOB_KIND_COMPONENT] = { ...jobKind, enum: [...options.jobKinds] };
   return {
     openapi: OPENAPI_VERSION,
     info: {

@@ -13,7 +13,7 @@ import { listJobs, listUsers } from "./routes/lists";
 import { offboard } from "./routes/offboard";
 import { listOffices } from "./routes/offices";
 import { onboard } from "./routes/onboard";
-import { openApi } from "./routes/openapi";
+import { openApiRoute } from "./routes/openapi";
 import { getReconcile, startReconcile } from "./routes/reconcile";
 import { update } from "./routes/update";
 import { getUser } from "./routes/users";
@@ -21,7 +21,7 @@ import { dialpadWebhook } from "./routes/webhook";
 
 export const ROUTES: readonly Route[] = [
   health,
-  openApi,
+  openApiRoute(() => ROUTES),
   onboard,
   update,
   offboard,

@@ -5,10 +5,15 @@
  * real answers against the generated document, so the two cannot drift apart unnoticed.
  */
 import { z } from "zod";
+import { JOB_KIND_NAMES } from "../../shared/lifecycle/job-kinds";
 
 const timestamp = z.string().meta({ format: "date-time", description: "ISO 8601, UTC." });
 
-export const JOB_KINDS = ["onboard", "update", "offboard", "delete", "import"] as const;
+export const JOB_KIND_COMPONENT = "JobKind";
+/** The job kinds (shared/lifecycle/job-kinds.ts); one named component, so the document lists them once. */
+export const jobKindSchema = z
+  .enum(JOB_KIND_NAMES)
+  .meta({ id: JOB_KIND_COMPONENT, description: "What a job does." });
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export const PERSON_STATES = ["onboarding", "active", "suspended", "deleted"] as const;
 
@@ -19,7 +24,7 @@ const ticketSchema = z
 export const jobSchema = z
   .object({
     job_id: z.string(),
-    kind: z.enum(JOB_KINDS),
+    kind: jobKindSchema,
     status: z.enum(JOB_STATUSES),
     email: z.string().nullable().meta({ description: "Null only while an offboard by user_id is resolved." }),
     user_id: z.string().optional(),

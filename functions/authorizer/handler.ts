@@ -22,8 +22,7 @@ import type {
 import { authenticate, bearerToken } from "../../shared/auth/authenticate";
 import { toAuthorizerContext } from "../../shared/auth/authorizer-context";
 import type { ClientRegistry } from "../../shared/auth/client-registry";
-import { ClientRegistrySource, WithClientsFile } from "../../shared/auth/client-registry-source";
-import { FileClientRegistryStore } from "../../shared/auth/client-registry-stores";
+import { serviceClientRegistry } from "../../shared/auth/client-registry-source";
 import type { Principal } from "../../shared/auth/scopes";
 import { loadConfig, secretSettings } from "../../shared/config";
 import { NotAuthenticated } from "../../shared/errors/domain-errors";
@@ -89,14 +88,11 @@ function dependencies(): AuthorizerDeps {
   if (containerDeps === undefined) {
     const settings = loadConfig(secretSettings);
     requireSecrets(settings, ["client_tokens"]);
-    const registry = new ClientRegistrySource(
-      appSecretSource(settings, { secretsManagerClient: traced(new SecretsManagerClient({}), tracer) }),
-      "client_tokens",
-    );
     containerDeps = {
-      registry: settings.LOCAL_CLIENTS_FILE
-        ? new WithClientsFile(registry, new FileClientRegistryStore(settings.LOCAL_CLIENTS_FILE))
-        : registry,
+      registry: serviceClientRegistry(
+        appSecretSource(settings, { secretsManagerClient: traced(new SecretsManagerClient({}), tracer) }),
+        settings.LOCAL_CLIENTS_FILE,
+      ),
       logger,
     };
   }

@@ -8,6 +8,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import { resendUnsentJobs } from "../../shared/lifecycle/resend-unsent-jobs";
 import { createLogger } from "../../shared/observability/logger";
 import { createTracer } from "../../shared/observability/tracing";
@@ -25,7 +26,7 @@ export type Sweeper = (options?: { deadlineMs?: number }) => Promise<SweepReport
 
 /** One sweep with the environment's wiring; local mode calls this on its timer. */
 export function sweeperFromEnv(env: NodeJS.ProcessEnv = process.env): Sweeper {
-  const deps = sweepDepsFromEnv(env, tracer);
+  const deps = sweepDepsFromEnv(JOB_KINDS, env, tracer);
   return async (options = {}) => {
     const result = await runSweep({
       ...deps,

@@ -8,6 +8,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import { CloudWatchDialpadMetricsHook } from "../../shared/observability/dialpad-metrics-hook";
 import { createLogger } from "../../shared/observability/logger";
 import { METRIC_NAMES } from "../../shared/observability/metric-names";
@@ -22,7 +23,7 @@ const tracer = createTracer();
 let worker: WorkerHandler | undefined;
 
 export function workerFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerHandler {
-  const service = serviceDepsFromEnv(env, {
+  const service = serviceDepsFromEnv(JOB_KINDS, env, {
     tracer,
     metrics: new CloudWatchDialpadMetricsHook(metrics),
     onLimiterWait: (ms) => metrics.addMetric(METRIC_NAMES.rateLimiterWaitMs, MetricUnit.Milliseconds, ms),

@@ -1,7 +1,8 @@
 /**
  * Job-finished notifications: the callback queue (with its DLQ) drained by the notifier function,
- * the key that signs callbacks, and the worker's right to announce: send to the callback queue and
- * put `Job Finished` events on the account's default event bus.
+ * and the worker's right to announce: send to the callback queue and put `Job Finished` events on
+ * the account's default event bus. Each callback is signed with the callback key of the client that
+ * asked for the job, kept in the client registry: the notifier may read that one secret.
  *
  * A function of its own rather than a third event source on the worker: delivering callbacks never
  * calls Dialpad, so it must neither take the worker's Dialpad-sized concurrency nor hold its key.
@@ -11,7 +12,7 @@
 import { Duration, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { EventBus, type IEventBus } from "aws-cdk-lib/aws-events";
-import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { callbackSettings } from "../../shared/config";
@@ -29,12 +30,13 @@ export interface NotificationsProps {
   readonly table: ITable;
   /** The function that ends jobs and announces them. */
   readonly worker: LifecycleFunction;
+  /** The client registry: the notifier reads each client's callback key there. */
+  readonly clientTokensSecret: ISecret;
 }
 
 export class Notifications extends Construct {
   readonly callbackQueue: Queue;
   readonly callbackDeadLetterQueue: Queue;
-  readonly signingSecret: Secret;
   readonly notifier: LifecycleFunction;
   readonly eventBus: IEventBus;
 
@@ -59,18 +61,6 @@ export class Notifications extends Construct {
       deadLetterQueue: { queue: this.callbackDeadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
-    this.signingSecret = new Secret(this, "CallbackSigningSecret", {
-      description:
-        "Key that signs job-finished callbacks (Dialpad-Lifecycle-Signature, HMAC-SHA256); give it to " +
-        "the integrations that receive callbacks. Generated; rotate with put-secret-value.",
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    });
-    Validations.of(this.signingSecret).acknowledge({
-      id: "AwsSolutions-SMG4",
-      reason:
-        "A shared HMAC key handed to the receiving integrations: rotation is a coordinated manual step.",
-    });
-
     this.notifier = new LifecycleFunction(this, "Notifier", {
       entry: functionEntry("notifier"),
       description: "Delivers signed job-finished callbacks from the callback queue, with retries",
@@ -84,9 +74,9 @@ export class Notifications extends Construct {
         CALLBACK_ALLOW_LOOPBACK: "false",
       } satisfies { [Name in keyof typeof callbackSettings.shape]?: string } & Record<string, string>,
     })
-      // It reads the finished job it announces, nothing else.
+      // It reads the finished job it announces and the registry's callback keys, nothing else.
       .bindTable(props.table, ["get"])
-      .bindSecret(this.signingSecret, "CALLBACK_SIGNING_SECRET_ARN")
+      .bindSecret(props.clientTokensSecret, "CLIENT_TOKENS_SECRET_ARN")
       // The next attempt is a delayed message on the same queue.
       .bindQueue(this.callbackQueue, "CALLBACK_QUEUE_URL", "send")
       .consumeQueue(this.callbackQueue, { batchSize: 10, maxConcurrency: 5 });

@@ -26,7 +26,6 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import {
   DIMENSIONS,
-  JOB_KINDS,
   METRIC_NAMES,
   METRICS_NAMESPACE,
   type MetricName,
@@ -38,6 +37,8 @@ const PERIOD = Duration.minutes(5);
 
 export interface ObservabilityProps {
   readonly settings: StackSettings;
+  /** Every job kind the worker runs (shared/lifecycle/job-kinds.ts): the `kind` dimensions graphed and alarmed on. */
+  readonly jobKinds: readonly string[];
   readonly restApi: RestApi;
   readonly worker: IFunction;
   readonly functions: Readonly<Record<string, IFunction>>;
@@ -65,14 +66,14 @@ export function serviceMetric(
 }
 
 /** The sum of a per-kind job metric over every kind. */
-function allKinds(name: MetricName, label: string): MathExpression {
+function allKinds(jobKinds: readonly string[], name: MetricName, label: string): MathExpression {
   // Ids must be unique across a whole graph, which may hold several of these sums.
   const idOf = (kind: string) => `${name.toLowerCase()}_${kind}`;
   const usingMetrics = Object.fromEntries(
-    JOB_KINDS.map((kind) => [idOf(kind), serviceMetric(name, Stats.SUM, { [DIMENSIONS.kind]: kind })]),
+    jobKinds.map((kind) => [idOf(kind), serviceMetric(name, Stats.SUM, { [DIMENSIONS.kind]: kind })]),
   );
   return new MathExpression({
-    expression: JOB_KINDS.map(idOf).join(" + "),
+    expression: jobKinds.map(idOf).join(" + "),
     usingMetrics,
     label,
     period: PERIOD,
@@ -154,7 +155,7 @@ export class Observability extends Construct {
     alarm(
       "JobFailuresAlarm",
       "At least one lifecycle job failed: see the job's error code and the worker logs.",
-      allKinds(METRIC_NAMES.jobsFailed, "Jobs failed"),
+      allKinds(props.jobKinds, METRIC_NAMES.jobsFailed, "Jobs failed"),
       1,
     );
     alarm(
@@ -190,7 +191,7 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(...this.apiWidgets(props.restApi));
     this.dashboard.addWidgets(...this.queueWidgets(props, deadLetterQueues));
     this.dashboard.addWidgets(...this.functionWidgets(props.worker, props.functions));
-    this.dashboard.addWidgets(...this.serviceWidgets());
+    this.dashboard.addWidgets(...this.serviceWidgets(props.jobKinds));
   }
 
   private apiWidgets(api: RestApi) {
@@ -295,17 +296,18 @@ export class Observability extends Construct {
     ];
   }
 
-  private serviceWidgets() {
+  private serviceWidgets(jobKinds: readonly string[]) {
+    const allKindsOf = (name: MetricName, label: string) => allKinds(jobKinds, name, label);
     const sum = (name: MetricName, label: string) => serviceMetric(name, Stats.SUM).with({ label });
     return [
       new GraphWidget({
         title: "Jobs",
         left: [
-          allKinds(METRIC_NAMES.jobsSucceeded, "Succeeded"),
-          allKinds(METRIC_NAMES.jobsFailed, "Failed"),
-          allKinds(METRIC_NAMES.jobsCancelled, "Cancelled"),
+          allKindsOf(METRIC_NAMES.jobsSucceeded, "Succeeded"),
+          allKindsOf(METRIC_NAMES.jobsFailed, "Failed"),
+          allKindsOf(METRIC_NAMES.jobsCancelled, "Cancelled"),
         ],
-        right: JOB_KINDS.map((kind) =>
+        right: jobKinds.map((kind) =>
           serviceMetric(METRIC_NAMES.jobsFailed, Stats.SUM, { [DIMENSIONS.kind]: kind }).with({
             label: `Failed ${kind}`,
           }),

@@ -69,8 +69,9 @@ export class Storage extends Construct {
     this.clientTokensSecret = new Secret(this, "ClientTokens", {
       description:
         'API clients, JSON {"clients":[{"name":"servicenow","token_sha256":"<hex sha-256 of the bearer ' +
-        'token>","scopes":["onboard","offboard","read"]}]}. Starts with no clients: add them with ' +
-        "`aws secretsmanager put-secret-value`. Only hashes are stored, never the tokens.",
+        'token>","scopes":["onboard","offboard","read"],"callback_key":"<key signing its callbacks>"}]}. ' +
+        "Starts with no clients: add them with `npm run client-token -- add`. Only token hashes are " +
+        "stored, never the tokens.",
       // Not a secret value: an empty list that grants nothing (and that the authorizer can parse).
       secretStringValue: SecretValue.unsafePlainText(EMPTY_CLIENT_TOKENS_DOCUMENT),
       removalPolicy: RemovalPolicy.RETAIN,

@@ -16,7 +16,8 @@ export interface HandlerEnvironmentInput {
   sqsEndpoint: string;
   queueUrls: Record<Lane, string>;
   callbackQueueUrl: string;
-  callbackSigningSecret: string;
+  /** The local client's callback key (signs its callbacks, scheme v2, client name "local"). */
+  localCallbackKey: string;
   callbackRetryBaseSeconds: number;
   maxReceives: number;
   dialpadBaseUrl: string;
@@ -41,7 +42,6 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     CALLBACK_QUEUE_URL: input.callbackQueueUrl,
     // Local mode only: callbacks may go to this machine (and over http there).
     CALLBACK_ALLOW_LOOPBACK: "true",
-    CALLBACK_SIGNING_SECRET: input.callbackSigningSecret,
     CALLBACK_RETRY_BASE_SECONDS: String(input.callbackRetryBaseSeconds),
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -57,6 +57,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
           name: LOCAL_CLIENT_NAME,
           token_sha256: hashToken(input.apiToken),
           scopes: [...SCOPES],
+          callback_key: input.localCallbackKey,
         },
       ],
     }),
@@ -73,7 +74,6 @@ export const AWS_ONLY_VARIABLES = [
   "DIALPAD_API_KEY_SECRET_ARN",
   "WEBHOOK_SECRET_ARN",
   "CLIENT_TOKENS_SECRET_ARN",
-  "CALLBACK_SIGNING_SECRET_ARN",
   "EVENT_BUS_NAME",
   "AWS_SESSION_TOKEN",
   "AWS_PROFILE",

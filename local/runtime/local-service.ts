@@ -93,7 +93,7 @@ export async function startLocalService(
         sqsEndpoint: aws.sqsEndpoint,
         queueUrls: { urgent: aws.queues.urgent.url, bulk: aws.queues.bulk.url },
         callbackQueueUrl: aws.callbackQueue.url,
-        callbackSigningSecret: settings.CALLBACK_SIGNING_SECRET ?? randomBytes(24).toString("base64url"),
+        localCallbackKey: settings.LOCAL_CALLBACK_KEY ?? randomBytes(32).toString("base64url"),
         callbackRetryBaseSeconds: settings.CALLBACK_RETRY_BASE_SECONDS,
         maxReceives,
         dialpadBaseUrl: target.baseUrl,
@@ -165,9 +165,9 @@ export async function startLocalService(
       }),
     );
     log.step(
-      settings.CALLBACK_SIGNING_SECRET
-        ? "notifier polling the callback queue (callbacks signed with CALLBACK_SIGNING_SECRET)"
-        : "notifier polling the callback queue (set CALLBACK_SIGNING_SECRET to verify callback signatures)",
+      settings.LOCAL_CALLBACK_KEY
+        ? "notifier polling the callback queue (the local client's callbacks signed with LOCAL_CALLBACK_KEY)"
+        : "notifier polling the callback queue (set LOCAL_CALLBACK_KEY to verify the local client's callbacks)",
     );
 
     const schedules: RunningSchedule[] = [

@@ -35,8 +35,14 @@ export const localSettingsSchema = z.object({
   DIALPAD_WEBHOOK_SECRET: z.string().min(1).optional(),
   DIALPAD_RATE_LIMIT_RPS: dialpadSettings.shape.DIALPAD_RATE_LIMIT_RPS,
   RETENTION_DAYS: lifecycleSettings.shape.RETENTION_DAYS,
-  /** Signs job-finished callbacks; unset: a random key per start (callbacks cannot be verified then). */
-  CALLBACK_SIGNING_SECRET: z.string().min(16, "at least 16 characters").optional(),
+  /**
+   * The local client's callback key (signs the callbacks of jobs asked with LOCAL_API_TOKEN); unset:
+   * a random key per start (those callbacks cannot be verified then).
+   */
+  LOCAL_CALLBACK_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,128}$/, "16-128 printable characters without spaces")
+    .optional(),
   /** Delay before a failed callback's first retry (it doubles per attempt). */
   CALLBACK_RETRY_BASE_SECONDS: seconds.max(3600).default(30),
   SWEEP_INTERVAL_SECONDS: seconds.default(60),

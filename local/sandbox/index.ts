@@ -21,17 +21,17 @@ export type {
 export { seatLineOf } from "./domain/model";
 export { API_BASE_PATH } from "./http/api-pipeline";
 export { CONTROL_BASE_PATH } from "./http/control-routes";
+export type { SandboxOptions } from "./sandbox";
+export { DEFAULT_API_KEY, sandboxModesFromEnv, startSandbox } from "./sandbox";
 export type {
   ByHandActions,
   CallCenterView,
   NewUserByHand,
   Sandbox,
-  SandboxOptions,
   SandboxSettings,
   SandboxSnapshot,
   SandboxStateView,
-} from "./sandbox";
-export { DEFAULT_API_KEY, sandboxModesFromEnv, startSandbox } from "./sandbox";
+} from "./sandbox-api";
 export { seededRandom } from "./seeded-random";
 export type { FaultSpec } from "./traffic/faults";
 export type { RequestLogEntry, SandboxStats } from "./traffic/traffic-stats";

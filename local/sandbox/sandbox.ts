@@ -4,31 +4,28 @@
  * drive and inspect it. The /__sandbox/ control routes are a thin HTTP face of that same object.
  */
 import { performance } from "node:perf_hooks";
-import type { UserFilter } from "./domain/dialpad-state";
 import { IdSequence } from "./domain/id-sequence";
-import type {
-  ChangeActor,
-  Department,
-  DepartmentOperatorRole,
-  License,
-  Office,
-  OperatorRole,
-  PhoneNumber,
-  Seats,
-  User,
-} from "./domain/model";
+import type { ChangeActor, OperatorRole, Seats } from "./domain/model";
 import { addSeedUsers, seededDialpadState } from "./domain/seed-data";
 import { userToWire } from "./domain/wire-format";
 import { apiPipeline } from "./http/api-pipeline";
-import { type ApiSettings, apiRoutes } from "./http/api-routes";
+import { apiRoutes } from "./http/api-routes";
 import { controlRoutes } from "./http/control-routes";
 import { startHttpServer } from "./http/server";
+import type {
+  ByHandActions,
+  CallCenterView,
+  Sandbox,
+  SandboxControls,
+  SandboxSettings,
+  SandboxStateView,
+} from "./sandbox-api";
 import { seededRandom } from "./seeded-random";
-import { FaultInjector, type FaultSpec } from "./traffic/faults";
+import { FaultInjector } from "./traffic/faults";
 import { Latency } from "./traffic/latency";
 import { RateLimiter } from "./traffic/rate-limiter";
-import { type SandboxStats, TrafficStats } from "./traffic/traffic-stats";
-import { ChangeLogDispatcher, type WebhookDelivery } from "./webhooks/change-log-dispatcher";
+import { TrafficStats } from "./traffic/traffic-stats";
+import { ChangeLogDispatcher } from "./webhooks/change-log-dispatcher";
 
 export interface SandboxOptions {
   /** 0 (default) = a free port. */
@@ -82,102 +79,6 @@ export interface SandboxOptions {
   clock?: () => Date;
   /** Milliseconds on a monotonic clock, for the rate limit's windows and the stats; default performance.now. */
   monotonicClock?: () => number;
-}
-
-/** Settings that can change while the sandbox runs (`configure`, `POST /__sandbox/config`). */
-export interface SandboxSettings extends ApiSettings {
-  rateLimitPerSecond: number;
-  latencyMs: number;
-  jitterMs: number;
-  timeoutHangMs: number;
-  reservedPool: boolean;
-}
-
-export interface NewUserByHand {
-  email: string;
-  /** Default HQ. */
-  officeId?: string;
-  firstName?: string;
-  lastName?: string;
-  license?: License;
-}
-
-/** Changes an admin makes in Dialpad's UI, behind the service's back; they emit webhooks too. */
-export interface ByHandActions {
-  createUser(input: NewUserByHand): User;
-  suspendUser(userId: string): User;
-  reactivateUser(userId: string): User;
-  deleteUser(userId: string): User;
-  addOperator(callCenterId: string, userId: string, role: OperatorRole): User;
-  removeOperator(callCenterId: string, userId: string): User;
-  addDepartmentOperator(departmentId: string, userId: string, role: DepartmentOperatorRole): User;
-}
-
-export interface CallCenterView {
-  id: string;
-  name: string;
-  officeId: string;
-  operators: { userId: string; role: OperatorRole }[];
-}
-
-/** Read access for assertions; every answer is a copy. */
-export interface SandboxStateView {
-  /** Same filter as `GET /users`: no state = not deleted, `all` = everyone. */
-  users(filter?: UserFilter): User[];
-  user(userId: string): User | undefined;
-  /** The live (not deleted) user owning that email. */
-  userByEmail(email: string): User | undefined;
-  offices(): Office[];
-  /** By id or by name (`HQ`, `Remote`, ...). */
-  office(idOrName: string): Office | undefined;
-  availableSeats(officeId: string): Seats;
-  callCenters(): CallCenterView[];
-  callCenter(idOrName: string): CallCenterView | undefined;
-  /** By id or by name (`Reception`, `London Reception`). */
-  department(idOrName: string): Department | undefined;
-  departments(): Department[];
-  numbers(): PhoneNumber[];
-  /** The company's number (any holder), undefined once released. */
-  number(e164: string): PhoneNumber | undefined;
-  /** Numbers still in the reserved block, optionally of one area code. */
-  reservedNumbers(areaCode?: string): string[];
-  snapshot(): SandboxSnapshot;
-}
-
-export interface SandboxSnapshot {
-  companyId: string;
-  offices: Office[];
-  users: (User & { callCenterIds: string[] })[];
-  callCenters: CallCenterView[];
-  departments: Department[];
-  numbers: PhoneNumber[];
-  webhooks: { id: string; hookUrl: string; signed: boolean; subscribed: boolean }[];
-}
-
-export interface Sandbox {
-  /** http://host:port */
-  readonly url: string;
-  /** url + "/api/v2" */
-  readonly baseUrl: string;
-  readonly apiKey: string;
-  stats(): SandboxStats;
-  resetStats(): void;
-  injectFaults(spec: FaultSpec): void;
-  clearFaults(): void;
-  configure(settings: Partial<SandboxSettings>): void;
-  settings(): SandboxSettings;
-  byHand: ByHandActions;
-  seed: {
-    /** Adds active users (HQ, talk by default); answers their ids. */
-    users(count: number, options?: { officeId?: string; license?: License }): string[];
-    /** Sets the free seats of an office. */
-    seats(officeId: string, seats: Partial<Seats>): void;
-  };
-  state: SandboxStateView;
-  webhookDeliveries(): WebhookDelivery[];
-  /** Resolves once every webhook delivery started so far has finished (retries included). */
-  webhooksIdle(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export const DEFAULT_API_KEY = "sandbox-api-key";
@@ -330,23 +231,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     trackHang: (timer) => hangs.add(timer),
   });
 
-  // The control routes need the finished Sandbox object; they are only called after start.
-  let sandbox: Sandbox | undefined;
-  const control = controlRoutes(
-    () => sandbox!,
-    (userId) => userToWire(state.user(userId), state),
-  );
-  const server = await startHttpServer({
-    host: options.host ?? "127.0.0.1",
-    port: options.port ?? 0,
-    handleApi,
-    control,
-  });
-
-  sandbox = {
-    url: server.url,
-    baseUrl: `${server.url}/api/v2`,
-    apiKey,
+  const controls: SandboxControls = {
     stats: () => stats.snapshot(),
     // The rate window is Dialpad's state, not a statistic: it survives a stats reset.
     resetStats: () => stats.reset(),
@@ -362,6 +247,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state: stateView,
     webhookDeliveries: () => dispatcher.recentDeliveries(),
     webhooksIdle: () => dispatcher.idle(),
+  };
+  const server = await startHttpServer({
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    handleApi,
+    control: controlRoutes(controls, (userId) => userToWire(state.user(userId), state)),
+  });
+  return {
+    url: server.url,
+    baseUrl: `${server.url}/api/v2`,
+    apiKey,
+    ...controls,
     stop: async () => {
       for (const timer of hangs) clearTimeout(timer);
       hangs.clear();
@@ -369,7 +266,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await server.stop();
     },
   };
-  return sandbox;
 }
 
 function operatorList(operators: Map<string, OperatorRole>) {

@@ -3,11 +3,13 @@
  *
  *   npm run client-token -- add NAME --scopes onboard,read [--secret-id ARN | --file PATH]
  *   npm run client-token -- list [--secret-id ARN | --file PATH]
+ *   npm run client-token -- rotate-callback-key NAME [--secret-id ARN | --file PATH]
  *   npm run client-token -- revoke NAME [--secret-id ARN | --file PATH]
  *
  * Where: `--secret-id` (the stack's ClientTokensSecretArn output; AWS credentials and region from the
  * usual AWS environment), else `--file`, else LOCAL_CLIENTS_FILE (local mode). `add` prints the new
- * token once, to stdout and alone on its line, so it can be piped; only its SHA-256 is stored.
+ * token and the client's callback key once, to stdout, each alone on its line (token first), so
+ * they can be piped; only the token's SHA-256 is stored. `rotate-callback-key` prints the new key.
  */
 import { parseArgs } from "node:util";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -22,6 +24,7 @@ import { SCOPES } from "../../shared/auth/scopes";
 const USAGE = `usage:
   npm run client-token -- add NAME --scopes ${SCOPES.join(",")} [--secret-id ARN | --file PATH]
   npm run client-token -- list [--secret-id ARN | --file PATH]
+  npm run client-token -- rotate-callback-key NAME [--secret-id ARN | --file PATH]
   npm run client-token -- revoke NAME [--secret-id ARN | --file PATH]
 The registry is the secret given with --secret-id, else the file given with --file or LOCAL_CLIENTS_FILE.`;
 
@@ -71,11 +74,21 @@ export async function runClientTokenTool(
           .split(",")
           .map((scope) => scope.trim())
           .filter(Boolean);
-        const token = await editor.add(name, scopes);
+        const { token, callbackKey } = await editor.add(name, scopes);
         io.err(
-          `Added ${name} (${scopes.join(",")}) to ${store.location}. Its token, shown this once and stored nowhere:`,
+          `Added ${name} (${scopes.join(",")}) to ${store.location}. Shown this once: its token (first line, stored nowhere), then the key its callbacks are signed with (second line):`,
         );
         io.out(token);
+        io.out(callbackKey);
+        return 0;
+      }
+      case "rotate-callback-key": {
+        if (!name) throw new UsageError("rotate-callback-key needs a client name.");
+        const callbackKey = await editor.rotateCallbackKey(name);
+        io.err(
+          `New callback key of ${name} in ${store.location}, shown this once; callbacks are signed with it once the service's secret cache expires:`,
+        );
+        io.out(callbackKey);
         return 0;
       }
       case "revoke": {
@@ -88,7 +101,9 @@ export async function runClientTokenTool(
       }
       default:
         throw new UsageError(
-          command ? `Unknown command: ${command}` : "Give a command: add, list or revoke.",
+          command
+            ? `Unknown command: ${command}`
+            : "Give a command: add, list, rotate-callback-key or revoke.",
         );
     }
   } catch (error) {

@@ -1,8 +1,9 @@
 /**
  * Edits the client registry document (shared/auth/client-registry.ts) for the client-token tool:
- * add a client with a fresh token, list clients, revoke one. Only the token's SHA-256 is written;
- * the token itself is handed back once to be shown to the operator, and no later command can show
- * it again. The document is re-validated with the same schema the authorizer reads it with before
+ * add a client with a fresh token and callback key, list clients, give one a new callback key,
+ * revoke one. Only the token's SHA-256 is written; the token and the callback key are handed back
+ * once to be shown to the operator, and no later command shows them again (the callback key is
+ * stored, for the notifier to sign with, but `list` never shows it). The document is re-validated with the same schema the authorizer reads it with before
  * anything is written, so the tool can never store a registry the service would refuse.
  * The document lives behind `ClientRegistryStore`: Secrets Manager in AWS, a file in local mode.
  * Every edit is a read-modify-write that the store applies only if the document is still the version
@@ -38,12 +39,20 @@ export interface ListedClient {
   scopes: Scope[];
 }
 
-type Document = { clients: { name: string; token_sha256: string; scopes: Scope[] }[] };
+type Document = {
+  clients: { name: string; token_sha256: string; scopes: Scope[]; callback_key?: string }[];
+};
+
+/** What `add` hands back, once. */
+export interface NewClientSecrets {
+  token: string;
+  callbackKey: string;
+}
 
 export class ClientRegistryEditor {
   constructor(
     private readonly store: ClientRegistryStore,
-    private readonly newToken: () => string = () => randomBytes(32).toString("base64url"),
+    private readonly newSecret: () => string = () => randomBytes(32).toString("base64url"),
   ) {}
 
   async list(): Promise<ListedClient[]> {
@@ -51,30 +60,53 @@ export class ClientRegistryEditor {
     return document.clients.map(({ name, scopes }) => ({ name, scopes }));
   }
 
-  /** Registers `name` with `scopes`; answers the new token (the only time it exists in clear). */
-  async add(name: string, scopes: readonly string[]): Promise<string> {
+  /**
+   * Registers `name` with `scopes`; answers its new token (the only time it exists in clear) and
+   * callback key.
+   */
+  async add(name: string, scopes: readonly string[]): Promise<NewClientSecrets> {
     const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
     if (unknown.length > 0)
       throw new ClientRegistryError(`Unknown scope(s): ${unknown.join(", ")} (known: ${SCOPES.join(", ")}).`);
-    const token = this.newToken();
+    const token = this.newSecret();
+    const callbackKey = this.newSecret();
     await this.edit((document) => {
       if (document.clients.some((client) => client.name === name))
         throw new ClientRegistryError(
           `A client named ${name} exists already: revoke it first to replace its token.`,
         );
       return {
-        clients: [...document.clients, { name, token_sha256: hashToken(token), scopes: scopes as Scope[] }],
+        clients: [
+          ...document.clients,
+          { name, token_sha256: hashToken(token), scopes: scopes as Scope[], callback_key: callbackKey },
+        ],
       };
     });
-    return token;
+    return { token, callbackKey };
+  }
+
+  /**
+   * Gives `name` a new callback key (or its first one); answers it. Callbacks are signed with it once
+   * the notifier's secret cache expires.
+   */
+  async rotateCallbackKey(name: string): Promise<string> {
+    const callbackKey = this.newSecret();
+    await this.edit((document) => {
+      if (!document.clients.some((client) => client.name === name)) throw this.noSuchClient(name);
+      return {
+        clients: document.clients.map((client) =>
+          client.name === name ? { ...client, callback_key: callbackKey } : client,
+        ),
+      };
+    });
+    return callbackKey;
   }
 
   /** Removes `name`; its token stops working once the service's secret cache expires. */
   async revoke(name: string): Promise<void> {
     await this.edit((document) => {
       const kept = document.clients.filter((client) => client.name !== name);
-      if (kept.length === document.clients.length)
-        throw new ClientRegistryError(`No client is named ${name} in ${this.store.location}.`);
+      if (kept.length === document.clients.length) throw this.noSuchClient(name);
       return { clients: kept };
     });
   }
@@ -90,6 +122,10 @@ export class ClientRegistryEditor {
     throw new ClientRegistryError(
       `The client registry in ${this.store.location} kept changing during the edit; nothing was written by it, try again.`,
     );
+  }
+
+  private noSuchClient(name: string) {
+    return new ClientRegistryError(`No client is named ${name} in ${this.store.location}.`);
   }
 
   private parse(text: string | undefined): Document {

@@ -6,6 +6,7 @@
 import type { SecretSource } from "../secrets/secret-source";
 import { type ClientRegistry, parseClientRegistry } from "./client-registry";
 import type { ClientRegistryStore } from "./client-registry-editor";
+import { FileClientRegistryStore } from "./client-registry-stores";
 
 export class ClientRegistrySource<Name extends string> {
   #lastText: string | undefined;
@@ -47,4 +48,18 @@ export class WithClientsFile {
     const [registry, file] = await Promise.all([this.registry.load(), this.#file.load()]);
     return { clients: [...registry.clients, ...file.clients] };
   }
+}
+
+/**
+ * The registry as the service reads it (the authorizer, and the notifier for callback keys): the
+ * client-tokens secret, plus LOCAL_CLIENTS_FILE's clients in local mode.
+ */
+export function serviceClientRegistry(
+  secrets: SecretSource<"client_tokens">,
+  localClientsFile: string | undefined,
+): { load(): Promise<ClientRegistry> } {
+  const registry = new ClientRegistrySource(secrets, "client_tokens");
+  return localClientsFile
+    ? new WithClientsFile(registry, new FileClientRegistryStore(localClientsFile))
+    : registry;
 }

@@ -1,6 +1,8 @@
 /**
  * The registry of API clients, read from a JSON document kept in a secret:
- * `{"clients": [{"name": "servicenow", "token_sha256": "<hex>", "scopes": ["onboard", "read"]}]}`.
+ * `{"clients": [{"name": "servicenow", "token_sha256": "<hex>", "scopes": ["onboard", "read"],
+ * "callback_key": "<key>"}]}`. `callback_key` signs the client's job-finished callbacks
+ * (shared/notify/callback-signature.ts); a client without one gets no callbacks.
  * Parsing fails loudly on any mistake (duplicate names or digests, unknown scopes) because a
  * half-read registry would lock clients out or, worse, grant the wrong scopes. Error messages name
  * the bad field, never the document's content.
@@ -20,6 +22,10 @@ const clientEntry = z.strictObject({
     .array(z.enum(SCOPES))
     .min(1, "A client needs at least one scope.")
     .refine((scopes) => new Set(scopes).size === scopes.length, "Scopes are listed twice."),
+  callback_key: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,128}$/, "Expected 16-128 printable characters without spaces.")
+    .optional(),
 });
 
 export const clientRegistryDocument = z
@@ -27,7 +33,17 @@ export const clientRegistryDocument = z
   .superRefine(({ clients }, ctx) => {
     const names = new Set<string>();
     const digests = new Set<string>();
+    const callbackKeys = new Set<string>();
     clients.forEach((client, index) => {
+      if (client.callback_key !== undefined) {
+        if (callbackKeys.has(client.callback_key))
+          ctx.addIssue({
+            code: "custom",
+            path: ["clients", index, "callback_key"],
+            message: "Two clients share a callback key.",
+          });
+        callbackKeys.add(client.callback_key);
+      }
       if (names.has(client.name))
         ctx.addIssue({ code: "custom", path: ["clients", index, "name"], message: "Duplicate name." });
       if (digests.has(client.token_sha256)) {
@@ -48,6 +64,8 @@ export interface RegisteredClient {
   /** The 32-byte SHA-256 of the client's token. */
   digest: Buffer;
   scopes: Scope[];
+  /** Signs the client's callbacks; absent for a client registered before callback keys. */
+  callbackKey?: string;
 }
 
 export interface ClientRegistry {
@@ -78,6 +96,7 @@ export function parseClientRegistry(documentText: string): ClientRegistry {
       name: client.name,
       digest: Buffer.from(client.token_sha256, "hex"),
       scopes: client.scopes,
+      ...(client.callback_key ? { callbackKey: client.callback_key } : {}),
     })),
   };
 }

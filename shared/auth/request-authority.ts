@@ -1,7 +1,7 @@
 /**
  * Scopes a request needs for what it asks, beyond its route's scope, decided from the request alone
  * so the refusal (403) comes before anything is written (the rule is lifecycle-policy.ts's): admin rights (`admin_type` other than
- * `none`) and a retention shorter than the configured default need `admin`. Whether the target of
+ * `none`, or any in an update) and a retention shorter than the configured default need `admin`. Whether the target of
  * a change is itself an admin is only known from Dialpad: the worker checks that.
  */
 import { requestNeedsAdmin } from "../lifecycle/lifecycle-policy";
@@ -16,9 +16,10 @@ export interface PrivilegedAsks {
 
 export function requireAuthorityFor(
   principal: Principal,
+  kind: "onboard" | "update" | "offboard",
   request: PrivilegedAsks,
   settings: { retentionDays: number },
 ): void {
-  const ask = requestNeedsAdmin(request, settings.retentionDays);
+  const ask = requestNeedsAdmin(kind, request, settings.retentionDays);
   if (ask) requireScope(principal, "admin", ask);
 }

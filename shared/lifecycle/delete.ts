@@ -11,8 +11,9 @@ import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
 import { JobCancelled, JobFailure } from "./failures";
+import { defineJobKind } from "./job-kind";
 import { deletionRefusal, SUSPENSION_FIELDS } from "./lifecycle-policy";
-import type { JobOf } from "./model";
+import type { DeleteRequest, JobOf } from "./model";
 import {
   handOffNumber,
   type ResolvedHandoff,
@@ -20,8 +21,15 @@ import {
   resolveHandoff,
   whereNumbersWent,
 } from "./number-handoff";
+import { type DeleteProgress, deleteProgress } from "./progress";
 import { defineStep, type Step, type StepContext } from "./steps";
 import { callCenterIdsOf, leaveCallCenter } from "./telephony";
+
+declare module "./model" {
+  interface JobKindShapes {
+    delete: { request: DeleteRequest; progress: DeleteProgress };
+  }
+}
 
 type DeleteJob = JobOf<"delete">;
 const step = defineStep<DeleteJob>();
@@ -267,10 +275,18 @@ const recordDeletion = step({
   },
 });
 
-export const DELETE_STEPS: readonly Step<DeleteJob>[] = [
+const DELETE_STEPS: readonly Step<DeleteJob>[] = [
   rereadUser,
   removeFromCallCenters,
   parkNumbers,
   deleteUser,
   recordDeletion,
 ];
+
+/** Deletion after retention is urgent like the offboarding that scheduled it; the sweeper takes it in. */
+export const deleteKind = defineJobKind({
+  kind: "delete",
+  lane: "urgent",
+  progress: deleteProgress,
+  steps: DELETE_STEPS,
+});

@@ -6,8 +6,16 @@
  * A record is only ever created, never overwritten: a person a job recorded meanwhile is "known".
  */
 import type { DialpadUser } from "../dialpad/schemas";
-import type { JobOf, PersonState } from "./model";
-import { byWorkerFor, defineStep, type Step } from "./steps";
+import { defineJobKind } from "./job-kind";
+import type { ImportRequest, JobOf, PersonState } from "./model";
+import { type ImportProgress, importProgress } from "./progress";
+import { byWorkerFor, defineStep } from "./steps";
+
+declare module "./model" {
+  interface JobKindShapes {
+    import: { request: ImportRequest; progress: ImportProgress };
+  }
+}
 
 type ImportJob = JobOf<"import">;
 const step = defineStep<ImportJob>();
@@ -77,4 +85,14 @@ const importUsers = step({
   },
 });
 
-export const IMPORT_STEPS: readonly Step<ImportJob>[] = [importUsers];
+/** The lease key of import jobs: not an email, so it never names a person. */
+const IMPORT_LEASE = "import-jobs";
+
+/** An import is about nobody in particular; imports share one lease, so one runs at a time. */
+export const importKind = defineJobKind({
+  kind: "import",
+  lane: "bulk",
+  progress: importProgress,
+  steps: [importUsers],
+  leaseKey: async () => IMPORT_LEASE,
+});

@@ -7,10 +7,13 @@
  * unsent jobs, sends it again.
  */
 import { randomUUID } from "node:crypto";
+import type { JobKindRegistry } from "./job-kind";
 import type { Job, JobAuthority, JobKind, JobOf, Ticket } from "./model";
-import { type Clock, type JobQueue, type JobStore, laneOf, type RequestKey } from "./ports";
+import type { Clock, JobQueue, JobStore, RequestKey } from "./ports";
 
 export interface IntakeDeps {
+  /** The job kinds (job-kinds.ts): each names its lane. */
+  kinds: Pick<JobKindRegistry, "laneOf">;
   jobs: JobStore;
   queue: JobQueue;
   clock: Clock;
@@ -82,7 +85,7 @@ export function writeJob(
 export async function sendJob(job: Job, deps: Omit<IntakeDeps, "newJobId">): Promise<boolean> {
   if (job.enqueued_at) return false;
   const send = job.status === "queued";
-  if (send) await deps.queue.enqueue(job.job_id, laneOf(job.kind));
+  if (send) await deps.queue.enqueue(job.job_id, deps.kinds.laneOf(job.kind));
   await deps.jobs.markEnqueued(job.job_id, deps.clock.now().toISOString());
   return send;
 }

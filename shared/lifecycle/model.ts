@@ -3,13 +3,6 @@
  * Field names are snake_case because they are what the HTTP API shows (docs/api.md).
  */
 import type { License } from "../dialpad/schemas";
-import type {
-  DeleteProgress,
-  ImportProgress,
-  OffboardProgress,
-  OnboardProgress,
-  UpdateProgress,
-} from "./progress";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
@@ -162,16 +155,11 @@ export interface JobAuthority {
 
 /**
  * Every job kind: what it is asked (`request`) and what its steps record for the steps after them
- * (`progress`, see progress.ts). A new kind is an entry here, a progress schema and a row of
- * JOB_KINDS (job-kinds.ts) with its steps.
+ * (`progress`). Each kind's own module adds its entry (`declare module "./model"`, see onboard.ts)
+ * beside its `defineJobKind`, so a new kind is that one file plus its line in job-kinds.ts.
  */
-interface JobKindShapes {
-  onboard: { request: OnboardRequest; progress: OnboardProgress };
-  offboard: { request: OffboardRequest; progress: OffboardProgress };
-  delete: { request: DeleteRequest; progress: DeleteProgress };
-  update: { request: UpdateRequest; progress: UpdateProgress };
-  import: { request: ImportRequest; progress: ImportProgress };
-}
+// biome-ignore lint/suspicious/noEmptyInterface: filled by each kind's module (declaration merging)
+export interface JobKindShapes {}
 export type JobKind = keyof JobKindShapes;
 
 /** A job; `progress` holds the outputs of its finished steps, so a resumed run skips them. */

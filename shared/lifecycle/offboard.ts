@@ -11,11 +11,21 @@ import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
 import { JobFailure, permanentFailureOf } from "./failures";
+import { defineJobKind, type IntakeHookDeps } from "./job-kind";
 import { offboardRetention, suspensionMarker } from "./lifecycle-policy";
-import type { JobOf } from "./model";
+import { JOB_ERROR_CODES, type JobOf, type OffboardRequest } from "./model";
 import { handOffNumbers, recordNumbersMoved, resolveHandoff, whereNumbersWent } from "./number-handoff";
+import type { JobStore, PersonStore } from "./ports";
+import type { OffboardProgress } from "./progress";
+import { offboardProgress } from "./progress";
 import { byWorkerFor, defineStep, type Step, type StepDeps } from "./steps";
-import { callCenterIdsOf, leaveCallCenter } from "./telephony";
+import { leaveCallCenters } from "./telephony";
+
+declare module "./model" {
+  interface JobKindShapes {
+    offboard: { request: OffboardRequest; progress: OffboardProgress };
+  }
+}
 
 type OffboardJob = JobOf<"offboard">;
 const step = defineStep<OffboardJob>();
@@ -50,13 +60,6 @@ export async function resolveOffboardUser(
   const user = users.find((candidate) => candidate.state !== "deleted");
   if (!user) throw new JobFailure("user_not_found", "No Dialpad user has this email.");
   return user;
-}
-
-/** Removes the user from every call center Dialpad lists for it; answers the ids removed. */
-async function leaveCallCenters(dialpad: DialpadApi, userId: string): Promise<string[]> {
-  const callCenterIds = callCenterIdsOf(await dialpad.getUser(userId));
-  for (const callCenterId of callCenterIds) await leaveCallCenter(dialpad, callCenterId, userId);
-  return callCenterIds;
 }
 
 const resolveUser = step({
@@ -183,10 +186,80 @@ const recordRetention = step({
   },
 });
 
-export const OFFBOARD_STEPS: readonly Step<OffboardJob>[] = [
+const OFFBOARD_STEPS: readonly Step<OffboardJob>[] = [
   resolveUser,
   suspendUser,
   removeFromCallCenters,
   handOffNumbersStep,
   recordRetention,
 ];
+
+/** The email (our per-person key) of an offboard asked by user id, when we know that user. */
+async function knownEmail(request: OffboardRequest, people: PersonStore): Promise<string | undefined> {
+  if (request.email) return request.email;
+  return request.user_id ? (await people.findByUserId(request.user_id))?.email : undefined;
+}
+
+/** An offboard asked by user id learns the email (our lease key) from Dialpad first. */
+async function learnEmail(job: OffboardJob, dialpad: DialpadApi, jobs: JobStore): Promise<string> {
+  const user = await resolveOffboardUser(dialpad, job.request);
+  const email = user.emails?.[0]?.toLowerCase();
+  if (!email)
+    throw new JobFailure(
+      "user_not_found",
+      `Dialpad user ${user.id} has no email (${JOB_ERROR_CODES.user_not_found})`,
+    );
+  await jobs.setIdentity(job.job_id, { email, user_id: user.id });
+  return email;
+}
+
+/** An offboard supersedes the person's onboarding while that is still waiting in the queue. */
+async function cancelQueuedOnboard(email: string, offboard: OffboardJob, deps: IntakeHookDeps) {
+  const onboardJobId = await deps.people.openOnboardJob(email);
+  if (!onboardJobId || onboardJobId === offboard.job_id) return;
+  await deps.jobs.cancelIfQueued(
+    onboardJobId,
+    deps.clock.now().toISOString(),
+    `Superseded by offboard job ${offboard.job_id} before it started.`,
+  );
+}
+
+/**
+ * The offboard's client goes on the person's history at once, before the job runs: whatever becomes
+ * of the job, that client may not approve the deletion of this suspension (lifecycle policy).
+ */
+async function recordOffboardRequested(email: string, job: OffboardJob, people: PersonStore): Promise<void> {
+  await people.apply(email, {
+    set: { updated_at: job.created_at },
+    history: {
+      at: job.created_at,
+      action: "offboard_requested",
+      source: "api",
+      job_id: job.job_id,
+      client: job.client,
+      ...(job.ticket ? { ticket: job.ticket } : {}),
+      detail: `offboard requested (job ${job.job_id})`,
+    },
+    historyId: `${job.job_id}#offboard_requested`,
+  });
+}
+
+/** Offboarding is urgent: a leaver never waits behind a bulk onboarding backlog. */
+export const offboardKind = defineJobKind({
+  kind: "offboard",
+  lane: "urgent",
+  progress: offboardProgress,
+  steps: OFFBOARD_STEPS,
+  subject: async (request, deps) => ({
+    email: await knownEmail(request, deps.people),
+    user_id: request.user_id,
+  }),
+  onAccepted: async (job, deps) => {
+    if (!job.email) return;
+    await recordOffboardRequested(job.email, job, deps.people);
+    await cancelQueuedOnboard(job.email, job, deps);
+  },
+  leaseKey: async (job, deps) => job.email ?? (await learnEmail(job, deps.dialpad, deps.jobs)),
+  // Again at the start of the run: the onboarding may have been queued after this offboard's intake.
+  beforeSteps: (job, email, deps) => cancelQueuedOnboard(email, job, deps),
+});

@@ -11,11 +11,19 @@ import type { DialpadUser, UpdateUserRequest } from "../dialpad/schemas";
 import { seatLineOf } from "../dialpad/seat-lines";
 import { requireAuthorityOver, requireAuthorityToSetAdminRights } from "./authority";
 import { JobFailure } from "./failures";
+import { defineJobKind } from "./job-kind";
 import { SUSPENSION_FIELDS } from "./lifecycle-policy";
-import type { JobOf } from "./model";
+import type { JobOf, OnboardRequest } from "./model";
+import { type OnboardProgress, onboardProgress } from "./progress";
 import { takeSeat, usingSeat } from "./seat-check";
 import { byWorkerFor, defineStep, type Step } from "./steps";
 import { assignNumberOnce, joinCallCenter } from "./telephony";
+
+declare module "./model" {
+  interface JobKindShapes {
+    onboard: { request: OnboardRequest; progress: OnboardProgress };
+  }
+}
 
 type OnboardJob = JobOf<"onboard">;
 const step = defineStep<OnboardJob>();
@@ -255,7 +263,7 @@ const recordPerson = step({
   },
 });
 
-export const ONBOARD_STEPS: readonly Step<OnboardJob>[] = [
+const ONBOARD_STEPS: readonly Step<OnboardJob>[] = [
   resolveOffice,
   findExisting,
   checkSeats,
@@ -265,3 +273,13 @@ export const ONBOARD_STEPS: readonly Step<OnboardJob>[] = [
   addToCallCenters,
   recordPerson,
 ];
+
+/** Onboarding is planned work, on the bulk lane; an offboard cancels it while it is still queued. */
+export const onboardKind = defineJobKind({
+  kind: "onboard",
+  lane: "bulk",
+  progress: onboardProgress,
+  steps: ONBOARD_STEPS,
+  // Remembered so an offboard of the person can cancel it while it waits in the queue.
+  onAccepted: async (job, deps) => deps.people.noteOnboardJob(job.request.email, job.job_id),
+});

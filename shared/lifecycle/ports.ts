@@ -2,18 +2,20 @@
  * The ports the lifecycle use cases depend on. Adapters live in shared/store (DynamoDB), shared/queue
  * (SQS) and shared/dialpad (the Dialpad client); tests inject the same adapters against local engines.
  */
-import { JOB_KINDS } from "./job-kinds";
 import type { SuspensionCondition } from "./lifecycle-policy";
 import type { HistoryEntry, Job, JobError, JobKind, JobStatus, JobStep, Person, PersonState } from "./model";
 
+/** A queue and its share of the Dialpad budget; each job kind names its own (job-kind.ts). */
 export type Lane = "urgent" | "bulk";
-
-/** The queue lane a job kind runs on (see JOB_KINDS). */
-export const laneOf = (kind: JobKind): Lane => JOB_KINDS[kind].lane;
 
 export interface RequestKey {
   key: string;
   bodyHash: string;
+  /**
+   * How long the key answers repeats, from the job's creation; absent: as long as the longest
+   * retention (the store's default). A key made from a body hash lives a day only.
+   */
+  ttlSeconds?: number;
 }
 
 export class IdempotencyConflict extends Error {
@@ -98,7 +100,8 @@ export interface PersonFilter {
 export interface JobStore {
   /**
    * Creates the job and its request-key item together. When the key exists with the same body hash,
-   * answers the existing job (`created: false`); with another body, throws IdempotencyConflict.
+   * answers the existing job (`created: false`); with another body, throws IdempotencyConflict. A
+   * key past its `ttlSeconds` (at the new job's `created_at`) counts as absent.
    */
   create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }>;
   get(jobId: string): Promise<Job | undefined>;

@@ -3,6 +3,9 @@
  * its ticket (`ticket.system` + `ticket.id`), else a hash of the body, always scoped to the client
  * and the kind so two clients (or an onboard and an offboard of one ticket) never share a key.
  * `bodyHash` fingerprints the parsed, normalised body: the same key with another hash is a 409.
+ * A key made from the body hash answers repeats for 24 hours only: the same body later (an offboard
+ * after the person was rehired) is a new request and runs. Header and ticket keys last as long as
+ * the store keeps request keys (beyond the longest retention).
  *
  * Key parts are URI-encoded before joining with `#`, so no user-chosen value can forge another's
  * key (`a#b` + `c` ≠ `a` + `b#c`) and the key stays readable in DynamoDB.
@@ -25,11 +28,16 @@ export interface RequestKeyInput {
   body: OnboardRequest | OffboardRequest | UpdateRequest | ImportRequest;
 }
 
+/** How long a key made from the body hash answers repeats. */
+export const BODY_KEY_TTL_SECONDS = 24 * 3600;
+
 export interface RequestKey {
   key: string;
   bodyHash: string;
   /** Where the key came from; useful in logs. */
   source: "header" | "ticket" | "body";
+  /** Set for body-hash keys only; the others keep the store's default lifetime. */
+  ttlSeconds?: number;
 }
 
 /** JSON with object keys sorted at every level, so equal values always serialise the same way. */
@@ -64,5 +72,5 @@ export function requestKey({ kind, client, headerKey, body }: RequestKeyInput): 
       source: "ticket",
     };
   }
-  return { key: `${scope}#body#${bodyHash}`, bodyHash, source: "body" };
+  return { key: `${scope}#body#${bodyHash}`, bodyHash, source: "body", ttlSeconds: BODY_KEY_TTL_SECONDS };
 }

@@ -10,14 +10,15 @@
 import { randomUUID } from "node:crypto";
 import type { DialpadApi } from "../dialpad/api";
 import { withCallDeadline } from "../dialpad/call-deadline";
-import { exhaustedFailureOf, isUnexpected, JobCancelled, JobFailure, permanentFailureOf } from "./failures";
-import { stepsOf } from "./job-kinds";
-import { JOB_ERROR_CODES, type Job, TERMINAL_STATUSES } from "./model";
-import { resolveOffboardUser } from "./offboard";
-import { type JobOutcome, type JobStore, type Lane, laneOf, RunSuperseded } from "./ports";
-import { runSteps, type StepDeps } from "./steps";
+import { exhaustedFailureOf, isUnexpected, JobCancelled, permanentFailureOf } from "./failures";
+import type { JobKindRegistry } from "./job-kind";
+import { type Job, TERMINAL_STATUSES } from "./model";
+import { type JobOutcome, type JobStore, type Lane, RunSuperseded } from "./ports";
+import { runSteps, type Step, type StepDeps } from "./steps";
 
 export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
+  /** The job kinds (job-kinds.ts): each names its lane, its steps and its hooks. */
+  kinds: JobKindRegistry;
   jobs: JobStore;
   /** One client per lane, each drawing on its lane of the shared rate budget. */
   dialpad: Record<Lane, DialpadApi>;
@@ -56,8 +57,6 @@ export type RunResult = "finished" | "busy" | "paused" | "ignored";
 const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
 const DEFAULT_STOP_MARGIN_MS = 1_500;
 const DEFAULT_MIN_STEP_MS = 500;
-/** The lease key of import jobs: not an email, so it never names a person. */
-const IMPORT_LEASE = "import-jobs";
 
 export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps): Promise<RunResult> {
   let result: RunResult | "ended_before";
@@ -82,7 +81,9 @@ async function runToEnd(
   if (!loaded) return "ignored";
   if (TERMINAL_STATUSES.has(loaded.status)) return "ended_before";
   let job: Job = loaded;
-  const dialpad = deps.dialpad[laneOf(job.kind)];
+  const kind = deps.kinds.of(job.kind);
+  const dialpad = deps.dialpad[kind.lane];
+  const hookDeps = { ...deps, dialpad };
   const now = () => deps.clock.now().toISOString();
   const lastReceive = delivery.receiveCount >= delivery.maxReceives;
 
@@ -99,17 +100,17 @@ async function runToEnd(
     deps.onFinished?.(job, outcome);
   };
 
-  // The person's lease: one job per person at a time. Imports share one lease: one at a time.
-  let email: string;
+  // The person's lease: one job per person at a time (the kind may name another key).
+  let leaseKey: string;
   try {
-    email = job.kind === "import" ? IMPORT_LEASE : (job.email ?? (await learnEmail(job, dialpad, deps.jobs)));
+    leaseKey = await deps.kinds.leaseKeyOf(job, hookDeps);
   } catch (error) {
     return failOrRetry(error);
   }
 
   const nowMs = deps.clock.now().getTime();
   const leaseTtlMs = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-  if (!(await deps.people.acquireLease(email, jobId, nowMs, leaseTtlMs))) return "busy";
+  if (!(await deps.people.acquireLease(leaseKey, jobId, nowMs, leaseTtlMs))) return "busy";
   // The person's lease is the job's (it outlives a run, across retries); the run token is this
   // delivery's, for no longer than this invocation can last.
   const claim = {
@@ -125,9 +126,13 @@ async function runToEnd(
     if (started.outcome === "ended") return "ended_before"; // cancelled while it waited
     runId = claim.runId;
     job = started.job;
-    if (job.kind === "offboard") await cancelQueuedOnboard(email, job, deps);
+    await kind.beforeSteps?.(job, leaseKey, hookDeps);
     const steps = () =>
-      runSteps(job, stepsOf(job), { ...deps, dialpad }, { jobs: deps.jobs, runId: claim.runId, outOfTime });
+      runSteps(job, kind.steps as readonly Step<Job>[], hookDeps, {
+        jobs: deps.jobs,
+        runId: claim.runId,
+        outOfTime,
+      });
     const ran = stopAtMs === undefined ? await steps() : await withCallDeadline(stopAtMs, steps);
     if (ran === "paused") {
       await deps.jobs.endRun(jobId, claim.runId);
@@ -158,7 +163,7 @@ async function runToEnd(
     if (!releaseLease) await deps.jobs.endRun(jobId, claim.runId);
     return await failOrRetry(error);
   } finally {
-    if (releaseLease) await deps.people.releaseLease(email, jobId);
+    if (releaseLease) await deps.people.releaseLease(leaseKey, jobId);
   }
 
   async function failOrRetry(error: unknown): Promise<RunResult> {
@@ -172,34 +177,4 @@ async function runToEnd(
     if (lastReceive) await finish({ status: "failed", error: exhaustedFailureOf(error) });
     throw error;
   }
-}
-
-/** An offboard asked by user id learns the email (our lease key) from Dialpad first. */
-async function learnEmail(job: Job, dialpad: DialpadApi, jobs: JobStore): Promise<string> {
-  if (job.kind !== "offboard")
-    throw new JobFailure("internal_error", `${job.kind} job ${job.job_id} has no email`);
-  const user = await resolveOffboardUser(dialpad, job.request);
-  const email = user.emails?.[0]?.toLowerCase();
-  if (!email)
-    throw new JobFailure(
-      "user_not_found",
-      `Dialpad user ${user.id} has no email (${JOB_ERROR_CODES.user_not_found})`,
-    );
-  await jobs.setIdentity(job.job_id, { email, user_id: user.id });
-  return email;
-}
-
-/** An offboard supersedes the person's onboarding while that is still waiting in the queue. */
-export async function cancelQueuedOnboard(
-  email: string,
-  offboard: Job,
-  deps: Pick<RunJobDeps, "people" | "jobs" | "clock">,
-) {
-  const onboardJobId = await deps.people.openOnboardJob(email);
-  if (!onboardJobId || onboardJobId === offboard.job_id) return false;
-  return deps.jobs.cancelIfQueued(
-    onboardJobId,
-    deps.clock.now().toISOString(),
-    `Superseded by offboard job ${offboard.job_id} before it started.`,
-  );
 }

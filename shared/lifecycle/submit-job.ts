@@ -1,15 +1,15 @@
 /**
- * Accepting an onboard, offboard, update or import request, primary course: derive its idempotency key → take the
- * job in (job-intake.ts: write job and key together, then queue it) → for a new job, remember the
- * person's onboarding, or record an offboard's request on the person and let it cancel the
- * person's still-queued onboarding first.
+ * Accepting a client's request for a job, primary course: derive its idempotency key → ask the
+ * job's kind whom it is about → take the job in (job-intake.ts: write job and key together, then
+ * queue it) → for a new job, run its kind's `onAccepted` (an onboarding is remembered; an offboard
+ * is recorded on the person and cancels the person's still-queued onboarding).
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
+import type { JobKindRegistry } from "./job-kind";
 import type { ImportRequest, Job, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
 import type { PersonStore } from "./ports";
 import { requestKey } from "./request-key";
-import { cancelQueuedOnboard } from "./run-job";
 
 export type Submission =
   | { kind: "onboard"; request: OnboardRequest }
@@ -18,6 +18,7 @@ export type Submission =
   | { kind: "import"; request: ImportRequest };
 
 export interface SubmitDeps extends IntakeDeps {
+  kinds: JobKindRegistry;
   people: PersonStore;
 }
 
@@ -32,58 +33,19 @@ export async function submitJob(
     headerKey: caller.idempotencyKey,
     body: submission.request,
   });
-  const email =
-    submission.kind === "offboard"
-      ? await offboardEmail(submission.request, deps.people)
-      : submission.kind === "import"
-        ? undefined
-        : submission.request.email;
-  const userId = submission.kind === "offboard" ? submission.request.user_id : undefined;
+  const subject = await deps.kinds.subjectOf(submission, deps);
   const { job, created } = await takeInJob(
     {
       ...submission,
       client: caller.client,
       authority: authorityOf(caller.scopes),
-      email,
-      user_id: userId,
+      email: subject.email,
+      user_id: subject.user_id,
       ticket: submission.request.ticket,
     },
     key,
     deps,
-    async (job) => {
-      if (!job.email) return;
-      if (job.kind === "onboard") await deps.people.noteOnboardJob(job.email, job.job_id);
-      if (job.kind === "offboard") {
-        await recordOffboardRequested(job.email, job, deps.people);
-        await cancelQueuedOnboard(job.email, job, deps);
-      }
-    },
+    async (job) => deps.kinds.of(job.kind).onAccepted?.(job, deps),
   );
   return { job, created };
-}
-
-/** The email (our per-person key) of an offboard asked by user id, when we know that user. */
-async function offboardEmail(request: OffboardRequest, people: PersonStore): Promise<string | undefined> {
-  if (request.email) return request.email;
-  return request.user_id ? (await people.findByUserId(request.user_id))?.email : undefined;
-}
-
-/**
- * The offboard's client goes on the person's history at once, before the job runs: whatever becomes
- * of the job, that client may not approve the deletion of this suspension (lifecycle policy).
- */
-async function recordOffboardRequested(email: string, job: Job, people: PersonStore): Promise<void> {
-  await people.apply(email, {
-    set: { updated_at: job.created_at },
-    history: {
-      at: job.created_at,
-      action: "offboard_requested",
-      source: "api",
-      job_id: job.job_id,
-      client: job.client,
-      ...(job.ticket ? { ticket: job.ticket } : {}),
-      detail: `offboard requested (job ${job.job_id})`,
-    },
-    historyId: `${job.job_id}#offboard_requested`,
-  });
 }

@@ -11,11 +11,19 @@ import { isDialpadError } from "../dialpad/errors";
 import { license as licenseSchema, type UpdateUserRequest } from "../dialpad/schemas";
 import { requireAuthorityOver, requireAuthorityToSetAdminRights } from "./authority";
 import { JobFailure } from "./failures";
-import type { JobOf } from "./model";
+import { defineJobKind } from "./job-kind";
+import type { JobOf, UpdateRequest } from "./model";
 import { RecordExists } from "./ports";
+import { type UpdateProgress, updateProgress } from "./progress";
 import { takeSeat, usingSeat } from "./seat-check";
 import { byWorkerFor, defineStep, type Step } from "./steps";
 import { assignNumberOnce, callCenterIdsOf, hasAreaCode, joinCallCenter, leaveCallCenter } from "./telephony";
+
+declare module "./model" {
+  interface JobKindShapes {
+    update: { request: UpdateRequest; progress: UpdateProgress };
+  }
+}
 
 type UpdateJob = JobOf<"update">;
 const step = defineStep<UpdateJob>();
@@ -279,7 +287,7 @@ const rekeyRecord = step({
   },
 });
 
-export const UPDATE_STEPS: readonly Step<UpdateJob>[] = [
+const UPDATE_STEPS: readonly Step<UpdateJob>[] = [
   resolveUser,
   checkTargets,
   moveOffice,
@@ -289,3 +297,11 @@ export const UPDATE_STEPS: readonly Step<UpdateJob>[] = [
   recordUpdate,
   rekeyRecord,
 ];
+
+/** A mover is planned work, like onboarding: it may not delay a leaver. */
+export const updateKind = defineJobKind({
+  kind: "update",
+  lane: "bulk",
+  progress: updateProgress,
+  steps: UPDATE_STEPS,
+});

@@ -3,12 +3,14 @@
  * 15 minutes, SQS's longest delay) → read the job → POST it, signed → on a 2xx, done. A failed
  * attempt counts as a CallbackFailure and queues the next one with a growing delay (30 s doubling
  * to 1 h), for at least `RETRY_WINDOW_HOURS`; then it gives up. A target the SSRF guard refuses is
- * given up at once (retrying cannot make it allowed). The body is signed afresh on each attempt.
+ * given up at once (retrying cannot make it allowed). The body is signed afresh on each attempt,
+ * with the callback key of the client that asked for the job; a client without a key (or no longer
+ * in the registry) gets no callback: it is given up at once, unsigned callbacks are never sent.
  */
 import type { Clock, JobStore } from "../lifecycle/ports";
 import { jobView } from "../lifecycle/views";
 import { callbackUrlOf } from "./announce-finished";
-import type { CallbackSender } from "./callback-sender";
+import type { CallbackSender, PostOutcome } from "./callback-sender";
 import { SIGNATURE_HEADER, signatureHeader } from "./callback-signature";
 import type { CallbackMessage, CallbackQueue } from "./ports";
 
@@ -32,7 +34,8 @@ export interface DeliverDeps {
   jobs: Pick<JobStore, "get">;
   sender: CallbackSender;
   queue: CallbackQueue;
-  signingSecret: { get(): Promise<string> };
+  /** The client registry's callback keys: undefined for a client without one. */
+  callbackKeys: { keyOf(client: string): Promise<string | undefined> };
   clock: Clock;
   /** The first retry's delay in seconds (CALLBACK_RETRY_BASE_SECONDS); default 30. */
   retryBaseSeconds?: number;
@@ -51,13 +54,25 @@ export async function deliverCallback(message: CallbackMessage, deps: DeliverDep
   const url = job && callbackUrlOf(job);
   if (!job || !url) return { status: "nothing_to_send" };
 
+  const key = await deps.callbackKeys.keyOf(job.client);
   const body = JSON.stringify(jobView(job));
-  const signature = signatureHeader(await deps.signingSecret.get(), body, Math.floor(now.getTime() / 1000));
-  const outcome = await deps.sender.post({
-    url,
-    body,
-    headers: { [SIGNATURE_HEADER]: signature, "user-agent": "dialpad-lifecycle-callback/1" },
-  });
+  const outcome: PostOutcome = key
+    ? await deps.sender.post({
+        url,
+        body,
+        headers: {
+          [SIGNATURE_HEADER]: signatureHeader(
+            { client: job.client, key },
+            body,
+            Math.floor(now.getTime() / 1000),
+          ),
+          "user-agent": "dialpad-lifecycle-callback/1",
+        },
+      })
+    : {
+        type: "refused",
+        reason: `client ${job.client} has no callback key (npm run client-token -- rotate-callback-key)`,
+      };
   if (outcome.type === "delivered")
     return { status: "delivered", attempt: message.attempt, http_status: outcome.status };
 

@@ -4,8 +4,6 @@
  * silently emptying a graph. Every function uses one service name, so each metric below lives under
  * the dimension set `{service}` unless its comment names another.
  */
-import type { JobKind } from "../lifecycle/model";
-
 /** The CloudWatch namespace of all custom metrics (POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = "DialpadLifecycle";
 /** The one Powertools service name (POWERTOOLS_SERVICE_NAME) and the value of the `service` dimension. */
@@ -13,11 +11,9 @@ export const SERVICE_NAME = "dialpad-lifecycle";
 
 export const DIMENSIONS = {
   service: "service",
-  /** Job kind (`onboard` | `offboard` | `delete`), on the job outcome metrics. */
+  /** Job kind (every kind of shared/lifecycle/job-kinds.ts), on the job outcome metrics. */
   kind: "kind",
 } as const;
-
-export const JOB_KINDS: readonly JobKind[] = ["onboard", "offboard", "delete"];
 
 export const METRIC_NAMES = {
   /** Count, dimensions `{service, kind}`: a job reached `succeeded`. */

@@ -12,22 +12,13 @@ import { SecretsManagerSecretSource } from "./secrets-manager-secret-source";
 
 export type SecretSettings = z.output<typeof secretSettings>;
 
-type ArnSetting =
-  | "DIALPAD_API_KEY_SECRET_ARN"
-  | "WEBHOOK_SECRET_ARN"
-  | "CLIENT_TOKENS_SECRET_ARN"
-  | "CALLBACK_SIGNING_SECRET_ARN";
-type ValueSetting =
-  | "DIALPAD_API_KEY"
-  | "DIALPAD_WEBHOOK_SECRET"
-  | "CLIENT_TOKENS"
-  | "CALLBACK_SIGNING_SECRET";
+type ArnSetting = "DIALPAD_API_KEY_SECRET_ARN" | "WEBHOOK_SECRET_ARN" | "CLIENT_TOKENS_SECRET_ARN";
+type ValueSetting = "DIALPAD_API_KEY" | "DIALPAD_WEBHOOK_SECRET" | "CLIENT_TOKENS";
 
 export const APP_SECRETS = {
   dialpad_api_key: { arn: "DIALPAD_API_KEY_SECRET_ARN", value: "DIALPAD_API_KEY" },
   webhook_secret: { arn: "WEBHOOK_SECRET_ARN", value: "DIALPAD_WEBHOOK_SECRET" },
   client_tokens: { arn: "CLIENT_TOKENS_SECRET_ARN", value: "CLIENT_TOKENS" },
-  callback_signing_secret: { arn: "CALLBACK_SIGNING_SECRET_ARN", value: "CALLBACK_SIGNING_SECRET" },
 } as const satisfies Record<string, { arn: ArnSetting; value: ValueSetting }>;
 export type AppSecretName = keyof typeof APP_SECRETS;
 

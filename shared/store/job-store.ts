@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { NO_AUTHORITY } from "../lifecycle/authority";
-import { parseProgress } from "../lifecycle/job-kinds";
+import type { ProgressParser } from "../lifecycle/job-kind";
 import type { Job } from "../lifecycle/model";
 import {
   IdempotencyConflict,
@@ -33,8 +33,9 @@ import { TABLE_KEYS } from "./table-definition";
 
 const DAY_SECONDS = 24 * 3600;
 /**
- * A request key outlives the longest retention (plus a margin): a ticket replayed while its person
- * may still be suspended, or long after, answers its old job instead of acting again.
+ * A header or ticket request key outlives the longest retention (plus a margin): a ticket replayed
+ * while its person may still be suspended, or long after, answers its old job instead of acting
+ * again. A body-hash key names its own, shorter lifetime (request-key.ts).
  */
 export const REQUEST_KEY_TTL_SECONDS = (MAX_RETENTION_DAYS + 30) * DAY_SECONDS;
 /** Default audit period: how long a finished job (and the personal data in it) is kept. */
@@ -80,7 +81,7 @@ const STORAGE_FIELDS = new Set<string>([
 ]);
 
 /** A stored job item as the domain sees it: storage keys dropped, progress parsed by its kind's schema. */
-function toJob(item: Record<string, unknown> | undefined): Job | undefined {
+function toJob(item: Record<string, unknown> | undefined, kinds: ProgressParser): Job | undefined {
   if (!item) return undefined;
   const job = Object.fromEntries(Object.entries(item).filter(([field]) => !STORAGE_FIELDS.has(field)));
   const stored = job as unknown as Job;
@@ -88,15 +89,19 @@ function toJob(item: Record<string, unknown> | undefined): Job | undefined {
   return {
     ...stored,
     authority: stored.authority ?? NO_AUTHORITY,
-    progress: parseProgress(stored.kind, stored.progress),
+    progress: kinds.parseProgress(stored.kind, stored.progress),
   } as Job;
 }
 
 export class DynamoJobStore implements JobStore {
-  /** @param auditDays how long a finished job is kept (TTL), DEFAULT_JOB_AUDIT_DAYS unless configured */
+  /**
+   * @param kinds the job kinds (job-kinds.ts), whose schemas check each loaded job's progress
+   * @param auditDays how long a finished job is kept (TTL), DEFAULT_JOB_AUDIT_DAYS unless configured
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly kinds: ProgressParser,
     private readonly auditDays: number = DEFAULT_JOB_AUDIT_DAYS,
   ) {}
 
@@ -106,6 +111,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }> {
+    const createdAt = Math.floor(Date.parse(job.created_at) / 1000);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -117,9 +123,11 @@ export class DynamoJobStore implements JobStore {
                   ...requestItemKey(key.key),
                   job_id: job.job_id,
                   body_hash: key.bodyHash,
-                  expires_at: Math.floor(Date.parse(job.created_at) / 1000) + REQUEST_KEY_TTL_SECONDS,
+                  expires_at: createdAt + (key.ttlSeconds ?? REQUEST_KEY_TTL_SECONDS),
                 },
-                ConditionExpression: "attribute_not_exists(pk)",
+                // DynamoDB's TTL removes expired items only eventually: an expired key counts as absent.
+                ConditionExpression: "attribute_not_exists(pk) OR expires_at <= :created",
+                ExpressionAttributeValues: { ":created": createdAt },
               },
             },
             {
@@ -156,14 +164,14 @@ export class DynamoJobStore implements JobStore {
       KeyConditionExpression: `${retentionIndex.partitionKey} = :unsent AND ${retentionIndex.sortKey} < :before`,
       ExpressionAttributeValues: { ":unsent": UNSENT_PARTITION, ":before": createdBefore },
     });
-    for await (const items of pages) yield items.map((item) => toJob(item) as Job);
+    for await (const items of pages) yield items.map((item) => toJob(item, this.kinds) as Job);
   }
 
   async get(jobId: string): Promise<Job | undefined> {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: jobKey(jobId), ConsistentRead: true }),
     );
-    return toJob(result.Item);
+    return toJob(result.Item, this.kinds);
   }
 
   async markEnqueued(jobId: string, at: string): Promise<void> {
@@ -199,7 +207,7 @@ export class DynamoJobStore implements JobStore {
           ReturnValues: "ALL_NEW",
         }),
       );
-      return { outcome: "started", job: toJob(result.Attributes) as Job };
+      return { outcome: "started", job: toJob(result.Attributes, this.kinds) as Job };
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const status = (await this.get(jobId))?.status;
@@ -317,7 +325,7 @@ export class DynamoJobStore implements JobStore {
       ["pk", "sk", index.partitionKey, index.sortKey],
     );
     return {
-      items: items.map((item) => toJob(item) as Job),
+      items: items.map((item) => toJob(item, this.kinds) as Job),
       ...(nextCursor ? { nextCursor } : {}),
     };
   }

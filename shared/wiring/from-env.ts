@@ -3,12 +3,14 @@
  * the local engines when DYNAMODB_ENDPOINT / SQS_ENDPOINT are set), validated settings (fail fast,
  * naming the variable) and the secrets. Lambda handlers and local mode both come through here.
  */
+
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { serviceClientRegistry } from "../auth/client-registry-source";
 import {
   announceSettings,
   ConfigError,
@@ -21,6 +23,7 @@ import {
   tableSettings,
 } from "../config";
 import type { DialpadMetricsHook } from "../dialpad/api";
+import { type JobKindRegistry, PROGRESS_UNREAD } from "../lifecycle/job-kind";
 import { type JobQueue, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
 import { HttpCallbackSender } from "../notify/callback-sender";
@@ -97,10 +100,14 @@ function urgentParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
 }
 
 /** Stores, queues and submission: what the API and webhook functions need. */
-export function stateDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: AwsClientTracer) {
+export function stateDepsFromEnv(
+  kinds: JobKindRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+  tracer?: AwsClientTracer,
+) {
   const parts = stateParts(env, tracer);
   return {
-    ...createStateDeps(parts),
+    ...createStateDeps({ ...parts, kinds }),
     settings: loadConfig(lifecycleSettings, env),
     table: { doc: parts.doc, tableName: parts.tableName },
   };
@@ -162,11 +169,16 @@ function tracedSecretSource(settings: SecretSettings, tracer: AwsClientTracer | 
 }
 
 /** Everything including Dialpad: what the worker needs. */
-export function serviceDepsFromEnv(env: NodeJS.ProcessEnv = process.env, hooks: ObservabilityHooks = {}) {
+export function serviceDepsFromEnv(
+  kinds: JobKindRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+  hooks: ObservabilityHooks = {},
+) {
   const parts = stateParts(env, hooks.tracer);
   const lifecycle = loadConfig(lifecycleSettings, env);
   const service = createServiceDeps({
     ...parts,
+    kinds,
     dialpad: dialpadPartsFromEnv(env, hooks),
     settings: {
       retentionDays: lifecycle.RETENTION_DAYS,
@@ -211,17 +223,23 @@ export function callbackDepsFromEnv(
     hooks.tracer,
   );
   const secrets = loadConfig(secretSettings, env);
-  requireSecrets(secrets, ["callback_signing_secret"]);
-  const secretSource = tracedSecretSource(secrets, hooks.tracer);
+  requireSecrets(secrets, ["client_tokens"]);
+  const registry = serviceClientRegistry(
+    tracedSecretSource(secrets, hooks.tracer),
+    secrets.LOCAL_CLIENTS_FILE,
+  );
   return {
-    jobs: new DynamoJobStore(table.doc, table.tableName),
+    // The notifier shows jobs and never reads their progress: it carries no kind's steps.
+    jobs: new DynamoJobStore(table.doc, table.tableName, PROGRESS_UNREAD, table.jobAuditDays),
     sender: new HttpCallbackSender({
       allowLoopback: config.CALLBACK_ALLOW_LOOPBACK,
       allowedPorts: config.CALLBACK_PORTS,
       timeoutMs: config.CALLBACK_TIMEOUT_MS,
     }),
     queue: new SqsCallbackQueue(sqs, config.CALLBACK_QUEUE_URL),
-    signingSecret: { get: () => secretSource.get("callback_signing_secret") },
+    callbackKeys: {
+      keyOf: async (client) => (await registry.load()).clients.find((c) => c.name === client)?.callbackKey,
+    },
     clock: systemClock,
     retryBaseSeconds: config.CALLBACK_RETRY_BASE_SECONDS,
     ...(hooks.onFailure ? { onFailure: hooks.onFailure } : {}),
@@ -245,11 +263,16 @@ export function webhookDepsFromEnv(
 }
 
 /** The retention sweeper: the due list, job creation and both queues; no Dialpad. */
-export function sweepDepsFromEnv(env: NodeJS.ProcessEnv = process.env, tracer?: AwsClientTracer): SweepDeps {
+export function sweepDepsFromEnv(
+  kinds: JobKindRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+  tracer?: AwsClientTracer,
+): SweepDeps {
   // Both queues: besides deletions (urgent), it re-sends any accepted job whose send was lost.
-  const state = createStateDeps(stateParts(env, tracer));
+  const state = createStateDeps({ ...stateParts(env, tracer), kinds });
   const lifecycle = loadConfig(lifecycleSettings, env);
   return {
+    kinds,
     people: state.people,
     jobs: state.jobs,
     queue: state.queue,

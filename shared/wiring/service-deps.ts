@@ -7,6 +7,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ApiKeyProvider, DialpadMetricsHook } from "../dialpad/api";
 import { DialpadClient } from "../dialpad/client";
+import type { JobKindRegistry } from "../lifecycle/job-kind";
 import { OfficeDirectory } from "../lifecycle/office-directory";
 import {
   type OfficeRefreshMessage,
@@ -39,6 +40,8 @@ import { syncUser, type UserSyncOutcome } from "../webhook/sync-user";
 import type { UserSyncMessage } from "../webhook/user-sync-message";
 
 export interface StateParts {
+  /** The job kinds (shared/lifecycle/job-kinds.ts, or a test's own). */
+  kinds: JobKindRegistry;
   doc: DynamoDBDocumentClient;
   sqs: SQSClient;
   tableName: string;
@@ -51,10 +54,11 @@ export interface StateParts {
 /** What every function needs: the stores, the queues and job submission (no Dialpad). */
 export function createStateDeps(parts: StateParts) {
   const clock = parts.clock ?? systemClock;
-  const jobs = new DynamoJobStore(parts.doc, parts.tableName, parts.jobAuditDays);
+  const { kinds } = parts;
+  const jobs = new DynamoJobStore(parts.doc, parts.tableName, kinds, parts.jobAuditDays);
   const people = new DynamoPersonStore(parts.doc, parts.tableName);
   const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
-  const submit: SubmitDeps = { jobs, people, queue, clock };
+  const submit: SubmitDeps = { kinds, jobs, people, queue, clock };
   // Webhook events, user syncs (urgent lane) and reconciliation reports and runs (bulk lane).
   const events = new DynamoWebhookEventLog(parts.doc, parts.tableName);
   const userSyncs = new SqsUserSyncQueue(parts.sqs, parts.queueUrls.urgent);
@@ -67,7 +71,19 @@ export function createStateDeps(parts: StateParts) {
     refreshes: new SqsBulkTaskQueue<OfficeRefreshMessage>(parts.sqs, parts.queueUrls.bulk),
     now: () => clock.now().getTime(),
   };
-  return { jobs, people, queue, clock, submit, events, userSyncs, reports, reconcileQueue, officeSeats };
+  return {
+    kinds,
+    jobs,
+    people,
+    queue,
+    clock,
+    submit,
+    events,
+    userSyncs,
+    reports,
+    reconcileQueue,
+    officeSeats,
+  };
 }
 
 export type StateDeps = ReturnType<typeof createStateDeps>;
@@ -122,9 +138,10 @@ export function createDialpadLanes(parts: Pick<ServiceParts, "doc" | "tableName"
 /** Everything, including the Dialpad clients on the shared rate budget (worker, sweeper, reconciler). */
 export function createServiceDeps(parts: ServiceParts) {
   const state = createStateDeps(parts);
-  const { jobs, people, queue, clock } = state;
+  const { kinds, jobs, people, queue, clock } = state;
   const { budget, dialpad } = createDialpadLanes(parts);
   const lifecycle: RunJobDeps = {
+    kinds,
     jobs,
     people,
     dialpad,

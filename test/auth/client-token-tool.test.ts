@@ -48,18 +48,28 @@ const run = (argv: string[], env: NodeJS.ProcessEnv = { LOCAL_CLIENTS_FILE: file
 };
 
 describe("client-token with a local registry file", () => {
-  it("adds a client: prints its token once, stores only the digest, and the authorizer accepts it", async () => {
+  it("adds a client: prints its token and callback key once, stores only the token's digest, and the authorizer accepts it", async () => {
     const added = await run(["add", "servicenow", "--scopes", "onboard,read"]);
     expect(added.code).toBe(0);
-    expect(added.out).toHaveLength(1);
-    const token = added.out[0] as string;
+    expect(added.out).toHaveLength(2);
+    const [token = "", callbackKey = ""] = added.out;
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(callbackKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(callbackKey).not.toBe(token);
     expect(added.err.join("\n")).not.toContain(token);
+    expect(added.err.join("\n")).not.toContain(callbackKey);
 
     const text = await readFile(file, "utf8");
     expect(text).not.toContain(token);
     expect(JSON.parse(text)).toEqual({
-      clients: [{ name: "servicenow", token_sha256: hashToken(token), scopes: ["onboard", "read"] }],
+      clients: [
+        {
+          name: "servicenow",
+          token_sha256: hashToken(token),
+          scopes: ["onboard", "read"],
+          callback_key: callbackKey,
+        },
+      ],
     });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(authenticate(parseClientRegistry(text), `Bearer ${token}`)).toEqual({
@@ -77,6 +87,28 @@ describe("client-token with a local registry file", () => {
     const printed = [...listed.out, ...listed.err].join("\n");
     expect(printed).not.toContain(first.out[0]);
     expect(printed).not.toContain(hashToken(first.out[0] as string));
+    expect(printed).not.toContain(first.out[1]);
+  });
+
+  it("gives a client a new callback key (its first, for one registered before keys), keeping its token", async () => {
+    await writeFile(
+      file,
+      JSON.stringify({
+        clients: [{ name: "legacy", token_sha256: hashToken("legacy-token-0123"), scopes: ["read"] }],
+      }),
+    );
+    const first = await run(["rotate-callback-key", "legacy"]);
+    expect(first.code).toBe(0);
+    expect(first.out).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{43}$/)]);
+    const second = await run(["rotate-callback-key", "legacy"]);
+    expect(second.out[0]).not.toBe(first.out[0]);
+    const registry = parseClientRegistry(await readFile(file, "utf8"));
+    expect(registry.clients).toEqual([
+      expect.objectContaining({ name: "legacy", callbackKey: second.out[0], scopes: ["read"] }),
+    ]);
+    expect(authenticate(registry, "Bearer legacy-token-0123").client).toBe("legacy");
+    expect((await run(["rotate-callback-key", "nobody"])).code).toBe(1);
+    expect((await run(["rotate-callback-key"])).code).toBe(2);
   });
 
   it("refuses to add a name twice (a token is never shown again) and leaves the registry unchanged", async () => {
@@ -228,7 +260,7 @@ describe("registry edits that race", () => {
  * the registry before either writes (what an unconditional write turns back into `leaked`).
  */
 async function raceAddAgainstRevoke(storeAt: () => ClientRegistryStore) {
-  const leaked = await new ClientRegistryEditor(storeAt()).add("leaked", ["offboard"]);
+  const { token: leaked } = await new ClientRegistryEditor(storeAt()).add("leaked", ["offboard"]);
   const [revoking, adding] = readingTogether(storeAt(), storeAt());
   await Promise.all([
     new ClientRegistryEditor(revoking).revoke("leaked"),

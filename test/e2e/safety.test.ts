@@ -237,12 +237,13 @@ describe("issue 9's scenarios end safely", () => {
     expect(order).toEqual([
       "reread_user:succeeded",
       "remove_from_call_centers:succeeded",
-      "unassign_numbers:succeeded",
+      "park_numbers:succeeded",
       "delete_user:succeeded",
       "record_deletion:succeeded",
     ]);
+    // Parked in the user's office, still the company's (never unassigned).
     const held = (await snapshot()).numbers.find((entry) => entry.number === number);
-    expect(held?.targetId).not.toBe(userId);
+    expect(held).toMatchObject({ status: "office" });
   });
 
   it.concurrent("reconciliation needs admin and runs once however often it is asked", async () => {

@@ -39,3 +39,19 @@ describe("measureBundles", () => {
     expect(formatBundleSizes(size ? [size] : [])).toMatch(/^function\s+raw\s+gzip[\s\S]*\nsweeper\s+\d/);
   });
 });
+
+describe("what each function carries", () => {
+  // The step machine and the kinds that run on it: only the functions that take jobs in or run them.
+  const STEP_MACHINE = [
+    "shared/lifecycle/steps.ts",
+    "shared/lifecycle/job-kinds.ts",
+    "shared/lifecycle/run-job.ts",
+  ];
+  const carried = (modules: readonly string[]) => modules.filter((path) => STEP_MACHINE.includes(path));
+
+  it("the webhook, authorizer and notifier bundles hold no step machine; the worker's does", async () => {
+    const sizes = await measureBundles(["webhook", "authorizer", "notifier", "worker"]);
+    const byName = Object.fromEntries(sizes.map((size) => [size.name, carried(size.ownModules)]));
+    expect(byName).toEqual({ webhook: [], authorizer: [], notifier: [], worker: [...STEP_MACHINE].sort() });
+  });
+});

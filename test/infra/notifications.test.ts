@@ -1,6 +1,6 @@
 /**
  * Job-finished notifications in the stack: the callback queue and its DLQ, the notifier consuming it,
- * the signing key only the notifier reads, the worker's least-privilege right to announce (send to the
+ * reading the client registry (its callback keys) and no other secret, the worker's least-privilege right to announce (send to the
  * callback queue, PutEvents on the default bus only), the CallbackFailures alarm, and cdk-nag.
  */
 import type { Template } from "aws-cdk-lib/assertions";
@@ -51,25 +51,19 @@ describe("callback queue", () => {
 });
 
 describe("least privilege", () => {
-  it("lets only the notifier read the signing key", () => {
-    const secret = ref(stack.notifications.signingSecret);
-    const readers = Object.entries({
-      worker: stack.pipeline.worker,
-      notifier: stack.notifications.notifier,
-      api: stack.api.apiFunction,
-      authorizer: stack.api.authorizerFunction,
-      webhook: stack.api.webhookFunction,
-      sweeper: stack.schedules.sweeper,
-      reconciler: stack.schedules.reconciler,
-    }).filter(([, fn]) =>
-      statementsOf(fn).some(
-        (statement) =>
-          actionsOf(statement).includes("secretsmanager:GetSecretValue") &&
-          resourcesOf(statement).some((resource) => JSON.stringify(resource) === JSON.stringify(secret)),
-      ),
+  it("lets the notifier read the client registry (callback keys), only that secret and only by reading", () => {
+    const registry = ref(stack.storage.clientTokensSecret);
+    const statements = statementsOf(stack.notifications.notifier);
+    const secretStatements = statements.filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith("secretsmanager:")),
     );
-    expect(readers.map(([name]) => name)).toEqual(["notifier"]);
-    expect(envOf(stack.notifications.notifier).CALLBACK_SIGNING_SECRET_ARN).toEqual(secret);
+    expect(secretStatements.flatMap(resourcesOf)).toEqual([registry]);
+    expect(secretStatements.flatMap(actionsOf).sort()).toEqual([
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetSecretValue",
+    ]);
+    expect(envOf(stack.notifications.notifier).CLIENT_TOKENS_SECRET_ARN).toEqual(registry);
+    expect(Object.keys(envOf(stack.notifications.notifier))).not.toContain("CALLBACK_SIGNING_SECRET_ARN");
   });
 
   it("lets the worker put events on the default bus only, and send to the callback queue", () => {
@@ -124,10 +118,6 @@ describe("observability", () => {
   it("draws CallbackFailures on the dashboard", () => {
     const dashboards = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
     expect(JSON.stringify(dashboards)).toContain(`\\"${METRIC_NAMES.callbackFailures}\\"`);
-  });
-
-  it("outputs the signing key's ARN", () => {
-    template.hasOutput("CallbackSigningSecretArn", { Value: ref(stack.notifications.signingSecret) });
   });
 });
 

@@ -10,7 +10,9 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { LifecycleStack } from "../../infra/lifecycle-stack";
 
-export function synthesizeStack(options: { context?: Record<string, unknown>; bundle?: boolean } = {}) {
+export function synthesizeStack(
+  options: { context?: Record<string, unknown>; bundle?: boolean; jobKinds?: readonly string[] } = {},
+) {
   const app = new App({
     context: { ...options.context, ...(options.bundle ? {} : { "aws:cdk:bundling-stacks": [] }) },
     // A template CloudFormation would reject fails the synth (and so the main test file).
@@ -18,6 +20,7 @@ export function synthesizeStack(options: { context?: Record<string, unknown>; bu
   });
   const stack = new LifecycleStack(app, "TestLifecycle", {
     env: { account: "123456789012", region: "eu-west-1" },
+    ...(options.jobKinds ? { jobKinds: options.jobKinds } : {}),
   });
   const template = Template.fromStack(stack);
   return { app, stack, template };

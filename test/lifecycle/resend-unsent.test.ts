@@ -56,7 +56,12 @@ it("sends an accepted job whose send was lost, once, and leaves the others", asy
   const normal = await h.offboard({ email: "normal@example.com" });
   await drain(h.queues.urgent.queueUrl);
 
-  const deps = { jobs: h.service.jobs, queue: h.service.queue, clock: h.service.clock };
+  const deps = {
+    kinds: h.service.kinds,
+    jobs: h.service.jobs,
+    queue: h.service.queue,
+    clock: h.service.clock,
+  };
   expect(await resendUnsentJobs(deps)).toBe(1);
   expect(await drain(h.queues.urgent.queueUrl)).toEqual([JSON.stringify({ job_id: "lost" })]);
   expect((await h.service.jobs.get("lost"))?.enqueued_at).toEqual(expect.any(String));

@@ -47,6 +47,7 @@ describe.each(MODES)("lifecycle against a strict sandbox: %s", (_mode, sandbox) 
     expect(operatorsOf("Support")).not.toContain(user.id);
 
     const sweep = await runSweep({
+      kinds: h.service.kinds,
       people: h.service.people,
       jobs: h.service.jobs,
       queue: h.service.queue,
@@ -58,7 +59,10 @@ describe.each(MODES)("lifecycle against a strict sandbox: %s", (_mode, sandbox) 
     await expect
       .poll(async () => (await h.service.people.get(email))?.state, { timeout: 20_000 })
       .toBe("deleted");
-    expect(h.sandbox.state.reservedNumbers("415")).toContain(user.phoneNumbers[0]);
+    expect(h.sandbox.state.number(user.phoneNumbers[0] ?? "")).toMatchObject({
+      status: "office",
+      targetId: user.officeId,
+    });
   });
 
   it("rehire: true reactivates the same suspended user, never a second account", async () => {

@@ -1,5 +1,6 @@
 /**
- * Callback delivery over in-memory ports: the body is the job as the API shows it, signed; failures
+ * Callback delivery over in-memory ports: the body is the job as the API shows it, signed with the
+ * asking client's callback key (none: no callback); failures
  * queue the next attempt with a growing delay (never more than SQS's 15 minutes per hop) for at
  * least 24 hours; a refused target is given up at once. And the announcement of an ended job.
  */
@@ -17,7 +18,11 @@ import {
 import { RecordingJobEvents } from "../../shared/notify/job-finished-events";
 import type { CallbackMessage } from "../../shared/notify/ports";
 
-const SECRET = "test-signing-secret-0123";
+/** The registry's callback keys: jira has one, legacy (registered before callback keys) has none. */
+const CALLBACK_KEYS: Record<string, string> = {
+  jira: "jira-callback-key-0123456789",
+  servicenow: "servicenow-callback-key-0123",
+};
 const START = Date.parse("2026-12-01T10:00:00.000Z");
 
 const job = (over: Partial<Job> = {}): Job =>
@@ -63,7 +68,7 @@ function world(answers: PostOutcome[], stored: Job | null = job()) {
       send: async (message: CallbackMessage, delaySeconds: number) =>
         void queued.push({ message, delaySeconds }),
     },
-    signingSecret: { get: async () => SECRET },
+    callbackKeys: { keyOf: async (client: string) => CALLBACK_KEYS[client] },
     clock: { now: () => new Date(now) },
     onFailure: (_message: CallbackMessage, reason: string) => void failures.push(reason),
   };
@@ -86,7 +91,7 @@ const first = (): CallbackMessage => ({
 });
 
 describe("deliverCallback", () => {
-  it("POSTs the job exactly as GET /v1/jobs/{id} shows it, signed over `<t>.<body>`", async () => {
+  it("POSTs the job exactly as GET /v1/jobs/{id} shows it, signed for the asking client only", async () => {
     const w = world([{ type: "delivered", status: 204 }]);
     expect(await deliverCallback(first(), w.deps)).toEqual({
       status: "delivered",
@@ -97,8 +102,14 @@ describe("deliverCallback", () => {
     expect(post?.url).toBe("https://hooks.example.com/dialpad");
     expect(JSON.parse(post?.body ?? "")).toEqual(JSON.parse(JSON.stringify(jobView(job()))));
     const header = post?.headers["Dialpad-Lifecycle-Signature"] ?? "";
-    expect(header).toMatch(new RegExp(`^t=${START / 1000},v1=`));
-    expect(verifySignatureHeader(header, post?.body ?? "", SECRET, START / 1000)).toBe(true);
+    expect(header).toMatch(new RegExp(`^t=${START / 1000},v2=[0-9a-f]{64}$`));
+    const body = post?.body ?? "";
+    const jira = { client: "jira", key: CALLBACK_KEYS.jira as string };
+    const servicenow = { client: "servicenow", key: CALLBACK_KEYS.servicenow as string };
+    expect(verifySignatureHeader(header, body, jira, START / 1000)).toBe(true);
+    // Another client's receiver refuses it, with its own key or even were it given jira's.
+    expect(verifySignatureHeader(header, body, servicenow, START / 1000)).toBe(false);
+    expect(verifySignatureHeader(header, body, { ...jira, client: "servicenow" }, START / 1000)).toBe(false);
     expect(w.queued).toEqual([]);
   });
 
@@ -160,6 +171,16 @@ describe("deliverCallback", () => {
     expect(await deliverCallback(first(), w.deps)).toMatchObject({ status: "gave_up", attempt: 1 });
     expect(w.queued).toEqual([]);
     expect(w.failures).toHaveLength(1);
+  });
+
+  it("gives up at once, sending nothing, for a client without a callback key", async () => {
+    const w = world([], job({ client: "legacy" }));
+    expect(await deliverCallback(first(), w.deps)).toMatchObject({
+      status: "gave_up",
+      reason: expect.stringMatching(/client legacy has no callback key/),
+    });
+    expect(w.posts).toEqual([]);
+    expect(w.queued).toEqual([]);
   });
 
   it("sends nothing for a job without a callback URL or an unknown job", async () => {

@@ -2,7 +2,9 @@
  * The ticket-closing recipes of docs/integrations.md against real callback bodies (the job view of
  * jobs the in-memory service ran) signed by the service's own signer:
  * - the ServiceNow Scripted REST script runs as written, in a VM with the Glide APIs it calls
- *   emulated as ServiceNow documents them (`generateMac` takes a base64 key and answers base64);
+ *   emulated as ServiceNow documents them (`generateMac` takes a base64 key and answers base64),
+ *   verifying scheme v2: its own client's callbacks pass; a forged one (another client's key), another
+ *   client's callback replayed to it and the retired v1 scheme are refused, in constant time;
  * - every `{{webhookData.…}}` smart value of the Jira Automation rule names a field the body has.
  */
 import { createHmac } from "node:crypto";
@@ -16,7 +18,9 @@ import { SIGNATURE_HEADER, signatureHeader } from "../../shared/notify/callback-
 import { docSnippet } from "../support/doc-snippet";
 import { memoryService } from "../unit/support/memory-service";
 
-const SECRET = "whsec_servicenow_0123456789";
+/** The ServiceNow client's callback key, and another client's (whose callbacks it must refuse). */
+const SERVICENOW = { client: "servicenow", key: "sn_cbk_0123456789abcdef" };
+const JIRA = { client: "jira", key: "jira_cbk_0123456789abcdef" };
 const TICKET = { system: "servicenow", id: "RITM0010001" };
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -43,7 +47,7 @@ describe("the ServiceNow Scripted REST recipe", () => {
   }
 
   /** Runs the documented script on one request; answers the status it set and the request item. */
-  async function deliver(body: string, header: string, secret = SECRET) {
+  async function deliver(body: string, header: string, callbackKey = SERVICENOW.key) {
     const items: RequestItem[] = [{ number: TICKET.id, state: 1, work_notes: "" }];
     let status: number | undefined;
     const context = {
@@ -52,7 +56,7 @@ describe("the ServiceNow Scripted REST recipe", () => {
         getHeader: (name: string) => (name === SIGNATURE_HEADER ? header : undefined),
       },
       response: { setStatus: (code: number) => (status = code) },
-      gs: { getProperty: (name: string) => (name === "x_dialpad.callback_secret" ? secret : undefined) },
+      gs: { getProperty: (name: string) => (name === "x_dialpad.callback_key" ? callbackKey : undefined) },
       GlideStringUtil: { base64Encode: (text: string) => Buffer.from(text, "utf8").toString("base64") },
       GlideCertificateEncryption: class {
         generateMac(base64Key: string, algorithm: string, data: string): string {
@@ -81,30 +85,43 @@ describe("the ServiceNow Scripted REST recipe", () => {
   }
 
   it("closes the request item of a succeeded job, with the job in its work notes", async () => {
-    const { status, item } = await deliver(succeeded, signatureHeader(SECRET, succeeded, now()));
+    const { status, item } = await deliver(succeeded, signatureHeader(SERVICENOW, succeeded, now()));
     expect(status).toBe(204);
     expect(item?.state).toBe(3);
     expect(item?.work_notes).toMatch(new RegExp(`^Dialpad job ${JSON.parse(succeeded).job_id} succeeded$`));
   });
 
   it("notes a failed job's error code and message, leaving the item open", async () => {
-    const { status, item } = await deliver(failed, signatureHeader(SECRET, failed, now()));
+    const { status, item } = await deliver(failed, signatureHeader(SERVICENOW, failed, now()));
     expect(status).toBe(204);
     expect(item?.state).toBe(1);
     expect(item?.work_notes).toContain("failed: office_not_found");
   });
 
-  it("answers 401 and changes nothing for another key, a changed body or an old stamp", async () => {
+  it("answers 401 and changes nothing for a forged or replayed callback, a changed body or an old stamp", async () => {
+    const v1 = (t: number) =>
+      `t=${t},v1=${createHmac("sha256", SERVICENOW.key).update(`${t}.${succeeded}`).digest("hex")}`;
     for (const [body, header] of [
-      [succeeded, signatureHeader("another-secret-0123456", succeeded, now())],
-      [succeeded.replace("succeeded", "cancelled"), signatureHeader(SECRET, succeeded, now())],
-      [succeeded, signatureHeader(SECRET, succeeded, now() - 600)],
-      [succeeded, "t=1,v1=zz"],
+      // Forged by the holder of another client's key, for this client.
+      [succeeded, signatureHeader({ ...JIRA, client: SERVICENOW.client }, succeeded, now())],
+      // Another client's genuine callback, replayed to this receiver.
+      [succeeded, signatureHeader(JIRA, succeeded, now())],
+      [succeeded.replace("succeeded", "cancelled"), signatureHeader(SERVICENOW, succeeded, now())],
+      [succeeded, signatureHeader(SERVICENOW, succeeded, now() - 600)],
+      // The retired scheme (no client name) with this client's own key.
+      [succeeded, v1(now())],
+      [succeeded, "t=1,v2=zz"],
     ] as const) {
       const { status, item } = await deliver(body, header);
       expect(status).toBe(401);
       expect(item).toEqual({ number: TICKET.id, state: 1, work_notes: "" });
     }
+  });
+
+  it("compares the signature in constant time, never with an early-exit string comparison", async () => {
+    const script = await docSnippet("integrations.md", "servicenow-callback.js");
+    expect(script).toMatch(/!sameText\(base64ToHex\(/);
+    expect(script).not.toMatch(/(expected|v2)\s*[!=]==|[!=]==\s*(expected|v2)\b/);
   });
 });
 

@@ -21,6 +21,7 @@ describe("legal hold and the delete job's freshness check", () => {
 
   const sweep = () =>
     runSweep({
+      kinds: h.service.kinds,
       people: h.service.people,
       jobs: h.service.jobs,
       queue: h.service.queue,

@@ -13,6 +13,7 @@ import { crashingAfter } from "../support/crash-after";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
 const sweepDeps = (h: LifecycleHarness, extra: Partial<SweepDeps> = {}): SweepDeps => ({
+  kinds: h.service.kinds,
   people: h.service.people,
   jobs: h.service.jobs,
   queue: h.service.queue,
@@ -27,7 +28,7 @@ async function deleteJobOf(h: LifecycleHarness, email: string): Promise<Job> {
   if (!person?.user_id || !person.delete_after) throw new Error(`${email} is not due`);
   const { job, created } = await submitDeleteJob(
     { email, user_id: person.user_id, delete_after: person.delete_after },
-    { jobs: h.service.jobs, queue: h.service.queue, clock: h.service.clock },
+    { kinds: h.service.kinds, jobs: h.service.jobs, queue: h.service.queue, clock: h.service.clock },
   );
   expect(created).toBe(false);
   return job;

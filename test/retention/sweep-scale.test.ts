@@ -6,6 +6,7 @@
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { BatchWriteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import { runSweep } from "../../shared/retention/run-sweep";
 import { TABLE_KEYS } from "../../shared/store/table-definition";
 import { createStateDeps } from "../../shared/wiring/service-deps";
@@ -80,6 +81,7 @@ beforeAll(async () => {
   const [urgent, bulk] = await Promise.all([createTestQueue(sqs), createTestQueue(sqs)]);
   urgentQueueUrl = urgent.queueUrl;
   state = createStateDeps({
+    kinds: JOB_KINDS,
     doc,
     sqs,
     tableName: table.tableName,
@@ -109,6 +111,7 @@ afterAll(() => table.drop());
 it(`a sweep over ${DUE} due records creates exactly ${DUE} delete jobs, and a second sweep none`, async () => {
   const deps = {
     people: state.people,
+    kinds: state.kinds,
     jobs: state.jobs,
     queue: state.queue,
     clock: state.clock,

@@ -5,6 +5,7 @@
  */
 import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type { Job } from "../../shared/lifecycle/model";
 import { RequestAlreadyHandled } from "../../shared/lifecycle/ports";
 import { MAX_RETENTION_DAYS } from "../../shared/lifecycle/requests";
@@ -41,7 +42,7 @@ const job = (jobId: string, createdAt: string): Job => ({
 
 describe("what the job store keeps, and for how long", () => {
   it("keeps a request key longer than the longest retention, and a finished job for the audit period", async () => {
-    const jobs = new DynamoJobStore(doc, table.tableName, 7);
+    const jobs = new DynamoJobStore(doc, table.tableName, JOB_KINDS, 7);
     const createdAt = "2026-01-01T00:00:00.000Z";
     const key = { key: "offboard#ticketing#ticket#jira#HR-1", bodyHash: "h1" };
     await jobs.create(job("j-audit", createdAt), key);
@@ -71,7 +72,7 @@ describe("what the job store keeps, and for how long", () => {
   });
 
   it("answers a replay whose job has expired with RequestAlreadyHandled, creating nothing", async () => {
-    const jobs = new DynamoJobStore(doc, table.tableName);
+    const jobs = new DynamoJobStore(doc, table.tableName, JOB_KINDS);
     const key = { key: "offboard#ticketing#ticket#jira#HR-2", bodyHash: "h2" };
     await jobs.create(job("j-old", "2020-01-01T00:00:00.000Z"), key);
     // What DynamoDB's TTL does once the audit period is over.

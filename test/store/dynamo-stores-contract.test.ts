@@ -1,5 +1,6 @@
 /** The DynamoDB adapters honour the stores' contract, the same suite the in-memory stores pass (test/unit). */
 import { afterAll, beforeAll } from "vitest";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import { DynamoJobStore } from "../../shared/store/job-store";
 import { DynamoPersonStore } from "../../shared/store/person-store";
 import { createTestTable, localDocumentClient } from "../support/aws";
@@ -13,6 +14,6 @@ beforeAll(async () => {
 afterAll(() => table.drop());
 
 storeContract("DynamoDB", () => ({
-  jobs: new DynamoJobStore(doc, table.tableName),
+  jobs: new DynamoJobStore(doc, table.tableName, JOB_KINDS),
   people: new DynamoPersonStore(doc, table.tableName),
 }));

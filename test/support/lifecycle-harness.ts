@@ -8,6 +8,8 @@ import type { SQSEvent } from "aws-lambda";
 import { createWorkerHandler } from "../../functions/worker/worker";
 import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../local/sandbox/index";
+import type { JobKindRegistry } from "../../shared/lifecycle/job-kind";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type {
   Job,
   JobStatus,
@@ -22,6 +24,8 @@ import { createTestQueue, createTestTable, localDocumentClient, localSqs } from 
 import { sampleOnboardRequest } from "./sample-onboard-request";
 
 export interface HarnessOptions {
+  /** The job kinds the service runs (default: the service's own, job-kinds.ts). */
+  kinds?: JobKindRegistry;
   sandbox?: SandboxOptions;
   /** Where the service reaches Dialpad, given the sandbox's base URL (e.g. a faulty proxy in front of it). */
   dialpadBaseUrl?: (sandboxBaseUrl: string) => string;
@@ -48,6 +52,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     startSandbox({ latencyMs: 0, jitterMs: 0, ...options.sandbox }),
   ]);
   const service = createServiceDeps({
+    kinds: options.kinds ?? JOB_KINDS,
     doc,
     sqs,
     tableName: table.tableName,

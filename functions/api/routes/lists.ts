@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { jobView, personView } from "../../../shared/lifecycle/views";
 import { defineRoute, reply } from "../route";
-import { JOB_KINDS, JOB_STATUSES, jobSchema, PERSON_STATES, personSchema } from "../schemas";
+import { JOB_STATUSES, jobKindSchema, jobSchema, PERSON_STATES, personSchema } from "../schemas";
 
 const MAX_PAGE_SIZE = 100;
 
@@ -40,7 +40,7 @@ const badCursor = {
 const jobsQuery = z
   .strictObject({
     status: z.enum(JOB_STATUSES).optional(),
-    kind: z.enum(JOB_KINDS).optional(),
+    kind: jobKindSchema.optional(),
     email: z.string().trim().toLowerCase().min(1).max(254).optional(),
     ticket_system: z.string().trim().min(1).max(64).optional(),
     ticket_id: z.string().trim().min(1).max(128).optional(),

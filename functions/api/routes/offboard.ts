@@ -28,7 +28,7 @@ export const offboard = defineRoute({
     },
   },
   handle: async (input, deps) => {
-    requireAuthorityFor(input.principal, input.body, deps.settings);
+    requireAuthorityFor(input.principal, "offboard", input.body, deps.settings);
     return acceptJob({ kind: "offboard", request: input.body }, input, deps);
   },
 });

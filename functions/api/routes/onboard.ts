@@ -39,7 +39,7 @@ export const onboard = defineRoute({
     403: { description: "`admin_type` other than `none` needs the `admin` scope.", codes: ["forbidden"] },
   },
   handle: async (input, deps) => {
-    requireAuthorityFor(input.principal, input.body, deps.settings);
+    requireAuthorityFor(input.principal, "onboard", input.body, deps.settings);
     return acceptJob({ kind: "onboard", request: input.body }, input, deps);
   },
 });

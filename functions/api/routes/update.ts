@@ -1,6 +1,5 @@
 /** `POST /v1/update` (scope `onboard`; any `admin_type`, revoking included, needs `admin`): accept a mover. */
 import { requireAuthorityFor } from "../../../shared/auth/request-authority";
-import { requireScope } from "../../../shared/auth/require-scope";
 import { updateRequest } from "../../../shared/lifecycle/requests";
 import { defineRoute } from "../route";
 import { acceptedJobErrors, acceptedJobResponses, acceptJob, newEmailErrors } from "./accept-job";
@@ -26,9 +25,7 @@ export const update = defineRoute({
     },
   },
   handle: async (input, deps) => {
-    requireAuthorityFor(input.principal, input.body, deps.settings);
-    if (input.body.admin_type === "none")
-      requireScope(input.principal, "admin", 'revoke admin rights (admin_type "none")');
+    requireAuthorityFor(input.principal, "update", input.body, deps.settings);
     return acceptJob({ kind: "update", request: input.body }, input, deps);
   },
 });

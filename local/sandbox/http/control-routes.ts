@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { LICENSES } from "../domain/model";
 import { SandboxError } from "../domain/sandbox-error";
-import type { Sandbox } from "../sandbox";
+import type { SandboxControls } from "../sandbox-api";
 import { faultSpec } from "../traffic/faults";
 import { errorBody, jsonBody, readBody, sendJson } from "./exchange";
 import { RouteTable } from "./route-table";
@@ -68,45 +68,48 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   );
 }
 
-export function controlRoutes(sandbox: () => Sandbox, userJson: (userId: string) => unknown): ControlRoutes {
+export function controlRoutes(
+  controls: SandboxControls,
+  userJson: (userId: string) => unknown,
+): ControlRoutes {
   return new RouteTable<ControlHandler>()
-    .add("GET", "/stats", () => ({ ...sandbox().stats(), webhookDeliveries: sandbox().webhookDeliveries() }))
+    .add("GET", "/stats", () => ({ ...controls.stats(), webhookDeliveries: controls.webhookDeliveries() }))
     .add("POST", "/stats/reset", () => {
-      sandbox().resetStats();
+      controls.resetStats();
       return {};
     })
     .add("POST", "/faults", ({ body }) => {
       const specs = Array.isArray(body) ? body : [body];
-      for (const spec of specs) sandbox().injectFaults(parse(faultSpec, spec));
+      for (const spec of specs) controls.injectFaults(parse(faultSpec, spec));
       return {};
     })
     .add("DELETE", "/faults", () => {
-      sandbox().clearFaults();
+      controls.clearFaults();
       return {};
     })
-    .add("GET", "/config", () => sandbox().settings())
+    .add("GET", "/config", () => controls.settings())
     .add("POST", "/config", ({ body }) => {
-      sandbox().configure(parse(configBody, body));
-      return sandbox().settings();
+      controls.configure(parse(configBody, body));
+      return controls.settings();
     })
-    .add("GET", "/state", () => sandbox().state.snapshot())
+    .add("GET", "/state", () => controls.state.snapshot())
     .add("POST", "/seed", ({ body }) => {
       const seed = parse(seedBody, body);
       const userIds = seed.users
-        ? sandbox().seed.users(seed.users.count, {
+        ? controls.seed.users(seed.users.count, {
             officeId: seed.users.office_id,
             license: seed.users.license,
           })
         : [];
       if (seed.seats) {
         const { office_id, ...seats } = seed.seats;
-        sandbox().seed.seats(office_id, seats);
+        controls.seed.seats(office_id, seats);
       }
       return { userIds };
     })
     .add("POST", "/by-hand/users", ({ body }) => {
       const input = parse(byHandUserBody, body);
-      const user = sandbox().byHand.createUser({
+      const user = controls.byHand.createUser({
         email: input.email,
         officeId: input.office_id,
         firstName: input.first_name,
@@ -116,17 +119,17 @@ export function controlRoutes(sandbox: () => Sandbox, userJson: (userId: string)
       return userJson(user.id);
     })
     .add("POST", "/by-hand/users/{id}/suspend", ({ params }) =>
-      userJson(sandbox().byHand.suspendUser(params.id!).id),
+      userJson(controls.byHand.suspendUser(params.id!).id),
     )
     .add("POST", "/by-hand/users/{id}/reactivate", ({ params }) =>
-      userJson(sandbox().byHand.reactivateUser(params.id!).id),
+      userJson(controls.byHand.reactivateUser(params.id!).id),
     )
     .add("POST", "/by-hand/users/{id}/delete", ({ params }) =>
-      userJson(sandbox().byHand.deleteUser(params.id!).id),
+      userJson(controls.byHand.deleteUser(params.id!).id),
     )
     .add("POST", "/by-hand/callcenters/{id}/operators/remove", ({ params, body }) => {
       const { user_id } = parse(z.looseObject({ user_id: id }), body);
-      return userJson(sandbox().byHand.removeOperator(params.id!, user_id).id);
+      return userJson(controls.byHand.removeOperator(params.id!, user_id).id);
     });
 }
 

@@ -74,7 +74,7 @@ describe("job intake", () => {
     await expect(s.onboard({ email: "old@example.com" })).rejects.toThrow();
     s.clock.advance(5 * 60_000);
     await expect(s.onboard({ email: "young@example.com" })).rejects.toThrow();
-    const deps = { jobs: s.jobs, queue: s.queue, clock: s.clock };
+    const deps = { kinds: s.kinds, jobs: s.jobs, queue: s.queue, clock: s.clock };
     expect(await resendUnsentJobs(deps)).toBe(1);
     expect(s.queue.sent.map((message) => message.jobId)).toEqual([s.jobs.all()[0]?.job_id]);
     expect(await resendUnsentJobs(deps)).toBe(0);
@@ -89,7 +89,7 @@ describe("job intake", () => {
     const [job] = s.jobs.all();
     await s.jobs.cancelIfQueued(job?.job_id ?? "", s.clock.now().toISOString(), "superseded");
     s.clock.advance(5 * 60_000);
-    expect(await resendUnsentJobs({ jobs: s.jobs, queue: s.queue, clock: s.clock })).toBe(0);
+    expect(await resendUnsentJobs({ kinds: s.kinds, jobs: s.jobs, queue: s.queue, clock: s.clock })).toBe(0);
     expect(s.queue.sent).toEqual([]);
     expect((await s.jobs.get(job?.job_id ?? ""))?.enqueued_at).toBeDefined();
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DialpadError } from "../../../shared/dialpad/errors";
-import { parseProgress } from "../../../shared/lifecycle/job-kinds";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import type { Job, JobOf } from "../../../shared/lifecycle/model";
 import type { DialpadMethod } from "../support/fake-dialpad";
 import { type MemoryService, memoryService } from "../support/memory-service";
@@ -271,8 +271,8 @@ describe("onboarding resumes after a crash at each Dialpad change", () => {
   });
 
   it("a stored progress record that does not fit its kind's schema is refused on load", () => {
-    expect(() => parseProgress("onboard", { outcome: "invented" })).toThrow();
-    expect(() => parseProgress("offboard", { user_id: 42 })).toThrow();
-    expect(parseProgress("onboard", { user_id: "1", legacy_key: true })).toEqual({ user_id: "1" });
+    expect(() => JOB_KINDS.parseProgress("onboard", { outcome: "invented" })).toThrow();
+    expect(() => JOB_KINDS.parseProgress("offboard", { user_id: 42 })).toThrow();
+    expect(JOB_KINDS.parseProgress("onboard", { user_id: "1", legacy_key: true })).toEqual({ user_id: "1" });
   });
 });

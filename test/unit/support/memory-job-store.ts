@@ -4,7 +4,8 @@
  * conflict, run tokens fence every step write, finished jobs stay finished. Values are copied in
  * and out, as a database would, so a test cannot change stored state by mutating what it read.
  */
-import { parseProgress } from "../../../shared/lifecycle/job-kinds";
+import type { ProgressParser } from "../../../shared/lifecycle/job-kind";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import type { Job } from "../../../shared/lifecycle/model";
 import {
   IdempotencyConflict,
@@ -36,26 +37,36 @@ interface StoredJob {
 const copy = <T>(value: T): T => structuredClone(value);
 
 export class InMemoryJobStore implements JobStore {
+  constructor(private readonly kinds: ProgressParser = JOB_KINDS) {}
+
   private readonly jobs = new Map<string, StoredJob>();
-  private readonly keys = new Map<string, { jobId: string; bodyHash: string }>();
+  private readonly keys = new Map<string, { jobId: string; bodyHash: string; expiresMs?: number }>();
 
   async create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }> {
+    const createdMs = Date.parse(job.created_at);
     const existing = this.keys.get(key.key);
-    if (existing) {
+    // An expired key counts as absent, as in DynamoDB (whatever its TTL sweep has done yet).
+    if (existing && (existing.expiresMs === undefined || existing.expiresMs > createdMs)) {
       if (existing.bodyHash !== key.bodyHash) throw new IdempotencyConflict(existing.jobId);
       const found = await this.get(existing.jobId);
       if (!found) throw new Error(`request key points at a missing job ${existing.jobId}`);
       return { job: found, created: false };
     }
     if (this.jobs.has(job.job_id)) throw new Error(`job ${job.job_id} exists`);
-    this.keys.set(key.key, { jobId: job.job_id, bodyHash: key.bodyHash });
+    this.keys.set(key.key, {
+      jobId: job.job_id,
+      bodyHash: key.bodyHash,
+      ...(key.ttlSeconds !== undefined ? { expiresMs: createdMs + key.ttlSeconds * 1000 } : {}),
+    });
     this.jobs.set(job.job_id, { job: copy(job) });
     return { job: copy(job), created: true };
   }
 
   async get(jobId: string): Promise<Job | undefined> {
     const stored = this.jobs.get(jobId)?.job;
-    return stored && ({ ...copy(stored), progress: parseProgress(stored.kind, stored.progress) } as Job);
+    return (
+      stored && ({ ...copy(stored), progress: this.kinds.parseProgress(stored.kind, stored.progress) } as Job)
+    );
   }
 
   async list(filter: JobFilter, page: PageRequest): Promise<Page<Job>> {

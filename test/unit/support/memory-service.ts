@@ -5,6 +5,8 @@
  */
 
 import { type ProcessDeps, processJobMessage } from "../../../functions/worker/process-job-message";
+import type { JobKindRegistry } from "../../../shared/lifecycle/job-kind";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import type { OffboardRequest, OnboardRequest, UpdateRequest } from "../../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../../shared/lifecycle/office-directory";
 import type { RunJobDeps } from "../../../shared/lifecycle/run-job";
@@ -20,6 +22,8 @@ import { InMemoryJobQueue } from "./memory-queue";
 import { InMemorySeatReadingStore } from "./memory-seat-store";
 
 export interface MemoryServiceOptions {
+  /** The job kinds the service runs (default: the service's own, job-kinds.ts). */
+  kinds?: JobKindRegistry;
   settings?: Partial<LifecycleSettings>;
   maxReceives?: number;
   lifecycle?: Partial<RunJobDeps>;
@@ -29,7 +33,8 @@ export interface MemoryServiceOptions {
 
 export function memoryService(options: MemoryServiceOptions = {}) {
   const clock = new ManualClock();
-  const jobs = new InMemoryJobStore();
+  const kinds = options.kinds ?? JOB_KINDS;
+  const jobs = new InMemoryJobStore(kinds);
   const people = new InMemoryPersonStore();
   const queue = new InMemoryJobQueue();
   const dialpad = new FakeDialpad();
@@ -43,8 +48,9 @@ export function memoryService(options: MemoryServiceOptions = {}) {
     ...options.settings,
   };
   const seatStore = new InMemorySeatReadingStore();
-  const submit: SubmitDeps = { jobs, people, queue, clock, newJobId: sequentialIds("job") };
+  const submit: SubmitDeps = { kinds, jobs, people, queue, clock, newJobId: sequentialIds("job") };
   const lifecycle: RunJobDeps = {
+    kinds,
     jobs,
     people,
     dialpad: { urgent: dialpad, bulk: dialpad },
@@ -64,6 +70,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
   const receives = new Map<string, number>();
 
   return {
+    kinds,
     clock,
     jobs,
     people,

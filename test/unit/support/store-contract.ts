@@ -72,6 +72,19 @@ export function storeContract(name: string, makeStores: () => StoresUnderTest) {
       await expect(conflict).rejects.toMatchObject({ existingJobId: job.job_id });
     });
 
+    it("a key with a lifetime answers repeats within it, and counts as absent after it", async () => {
+      const job = offboardJob();
+      const key = { ...keyOf(job), ttlSeconds: 24 * 3600 };
+      await jobs.create(job, key);
+      const within = { ...job, job_id: `${job.job_id}-within`, created_at: "2026-01-06T08:59:59.000Z" };
+      expect(await jobs.create(within, key)).toMatchObject({ created: false, job: { job_id: job.job_id } });
+      const after = { ...job, job_id: `${job.job_id}-after`, created_at: "2026-01-06T09:00:00.000Z" };
+      expect(await jobs.create(after, key)).toMatchObject({ created: true, job: { job_id: after.job_id } });
+      // The new job owns the key now.
+      const again = { ...job, job_id: `${job.job_id}-again`, created_at: "2026-01-06T10:00:00.000Z" };
+      expect(await jobs.create(again, key)).toMatchObject({ created: false, job: { job_id: after.job_id } });
+    });
+
     it("answers undefined for a job it does not hold", async () => {
       expect(await jobs.get("no-such-job")).toBeUndefined();
     });
