@@ -6,7 +6,9 @@
  */
 import type { Node } from "constructs";
 import { z } from "zod";
+import { MAX_MASS_OFFBOARD_LIMIT } from "../shared/auth/client-registry";
 import { parkingTargetSetting } from "../shared/config";
+import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../shared/lifecycle/mass-change-guard";
 import { MAX_BUDGET_RPS } from "../shared/ratelimit/slot-planner";
 
 const flag = z
@@ -52,6 +54,13 @@ export const stackSettingsSchema = z.strictObject({
   /** `park` (default) or `release`: the deletion gives the numbers up, by explicit choice. */
   numbersOnDelete: z.enum(["park", "release"]).default("park"),
   requireDeletionApproval: flag,
+  /** MASS_OFFBOARD_LIMIT: the mass-change guard's limit for `scim` clients without their own (0 = off). */
+  massOffboardLimit: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_MASS_OFFBOARD_LIMIT)
+    .default(DEFAULT_SCIM_OFFBOARD_LIMIT),
   /** Days a finished job (and the personal data in its request) is kept before the table's TTL removes it. */
   jobAuditDays: positiveInt.max(3650).default(400),
   secretCacheSeconds: positiveInt.default(300),

@@ -28,6 +28,7 @@ export function lifecycleEnvironment(settings: StackSettings) {
     NUMBER_PARKING_TARGET: settings.numberParkingTarget,
     NUMBERS_ON_DELETE: settings.numbersOnDelete,
     REQUIRE_DELETION_APPROVAL: String(settings.requireDeletionApproval),
+    MASS_OFFBOARD_LIMIT: String(settings.massOffboardLimit),
     JOB_AUDIT_DAYS: String(settings.jobAuditDays),
   } satisfies Env<typeof lifecycleSettings> & Env<typeof tableSettings>;
 }

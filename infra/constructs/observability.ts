@@ -173,6 +173,12 @@ export class Observability extends Construct {
       1,
     );
     alarm(
+      "JobsHeldAlarm",
+      "The mass-change guard held an offboard: a client passed its offboard limit within 15 minutes. List them (GET /v1/jobs?status=held), then release or cancel each with another approve client (docs/operate.md).",
+      serviceMetric(METRIC_NAMES.jobsHeld, Stats.SUM),
+      1,
+    );
+    alarm(
       "CallbackFailuresAlarm",
       `Job-finished callbacks failed ${settings.callbackFailuresAlarmThreshold} times or more in 5 minutes: a receiver is down or refuses our signature (notifier logs say why; retries go on for 25 hours).`,
       serviceMetric(METRIC_NAMES.callbackFailures, Stats.SUM),

@@ -17,6 +17,8 @@
  *    taken for a hand suspension (suspensionSeen);
  * 3. an approval belongs to one suspension (decideApproval's condition);
  * 6. no privilege without `admin` (privilegeRefusal, adminRightsRefusal, requestNeedsAdmin).
+ * 7. the mass-change guard is a rule on a client's jobs rather than a person: mass-change-guard.ts
+ *    (held or not) and job-decisions.ts (release never by the submitting client).
  */
 import { NotFound, NotPermitted, StateConflict } from "../errors/domain-errors";
 import type { HistoryEntry, JobAuthority, LegalHold, Person, Ticket } from "./model";

@@ -107,7 +107,7 @@ export interface JobStore {
   get(jobId: string): Promise<Job | undefined>;
   /** Jobs newest first, filtered, one page at a time (from indexes, never a Scan). */
   list(filter: JobFilter, page: PageRequest): Promise<Page<Job>>;
-  /** Jobs created before `createdBefore` whose message never reached the queue, page by page. */
+  /** Jobs created before `createdBefore` whose message never reached the queue, page by page (never a held job). */
   listUnsent(createdBefore: string): AsyncIterable<Job[]>;
   markEnqueued(jobId: string, at: string): Promise<void>;
   /**
@@ -134,6 +134,13 @@ export interface JobStore {
   finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void>;
   /** queued → cancelled; answers false when the job already left `queued`. */
   cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean>;
+  /** held or queued (never started) → cancelled; answers false when the job is in another status. */
+  cancelBeforeRun(jobId: string, at: string, reason: string): Promise<boolean>;
+  /**
+   * held → queued, recording who released it; the job is listed as unsent again until its send is
+   * recorded. Answers the released job, or undefined when the job is not held (or missing).
+   */
+  releaseHeld(jobId: string, at: string, releasedBy: string): Promise<Job | undefined>;
 }
 
 /** The email a record was to move to already has a record of its own. */

@@ -80,6 +80,7 @@ async function runToEnd(
   const loaded = await deps.jobs.get(jobId);
   if (!loaded) return "ignored";
   if (TERMINAL_STATUSES.has(loaded.status)) return "ended_before";
+  if (loaded.status === "held") return "ignored"; // never sent while held: its release sends it again
   let job: Job = loaded;
   const kind = deps.kinds.of(job.kind);
   const dialpad = deps.dialpad[kind.lane];

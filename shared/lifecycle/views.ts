@@ -11,6 +11,8 @@ export function jobView(job: Job) {
     steps: job.steps,
     ...(job.error ? { error: job.error } : {}),
     ...(job.cancel_reason ? { cancel_reason: job.cancel_reason } : {}),
+    ...(job.held_reason ? { held_reason: job.held_reason } : {}),
+    ...(job.released_by ? { released_by: job.released_by, released_at: job.released_at } : {}),
     ...(job.ticket ? { ticket: job.ticket } : {}),
     created_at: job.created_at,
     updated_at: job.updated_at,

@@ -44,6 +44,8 @@ export const METRIC_NAMES = {
   webhookEventsApplied: "WebhookEventsApplied",
   /** Count: webhook deliveries refused (bad or missing signature). */
   webhookEventsRejected: "WebhookEventsRejected",
+  /** Count: an offboard the mass-change guard accepted `held` (alarmed: someone must release or cancel it). */
+  jobsHeld: "JobsHeld",
   /** Count: job-finished callback attempts that did not get a 2xx (each retry counts; a refused target too). */
   callbackFailures: "CallbackFailures",
   /**

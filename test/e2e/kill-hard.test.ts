@@ -2,14 +2,17 @@
  * However local mode dies, its engines die with it: `npm start` in a process group of its own, as a
  * terminal runs it, killed as an editor closing its terminal or a cancelled CI job kills it (SIGKILL
  * to the whole group). And a run killed even harder, supervisors included, leaves engines that the
- * next start stops, saying so. (Ctrl-C is in local-mode.test.ts, SIGTERM to npm alone in
+ * next start stops, saying so. A test process killed hard takes the local mode it started along. (Ctrl-C is in local-mode.test.ts, SIGTERM to npm alone in
  * external-dialpad.test.ts: both through `npm start` too.)
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { processEntry } from "../../local/engines/process-table";
 import { type FakeEngine, startFakeEngine } from "../support/fake-engine";
 import {
+  eventually,
   type LocalInstance,
   processesBelow,
   startLocalInstance,
@@ -52,4 +55,21 @@ it("leaves no engine running within 5 s of a SIGKILL to its whole process group"
   process.kill(-(local.child.pid as number), "SIGKILL");
   const left = await stillRunningAfter(run, 5000);
   expect(left).toEqual([]);
+});
+
+it("kills the process group of a local mode it started when the test process is killed hard", async () => {
+  const testProcess = spawn(process.execPath, ["--import", "tsx", "test/e2e/support/group-until-killed.ts"], {
+    cwd: resolve(import.meta.dirname, "../.."),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  testProcess.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const pid = Number(await eventually("the group to run", () => /ready (\d+)/.exec(output)?.[1], 60_000));
+  const group = [{ pid, commandLine: processEntry(pid)?.commandLine ?? "" }];
+  expect(group[0]?.commandLine).toBe("sleep 600");
+
+  testProcess.kill("SIGKILL");
+  expect(await stillRunningAfter(group, 5000)).toEqual([]);
 });

@@ -78,6 +78,7 @@ export async function acceptJob(
     {
       client: input.principal.client,
       scopes: input.principal.scopes,
+      massOffboardLimit: input.principal.massOffboardLimit,
       idempotencyKey: headerValue(input.headers, IDEMPOTENCY_KEY_HEADER),
     },
     deps.submit,

@@ -21,6 +21,9 @@ const INHERITED_SETTINGS = [
   "DIALPAD_WEBHOOK_SECRET",
   "DIALPAD_RATE_LIMIT_RPS",
   "RETENTION_DAYS",
+  "NUMBER_PARKING_TARGET",
+  "NUMBERS_ON_DELETE",
+  "SANDBOX_NO_RESERVED_POOL",
   "SWEEP_INTERVAL_SECONDS",
   "RECONCILE_INTERVAL_SECONDS",
   "LOCAL_CALLBACK_KEY",
@@ -152,13 +155,36 @@ export function spawnLocalMode(
   for (const name of INHERITED_SETTINGS) delete inherited[name];
   const [command, args] =
     via === "npm" ? ["npm", ["start"]] : [process.execPath, [TSX_CLI, "local/start.ts"]];
-  return spawn(command as string, args as string[], {
+  const child = spawn(command as string, args as string[], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, as a shell gives a foreground job: `interrupt` signals that group.
     detached: true,
   });
+  killGroupWhenWeDie(child);
+  return child;
+}
+
+/** Kills the process group `-pid` (argv[1]) at end-of-file on stdin. */
+const WATCHDOG =
+  'process.stdin.on("end", () => { try { process.kill(-Number(process.argv[1]), "SIGKILL"); } catch {} process.exit(0); }).resume();';
+
+/**
+ * Kills `leader`'s process group when this process dies, however it died (a cancelled test run):
+ * local mode in a group of its own would outlive us, with its engines. A watchdog outside both
+ * groups holds a pipe from us and acts on its end-of-file, as the engines' supervisors do
+ * (local/engines/engine-supervisor.mjs).
+ */
+export function killGroupWhenWeDie(leader: ChildProcess): void {
+  const watchdog = spawn(process.execPath, ["-e", WATCHDOG, String(leader.pid)], {
+    stdio: ["pipe", "ignore", "ignore"],
+    detached: true,
+  });
+  watchdog.stdin?.on("error", () => undefined);
+  watchdog.unref();
+  // Once the leader is gone the group's number may be reused: the watchdog must never act then.
+  leader.once("exit", () => watchdog.kill("SIGKILL"));
 }
 
 /** Every process below `pid` (children, grandchildren...), from `ps`. */

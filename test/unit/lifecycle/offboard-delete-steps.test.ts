@@ -308,6 +308,21 @@ describe("deletion after retention", () => {
     expect(s.dialpad.otherHolders.get("+16465550100")).toMatchObject({ target_type: "office" });
     expect(s.dialpad.released).toEqual([]);
   });
+
+  it("a number Dialpad does not take off the user stops the deletion: the user is not deleted with it", async () => {
+    const s = memoryService();
+    const user = await activePerson(s, "stuck@example.com", { area_code: "212" });
+    const numbers = [...user.phone_numbers];
+    s.dialpad.assignNumberToTarget = async (number, request) => ({
+      number,
+      status: "assigned",
+      ...request,
+    }); // answers as if moved, moves nothing
+    const { job } = await deleted(s, "stuck@example.com");
+    expect(job).toMatchObject({ status: "failed", error: { code: "internal_error" } });
+    expect(user).toMatchObject({ state: "suspended", phone_numbers: numbers });
+    expect(s.dialpad.count("deleteUser")).toBe(0);
+  });
 });
 
 describe("number handoff refusals", () => {
