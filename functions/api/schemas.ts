@@ -75,10 +75,17 @@ export const personSchema = z
     delete_after: timestamp.optional(),
     deleted_at: timestamp.optional(),
     deletion_approved_at: timestamp.optional(),
+    held: z
+      .literal(true)
+      .optional()
+      .meta({ description: "Present while a legal hold stands: no deletion meanwhile." }),
     hold: z
       .object({ reason: z.string(), by: z.string(), at: timestamp, ticket: ticketSchema.optional() })
       .optional()
-      .meta({ description: "A legal hold: no deletion while it stands." }),
+      .meta({
+        description:
+          "The legal hold, shown only to clients with the `legal_hold` or `admin` scope (others see `held`; hold entries of the history then carry no reason).",
+      }),
     history: z.array(historyEntrySchema),
   })
   .meta({ id: "Person", description: "Our lifecycle record of one person." });

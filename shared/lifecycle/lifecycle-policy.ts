@@ -402,7 +402,8 @@ export function deletionRefusal(
 ): string | undefined {
   if (!person) return "we hold no lifecycle record of this person any more";
   if (person.hold)
-    return `the person is under a legal hold placed ${person.hold.at} by ${person.hold.by} (${person.hold.reason})`;
+    // Not the reason: jobs are read by every `read` client, and only hold managers see reasons.
+    return `the person is under a legal hold placed ${person.hold.at} by ${person.hold.by}`;
   if (person.state !== "suspended") return `the record is ${person.state}, not suspended`;
   if (person.user_id !== job.user_id)
     return `the record now names Dialpad user ${person.user_id ?? "none"}, not ${job.user_id}`;

@@ -5,6 +5,7 @@
  * suspended with a delete_after), the Dialpad user id (gsi2), the list of people (gsi3, by
  * updated_at) and the list of people under a legal hold (gsi4).
  */
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -12,16 +13,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { RecordExists } from "../errors/domain-errors";
 import type { SuspensionCondition } from "../lifecycle/lifecycle-policy";
 import type { HistoryEntry, Person } from "../lifecycle/model";
-import {
-  type Page,
-  type PageRequest,
-  type PersonChange,
-  type PersonFilter,
-  type PersonStore,
-  RecordExists,
-} from "../lifecycle/ports";
+import type { Page, PageRequest, PersonChange, PersonFilter, PersonStore } from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
 import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";

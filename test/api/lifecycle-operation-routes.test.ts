@@ -108,8 +108,15 @@ describe("update, hold and import routes", () => {
     expect((await call({ method: "POST", path, body: {}, client: legal })).status).toBe(400);
     const held = await call({ method: "POST", path, body: { reason: "litigation" }, client: legal });
     expect(held).toMatchObject({ status: 200, body: { hold: { reason: "litigation", by: "legal" } } });
+    // The reason is the hold managers' business: a client without legal_hold or admin sees `held`.
     const read = await call({ method: "GET", path: "/v1/users/held%40example.com", client: ticketing });
-    expect(read.body.hold).toMatchObject({ reason: "litigation" });
+    expect(read.body).toMatchObject({ held: true });
+    expect(read.body).not.toHaveProperty("hold");
+    expect(JSON.stringify(read.body)).not.toContain("litigation");
+    const list = await call({ method: "GET", path: "/v1/users", client: ticketing });
+    expect(JSON.stringify(list.body)).not.toContain("litigation");
+    const managed = await call({ method: "GET", path: "/v1/users/held%40example.com", client: legal });
+    expect(managed.body).toMatchObject({ held: true, hold: { reason: "litigation" } });
     const notOwner = await call({ method: "DELETE", path, client: otherLegal });
     expect(notOwner).toMatchObject({ status: 403, body: { error: { code: "not_hold_owner" } } });
     const lifted = await call({ method: "DELETE", path, client: legal });

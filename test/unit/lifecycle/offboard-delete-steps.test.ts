@@ -342,6 +342,21 @@ describe("number handoff refusals", () => {
     expect(leaver).toMatchObject({ state: "active", phone_numbers: numbers });
   });
 
+  it("number_handoff release releases the numbers (the request says so) and records where they went", async () => {
+    const s = memoryService();
+    const leaver = await activePerson(s, "letgo@example.com", { area_code: "212" });
+    const [number] = leaver.phone_numbers;
+    const job = await offboarded(s, {
+      email: "letgo@example.com",
+      retention_days: 0,
+      number_handoff: { to: "release" },
+    });
+    expect(job.status, JSON.stringify(job.steps)).toBe("succeeded");
+    expect(s.dialpad.released).toEqual([number]);
+    const history = (await s.people.getWithHistory("letgo@example.com"))?.history ?? [];
+    expect(history.find((entry) => entry.action === "numbers_handed_off")?.detail).toContain(`${number} → `);
+  });
+
   it("a target that vanishes mid-handoff fails handoff_target_not_found; no number is lost and the moved one is recorded", async () => {
     const s = memoryService();
     const desk = s.dialpad.addDepartment("Desk", s.hq.id);
