@@ -18,24 +18,6 @@ export interface RequestKey {
   ttlSeconds?: number;
 }
 
-export class IdempotencyConflict extends Error {
-  override name = "IdempotencyConflict";
-  constructor(readonly existingJobId: string) {
-    super("This idempotency key was already used with a different request body.");
-  }
-}
-
-/**
- * The request key was used long ago: its job was carried out and has since expired (audit period).
- * The request is not carried out again (a replayed old ticket must not act twice).
- */
-export class RequestAlreadyHandled extends Error {
-  override name = "RequestAlreadyHandled";
-  constructor(readonly jobId: string) {
-    super(`This request was already carried out by job ${jobId}, whose record has since expired.`);
-  }
-}
-
 export type JobOutcome =
   | { status: "succeeded" }
   | { status: "failed"; error: JobError }
@@ -53,14 +35,6 @@ export interface RunClaim {
 }
 
 export type StartRun = { outcome: "started"; job: Job } | { outcome: "busy" } | { outcome: "ended" };
-
-/** This run no longer holds its job: another delivery took over after its token expired. */
-export class RunSuperseded extends Error {
-  override name = "RunSuperseded";
-  constructor(readonly jobId: string) {
-    super(`Job ${jobId} is held by another run.`);
-  }
-}
 
 export interface StepsUpdate {
   steps: readonly JobStep[];
@@ -141,14 +115,6 @@ export interface JobStore {
    * recorded. Answers the released job, or undefined when the job is not held (or missing).
    */
   releaseHeld(jobId: string, at: string, releasedBy: string): Promise<Job | undefined>;
-}
-
-/** The email a record was to move to already has a record of its own. */
-export class RecordExists extends Error {
-  override name = "RecordExists";
-  constructor(readonly email: string) {
-    super("A lifecycle record of this email exists already.");
-  }
 }
 
 export interface PersonChange {

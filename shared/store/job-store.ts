@@ -2,28 +2,27 @@
  * DynamoDB adapter of the JobStore port: a job item per job and a request-key item per idempotency
  * key, written together in one transaction so a request can never yield two jobs.
  */
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { IdempotencyConflict, RequestAlreadyHandled, RunSuperseded } from "../errors/domain-errors";
 import { NO_AUTHORITY } from "../lifecycle/authority";
 import type { ProgressParser } from "../lifecycle/job-kind";
 import type { Job } from "../lifecycle/model";
-import {
-  IdempotencyConflict,
-  type JobFilter,
-  type JobOutcome,
-  type JobStore,
-  type Page,
-  type PageRequest,
-  RequestAlreadyHandled,
-  type RequestKey,
-  type RunClaim,
-  RunSuperseded,
-  type StartRun,
-  type StepsUpdate,
+import type {
+  JobFilter,
+  JobOutcome,
+  JobStore,
+  Page,
+  PageRequest,
+  RequestKey,
+  RunClaim,
+  StartRun,
+  StepsUpdate,
 } from "../lifecycle/ports";
 import { MAX_RETENTION_DAYS } from "../lifecycle/requests";
 import { cancellationReasons, isConditionFailed } from "./conditional";

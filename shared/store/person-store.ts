@@ -10,6 +10,7 @@
  * expired items only within days, reads treat an item past it as gone. A change to any other state
  * (a rehire) lifts the expiry from the record and its whole history.
  */
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -17,16 +18,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { RecordExists } from "../errors/domain-errors";
 import type { SuspensionCondition } from "../lifecycle/lifecycle-policy";
 import type { HistoryEntry, Person } from "../lifecycle/model";
-import {
-  type Page,
-  type PageRequest,
-  type PersonChange,
-  type PersonFilter,
-  type PersonStore,
-  RecordExists,
-} from "../lifecycle/ports";
+import type { Page, PageRequest, PersonChange, PersonFilter, PersonStore } from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
 import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";

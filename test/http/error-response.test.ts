@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  IDEMPOTENCY_CONFLICT_MESSAGE,
+  IdempotencyConflict,
   InvalidInput,
   NotAuthenticated,
   NotFound,
   NotPermitted,
+  RequestAlreadyHandled,
   StateConflict,
 } from "../../shared/errors/domain-errors";
 import {
@@ -15,9 +18,8 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from "../../shared/http/api-error";
-import { IDEMPOTENCY_CONFLICT_MESSAGE, toHttpResponse } from "../../shared/http/error-response";
+import { toHttpResponse } from "../../shared/http/error-response";
 import { json } from "../../shared/http/json-response";
-import { IdempotencyConflict, RequestAlreadyHandled } from "../../shared/lifecycle/ports";
 
 const bodyOf = (response: { body: string }) => JSON.parse(response.body);
 

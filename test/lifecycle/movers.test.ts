@@ -176,6 +176,7 @@ describe("update, handoff, import (sandbox default filter: active users only)", 
         phoneNumbers: leaver.phoneNumbers,
       });
     }
+    h.sandbox.byHand.deleteUser(away.id); // not one of the pre-existing users the import test counts
   });
 
   it("rehire: true reactivates the same suspended user, and an already suspended person is offboarded", async () => {

@@ -4,21 +4,20 @@
  * conflict, run tokens fence every step write, finished jobs stay finished. Values are copied in
  * and out, as a database would, so a test cannot change stored state by mutating what it read.
  */
+import { IdempotencyConflict, RunSuperseded } from "../../../shared/errors/domain-errors";
 import type { ProgressParser } from "../../../shared/lifecycle/job-kind";
 import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import type { Job } from "../../../shared/lifecycle/model";
-import {
-  IdempotencyConflict,
-  type JobFilter,
-  type JobOutcome,
-  type JobStore,
-  type Page,
-  type PageRequest,
-  type RequestKey,
-  type RunClaim,
-  RunSuperseded,
-  type StartRun,
-  type StepsUpdate,
+import type {
+  JobFilter,
+  JobOutcome,
+  JobStore,
+  Page,
+  PageRequest,
+  RequestKey,
+  RunClaim,
+  StartRun,
+  StepsUpdate,
 } from "../../../shared/lifecycle/ports";
 import { pageOf } from "./memory-page";
 

@@ -4,15 +4,10 @@
  * the fakes the unit tests rely on cannot drift from what production does.
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import { IdempotencyConflict, RunSuperseded } from "../../../shared/errors/domain-errors";
 import type { MassChangeCounter } from "../../../shared/lifecycle/mass-change-guard";
 import type { Job } from "../../../shared/lifecycle/model";
-import {
-  IdempotencyConflict,
-  type JobStore,
-  type PersonChange,
-  type PersonStore,
-  RunSuperseded,
-} from "../../../shared/lifecycle/ports";
+import type { JobStore, PersonChange, PersonStore } from "../../../shared/lifecycle/ports";
 import type { RetentionDueList } from "../../../shared/retention/run-sweep";
 
 export interface StoresUnderTest {
