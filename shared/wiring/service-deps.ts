@@ -52,6 +52,8 @@ export interface StateParts {
   clock?: Clock;
   /** How long finished jobs are kept (JOB_AUDIT_DAYS). */
   jobAuditDays?: number;
+  /** How long a deleted person's record and history are kept (PERSON_RECORD_DAYS). */
+  personRecordDays?: number;
   /** MASS_OFFBOARD_LIMIT, the mass-change guard's limit for `scim` clients (default 10). */
   massOffboardLimit?: number;
   /** Told each offboard the mass-change guard held (metric, log). */
@@ -63,7 +65,10 @@ export function createStateDeps(parts: StateParts) {
   const clock = parts.clock ?? systemClock;
   const { kinds } = parts;
   const jobs = new DynamoJobStore(parts.doc, parts.tableName, kinds, parts.jobAuditDays);
-  const people = new DynamoPersonStore(parts.doc, parts.tableName);
+  const people = new DynamoPersonStore(parts.doc, parts.tableName, {
+    ...(parts.personRecordDays ? { recordDays: parts.personRecordDays } : {}),
+    now: () => clock.now().getTime(),
+  });
   const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
   const submit: SubmitDeps = {
     kinds,
