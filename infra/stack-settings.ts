@@ -63,6 +63,8 @@ export const stackSettingsSchema = z.strictObject({
     .default(DEFAULT_SCIM_OFFBOARD_LIMIT),
   /** Days a finished job (and the personal data in its request) is kept before the table's TTL removes it. */
   jobAuditDays: positiveInt.max(3650).default(400),
+  /** Days a deleted person's record and history are kept after the deletion before the table's TTL removes them. */
+  personRecordDays: positiveInt.max(3650).default(400),
   secretCacheSeconds: positiveInt.default(300),
   /** ALLOWED_EMAIL_DOMAINS: comma-separated domains people may be onboarded with or moved to; unset: any. */
   allowedEmailDomains: z.string().optional(),
@@ -91,6 +93,8 @@ export const stackSettingsSchema = z.strictObject({
   seatsLowThreshold: z.coerce.number().int().min(0).default(5),
   /** Failed callback attempts in 5 minutes that raise the CallbackFailures alarm. */
   callbackFailuresAlarmThreshold: positiveInt.default(5),
+  /** Offboards and deletions finished for one client in 5 minutes that raise the RemovalVolume alarm. */
+  removalsPerClientAlarmThreshold: positiveInt.default(20),
 });
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;

@@ -64,6 +64,8 @@ export const tableSettings = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   /** How long a finished job (and the personal data in its request) is kept before DynamoDB's TTL removes it. */
   JOB_AUDIT_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  /** How long a deleted person's record and history are kept after the deletion before DynamoDB's TTL removes them. */
+  PERSON_RECORD_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
 });
 
 export const queueSettings = z.object({

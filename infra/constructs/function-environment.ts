@@ -30,6 +30,7 @@ export function lifecycleEnvironment(settings: StackSettings) {
     REQUIRE_DELETION_APPROVAL: String(settings.requireDeletionApproval),
     MASS_OFFBOARD_LIMIT: String(settings.massOffboardLimit),
     JOB_AUDIT_DAYS: String(settings.jobAuditDays),
+    PERSON_RECORD_DAYS: String(settings.personRecordDays),
   } satisfies Env<typeof lifecycleSettings> & Env<typeof tableSettings>;
 }
 

@@ -305,4 +305,5 @@ export const updateKind = defineJobKind({
   lane: "bulk",
   progress: updateProgress,
   steps: UPDATE_STEPS,
+  newAddresses: (request) => (request.new_email ? [["new_email", request.new_email]] : []),
 });

@@ -70,6 +70,7 @@ function tableParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
     doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     tableName: config.TABLE_NAME,
     jobAuditDays: config.JOB_AUDIT_DAYS,
+    personRecordDays: config.PERSON_RECORD_DAYS,
   };
 }
 
@@ -304,7 +305,7 @@ export function reconcileDepsFromEnv(
   const lanes = createDialpadLanes({ ...parts, dialpad: dialpadPartsFromEnv(env, hooks) });
   return {
     dialpad: lanes.dialpad.bulk,
-    records: new DynamoPersonStore(parts.doc, parts.tableName),
+    records: new DynamoPersonStore(parts.doc, parts.tableName, { recordDays: parts.personRecordDays }),
     reports: new DynamoReconcileReportStore(parts.doc, parts.tableName),
     clock: systemClock,
     onDriftFound: hooks.onDriftFound ?? publishDriftFound,

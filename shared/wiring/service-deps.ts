@@ -30,7 +30,7 @@ import { DynamoBudgetStore } from "../ratelimit/budget-table";
 import { createSharedRateBudget } from "../ratelimit/shared-rate-budget";
 import type { DriftReport } from "../reconcile/drift-report";
 import type { ReconcileMessage } from "../reconcile/reconcile-message";
-import { failReconciliation, type ReconcileDeps, runReconciliation } from "../reconcile/run-reconciliation";
+import { type ReconcileDeps, runQueuedReconciliation } from "../reconcile/run-reconciliation";
 import { DynamoJobStore } from "../store/job-store";
 import { DynamoMassChangeCounter } from "../store/mass-change-counter-store";
 import { DynamoOfficeListStore } from "../store/office-list-store";
@@ -52,6 +52,8 @@ export interface StateParts {
   clock?: Clock;
   /** How long finished jobs are kept (JOB_AUDIT_DAYS). */
   jobAuditDays?: number;
+  /** How long a deleted person's record and history are kept (PERSON_RECORD_DAYS). */
+  personRecordDays?: number;
   /** MASS_OFFBOARD_LIMIT, the mass-change guard's limit for `scim` clients (default 10). */
   massOffboardLimit?: number;
   /** Told each offboard the mass-change guard held (metric, log). */
@@ -63,7 +65,10 @@ export function createStateDeps(parts: StateParts) {
   const clock = parts.clock ?? systemClock;
   const { kinds } = parts;
   const jobs = new DynamoJobStore(parts.doc, parts.tableName, kinds, parts.jobAuditDays);
-  const people = new DynamoPersonStore(parts.doc, parts.tableName);
+  const people = new DynamoPersonStore(parts.doc, parts.tableName, {
+    ...(parts.personRecordDays ? { recordDays: parts.personRecordDays } : {}),
+    now: () => clock.now().getTime(),
+  });
   const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
   const submit: SubmitDeps = {
     kinds,
@@ -206,15 +211,8 @@ export function createServiceDeps(parts: ServiceParts) {
         seats: lifecycle.seats,
         now: () => clock.now().getTime(),
       }),
-    reconcile: async (message: ReconcileMessage, delivery: { receiveCount: number; maxReceives: number }) => {
-      try {
-        await runReconciliation(message.report_id, reconcile);
-      } catch (error) {
-        if (delivery.receiveCount >= delivery.maxReceives)
-          await failReconciliation(message.report_id, error, reconcile);
-        throw error;
-      }
-    },
+    reconcile: (message: ReconcileMessage, delivery: { receiveCount: number; maxReceives: number }) =>
+      runQueuedReconciliation(message.report_id, delivery, reconcile),
   };
   const worker = { lifecycle, queues: queue, maxReceives: parts.maxReceives, tasks };
   return { ...state, budget, dialpad, lifecycle, reconcile, worker };

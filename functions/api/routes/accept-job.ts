@@ -72,7 +72,7 @@ export async function acceptJob(
   input: Pick<RouteInput<object>, "principal" | "headers">,
   deps: ApiDeps,
 ) {
-  checkIntakePolicy(submission, deps.settings);
+  checkIntakePolicy(submission, deps.settings, deps.submit.kinds);
   const { job, created } = await submitJob(
     submission,
     {
