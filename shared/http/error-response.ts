@@ -1,12 +1,14 @@
 /**
  * The one error → HTTP mapping. Domain errors answer with the status of their kind, the edge's own
- * ApiErrors with theirs; anything else is a bug or an outage and answers 500 with a generic
- * sentence: internal messages (conditions, SDK errors, stack traces) never reach clients.
+ * ApiErrors with theirs; a passing outage (a throttled or failing AWS service, a dropped connection)
+ * answers 503 with `retry-after`; anything else is a bug and answers 500 with a generic sentence:
+ * internal messages (conditions, SDK errors, stack traces) never reach clients.
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { DomainError, type DomainErrorKind } from "../errors/domain-errors";
+import { isTransientError } from "../errors/transient-errors";
 import { IdempotencyConflict, RequestAlreadyHandled } from "../lifecycle/ports";
-import { ApiError, type ErrorDetail, InternalError } from "./api-error";
+import { ApiError, type ErrorDetail, InternalError, ServiceUnavailableError } from "./api-error";
 import { json } from "./json-response";
 
 /** The body of every error answer. */
@@ -34,6 +36,7 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(409, "idempotency_conflict", IDEMPOTENCY_CONFLICT_MESSAGE);
   if (error instanceof RequestAlreadyHandled)
     return new ApiError(409, "request_already_handled", error.message);
+  if (isTransientError(error)) return new ServiceUnavailableError();
   return new InternalError();
 }
 
