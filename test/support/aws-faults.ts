@@ -36,8 +36,10 @@ export interface AwsFaultRates {
   dynamoErrors: number;
   /** Share of DynamoDB attempts that hang, then time out as the SDK's request timeout would. */
   dynamoHung: number;
-  /** Share of SendMessage and DeleteMessage(Batch) commands that fail with a 500. */
-  sqsFailures: number;
+  /** Share of SendMessage commands that fail with a 500. */
+  sqsSendFailures: number;
+  /** Share of DeleteMessage(Batch) commands that fail with a 500 (the message comes back). */
+  sqsDeleteFailures: number;
   /** How long a hung command hangs before its timeout. */
   hungMs: number;
 }
@@ -107,7 +109,8 @@ export class AwsFaults {
             : undefined;
         if (!this.enabled || !fault) return next(args);
         this.counts.sqsCommands += 1;
-        if (this.random() >= this.rates.sqsFailures) return next(args);
+        const rate = fault === "sendFailed" ? this.rates.sqsSendFailures : this.rates.sqsDeleteFailures;
+        if (this.random() >= rate) return next(args);
         this.counts[fault] += 1;
         throw new SQSServiceException({
           name: "InternalFailure",
