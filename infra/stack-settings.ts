@@ -6,7 +6,9 @@
  */
 import type { Node } from "constructs";
 import { z } from "zod";
+import { MAX_MASS_OFFBOARD_LIMIT } from "../shared/auth/client-registry";
 import { parkingTargetSetting } from "../shared/config";
+import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../shared/lifecycle/mass-change-guard";
 import { MAX_BUDGET_RPS } from "../shared/ratelimit/slot-planner";
 
 const flag = z
@@ -52,8 +54,17 @@ export const stackSettingsSchema = z.strictObject({
   /** `park` (default) or `release`: the deletion gives the numbers up, by explicit choice. */
   numbersOnDelete: z.enum(["park", "release"]).default("park"),
   requireDeletionApproval: flag,
+  /** MASS_OFFBOARD_LIMIT: the mass-change guard's limit for `scim` clients without their own (0 = off). */
+  massOffboardLimit: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_MASS_OFFBOARD_LIMIT)
+    .default(DEFAULT_SCIM_OFFBOARD_LIMIT),
   /** Days a finished job (and the personal data in its request) is kept before the table's TTL removes it. */
   jobAuditDays: positiveInt.max(3650).default(400),
+  /** Days a deleted person's record and history are kept after the deletion before the table's TTL removes them. */
+  personRecordDays: positiveInt.max(3650).default(400),
   secretCacheSeconds: positiveInt.default(300),
   /** ALLOWED_EMAIL_DOMAINS: comma-separated domains people may be onboarded with or moved to; unset: any. */
   allowedEmailDomains: z.string().optional(),
@@ -82,6 +93,8 @@ export const stackSettingsSchema = z.strictObject({
   seatsLowThreshold: z.coerce.number().int().min(0).default(5),
   /** Failed callback attempts in 5 minutes that raise the CallbackFailures alarm. */
   callbackFailuresAlarmThreshold: positiveInt.default(5),
+  /** Offboards and deletions finished for one client in 5 minutes that raise the RemovalVolume alarm. */
+  removalsPerClientAlarmThreshold: positiveInt.default(20),
 });
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;

@@ -5,6 +5,8 @@
  * Manager at run time; in local mode their values come from the environment.
  */
 import { z } from "zod";
+import { MAX_MASS_OFFBOARD_LIMIT } from "./auth/client-registry";
+import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "./lifecycle/mass-change-guard";
 import { COMPANY_LIMIT_RPS, MAX_BUDGET_RPS } from "./ratelimit/slot-planner";
 
 const positiveInt = z.coerce.number().int().positive();
@@ -62,6 +64,8 @@ export const tableSettings = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   /** How long a finished job (and the personal data in its request) is kept before DynamoDB's TTL removes it. */
   JOB_AUDIT_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  /** How long a deleted person's record and history are kept after the deletion before DynamoDB's TTL removes them. */
+  PERSON_RECORD_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
 });
 
 export const queueSettings = z.object({
@@ -98,6 +102,13 @@ export const lifecycleSettings = z.object({
   NUMBERS_ON_DELETE: z.enum(["park", "release"]).default("park"),
   /** Permanent deletion waits for POST /v1/users/{email}/approve-deletion. */
   REQUIRE_DELETION_APPROVAL: flag,
+  /** The mass-change guard's limit for `scim` clients without one of their own (0 = off). */
+  MASS_OFFBOARD_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_MASS_OFFBOARD_LIMIT)
+    .default(DEFAULT_SCIM_OFFBOARD_LIMIT),
 });
 
 /** What the API checks on a request before anything is written, beyond its schema. */

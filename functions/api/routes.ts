@@ -8,6 +8,7 @@ import { approveDeletionRoute } from "./routes/approve-deletion";
 import { health } from "./routes/health";
 import { liftHoldRoute, placeHoldRoute } from "./routes/hold";
 import { startImport } from "./routes/import";
+import { cancelJobRoute, releaseJobRoute } from "./routes/job-decisions";
 import { getJob } from "./routes/jobs";
 import { listJobs, listUsers } from "./routes/lists";
 import { offboard } from "./routes/offboard";
@@ -27,6 +28,8 @@ export const ROUTES: readonly Route[] = [
   offboard,
   listJobs,
   getJob,
+  releaseJobRoute,
+  cancelJobRoute,
   listUsers,
   getUser,
   listOffices,

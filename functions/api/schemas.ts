@@ -14,7 +14,7 @@ export const JOB_KIND_COMPONENT = "JobKind";
 export const jobKindSchema = z
   .enum(JOB_KIND_NAMES)
   .meta({ id: JOB_KIND_COMPONENT, description: "What a job does." });
-export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export const JOB_STATUSES = ["held", "queued", "running", "succeeded", "failed", "cancelled"] as const;
 export const PERSON_STATES = ["onboarding", "active", "suspended", "deleted"] as const;
 
 const ticketSchema = z
@@ -41,6 +41,11 @@ export const jobSchema = z
       .optional()
       .meta({ description: "Why a failed job failed; `code` is from the documented list." }),
     cancel_reason: z.string().optional(),
+    held_reason: z.string().optional().meta({
+      description: "Why the job was accepted `held` (the mass-change guard); kept after a release.",
+    }),
+    released_by: z.string().optional().meta({ description: "The client that released the held job." }),
+    released_at: timestamp.optional(),
     ticket: ticketSchema.optional(),
     created_at: timestamp,
     updated_at: timestamp,
@@ -70,10 +75,17 @@ export const personSchema = z
     delete_after: timestamp.optional(),
     deleted_at: timestamp.optional(),
     deletion_approved_at: timestamp.optional(),
+    held: z
+      .literal(true)
+      .optional()
+      .meta({ description: "Present while a legal hold stands: no deletion meanwhile." }),
     hold: z
       .object({ reason: z.string(), by: z.string(), at: timestamp, ticket: ticketSchema.optional() })
       .optional()
-      .meta({ description: "A legal hold: no deletion while it stands." }),
+      .meta({
+        description:
+          "The legal hold, shown only to clients with the `legal_hold` or `admin` scope (others see `held`; hold entries of the history then carry no reason).",
+      }),
     history: z.array(historyEntrySchema),
   })
   .meta({ id: "Person", description: "Our lifecycle record of one person." });

@@ -28,7 +28,9 @@ export function lifecycleEnvironment(settings: StackSettings) {
     NUMBER_PARKING_TARGET: settings.numberParkingTarget,
     NUMBERS_ON_DELETE: settings.numbersOnDelete,
     REQUIRE_DELETION_APPROVAL: String(settings.requireDeletionApproval),
+    MASS_OFFBOARD_LIMIT: String(settings.massOffboardLimit),
     JOB_AUDIT_DAYS: String(settings.jobAuditDays),
+    PERSON_RECORD_DAYS: String(settings.personRecordDays),
   } satisfies Env<typeof lifecycleSettings> & Env<typeof tableSettings>;
 }
 

@@ -41,6 +41,9 @@ export const localSettingsSchema = z.object({
   DIALPAD_WEBHOOK_SECRET: z.string().min(1).optional(),
   DIALPAD_RATE_LIMIT_RPS: dialpadSettings.shape.DIALPAD_RATE_LIMIT_RPS,
   RETENTION_DAYS: lifecycleSettings.shape.RETENTION_DAYS,
+  /** Checked here so a bad value stops start-up; the worker reads the same variables. */
+  NUMBER_PARKING_TARGET: lifecycleSettings.shape.NUMBER_PARKING_TARGET,
+  NUMBERS_ON_DELETE: lifecycleSettings.shape.NUMBERS_ON_DELETE,
   /**
    * The local client's callback key (signs the callbacks of jobs asked with LOCAL_API_TOKEN); unset:
    * a random key per start (those callbacks cannot be verified then).

@@ -1,7 +1,7 @@
 /**
  * Edits the client registry: who may call the API, with which scopes.
  *
- *   npm run client-token -- add NAME --scopes onboard,read [--secret-id ARN | --file PATH]
+ *   npm run client-token -- add NAME --scopes onboard,read [--mass-offboard-limit N] [--secret-id ARN | --file PATH]
  *   npm run client-token -- list [--secret-id ARN | --file PATH]
  *   npm run client-token -- rotate-callback-key NAME [--secret-id ARN | --file PATH]
  *   npm run client-token -- revoke NAME [--secret-id ARN | --file PATH]
@@ -10,10 +10,12 @@
  * usual AWS environment), else `--file`, else LOCAL_CLIENTS_FILE (local mode). `add` prints the new
  * token and the client's callback key once, to stdout, each alone on its line (token first), so
  * they can be piped; only the token's SHA-256 is stored. `rotate-callback-key` prints the new key.
+ * `--mass-offboard-limit N`: more than N offboards by the client within 15 minutes are held until
+ * another client releases them (0 = off; docs/security.md, the mass-change guard).
  */
 import { parseArgs } from "node:util";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { ClientRegistryError } from "../../shared/auth/client-registry";
+import { ClientRegistryError, MAX_MASS_OFFBOARD_LIMIT } from "../../shared/auth/client-registry";
 import { ClientRegistryEditor, type ClientRegistryStore } from "../../shared/auth/client-registry-editor";
 import {
   FileClientRegistryStore,
@@ -22,7 +24,7 @@ import {
 import { SCOPES } from "../../shared/auth/scopes";
 
 const USAGE = `usage:
-  npm run client-token -- add NAME --scopes ${SCOPES.join(",")} [--secret-id ARN | --file PATH]
+  npm run client-token -- add NAME --scopes ${SCOPES.join(",")} [--mass-offboard-limit N] [--secret-id ARN | --file PATH]
   npm run client-token -- list [--secret-id ARN | --file PATH]
   npm run client-token -- rotate-callback-key NAME [--secret-id ARN | --file PATH]
   npm run client-token -- revoke NAME [--secret-id ARN | --file PATH]
@@ -64,7 +66,10 @@ export async function runClientTokenTool(
         if (name) throw new UsageError("list takes no name.");
         const clients = await editor.list();
         if (clients.length === 0) io.err(`No clients in ${store.location}.`);
-        for (const client of clients) io.out(`${client.name}\t${client.scopes.join(",")}`);
+        for (const client of clients)
+          io.out(
+            `${client.name}\t${client.scopes.join(",")}${client.mass_offboard_limit === undefined ? "" : `\tmass_offboard_limit=${client.mass_offboard_limit}`}`,
+          );
         return 0;
       }
       case "add": {
@@ -74,7 +79,8 @@ export async function runClientTokenTool(
           .split(",")
           .map((scope) => scope.trim())
           .filter(Boolean);
-        const { token, callbackKey } = await editor.add(name, scopes);
+        const limit = massOffboardLimit(values["mass-offboard-limit"]);
+        const { token, callbackKey } = await editor.add(name, scopes, limit);
         io.err(
           `Added ${name} (${scopes.join(",")}) to ${store.location}. Shown this once: its token (first line, stored nowhere), then the key its callbacks are signed with (second line):`,
         );
@@ -126,6 +132,7 @@ function parse(argv: string[]) {
       allowPositionals: true,
       options: {
         scopes: { type: "string" },
+        "mass-offboard-limit": { type: "string" },
         "secret-id": { type: "string" },
         file: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -134,6 +141,15 @@ function parse(argv: string[]) {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+function massOffboardLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > MAX_MASS_OFFBOARD_LIMIT)
+    throw new UsageError(
+      `--mass-offboard-limit takes a whole number from 0 (off) to ${MAX_MASS_OFFBOARD_LIMIT}.`,
+    );
+  return Number(value);
 }
 
 function defaultStore(where: RegistryLocation): ClientRegistryStore {

@@ -36,7 +36,11 @@ export function authenticate(
   for (const client of registry.clients) {
     // Every digest is compared, even after a match: no early exit to time.
     if (compare(digest, client.digest) && principal === undefined) {
-      principal = { client: client.name, scopes: [...client.scopes] };
+      principal = {
+        client: client.name,
+        scopes: [...client.scopes],
+        ...(client.massOffboardLimit === undefined ? {} : { massOffboardLimit: client.massOffboardLimit }),
+      };
     }
   }
   if (principal === undefined) throw new NotAuthenticated("The bearer token is not valid.");

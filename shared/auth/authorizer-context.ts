@@ -1,7 +1,8 @@
 /**
  * The principal as it travels from the Lambda authorizer to the API function. API Gateway allows
  * only flat string/number/boolean context values, so scopes travel comma-separated:
- * `{client: "servicenow", scopes: "onboard,read"}`.
+ * `{client: "servicenow", scopes: "onboard,read"}`, and a registry entry's mass-change limit as
+ * `mass_offboard_limit: "10"` when it sets one.
  */
 import { z } from "zod";
 import { NotAuthenticated } from "../errors/domain-errors";
@@ -14,7 +15,13 @@ export interface AuthorizerContext {
 }
 
 export function toAuthorizerContext(principal: Principal): AuthorizerContext {
-  return { client: principal.client, scopes: principal.scopes.join(",") };
+  return {
+    client: principal.client,
+    scopes: principal.scopes.join(","),
+    ...(principal.massOffboardLimit === undefined
+      ? {}
+      : { mass_offboard_limit: String(principal.massOffboardLimit) }),
+  };
 }
 
 const authorizerContext = z.looseObject({
@@ -23,6 +30,7 @@ const authorizerContext = z.looseObject({
     .string()
     .transform((list) => list.split(",").filter((scope) => scope !== ""))
     .pipe(z.array(z.enum(SCOPES))),
+  mass_offboard_limit: z.coerce.number().int().min(0).optional(),
 });
 
 /**
@@ -32,5 +40,10 @@ const authorizerContext = z.looseObject({
 export function principalFromAuthorizerContext(authorizer: unknown): Principal {
   const result = authorizerContext.safeParse(authorizer);
   if (!result.success) throw new NotAuthenticated();
-  return { client: result.data.client, scopes: result.data.scopes };
+  const { client, scopes, mass_offboard_limit } = result.data;
+  return {
+    client,
+    scopes,
+    ...(mass_offboard_limit === undefined ? {} : { massOffboardLimit: mass_offboard_limit }),
+  };
 }

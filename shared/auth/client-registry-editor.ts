@@ -37,10 +37,17 @@ const RETRY_PAUSE_MS = 20;
 export interface ListedClient {
   name: string;
   scopes: Scope[];
+  mass_offboard_limit?: number;
 }
 
 type Document = {
-  clients: { name: string; token_sha256: string; scopes: Scope[]; callback_key?: string }[];
+  clients: {
+    name: string;
+    token_sha256: string;
+    scopes: Scope[];
+    callback_key?: string;
+    mass_offboard_limit?: number;
+  }[];
 };
 
 /** What `add` hands back, once. */
@@ -57,14 +64,18 @@ export class ClientRegistryEditor {
 
   async list(): Promise<ListedClient[]> {
     const document = this.parse((await this.store.read()).text);
-    return document.clients.map(({ name, scopes }) => ({ name, scopes }));
+    return document.clients.map(({ name, scopes, mass_offboard_limit }) => ({
+      name,
+      scopes,
+      ...(mass_offboard_limit === undefined ? {} : { mass_offboard_limit }),
+    }));
   }
 
   /**
-   * Registers `name` with `scopes`; answers its new token (the only time it exists in clear) and
-   * callback key.
+   * Registers `name` with `scopes` (and a mass-change limit, 0 = off); answers its new token (the
+   * only time it exists in clear) and callback key.
    */
-  async add(name: string, scopes: readonly string[]): Promise<NewClientSecrets> {
+  async add(name: string, scopes: readonly string[], massOffboardLimit?: number): Promise<NewClientSecrets> {
     const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
     if (unknown.length > 0)
       throw new ClientRegistryError(`Unknown scope(s): ${unknown.join(", ")} (known: ${SCOPES.join(", ")}).`);
@@ -78,7 +89,13 @@ export class ClientRegistryEditor {
       return {
         clients: [
           ...document.clients,
-          { name, token_sha256: hashToken(token), scopes: scopes as Scope[], callback_key: callbackKey },
+          {
+            name,
+            token_sha256: hashToken(token),
+            scopes: scopes as Scope[],
+            callback_key: callbackKey,
+            ...(massOffboardLimit === undefined ? {} : { mass_offboard_limit: massOffboardLimit }),
+          },
         ],
       };
     });

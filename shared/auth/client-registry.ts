@@ -2,13 +2,16 @@
  * The registry of API clients, read from a JSON document kept in a secret:
  * `{"clients": [{"name": "servicenow", "token_sha256": "<hex>", "scopes": ["onboard", "read"],
  * "callback_key": "<key>"}]}`. `callback_key` signs the client's job-finished callbacks
- * (shared/notify/callback-signature.ts); a client without one gets no callbacks.
+ * (shared/notify/callback-signature.ts); a client without one gets no callbacks. An optional
+ * `mass_offboard_limit` sets the client's mass-change guard (shared/lifecycle/mass-change-guard.ts).
  * Parsing fails loudly on any mistake (duplicate names or digests, unknown scopes) because a
  * half-read registry would lock clients out or, worse, grant the wrong scopes. Error messages name
  * the bad field, never the document's content.
  */
 import { z } from "zod";
 import { SCOPES, type Scope } from "./scopes";
+
+export const MAX_MASS_OFFBOARD_LIMIT = 1000;
 
 const clientEntry = z.strictObject({
   name: z
@@ -26,6 +29,8 @@ const clientEntry = z.strictObject({
     .string()
     .regex(/^[\x21-\x7e]{16,128}$/, "Expected 16-128 printable characters without spaces.")
     .optional(),
+  /** Offboards within 15 minutes before the next are held (the mass-change guard); 0 = off. */
+  mass_offboard_limit: z.number().int().min(0).max(MAX_MASS_OFFBOARD_LIMIT).optional(),
 });
 
 export const clientRegistryDocument = z
@@ -66,6 +71,7 @@ export interface RegisteredClient {
   scopes: Scope[];
   /** Signs the client's callbacks; absent for a client registered before callback keys. */
   callbackKey?: string;
+  massOffboardLimit?: number;
 }
 
 export interface ClientRegistry {
@@ -97,6 +103,7 @@ export function parseClientRegistry(documentText: string): ClientRegistry {
       digest: Buffer.from(client.token_sha256, "hex"),
       scopes: client.scopes,
       ...(client.callback_key ? { callbackKey: client.callback_key } : {}),
+      ...(client.mass_offboard_limit === undefined ? {} : { massOffboardLimit: client.mass_offboard_limit }),
     })),
   };
 }

@@ -11,7 +11,7 @@ export const SCOPE_POWERS: Record<Scope, string> = {
   offboard: "Offboard people.",
   read: "Read jobs, people, offices and reports.",
   approve:
-    "Approve a deletion (never one of a suspension the same client asked to offboard, or whose hold it lifted).",
+    "Approve a deletion (never one of a suspension the same client asked to offboard, or whose hold it lifted); release a held job (never one it submitted) or cancel a held or queued one.",
   legal_hold: "Place a legal hold; lift one (only the client that placed it, or an `admin` client).",
   admin:
     "Grant or revoke Dialpad admin rights; change a Dialpad admin; ask for a retention shorter than the default (or shorten one); lift any legal hold; start an import or a reconciliation.",
@@ -22,4 +22,6 @@ export interface Principal {
   /** The client's name from the token registry, recorded on jobs and history. */
   client: string;
   scopes: Scope[];
+  /** The registry entry's `mass_offboard_limit` (0 = off), when it sets one: see mass-change-guard.ts. */
+  massOffboardLimit?: number;
 }

@@ -59,3 +59,46 @@ export class StateConflict extends DomainError {
   override name = "StateConflict";
   readonly kind = "conflict";
 }
+
+export const IDEMPOTENCY_CONFLICT_MESSAGE =
+  "This idempotency key was already used with a different request body; use a new key for a different request.";
+
+/** The idempotency key was already used with another request body (the existing job is not named to the client). */
+export class IdempotencyConflict extends StateConflict {
+  override name = "IdempotencyConflict";
+  constructor(readonly existingJobId: string) {
+    super("idempotency_conflict", IDEMPOTENCY_CONFLICT_MESSAGE);
+  }
+}
+
+/**
+ * The request key was used long ago: its job was carried out and has since expired (audit period).
+ * The request is not carried out again (a replayed old ticket must not act twice).
+ */
+export class RequestAlreadyHandled extends StateConflict {
+  override name = "RequestAlreadyHandled";
+  constructor(readonly jobId: string) {
+    super(
+      "request_already_handled",
+      `This request was already carried out by job ${jobId}, whose record has since expired.`,
+    );
+  }
+}
+
+// Answers of the stores that the use cases act on; never shown to a client (a 500 if one escapes).
+
+/** This run no longer holds its job: another delivery took over after its token expired. */
+export class RunSuperseded extends Error {
+  override name = "RunSuperseded";
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} is held by another run.`);
+  }
+}
+
+/** The email a record was to move to already has a record of its own. */
+export class RecordExists extends Error {
+  override name = "RecordExists";
+  constructor(readonly email: string) {
+    super("A lifecycle record of this email exists already.");
+  }
+}

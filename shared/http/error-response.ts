@@ -7,7 +7,6 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { DomainError, type DomainErrorKind } from "../errors/domain-errors";
 import { isTransientError } from "../errors/transient-errors";
-import { IdempotencyConflict, RequestAlreadyHandled } from "../lifecycle/ports";
 import { ApiError, type ErrorDetail, InternalError, ServiceUnavailableError } from "./api-error";
 import { json } from "./json-response";
 
@@ -24,18 +23,11 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   conflict: 409,
 };
 
-export const IDEMPOTENCY_CONFLICT_MESSAGE =
-  "This idempotency key was already used with a different request body; use a new key for a different request.";
-
 /** The error as the API answers it: status, code, message, details and extra headers. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof DomainError)
     return new ApiError(STATUS_OF_KIND[error.kind], error.code, error.message, error.details);
-  if (error instanceof IdempotencyConflict)
-    return new ApiError(409, "idempotency_conflict", IDEMPOTENCY_CONFLICT_MESSAGE);
-  if (error instanceof RequestAlreadyHandled)
-    return new ApiError(409, "request_already_handled", error.message);
   if (isTransientError(error)) return new ServiceUnavailableError();
   return new InternalError();
 }

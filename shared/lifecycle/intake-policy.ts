@@ -5,6 +5,7 @@
  */
 import { InvalidInput } from "../errors/domain-errors";
 import { callbackPortProblem, DEFAULT_CALLBACK_PORTS } from "../notify/callback-address";
+import type { JobKindRegistry } from "./job-kind";
 import type { Submission } from "./submit-job";
 
 export interface IntakePolicy {
@@ -14,9 +15,17 @@ export interface IntakePolicy {
   callbackPorts?: readonly number[];
 }
 
-/** Throws InvalidInput (400) naming the field when the submission breaks the policy. */
-export function checkIntakePolicy(submission: Submission, policy: IntakePolicy): void {
-  for (const [path, address] of newAddresses(submission)) {
+/**
+ * Throws InvalidInput (400) naming the field when the submission breaks the policy. The submission's
+ * kind names the addresses it would give a person (`newAddresses`: an onboarding's, a mover's new one).
+ */
+export function checkIntakePolicy(
+  submission: Submission,
+  policy: IntakePolicy,
+  kinds: Pick<JobKindRegistry, "of">,
+): void {
+  const newAddresses = kinds.of(submission.kind).newAddresses?.(submission.request) ?? [];
+  for (const [path, address] of newAddresses) {
     if (!domainAllowed(address, policy.allowedEmailDomains))
       throw new InvalidInput(
         "email_domain_not_allowed",
@@ -31,14 +40,6 @@ export function checkIntakePolicy(submission: Submission, policy: IntakePolicy):
     throw new InvalidInput("validation_failed", "The request is invalid; see details for each bad field.", [
       { path: "callback_url", message: portProblem },
     ]);
-}
-
-/** The email addresses a submission would give a person: an onboarding's, a mover's new one. */
-function newAddresses(submission: Submission): [string, string][] {
-  if (submission.kind === "onboard") return [["email", submission.request.email]];
-  if (submission.kind === "update" && submission.request.new_email)
-    return [["new_email", submission.request.new_email]];
-  return [];
 }
 
 function domainAllowed(address: string, allowed: readonly string[] | undefined): boolean {

@@ -29,6 +29,8 @@ export type JobDraft = { [K in JobKind]: Pick<JobOf<K>, "kind" | "request"> }[Jo
   email?: string | undefined;
   user_id?: string | undefined;
   ticket?: Ticket | undefined;
+  /** Accepted `held` (the mass-change guard): written, but not sent until released. */
+  held?: { reason: string };
 };
 
 export interface Intake {
@@ -54,17 +56,18 @@ export async function takeInJob(
   return { ...written, enqueued: await sendJob(written.job, deps) };
 }
 
-/** The first half of `takeInJob`: a new queued job under `key`, or the job the key already has. */
+/** The first half of `takeInJob`: a new queued (or held) job under `key`, or the job the key already has. */
 export function writeJob(
   draft: JobDraft,
   key: RequestKey,
   deps: IntakeDeps,
 ): Promise<{ job: Job; created: boolean }> {
   const at = deps.clock.now().toISOString();
-  const { email, user_id, ticket, ...rest } = draft;
+  const { email, user_id, ticket, held, ...rest } = draft;
   const job: Job = {
     job_id: deps.newJobId?.() ?? randomUUID(),
-    status: "queued",
+    status: held ? "held" : "queued",
+    ...(held ? { held_reason: held.reason } : {}),
     ...(email ? { email } : {}),
     ...(user_id ? { user_id } : {}),
     ...(ticket ? { ticket } : {}),
@@ -79,11 +82,12 @@ export function writeJob(
 
 /**
  * Sends a written job that has not been sent yet, and records the send; a job that left `queued`
- * before it was ever sent (cancelled) is only recorded, which takes it off the unsent list.
+ * before it was ever sent (cancelled) is only recorded, which takes it off the unsent list. A held
+ * job is neither sent nor recorded: its release sends it.
  * Answers whether a message was sent. A duplicate send is harmless: the worker runs a job once.
  */
 export async function sendJob(job: Job, deps: Omit<IntakeDeps, "newJobId">): Promise<boolean> {
-  if (job.enqueued_at) return false;
+  if (job.enqueued_at || job.status === "held") return false;
   const send = job.status === "queued";
   if (send) await deps.queue.enqueue(job.job_id, deps.kinds.laneOf(job.kind));
   await deps.jobs.markEnqueued(job.job_id, deps.clock.now().toISOString());

@@ -37,6 +37,11 @@ export interface JobKindDefinition<K extends JobKind = JobKind> {
   steps: readonly Step<JobOf<K>>[];
   /** Intake: whom the job is about. Default: the request's `email`. */
   subject?(request: JobOf<K>["request"], deps: Pick<IntakeHookDeps, "people">): Promise<JobSubject>;
+  /**
+   * Intake, before anything is written: the email addresses the request would give a person, by
+   * request field (checked against ALLOWED_EMAIL_DOMAINS, intake-policy.ts). Default: none.
+   */
+  newAddresses?(request: JobOf<K>["request"]): [field: string, address: string][];
   /** Intake, once, for a job this request created (not for a repeat of the request). */
   onAccepted?(job: JobOf<K>, deps: IntakeHookDeps): Promise<void>;
   /**

@@ -17,6 +17,8 @@
  *    taken for a hand suspension (suspensionSeen);
  * 3. an approval belongs to one suspension (decideApproval's condition);
  * 6. no privilege without `admin` (privilegeRefusal, adminRightsRefusal, requestNeedsAdmin).
+ * 7. the mass-change guard is a rule on a client's jobs rather than a person: mass-change-guard.ts
+ *    (held or not) and job-decisions.ts (release never by the submitting client).
  */
 import { NotFound, NotPermitted, StateConflict } from "../errors/domain-errors";
 import type { HistoryEntry, JobAuthority, LegalHold, Person, Ticket } from "./model";
@@ -400,7 +402,8 @@ export function deletionRefusal(
 ): string | undefined {
   if (!person) return "we hold no lifecycle record of this person any more";
   if (person.hold)
-    return `the person is under a legal hold placed ${person.hold.at} by ${person.hold.by} (${person.hold.reason})`;
+    // Not the reason: jobs are read by every `read` client, and only hold managers see reasons.
+    return `the person is under a legal hold placed ${person.hold.at} by ${person.hold.by}`;
   if (person.state !== "suspended") return `the record is ${person.state}, not suspended`;
   if (person.user_id !== job.user_id)
     return `the record now names Dialpad user ${person.user_id ?? "none"}, not ${job.user_id}`;

@@ -4,7 +4,8 @@
  */
 import type { License } from "../dialpad/schemas";
 
-export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+/** `held`: accepted but stopped by the mass-change guard (mass-change-guard.ts) until released or cancelled. */
+export type JobStatus = "held" | "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
 
 /** The fixed, documented list of reasons a job fails (README "Job error codes"). */
@@ -142,6 +143,11 @@ interface JobBase {
   updated_at: string;
   /** Set once the job's message is on its queue; a repeat request re-sends when it is missing. */
   enqueued_at?: string;
+  /** Why the job was accepted `held` (the mass-change guard); kept after a release, for the record. */
+  held_reason?: string;
+  /** The `approve` client that released the held job, and when. */
+  released_by?: string;
+  released_at?: string;
 }
 
 /**
@@ -165,6 +171,9 @@ export type JobKind = keyof JobKindShapes;
 /** A job; `progress` holds the outputs of its finished steps, so a resumed run skips them. */
 export type Job = { [K in JobKind]: JobBase & { kind: K } & JobKindShapes[K] }[JobKind];
 export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
+
+/** Emails are compared trimmed and lower-cased (our records' key, and Dialpad's matching). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export type PersonState = "onboarding" | "active" | "suspended" | "deleted";
 

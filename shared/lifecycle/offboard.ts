@@ -229,6 +229,8 @@ async function cancelQueuedOnboard(email: string, offboard: OffboardJob, deps: I
  * of the job, that client may not approve the deletion of this suspension (lifecycle policy).
  */
 async function recordOffboardRequested(email: string, job: OffboardJob, people: PersonStore): Promise<void> {
+  // No record of the person yet: nothing to approve until the job itself records one.
+  if (!(await people.get(email))) return;
   await people.apply(email, {
     set: { updated_at: job.created_at },
     history: {
@@ -254,10 +256,11 @@ export const offboardKind = defineJobKind({
     email: await knownEmail(request, deps.people),
     user_id: request.user_id,
   }),
+  // Also when a held offboard is released (job-decisions.ts): only a queued one cancels.
   onAccepted: async (job, deps) => {
     if (!job.email) return;
     await recordOffboardRequested(job.email, job, deps.people);
-    await cancelQueuedOnboard(job.email, job, deps);
+    if (job.status === "queued") await cancelQueuedOnboard(job.email, job, deps);
   },
   leaseKey: async (job, deps) => job.email ?? (await learnEmail(job, deps.dialpad, deps.jobs)),
   // Again at the start of the run: the onboarding may have been queued after this offboard's intake.

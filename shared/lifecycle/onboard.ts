@@ -280,6 +280,7 @@ export const onboardKind = defineJobKind({
   lane: "bulk",
   progress: onboardProgress,
   steps: ONBOARD_STEPS,
+  newAddresses: (request) => [["email", request.email]],
   // Remembered so an offboard of the person can cancel it while it waits in the queue.
   onAccepted: async (job, deps) => deps.people.noteOnboardJob(job.request.email, job.job_id),
 });

@@ -18,24 +18,6 @@ export interface RequestKey {
   ttlSeconds?: number;
 }
 
-export class IdempotencyConflict extends Error {
-  override name = "IdempotencyConflict";
-  constructor(readonly existingJobId: string) {
-    super("This idempotency key was already used with a different request body.");
-  }
-}
-
-/**
- * The request key was used long ago: its job was carried out and has since expired (audit period).
- * The request is not carried out again (a replayed old ticket must not act twice).
- */
-export class RequestAlreadyHandled extends Error {
-  override name = "RequestAlreadyHandled";
-  constructor(readonly jobId: string) {
-    super(`This request was already carried out by job ${jobId}, whose record has since expired.`);
-  }
-}
-
 export type JobOutcome =
   | { status: "succeeded" }
   | { status: "failed"; error: JobError }
@@ -53,14 +35,6 @@ export interface RunClaim {
 }
 
 export type StartRun = { outcome: "started"; job: Job } | { outcome: "busy" } | { outcome: "ended" };
-
-/** This run no longer holds its job: another delivery took over after its token expired. */
-export class RunSuperseded extends Error {
-  override name = "RunSuperseded";
-  constructor(readonly jobId: string) {
-    super(`Job ${jobId} is held by another run.`);
-  }
-}
 
 export interface StepsUpdate {
   steps: readonly JobStep[];
@@ -107,7 +81,7 @@ export interface JobStore {
   get(jobId: string): Promise<Job | undefined>;
   /** Jobs newest first, filtered, one page at a time (from indexes, never a Scan). */
   list(filter: JobFilter, page: PageRequest): Promise<Page<Job>>;
-  /** Jobs created before `createdBefore` whose message never reached the queue, page by page. */
+  /** Jobs created before `createdBefore` whose message never reached the queue, page by page (never a held job). */
   listUnsent(createdBefore: string): AsyncIterable<Job[]>;
   markEnqueued(jobId: string, at: string): Promise<void>;
   /**
@@ -134,14 +108,13 @@ export interface JobStore {
   finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void>;
   /** queued → cancelled; answers false when the job already left `queued`. */
   cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean>;
-}
-
-/** The email a record was to move to already has a record of its own. */
-export class RecordExists extends Error {
-  override name = "RecordExists";
-  constructor(readonly email: string) {
-    super("A lifecycle record of this email exists already.");
-  }
+  /** held or queued (never started) → cancelled; answers false when the job is in another status. */
+  cancelBeforeRun(jobId: string, at: string, reason: string): Promise<boolean>;
+  /**
+   * held → queued, recording who released it; the job is listed as unsent again until its send is
+   * recorded. Answers the released job, or undefined when the job is not held (or missing).
+   */
+  releaseHeld(jobId: string, at: string, releasedBy: string): Promise<Job | undefined>;
 }
 
 export interface PersonChange {

@@ -50,7 +50,7 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-const sha256Hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+export const sha256Hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 export function requestKey({ kind, client, headerKey, body }: RequestKeyInput): RequestKey {
   const bodyHash = sha256Hex(canonicalJson(body));

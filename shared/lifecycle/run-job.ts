@@ -7,13 +7,15 @@
  * Between steps the run checks its deadline: with too little time left it gives its run token
  * back, keeps the person's lease, and answers "paused" so the message is handed back.
  */
+
 import { randomUUID } from "node:crypto";
 import type { DialpadApi } from "../dialpad/api";
 import { withCallDeadline } from "../dialpad/call-deadline";
+import { RunSuperseded } from "../errors/domain-errors";
 import { exhaustedFailureOf, isUnexpected, JobCancelled, permanentFailureOf } from "./failures";
 import type { JobKindRegistry } from "./job-kind";
 import { type Job, TERMINAL_STATUSES } from "./model";
-import { type JobOutcome, type JobStore, type Lane, RunSuperseded } from "./ports";
+import type { JobOutcome, JobStore, Lane } from "./ports";
 import { runSteps, type Step, type StepDeps } from "./steps";
 
 export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
@@ -80,6 +82,7 @@ async function runToEnd(
   const loaded = await deps.jobs.get(jobId);
   if (!loaded) return "ignored";
   if (TERMINAL_STATUSES.has(loaded.status)) return "ended_before";
+  if (loaded.status === "held") return "ignored"; // never sent while held: its release sends it again
   let job: Job = loaded;
   const kind = deps.kinds.of(job.kind);
   const dialpad = deps.dialpad[kind.lane];

@@ -1,14 +1,21 @@
 /**
  * Accepting a client's request for a job, primary course: derive its idempotency key → ask the
- * job's kind whom it is about → take the job in (job-intake.ts: write job and key together, then
- * queue it) → for a new job, run its kind's `onAccepted` (an onboarding is remembered; an offboard
- * is recorded on the person and cancels the person's still-queued onboarding).
+ * job's kind whom it is about → for an offboard, ask the mass-change guard (held or not) → take
+ * the job in (job-intake.ts: write job and key together, then queue it unless held) → for a new
+ * job, run its kind's `onAccepted` (an onboarding is remembered; an offboard is recorded on the
+ * person and, once queued, cancels the person's still-queued onboarding).
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
 import type { JobKindRegistry } from "./job-kind";
+import {
+  checkOffboard,
+  type GuardDecision,
+  type MassChangeCounter,
+  massOffboardLimitOf,
+} from "./mass-change-guard";
 import type { ImportRequest, Job, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
-import type { PersonStore } from "./ports";
+import type { PersonStore, RequestKey } from "./ports";
 import { requestKey } from "./request-key";
 
 export type Submission =
@@ -20,11 +27,27 @@ export type Submission =
 export interface SubmitDeps extends IntakeDeps {
   kinds: JobKindRegistry;
   people: PersonStore;
+  /** The mass-change guard's count and settings; absent, no offboard is ever held. */
+  massChange?: {
+    counter: MassChangeCounter;
+    /** MASS_OFFBOARD_LIMIT: the limit of `scim` clients without one of their own. */
+    scimDefaultLimit: number;
+    /** Told each offboard the guard held (the JobsHeld metric and its alarm). */
+    onHeld?: (job: Job) => void;
+  };
+}
+
+export interface Caller {
+  client: string;
+  idempotencyKey: string | undefined;
+  scopes: readonly string[];
+  /** The client registry entry's `mass_offboard_limit` (0 = off), when it has one. */
+  massOffboardLimit?: number | undefined;
 }
 
 export async function submitJob(
   submission: Submission,
-  caller: { client: string; idempotencyKey: string | undefined; scopes: readonly string[] },
+  caller: Caller,
   deps: SubmitDeps,
 ): Promise<{ job: Job; created: boolean }> {
   const key = requestKey({
@@ -34,6 +57,7 @@ export async function submitJob(
     body: submission.request,
   });
   const subject = await deps.kinds.subjectOf(submission, deps);
+  const guard = submission.kind === "offboard" ? await guardOffboard(caller, key, deps) : undefined;
   const { job, created } = await takeInJob(
     {
       ...submission,
@@ -42,10 +66,20 @@ export async function submitJob(
       email: subject.email,
       user_id: subject.user_id,
       ticket: submission.request.ticket,
+      ...(guard?.held ? { held: { reason: guard.reason } } : {}),
     },
     key,
     deps,
     async (job) => deps.kinds.of(job.kind).onAccepted?.(job, deps),
   );
+  if (!created)
+    await guard?.uncount?.(); // a replay counts nothing
+  else if (job.status === "held") deps.massChange?.onHeld?.(job);
   return { job, created };
+}
+
+function guardOffboard(caller: Caller, key: RequestKey, deps: SubmitDeps): Promise<GuardDecision> {
+  if (!deps.massChange) return Promise.resolve({ held: false });
+  const limit = massOffboardLimitOf(caller, deps.massChange.scimDefaultLimit);
+  return checkOffboard(caller, key, limit, { counter: deps.massChange.counter, clock: deps.clock });
 }

@@ -7,13 +7,14 @@
  * Only the fields given change. Every Dialpad step re-reads before acting when it is resumed, so a
  * crash between Dialpad's answer and our record never applies a change twice.
  */
+
 import { isDialpadError } from "../dialpad/errors";
 import { license as licenseSchema, type UpdateUserRequest } from "../dialpad/schemas";
+import { RecordExists } from "../errors/domain-errors";
 import { requireAuthorityOver, requireAuthorityToSetAdminRights } from "./authority";
 import { JobFailure } from "./failures";
 import { defineJobKind } from "./job-kind";
 import type { JobOf, UpdateRequest } from "./model";
-import { RecordExists } from "./ports";
 import { type UpdateProgress, updateProgress } from "./progress";
 import { takeSeat, usingSeat } from "./seat-check";
 import { byWorkerFor, defineStep, type Step } from "./steps";
@@ -304,4 +305,5 @@ export const updateKind = defineJobKind({
   lane: "bulk",
   progress: updateProgress,
   steps: UPDATE_STEPS,
+  newAddresses: (request) => (request.new_email ? [["new_email", request.new_email]] : []),
 });

@@ -1,17 +1,16 @@
 /**
  * Creating the delete job of one person whose retention ended, primary course: derive the request
- * key from the email and the deadline (`sweeper#<email>#<delete_after>`) → write the job and its key
+ * key from the email's SHA-256 and the deadline (`sweeper#<sha256(email)>#<delete_after>`) → write the job and its key
  * (job-intake.ts: a second sweep finds the key and answers the same job) → send it unless an
  * earlier sweep already did. A new offboarding sets
  * a new delete_after, hence a new key, so a person can be swept again after a rehire. A job that
  * stopped without deleting (a legal hold, a missing approval: the delete job's last check) is not
  * the answer for a person still due: the next job is keyed after it (`...#after#<job_id>`).
  */
-import { createHash } from "node:crypto";
 import { type Intake, type IntakeDeps, sendJob, writeJob } from "../lifecycle/job-intake";
 import type { Person } from "../lifecycle/model";
 import type { RequestKey } from "../lifecycle/ports";
-import { canonicalJson } from "../lifecycle/request-key";
+import { canonicalJson, sha256Hex } from "../lifecycle/request-key";
 
 export const SWEEPER_CLIENT = "sweeper";
 
@@ -28,13 +27,14 @@ export function deleteRequestKey(person: DeletePerson, afterJobId?: string): Req
   const request = { email: person.email, user_id: person.user_id };
   const parts = [
     "sweeper",
-    person.email,
+    // Hashed: the key outlives the person's record by years, and must not keep their email.
+    sha256Hex(person.email),
     person.delete_after ?? "",
     ...(afterJobId ? ["after", afterJobId] : []),
   ];
   return {
     key: parts.map(encodeURIComponent).join("#"),
-    bodyHash: createHash("sha256").update(canonicalJson(request), "utf8").digest("hex"),
+    bodyHash: sha256Hex(canonicalJson(request)),
   };
 }
 

@@ -2,28 +2,27 @@
  * DynamoDB adapter of the JobStore port: a job item per job and a request-key item per idempotency
  * key, written together in one transaction so a request can never yield two jobs.
  */
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { IdempotencyConflict, RequestAlreadyHandled, RunSuperseded } from "../errors/domain-errors";
 import { NO_AUTHORITY } from "../lifecycle/authority";
 import type { ProgressParser } from "../lifecycle/job-kind";
 import type { Job } from "../lifecycle/model";
-import {
-  IdempotencyConflict,
-  type JobFilter,
-  type JobOutcome,
-  type JobStore,
-  type Page,
-  type PageRequest,
-  RequestAlreadyHandled,
-  type RequestKey,
-  type RunClaim,
-  RunSuperseded,
-  type StartRun,
-  type StepsUpdate,
+import type {
+  JobFilter,
+  JobOutcome,
+  JobStore,
+  Page,
+  PageRequest,
+  RequestKey,
+  RunClaim,
+  StartRun,
+  StepsUpdate,
 } from "../lifecycle/ports";
 import { MAX_RETENTION_DAYS } from "../lifecycle/requests";
 import { cancellationReasons, isConditionFailed } from "./conditional";
@@ -43,9 +42,10 @@ export const DEFAULT_JOB_AUDIT_DAYS = 400;
 const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" });
 const { retentionIndex } = TABLE_KEYS;
 export const UNSENT_PARTITION = "UNSENT";
-const unsentIndexKeys = (job: Job) => ({
+/** A job is unsent from its creation, or from its release when it was held (a held job is never sent). */
+const unsentIndexKeys = (job: Pick<Job, "job_id">, since: string) => ({
   [retentionIndex.partitionKey]: UNSENT_PARTITION,
-  [retentionIndex.sortKey]: `${job.created_at}#${job.job_id}`,
+  [retentionIndex.sortKey]: `${since}#${job.job_id}`,
 });
 const requestItemKey = (key: string) => ({ pk: `REQ#${key}`, sk: "REQ" });
 const { userIdIndex: EMAIL_INDEX, listIndex: LIST_INDEX, lookupIndex: TICKET_INDEX } = TABLE_KEYS;
@@ -134,7 +134,12 @@ export class DynamoJobStore implements JobStore {
               Put: {
                 TableName: this.tableName,
                 // Listed as unsent (sparse gsi1) until its message is on the queue: see listUnsent.
-                Item: { ...jobKey(job.job_id), ...job, ...unsentIndexKeys(job), ...listIndexKeys(job) },
+                Item: {
+                  ...jobKey(job.job_id),
+                  ...job,
+                  ...(job.status === "held" ? {} : unsentIndexKeys(job, job.created_at)),
+                  ...listIndexKeys(job),
+                },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -364,7 +369,48 @@ export class DynamoJobStore implements JobStore {
     }
   }
 
-  async cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {
+  cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {
+    return this.cancelWhile(["queued"], jobId, at, reason);
+  }
+
+  cancelBeforeRun(jobId: string, at: string, reason: string): Promise<boolean> {
+    return this.cancelWhile(["held", "queued"], jobId, at, reason);
+  }
+
+  async releaseHeld(jobId: string, at: string, releasedBy: string): Promise<Job | undefined> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: `SET #status = :queued, updated_at = :at, released_by = :by, released_at = :at, ${retentionIndex.partitionKey} = :unsent, ${retentionIndex.sortKey} = :unsentSince`,
+          ConditionExpression: "#status = :held",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":queued": "queued",
+            ":held": "held",
+            ":at": at,
+            ":by": releasedBy,
+            ":unsent": UNSENT_PARTITION,
+            ":unsentSince": unsentIndexKeys({ job_id: jobId }, at)[retentionIndex.sortKey],
+          },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return toJob(result.Attributes, this.kinds);
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async cancelWhile(
+    statuses: readonly Job["status"][],
+    jobId: string,
+    at: string,
+    reason: string,
+  ): Promise<boolean> {
+    const allowed = Object.fromEntries(statuses.map((status, i) => [`:from${i}`, status]));
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -372,11 +418,11 @@ export class DynamoJobStore implements JobStore {
           Key: jobKey(jobId),
           UpdateExpression:
             "SET #status = :cancelled, updated_at = :at, cancel_reason = :reason, expires_at = :expires",
-          ConditionExpression: "#status = :queued",
+          ConditionExpression: `#status IN (${Object.keys(allowed).join(", ")})`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":cancelled": "cancelled",
-            ":queued": "queued",
+            ...allowed,
             ":at": at,
             ":reason": reason,
             ":expires": this.expiresAt(at),

@@ -4,7 +4,13 @@
  * with one Query. The record carries the sparse GSI keys: the retention due list (gsi1, only while
  * suspended with a delete_after), the Dialpad user id (gsi2), the list of people (gsi3, by
  * updated_at) and the list of people under a legal hold (gsi4).
+ *
+ * A deleted person's record and history expire `recordDays` (PERSON_RECORD_DAYS) after the
+ * deletion: every item of the partition carries the table's TTL attribute, and since DynamoDB removes
+ * expired items only within days, reads treat an item past it as gone. A change to any other state
+ * (a rehire) lifts the expiry from the record and its whole history.
  */
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -12,25 +18,26 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { RecordExists } from "../errors/domain-errors";
 import type { SuspensionCondition } from "../lifecycle/lifecycle-policy";
-import type { HistoryEntry, Person } from "../lifecycle/model";
-import {
-  type Page,
-  type PageRequest,
-  type PersonChange,
-  type PersonFilter,
-  type PersonStore,
-  RecordExists,
-} from "../lifecycle/ports";
+import { type HistoryEntry, normaliseEmail, type Person } from "../lifecycle/model";
+import type { Page, PageRequest, PersonChange, PersonFilter, PersonStore } from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
 import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
 
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 const personPk = (email: string) => `PERSON#${normaliseEmail(email)}`;
 const recordKey = (email: string) => ({ pk: personPk(email), sk: "PERSON" });
 export const RETENTION_PARTITION = "RETENTION";
+const TTL = TABLE_KEYS.timeToLive;
+const DAY_SECONDS = 24 * 3600;
+/** Days a deleted person's record and history are kept (PERSON_RECORD_DAYS). */
+export const DEFAULT_PERSON_RECORD_DAYS = 400;
+
+/** False for an item whose TTL has passed: DynamoDB may not have removed it yet, but it is gone. */
+const liveAt = (nowMs: number) => (item: Record<string, unknown>) =>
+  typeof item[TTL] !== "number" || (item[TTL] as number) * 1000 > nowMs;
 
 /** A record on the retention due list, with the deadline its queued delete job was made for. */
 export type DuePerson = Person & { delete_job_for?: string };
@@ -86,10 +93,17 @@ const CONDITION_NAMES = {
 const HELD_PARTITION = "HELD";
 
 /** The record's UpdateExpression for a change, keeping the sparse index keys in step with it. */
-function recordUpdate(email: string, change: Pick<PersonChange, "set" | "remove">) {
+function recordUpdate(
+  email: string,
+  change: Pick<PersonChange, "set" | "remove">,
+  /** The record's TTL: a number sets it, null removes it, undefined leaves it. */
+  expiresAt?: number | null,
+) {
   const set: Record<string, unknown> = { ...change.set, email: normaliseEmail(email) };
   const remove = new Set<string>(change.remove ?? []);
   for (const field of remove) delete set[field];
+  if (typeof expiresAt === "number") set[TTL] = expiresAt;
+  else if (expiresAt === null) remove.add(TTL);
   if (set.user_id) {
     set[INDEX_FIELDS.userIdPk] = `USER#${set.user_id}`;
     set[INDEX_FIELDS.userIdSk] = "PERSON";
@@ -137,16 +151,27 @@ function toHistory(item: Record<string, unknown>): HistoryEntry {
 }
 
 export class DynamoPersonStore implements PersonStore {
+  private readonly recordDays: number;
+  private readonly now: () => number;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: { recordDays?: number; now?: () => number } = {},
+  ) {
+    this.recordDays = options.recordDays ?? DEFAULT_PERSON_RECORD_DAYS;
+    this.now = options.now ?? Date.now;
+  }
+
+  private live(item: Record<string, unknown> | undefined): item is Record<string, unknown> {
+    return item !== undefined && liveAt(this.now())(item);
+  }
 
   async get(email: string): Promise<Person | undefined> {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: recordKey(email), ConsistentRead: true }),
     );
-    return result.Item ? toPerson(result.Item) : undefined;
+    return this.live(result.Item) ? toPerson(result.Item) : undefined;
   }
 
   async getWithHistory(email: string) {
@@ -157,7 +182,7 @@ export class DynamoPersonStore implements PersonStore {
       ExpressionAttributeValues: { ":pk": personPk(email) },
       ConsistentRead: true,
     });
-    for await (const page of pages) items.push(...page);
+    for await (const page of pages) items.push(...page.filter(liveAt(this.now())));
     const record = items.find((item) => item.sk === "PERSON");
     const person = record && toPerson(record);
     if (!person) return undefined;
@@ -179,7 +204,7 @@ export class DynamoPersonStore implements PersonStore {
       }),
     );
     const item = result.Items?.[0];
-    return item ? toPerson(item) : undefined;
+    return this.live(item) ? toPerson(item) : undefined;
   }
 
   /**
@@ -267,7 +292,10 @@ export class DynamoPersonStore implements PersonStore {
       ["pk", "sk", index.partitionKey, index.sortKey],
     );
     return {
-      items: items.map(toPerson).filter((person): person is Person => person !== undefined),
+      items: items
+        .filter(liveAt(this.now()))
+        .map(toPerson)
+        .filter((person): person is Person => person !== undefined),
       ...(nextCursor ? { nextCursor } : {}),
     };
   }
@@ -306,7 +334,9 @@ export class DynamoPersonStore implements PersonStore {
     change: PersonChange,
     condition?: { expression: string; values?: Record<string, unknown> },
   ): Promise<boolean> {
-    const update = recordUpdate(email, change);
+    // A conditional change (a suspension's, a first record) never applies to a deleted record.
+    const expiresAt = condition ? undefined : await this.expiryOf(email, change);
+    const update = recordUpdate(email, change, expiresAt);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -333,7 +363,7 @@ export class DynamoPersonStore implements PersonStore {
                   : {}),
               },
             },
-            this.historyPut(email, change),
+            this.historyPut(email, change, expiresAt),
           ],
         }),
       );
@@ -425,11 +455,62 @@ export class DynamoPersonStore implements PersonStore {
     }
   }
 
-  private historyPut(email: string, change: PersonChange) {
+  /**
+   * The record's expiry after `change`: set when it records a deletion, lifted (null) when it moves
+   * the record to another state, untouched (undefined) otherwise. The history is stamped (or
+   * lifted) first and the record last, so a retried change finishes what a crash left halfway.
+   */
+  private async expiryOf(email: string, change: PersonChange): Promise<number | null | undefined> {
+    const state = change.set.state;
+    if (state === undefined) return undefined;
+    if (state === "deleted") {
+      const deletedAt = Date.parse(change.set.deleted_at ?? change.history.at);
+      const expiresAt = Math.floor(deletedAt / 1000) + this.recordDays * DAY_SECONDS;
+      await this.setHistoryExpiry(email, expiresAt);
+      return expiresAt;
+    }
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: recordKey(email), ConsistentRead: true }),
+    );
+    if (Item?.[TTL] !== undefined) await this.setHistoryExpiry(email, null);
+    return null;
+  }
+
+  /** Sets (or, with null, removes) the TTL of every history entry of the person. */
+  private async setHistoryExpiry(email: string, expiresAt: number | null): Promise<void> {
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :hist)",
+      ExpressionAttributeValues: { ":pk": personPk(email), ":hist": "HIST#" },
+      ProjectionExpression: "pk, sk",
+      ConsistentRead: true,
+    });
+    for await (const page of pages)
+      await Promise.all(
+        page.map((item) =>
+          this.doc.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: expiresAt === null ? "REMOVE #ttl" : "SET #ttl = :ttl",
+              ExpressionAttributeNames: { "#ttl": TTL },
+              ...(expiresAt === null ? {} : { ExpressionAttributeValues: { ":ttl": expiresAt } }),
+            }),
+          ),
+        ),
+      );
+  }
+
+  private historyPut(email: string, change: PersonChange, expiresAt?: number | null) {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { pk: personPk(email), sk: `HIST#${change.historyId}`, ...change.history },
+        Item: {
+          pk: personPk(email),
+          sk: `HIST#${change.historyId}`,
+          ...change.history,
+          ...(typeof expiresAt === "number" ? { [TTL]: expiresAt } : {}),
+        },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     };

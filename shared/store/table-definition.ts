@@ -6,6 +6,7 @@
  *   PERSON#<email>        / HIST#<iso time>#<id>     one history entry of that person
  *   REQ#<client>#<key>    / REQ                      an API idempotency key → job (TTL)
  *   RATE#<limiter>        / STATE                    shared Dialpad rate budget (next free slot, 429 pause)
+ *   GUARD#<client>        / OFFBOARDS                the mass-change guard's count of a client's recent offboards (TTL)
  *   SEATS#<office_id>     / SEATS                    shared reading of the office's free seats (TTL)
  *   OFFICES               / OFFICES                  the office list the worker read (GET /v1/offices)
  *   EVENT#<event key>     / EVENT                    a webhook event already applied (TTL)

@@ -24,6 +24,7 @@ import {
 } from "../config";
 import type { DialpadMetricsHook } from "../dialpad/api";
 import { type JobKindRegistry, PROGRESS_UNREAD } from "../lifecycle/job-kind";
+import type { Job } from "../lifecycle/model";
 import { type JobQueue, type Lane, systemClock } from "../lifecycle/ports";
 import type { RunJobDeps } from "../lifecycle/run-job";
 import { HttpCallbackSender } from "../notify/callback-sender";
@@ -69,6 +70,7 @@ function tableParts(env: NodeJS.ProcessEnv, tracer?: AwsClientTracer) {
     doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     tableName: config.TABLE_NAME,
     jobAuditDays: config.JOB_AUDIT_DAYS,
+    personRecordDays: config.PERSON_RECORD_DAYS,
   };
 }
 
@@ -106,9 +108,15 @@ export function stateDepsFromEnv(
   tracer?: AwsClientTracer,
 ) {
   const parts = stateParts(env, tracer);
+  const settings = loadConfig(lifecycleSettings, env);
   return {
-    ...createStateDeps({ ...parts, kinds }),
-    settings: loadConfig(lifecycleSettings, env),
+    ...createStateDeps({
+      ...parts,
+      kinds,
+      massOffboardLimit: settings.MASS_OFFBOARD_LIMIT,
+      onJobHeld: reportJobHeld,
+    }),
+    settings,
     table: { doc: parts.doc, tableName: parts.tableName },
   };
 }
@@ -128,6 +136,13 @@ export interface ObservabilityHooks {
 /** DriftFound as one EMF line at once, for entries that do not pass a metrics hook of their own. */
 export function publishDriftFound(driftedUsers: number): void {
   createMetrics().singleMetric().addMetric(METRIC_NAMES.driftFound, MetricUnit.Count, driftedUsers);
+}
+
+const guardLogger = createLogger({ component: "mass-change-guard" });
+/** JobsHeld as one EMF line at once (its alarm asks someone to release or cancel), and a warning naming the job. */
+function reportJobHeld(job: Job): void {
+  createMetrics().singleMetric().addMetric(METRIC_NAMES.jobsHeld, MetricUnit.Count, 1);
+  guardLogger.warn("Offboard held by the mass-change guard", { job_id: job.job_id, client: job.client });
 }
 
 const userSyncLogger = createLogger({ component: "user-sync" });
@@ -290,7 +305,7 @@ export function reconcileDepsFromEnv(
   const lanes = createDialpadLanes({ ...parts, dialpad: dialpadPartsFromEnv(env, hooks) });
   return {
     dialpad: lanes.dialpad.bulk,
-    records: new DynamoPersonStore(parts.doc, parts.tableName),
+    records: new DynamoPersonStore(parts.doc, parts.tableName, { recordDays: parts.personRecordDays }),
     reports: new DynamoReconcileReportStore(parts.doc, parts.tableName),
     clock: systemClock,
     onDriftFound: hooks.onDriftFound ?? publishDriftFound,

@@ -8,6 +8,8 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ApiKeyProvider, DialpadMetricsHook } from "../dialpad/api";
 import { DialpadClient } from "../dialpad/client";
 import type { JobKindRegistry } from "../lifecycle/job-kind";
+import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../lifecycle/mass-change-guard";
+import type { Job } from "../lifecycle/model";
 import { OfficeDirectory } from "../lifecycle/office-directory";
 import {
   type OfficeRefreshMessage,
@@ -30,6 +32,7 @@ import type { DriftReport } from "../reconcile/drift-report";
 import type { ReconcileMessage } from "../reconcile/reconcile-message";
 import { failReconciliation, type ReconcileDeps, runReconciliation } from "../reconcile/run-reconciliation";
 import { DynamoJobStore } from "../store/job-store";
+import { DynamoMassChangeCounter } from "../store/mass-change-counter-store";
 import { DynamoOfficeListStore } from "../store/office-list-store";
 import { DynamoPersonStore } from "../store/person-store";
 import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
@@ -49,6 +52,12 @@ export interface StateParts {
   clock?: Clock;
   /** How long finished jobs are kept (JOB_AUDIT_DAYS). */
   jobAuditDays?: number;
+  /** How long a deleted person's record and history are kept (PERSON_RECORD_DAYS). */
+  personRecordDays?: number;
+  /** MASS_OFFBOARD_LIMIT, the mass-change guard's limit for `scim` clients (default 10). */
+  massOffboardLimit?: number;
+  /** Told each offboard the mass-change guard held (metric, log). */
+  onJobHeld?: (job: Job) => void;
 }
 
 /** What every function needs: the stores, the queues and job submission (no Dialpad). */
@@ -56,9 +65,23 @@ export function createStateDeps(parts: StateParts) {
   const clock = parts.clock ?? systemClock;
   const { kinds } = parts;
   const jobs = new DynamoJobStore(parts.doc, parts.tableName, kinds, parts.jobAuditDays);
-  const people = new DynamoPersonStore(parts.doc, parts.tableName);
+  const people = new DynamoPersonStore(parts.doc, parts.tableName, {
+    ...(parts.personRecordDays ? { recordDays: parts.personRecordDays } : {}),
+    now: () => clock.now().getTime(),
+  });
   const queue = new SqsJobQueue(parts.sqs, parts.queueUrls);
-  const submit: SubmitDeps = { kinds, jobs, people, queue, clock };
+  const submit: SubmitDeps = {
+    kinds,
+    jobs,
+    people,
+    queue,
+    clock,
+    massChange: {
+      counter: new DynamoMassChangeCounter(parts.doc, parts.tableName),
+      scimDefaultLimit: parts.massOffboardLimit ?? DEFAULT_SCIM_OFFBOARD_LIMIT,
+      ...(parts.onJobHeld ? { onHeld: parts.onJobHeld } : {}),
+    },
+  };
   // Webhook events, user syncs (urgent lane) and reconciliation reports and runs (bulk lane).
   const events = new DynamoWebhookEventLog(parts.doc, parts.tableName);
   const userSyncs = new SqsUserSyncQueue(parts.sqs, parts.queueUrls.urgent);

@@ -274,6 +274,27 @@ describe("real answers match the document", () => {
     await answer({ method: "POST", path: deleted, body: { reason: "x" }, client: approver }, 409);
   });
 
+  it("release and cancel of a held job: 200, 403, 404, 409", async () => {
+    const guarded = { ...requester, name: "guarded", massOffboardLimit: 1 };
+    const offboard = (email: string) =>
+      answer({ method: "POST", path: "/v1/offboard", body: { email }, client: guarded }, 202);
+    await offboard("g1@example.com");
+    const held = await offboard("g2@example.com");
+    expect(held.body).toMatchObject({ status: "held", held_reason: expect.any(String) });
+    const path = `/v1/jobs/${held.body.job_id}`;
+    await answer(
+      { method: "POST", path: `${path}/release`, client: { name: "guarded", scopes: ["approve"] } },
+      403,
+    );
+    await answer({ method: "POST", path: `${path}/release`, client: requester }, 403);
+    await answer({ method: "POST", path: "/v1/jobs/unknown/release", client: approver }, 404);
+    await answer({ method: "POST", path: `${path}/release`, client: approver }, 200);
+    await answer({ method: "POST", path: `${path}/release`, client: approver }, 409);
+    await answer({ method: "POST", path: `${path}/cancel`, client: approver }, 200);
+    await answer({ method: "POST", path: `${path}/cancel`, client: approver }, 409);
+    await answer({ method: "POST", path: "/v1/jobs/unknown/cancel", client: approver }, 404);
+  });
+
   it("import: 202, 403", async () => {
     await answer({ method: "POST", path: "/v1/import", client: requester }, 403);
     await answer({ method: "POST", path: "/v1/import", client: admin }, 202);

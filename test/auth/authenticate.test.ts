@@ -165,6 +165,21 @@ describe("authorizer context", () => {
     expect(apiErrorOf(() => principalFromAuthorizerContext(context)).status).toBe(401);
   });
 
+  it("carries a registry entry's mass-offboard limit (0 included) and refuses a malformed one", () => {
+    for (const limit of [0, 7]) {
+      const principal = { client: "hr", scopes: ["offboard" as const], massOffboardLimit: limit };
+      const context = toAuthorizerContext(principal);
+      expect(context.mass_offboard_limit).toBe(String(limit));
+      expect(principalFromAuthorizerContext(context)).toEqual(principal);
+    }
+    const bad = { client: "hr", scopes: "offboard", mass_offboard_limit: "many" };
+    expect(apiErrorOf(() => principalFromAuthorizerContext(bad)).status).toBe(401);
+    const text = JSON.stringify({
+      clients: [{ name: "a", token_sha256: hashToken("a"), scopes: ["offboard"], mass_offboard_limit: -1 }],
+    });
+    expect(() => parseClientRegistry(text)).toThrow(/mass_offboard_limit/);
+  });
+
   it("reads an empty scope list as no scopes", () => {
     expect(principalFromAuthorizerContext({ client: "x", scopes: "" })).toEqual({ client: "x", scopes: [] });
   });

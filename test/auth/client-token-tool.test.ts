@@ -111,6 +111,21 @@ describe("client-token with a local registry file", () => {
     expect((await run(["rotate-callback-key"])).code).toBe(2);
   });
 
+  it("adds a client with a mass-offboard limit that the authorizer hands on; refuses a bad limit without writing", async () => {
+    const added = await run(["add", "hr-feed", "--scopes", "offboard", "--mass-offboard-limit", "2"]);
+    expect(added.code).toBe(0);
+    const text = await readFile(file, "utf8");
+    expect(JSON.parse(text).clients[0]).toMatchObject({ name: "hr-feed", mass_offboard_limit: 2 });
+    const principal = authenticate(parseClientRegistry(text), `Bearer ${added.out[0]}`);
+    expect(principal).toEqual({ client: "hr-feed", scopes: ["offboard"], massOffboardLimit: 2 });
+    expect((await run(["list"])).out).toEqual(["hr-feed\toffboard\tmass_offboard_limit=2"]);
+    for (const bad of ["-1", "two", "1.5", "1001"]) {
+      const refused = await run(["add", "other", "--scopes", "offboard", "--mass-offboard-limit", bad]);
+      expect(refused.code).toBe(2);
+    }
+    expect(await readFile(file, "utf8")).toBe(text);
+  });
+
   it("refuses to add a name twice (a token is never shown again) and leaves the registry unchanged", async () => {
     await run(["add", "jira", "--scopes", "read"]);
     const before = await readFile(file, "utf8");

@@ -55,6 +55,8 @@ describe("local settings", () => {
       LOCAL_API_TOKEN: DEFAULT_LOCAL_API_TOKEN,
       DIALPAD_RATE_LIMIT_RPS: 15,
       RETENTION_DAYS: 30,
+      NUMBER_PARKING_TARGET: { to: "office" },
+      NUMBERS_ON_DELETE: "park",
       CALLBACK_RETRY_BASE_SECONDS: 30,
       SWEEP_INTERVAL_SECONDS: 60,
       RECONCILE_INTERVAL_SECONDS: 3600,
@@ -99,6 +101,8 @@ describe("local settings", () => {
     [{ DIALPAD_RATE_LIMIT_RPS: "25" }, "DIALPAD_RATE_LIMIT_RPS"],
     [{ LOCAL_API_TOKEN: "has spaces in it" }, "LOCAL_API_TOKEN"],
     [{ RECONCILE_INTERVAL_SECONDS: "0" }, "RECONCILE_INTERVAL_SECONDS"],
+    [{ NUMBER_PARKING_TARGET: "nowhere" }, "NUMBER_PARKING_TARGET"],
+    [{ NUMBERS_ON_DELETE: "unassign" }, "NUMBERS_ON_DELETE"],
     [{ DIALPAD_BASE_URL: "not a url", DIALPAD_API_KEY: "k" }, "DIALPAD_BASE_URL"],
   ])("refuses %o naming %s", (env, variable) => {
     expect(() => loadLocalSettings(env)).toThrow(new RegExp(`${variable}:`));

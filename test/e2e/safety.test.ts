@@ -1,5 +1,5 @@
 /**
- * Issue 9's scenarios end to end: local mode (`npm start`) with a clients file of three clients, driven
+ * Issue 9's scenarios (and issue 18's approvals) end to end: local mode (`npm start`) with a clients file of three clients, driven
  * only over HTTP (the API and the sandbox's /__sandbox/ routes). Each way the service could be turned
  * against the company now ends safely (403, or a job failed with its documented code, Dialpad
  * unchanged), and the legitimate path still works. One instance; RETENTION_DAYS=0 and a one-second
@@ -18,6 +18,8 @@ const CLIENTS = {
   ticketing: { token: `tk-${randomUUID()}`, scopes: ["onboard", "offboard", "read"] },
   approver: { token: `ap-${randomUUID()}`, scopes: ["approve", "read"] },
   admin: { token: `ad-${randomUUID()}`, scopes: ["admin", "onboard", "offboard", "read"] },
+  /** Offboards and approves: separation of duties must still stop it approving its own offboards. */
+  offboardApprover: { token: `oa-${randomUUID()}`, scopes: ["offboard", "approve", "read"] },
 } as const;
 type Client = keyof typeof CLIENTS;
 
@@ -244,6 +246,36 @@ describe("issue 9's scenarios end safely", () => {
     // Parked in the user's office, still the company's (never unassigned).
     const held = (await snapshot()).numbers.find((entry) => entry.number === number);
     expect(held).toMatchObject({ status: "office" });
+  });
+
+  it.concurrent("an offboard-only client cannot shorten the retention an admin client set", async () => {
+    const email = unique("ten-years");
+    expect((await run("admin", "/v1/onboard", person(email))).status).toBe("succeeded");
+    expect((await run("admin", "/v1/offboard", { email, retention_days: 3650 })).status).toBe("succeeded");
+    const { body: before } = await as("ticketing", "GET", `/v1/users/${email}`);
+    const again = await run("ticketing", "/v1/offboard", { email });
+    expect(again.status, JSON.stringify(again)).toBe("succeeded");
+    expect(again.steps.at(-1).detail).toContain(`kept the later deadline ${before.delete_after}`);
+    const { body: after } = await as("ticketing", "GET", `/v1/users/${email}`);
+    expect(after).toMatchObject({ state: "suspended", delete_after: before.delete_after });
+  });
+
+  it.concurrent("the client of a failed offboard cannot approve the person's deletion; another approve client can", async () => {
+    const email = unique("failed-offboard");
+    const onboard = await run("ticketing", "/v1/onboard", person(email));
+    expect(onboard.status).toBe("succeeded");
+    const stranger = await byHandUser(unique("stranger"));
+    const failed = await run("offboardApprover", "/v1/offboard", { email, user_id: stranger.id });
+    expect(failed).toMatchObject({ status: "failed", error: { code: "identity_mismatch" } });
+    await sandboxByHand(sandboxUrl, `/users/${onboard.user_id}/suspend`);
+    await eventually("the webhook to record the suspension", async () => {
+      const { body } = await as("ticketing", "GET", `/v1/users/${email}`);
+      return body.state === "suspended" ? body : undefined;
+    });
+    const refused = await as("offboardApprover", "POST", `/v1/users/${email}/approve-deletion`, {});
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: "self_approval" } } });
+    const approved = await as("approver", "POST", `/v1/users/${email}/approve-deletion`, {});
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
   });
 
   it.concurrent("reconciliation needs admin and runs once however often it is asked", async () => {

@@ -7,10 +7,13 @@ import { SecretsManagerServiceException } from "@aws-sdk/client-secrets-manager"
 import { SQSServiceException } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import {
+  IDEMPOTENCY_CONFLICT_MESSAGE,
+  IdempotencyConflict,
   InvalidInput,
   NotAuthenticated,
   NotFound,
   NotPermitted,
+  RequestAlreadyHandled,
   StateConflict,
 } from "../../shared/errors/domain-errors";
 import {
@@ -22,9 +25,8 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from "../../shared/http/api-error";
-import { IDEMPOTENCY_CONFLICT_MESSAGE, toHttpResponse } from "../../shared/http/error-response";
+import { toHttpResponse } from "../../shared/http/error-response";
 import { json } from "../../shared/http/json-response";
-import { IdempotencyConflict, RequestAlreadyHandled } from "../../shared/lifecycle/ports";
 import { SecretReadError } from "../../shared/secrets/secret-source";
 
 const bodyOf = (response: { body: string }) => JSON.parse(response.body);

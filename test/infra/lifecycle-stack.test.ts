@@ -552,6 +552,16 @@ describe("observability", () => {
     });
   });
 
+  it("alarms as soon as the mass-change guard holds a job", () => {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC_NAMES.jobsHeld,
+      Statistic: "Sum",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+  });
+
   it("alarms on any job failure, summed over every job kind", () => {
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Threshold: 1,

@@ -158,10 +158,14 @@ describe("update, handoff, import (sandbox default filter: active users only)", 
     });
   });
 
-  it("an unknown handoff target fails handoff_target_not_found with the user still active and holding its number", async () => {
+  it("an unknown, suspended or self handoff target fails handoff_target_not_found with the user still active and holding its number", async () => {
     const leaver = await onboarded("no.target@example.com");
+    const away = h.sandbox.byHand.createUser({ email: "away.target@example.com" });
+    h.sandbox.byHand.suspendUser(away.id);
     for (const handoff of [
       { to: "user", email: "nobody@example.com" } as const,
+      { to: "user", email: "away.target@example.com" } as const,
+      { to: "user", email: "no.target@example.com" } as const,
       { to: "department", id: "999999" } as const,
     ]) {
       const { job } = await h.offboard({ email: "no.target@example.com", number_handoff: handoff });
@@ -172,6 +176,7 @@ describe("update, handoff, import (sandbox default filter: active users only)", 
         phoneNumbers: leaver.phoneNumbers,
       });
     }
+    h.sandbox.byHand.deleteUser(away.id); // not one of the pre-existing users the import test counts
   });
 
   it("rehire: true reactivates the same suspended user, and an already suspended person is offboarded", async () => {

@@ -3,11 +3,12 @@
  * their job has expired; finished jobs carry their audit-period TTL; the reconciliation marker lets
  * one run at a time and is taken over once it expires.
  */
+
 import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RequestAlreadyHandled } from "../../shared/errors/domain-errors";
 import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type { Job } from "../../shared/lifecycle/model";
-import { RequestAlreadyHandled } from "../../shared/lifecycle/ports";
 import { MAX_RETENTION_DAYS } from "../../shared/lifecycle/requests";
 import type { DriftReport } from "../../shared/reconcile/drift-report";
 import { startReconciliation } from "../../shared/reconcile/run-reconciliation";

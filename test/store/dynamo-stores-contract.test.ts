@@ -2,6 +2,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import { DynamoJobStore } from "../../shared/store/job-store";
+import { DynamoMassChangeCounter } from "../../shared/store/mass-change-counter-store";
 import { DynamoPersonStore } from "../../shared/store/person-store";
 import { createTestTable, localDocumentClient } from "../support/aws";
 import { storeContract } from "../unit/support/store-contract";
@@ -16,4 +17,5 @@ afterAll(() => table.drop());
 storeContract("DynamoDB", () => ({
   jobs: new DynamoJobStore(doc, table.tableName, JOB_KINDS),
   people: new DynamoPersonStore(doc, table.tableName),
+  massChange: new DynamoMassChangeCounter(doc, table.tableName),
 }));

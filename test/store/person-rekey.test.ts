@@ -3,9 +3,10 @@
  * the record and all of its history move, the old email answers nothing, the user-id index follows,
  * a repeat changes nothing, and an existing record on either side is never overwritten.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RecordExists } from "../../shared/errors/domain-errors";
 import type { PersonChange } from "../../shared/lifecycle/ports";
-import { RecordExists } from "../../shared/lifecycle/ports";
 import { DynamoPersonStore } from "../../shared/store/person-store";
 import { createTestTable, localDocumentClient } from "../support/aws";
 

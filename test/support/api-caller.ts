@@ -24,7 +24,7 @@ export interface ApiCall {
   body?: unknown;
   headers?: Record<string, string>;
   /** Omit for a request that reached the function without an authorizer context. */
-  client?: { name: string; scopes: string[] };
+  client?: { name: string; scopes: string[]; massOffboardLimit?: number };
 }
 
 export async function callApi(api: ApiHandler, call: ApiCall) {
@@ -41,7 +41,15 @@ export async function callApi(api: ApiHandler, call: ApiCall) {
           ? call.body
           : JSON.stringify(call.body),
     ...(call.client
-      ? { authorizer: { client: call.client.name, scopes: call.client.scopes.join(",") } }
+      ? {
+          authorizer: {
+            client: call.client.name,
+            scopes: call.client.scopes.join(","),
+            ...(call.client.massOffboardLimit === undefined
+              ? {}
+              : { mass_offboard_limit: String(call.client.massOffboardLimit) }),
+          },
+        }
       : {}),
   });
   if (!built) throw new Error(`no route for ${call.method} ${call.path}`);

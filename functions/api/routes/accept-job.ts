@@ -72,12 +72,13 @@ export async function acceptJob(
   input: Pick<RouteInput<object>, "principal" | "headers">,
   deps: ApiDeps,
 ) {
-  checkIntakePolicy(submission, deps.settings);
+  checkIntakePolicy(submission, deps.settings, deps.submit.kinds);
   const { job, created } = await submitJob(
     submission,
     {
       client: input.principal.client,
       scopes: input.principal.scopes,
+      massOffboardLimit: input.principal.massOffboardLimit,
       idempotencyKey: headerValue(input.headers, IDEMPOTENCY_KEY_HEADER),
     },
     deps.submit,

@@ -47,6 +47,6 @@ export const approveDeletionRoute = defineRoute({
       },
       deps,
     );
-    return reply(200, personView(approval.person, approval.history));
+    return reply(200, personView(approval.person, approval.history, principal.scopes));
   },
 });

@@ -36,7 +36,7 @@ export const placeHoldRoute = defineRoute({
       { client: principal.client, ...(body.ticket ? { ticket: body.ticket } : {}) },
       deps,
     );
-    return reply(200, personView(held.person, held.history));
+    return reply(200, personView(held.person, held.history, principal.scopes));
   },
 });
 
@@ -74,6 +74,6 @@ export const liftHoldRoute = defineRoute({
       },
       deps,
     );
-    return reply(200, personView(lifted.person, lifted.history));
+    return reply(200, personView(lifted.person, lifted.history, principal.scopes));
   },
 });

@@ -119,7 +119,7 @@ export const listUsers = defineRoute({
     200: { description: "A page of people.", schema: pageOf(personSummarySchema, "PersonPage") },
   },
   errors: badCursor,
-  handle: async ({ query }, deps) => {
+  handle: async ({ query, principal }, deps) => {
     const page = await deps.people.list(
       {
         ...(query.state ? { state: query.state } : {}),
@@ -130,7 +130,7 @@ export const listUsers = defineRoute({
     );
     return reply(200, {
       items: page.items.map((person) => {
-        const { history: _history, ...summary } = personView(person, []);
+        const { history: _history, ...summary } = personView(person, [], principal.scopes);
         return summary;
       }),
       ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),

@@ -16,9 +16,9 @@ export const getUser = defineRoute({
   request: { params: emailParams },
   responses: { 200: { description: "The record and its history.", schema: personSchema } },
   errors: { 404: { description: "We have no record of this email.", codes: ["user_not_found"] } },
-  handle: async ({ params }, deps) => {
+  handle: async ({ params, principal }, deps) => {
     const found = await deps.people.getWithHistory(params.email);
     if (!found) throw new NotFound("user_not_found", "We have no lifecycle record of this email.");
-    return reply(200, personView(found.person, found.history));
+    return reply(200, personView(found.person, found.history, principal.scopes));
   },
 });

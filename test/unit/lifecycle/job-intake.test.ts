@@ -2,8 +2,9 @@
  * Taking jobs in (job-intake.ts) over the in-memory layer: write job and key, send, mark the send;
  * a repeat answers the same job and re-sends only a lost send; the sweeper's re-send of unsent jobs.
  */
+
 import { describe, expect, it } from "vitest";
-import { IdempotencyConflict } from "../../../shared/lifecycle/ports";
+import { IdempotencyConflict } from "../../../shared/errors/domain-errors";
 import { resendUnsentJobs } from "../../../shared/lifecycle/resend-unsent-jobs";
 import { memoryService } from "../support/memory-service";
 

@@ -308,6 +308,21 @@ describe("deletion after retention", () => {
     expect(s.dialpad.otherHolders.get("+16465550100")).toMatchObject({ target_type: "office" });
     expect(s.dialpad.released).toEqual([]);
   });
+
+  it("a number Dialpad does not take off the user stops the deletion: the user is not deleted with it", async () => {
+    const s = memoryService();
+    const user = await activePerson(s, "stuck@example.com", { area_code: "212" });
+    const numbers = [...user.phone_numbers];
+    s.dialpad.assignNumberToTarget = async (number, request) => ({
+      number,
+      status: "assigned",
+      ...request,
+    }); // answers as if moved, moves nothing
+    const { job } = await deleted(s, "stuck@example.com");
+    expect(job).toMatchObject({ status: "failed", error: { code: "internal_error" } });
+    expect(user).toMatchObject({ state: "suspended", phone_numbers: numbers });
+    expect(s.dialpad.count("deleteUser")).toBe(0);
+  });
 });
 
 describe("number handoff refusals", () => {
@@ -325,6 +340,21 @@ describe("number handoff refusals", () => {
     });
     expect(job).toMatchObject({ status: "failed", error: { code: "handoff_target_not_found" } });
     expect(leaver).toMatchObject({ state: "active", phone_numbers: numbers });
+  });
+
+  it("number_handoff release releases the numbers (the request says so) and records where they went", async () => {
+    const s = memoryService();
+    const leaver = await activePerson(s, "letgo@example.com", { area_code: "212" });
+    const [number] = leaver.phone_numbers;
+    const job = await offboarded(s, {
+      email: "letgo@example.com",
+      retention_days: 0,
+      number_handoff: { to: "release" },
+    });
+    expect(job.status, JSON.stringify(job.steps)).toBe("succeeded");
+    expect(s.dialpad.released).toEqual([number]);
+    const history = (await s.people.getWithHistory("letgo@example.com"))?.history ?? [];
+    expect(history.find((entry) => entry.action === "numbers_handed_off")?.detail).toContain(`${number} → `);
   });
 
   it("a target that vanishes mid-handoff fails handoff_target_not_found; no number is lost and the moved one is recorded", async () => {

@@ -3,12 +3,13 @@
  * lease), one run per job (the run token fencing every write), permanent against transient
  * failures, the last receive, and the Lambda deadline (stop between steps, hand the record back).
  */
+
 import { describe, expect, it } from "vitest";
 import { processJobMessage } from "../../../functions/worker/process-job-message";
 import type { DialpadApi } from "../../../shared/dialpad/api";
 import { DialpadError } from "../../../shared/dialpad/errors";
+import { RunSuperseded } from "../../../shared/errors/domain-errors";
 import type { Job } from "../../../shared/lifecycle/model";
-import { RunSuperseded } from "../../../shared/lifecycle/ports";
 import { runJob } from "../../../shared/lifecycle/run-job";
 import { memoryService } from "../support/memory-service";
 

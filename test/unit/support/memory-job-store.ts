@@ -4,21 +4,20 @@
  * conflict, run tokens fence every step write, finished jobs stay finished. Values are copied in
  * and out, as a database would, so a test cannot change stored state by mutating what it read.
  */
+import { IdempotencyConflict, RunSuperseded } from "../../../shared/errors/domain-errors";
 import type { ProgressParser } from "../../../shared/lifecycle/job-kind";
 import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import type { Job } from "../../../shared/lifecycle/model";
-import {
-  IdempotencyConflict,
-  type JobFilter,
-  type JobOutcome,
-  type JobStore,
-  type Page,
-  type PageRequest,
-  type RequestKey,
-  type RunClaim,
-  RunSuperseded,
-  type StartRun,
-  type StepsUpdate,
+import type {
+  JobFilter,
+  JobOutcome,
+  JobStore,
+  Page,
+  PageRequest,
+  RequestKey,
+  RunClaim,
+  StartRun,
+  StepsUpdate,
 } from "../../../shared/lifecycle/ports";
 import { pageOf } from "./memory-page";
 
@@ -32,6 +31,8 @@ function conditionFailed(what: string): Error {
 interface StoredJob {
   job: Job;
   run?: { id: string; expiresMs: number };
+  /** Listed as unsent since then, until its send is recorded; a held job is not listed. */
+  unsentSince?: string;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -58,7 +59,10 @@ export class InMemoryJobStore implements JobStore {
       bodyHash: key.bodyHash,
       ...(key.ttlSeconds !== undefined ? { expiresMs: createdMs + key.ttlSeconds * 1000 } : {}),
     });
-    this.jobs.set(job.job_id, { job: copy(job) });
+    this.jobs.set(job.job_id, {
+      job: copy(job),
+      ...(job.status === "held" ? {} : { unsentSince: job.created_at }),
+    });
     return { job: copy(job), created: true };
   }
 
@@ -88,15 +92,15 @@ export class InMemoryJobStore implements JobStore {
 
   async *listUnsent(createdBefore: string): AsyncIterable<Job[]> {
     const unsent = [...this.jobs.values()]
-      .map(({ job }) => job)
-      .filter((job) => !job.enqueued_at && `${job.created_at}#${job.job_id}` < createdBefore)
-      .sort((a, b) => `${a.created_at}#${a.job_id}`.localeCompare(`${b.created_at}#${b.job_id}`));
-    for (let i = 0; i < unsent.length; i += 100) yield unsent.slice(i, i + 100).map(copy);
+      .filter(({ unsentSince, job }) => unsentSince && `${unsentSince}#${job.job_id}` < createdBefore)
+      .sort((a, b) => `${a.unsentSince}#${a.job.job_id}`.localeCompare(`${b.unsentSince}#${b.job.job_id}`));
+    for (let i = 0; i < unsent.length; i += 100) yield unsent.slice(i, i + 100).map(({ job }) => copy(job));
   }
 
   async markEnqueued(jobId: string, at: string): Promise<void> {
     const stored = this.require(jobId);
     stored.job.enqueued_at ??= at;
+    delete stored.unsentSince;
   }
 
   async startRun(jobId: string, run: RunClaim): Promise<StartRun> {
@@ -148,9 +152,30 @@ export class InMemoryJobStore implements JobStore {
     delete stored.run;
   }
 
-  async cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {
+  cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {
+    return this.cancelWhile(["queued"], jobId, at, reason);
+  }
+
+  cancelBeforeRun(jobId: string, at: string, reason: string): Promise<boolean> {
+    return this.cancelWhile(["held", "queued"], jobId, at, reason);
+  }
+
+  async releaseHeld(jobId: string, at: string, releasedBy: string): Promise<Job | undefined> {
     const stored = this.jobs.get(jobId);
-    if (stored?.job.status !== "queued") return false;
+    if (stored?.job.status !== "held") return undefined;
+    Object.assign(stored.job, { status: "queued", updated_at: at, released_by: releasedBy, released_at: at });
+    stored.unsentSince = at;
+    return this.get(jobId);
+  }
+
+  private async cancelWhile(
+    statuses: readonly Job["status"][],
+    jobId: string,
+    at: string,
+    reason: string,
+  ): Promise<boolean> {
+    const stored = this.jobs.get(jobId);
+    if (!stored || !statuses.includes(stored.job.status)) return false;
     stored.job.status = "cancelled";
     stored.job.updated_at = at;
     stored.job.cancel_reason = reason;

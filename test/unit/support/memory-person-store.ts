@@ -4,15 +4,15 @@
  * one lease holder at a time until it expires, emails compared case-insensitively, the due list
  * holding suspended records with a deadline, oldest first.
  */
+import { RecordExists } from "../../../shared/errors/domain-errors";
 import type { SuspensionCondition } from "../../../shared/lifecycle/lifecycle-policy";
 import type { HistoryEntry, Person } from "../../../shared/lifecycle/model";
-import {
-  type Page,
-  type PageRequest,
-  type PersonChange,
-  type PersonFilter,
-  type PersonStore,
-  RecordExists,
+import type {
+  Page,
+  PageRequest,
+  PersonChange,
+  PersonFilter,
+  PersonStore,
 } from "../../../shared/lifecycle/ports";
 import type { RetentionDueList } from "../../../shared/retention/run-sweep";
 import { pageOf } from "./memory-page";

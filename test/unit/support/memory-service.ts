@@ -5,9 +5,11 @@
  */
 
 import { type ProcessDeps, processJobMessage } from "../../../functions/worker/process-job-message";
+import { cancelJob, releaseJob } from "../../../shared/lifecycle/job-decisions";
 import type { JobKindRegistry } from "../../../shared/lifecycle/job-kind";
 import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
-import type { OffboardRequest, OnboardRequest, UpdateRequest } from "../../../shared/lifecycle/model";
+import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../../../shared/lifecycle/mass-change-guard";
+import type { Job, OffboardRequest, OnboardRequest, UpdateRequest } from "../../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../../shared/lifecycle/office-directory";
 import type { RunJobDeps } from "../../../shared/lifecycle/run-job";
 import { SeatReadings } from "../../../shared/lifecycle/seat-readings";
@@ -17,6 +19,7 @@ import { sampleOnboardRequest } from "../../support/sample-onboard-request";
 import { ManualClock, sequentialIds } from "./clock-and-ids";
 import { FakeDialpad } from "./fake-dialpad";
 import { InMemoryJobStore } from "./memory-job-store";
+import { InMemoryMassChangeCounter } from "./memory-mass-change-counter";
 import { InMemoryPersonStore } from "./memory-person-store";
 import { InMemoryJobQueue } from "./memory-queue";
 import { InMemorySeatReadingStore } from "./memory-seat-store";
@@ -29,6 +32,8 @@ export interface MemoryServiceOptions {
   lifecycle?: Partial<RunJobDeps>;
   /** The scopes of the client submitting the jobs (default onboard, offboard, read). */
   scopes?: readonly string[];
+  /** The submitting client's registry `mass_offboard_limit` (default: none, so not guarded). */
+  massOffboardLimit?: number;
 }
 
 export function memoryService(options: MemoryServiceOptions = {}) {
@@ -48,7 +53,21 @@ export function memoryService(options: MemoryServiceOptions = {}) {
     ...options.settings,
   };
   const seatStore = new InMemorySeatReadingStore();
-  const submit: SubmitDeps = { kinds, jobs, people, queue, clock, newJobId: sequentialIds("job") };
+  const massChangeCounter = new InMemoryMassChangeCounter();
+  const heldJobs: Job[] = [];
+  const submit: SubmitDeps = {
+    kinds,
+    jobs,
+    people,
+    queue,
+    clock,
+    newJobId: sequentialIds("job"),
+    massChange: {
+      counter: massChangeCounter,
+      scimDefaultLimit: DEFAULT_SCIM_OFFBOARD_LIMIT,
+      onHeld: (job) => heldJobs.push(job),
+    },
+  };
   const lifecycle: RunJobDeps = {
     kinds,
     jobs,
@@ -65,6 +84,7 @@ export function memoryService(options: MemoryServiceOptions = {}) {
   const worker: ProcessDeps = { lifecycle, queues: queue, maxReceives, retryDelay: () => 0 };
   const client = "test-client";
   const scopes = options.scopes ?? ["onboard", "offboard", "read"];
+  const { massOffboardLimit } = options;
 
   /** Receive counts per job, as SQS keeps them per message (a re-queue is a new message). */
   const receives = new Map<string, number>();
@@ -81,6 +101,10 @@ export function memoryService(options: MemoryServiceOptions = {}) {
     settings,
     seatStore,
     submit,
+    client,
+    massChangeCounter,
+    /** Every offboard the mass-change guard held, as `onHeld` was told. */
+    heldJobs,
     lifecycle,
     worker,
     onboard: (request: Partial<OnboardRequest> & { email: string }, idempotencyKey?: string) =>
@@ -93,7 +117,11 @@ export function memoryService(options: MemoryServiceOptions = {}) {
         submit,
       ),
     offboard: (request: OffboardRequest, idempotencyKey?: string) =>
-      submitJob({ kind: "offboard", request }, { client, idempotencyKey, scopes }, submit),
+      submitJob({ kind: "offboard", request }, { client, idempotencyKey, scopes, massOffboardLimit }, submit),
+    /** Releases a held job as `by` (another approve client unless told). */
+    release: (jobId: string, by = "approver") => releaseJob(jobId, { client: by }, submit),
+    /** Cancels a held or queued job as `by`. */
+    cancel: (jobId: string, by = "approver") => cancelJob(jobId, { client: by }, submit),
     update: (request: UpdateRequest, idempotencyKey?: string) =>
       submitJob({ kind: "update", request }, { client, idempotencyKey, scopes }, submit),
     /**

@@ -4,19 +4,16 @@
  * the fakes the unit tests rely on cannot drift from what production does.
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import { IdempotencyConflict, RunSuperseded } from "../../../shared/errors/domain-errors";
+import type { MassChangeCounter } from "../../../shared/lifecycle/mass-change-guard";
 import type { Job } from "../../../shared/lifecycle/model";
-import {
-  IdempotencyConflict,
-  type JobStore,
-  type PersonChange,
-  type PersonStore,
-  RunSuperseded,
-} from "../../../shared/lifecycle/ports";
+import type { JobStore, PersonChange, PersonStore } from "../../../shared/lifecycle/ports";
 import type { RetentionDueList } from "../../../shared/retention/run-sweep";
 
 export interface StoresUnderTest {
   jobs: JobStore;
   people: PersonStore & RetentionDueList;
+  massChange: MassChangeCounter;
 }
 
 const T0 = "2026-01-05T09:00:00.000Z";
@@ -206,11 +203,102 @@ export function storeContract(name: string, makeStores: () => StoresUnderTest) {
       expect(await jobs.cancelIfQueued(queued.job_id, T0, "again")).toBe(false);
     });
 
+    it("a held job is never listed unsent; its release queues it, names the client and lists it unsent from then", async () => {
+      const held = offboardJob({ status: "held", held_reason: "guard" });
+      await jobs.create(held, keyOf(held));
+      const unsentBefore = async (before: string) => {
+        const ids: string[] = [];
+        for await (const page of jobs.listUnsent(before)) ids.push(...page.map((j) => j.job_id));
+        return ids;
+      };
+      expect(await unsentBefore("2026-01-06T00:00:00.000Z")).not.toContain(held.job_id);
+      const releasedAt = "2026-01-05T10:00:00.000Z";
+      expect(await jobs.releaseHeld(held.job_id, releasedAt, "approver")).toMatchObject({
+        job_id: held.job_id,
+        status: "queued",
+        held_reason: "guard",
+        released_by: "approver",
+        released_at: releasedAt,
+      });
+      expect(await unsentBefore(releasedAt)).not.toContain(held.job_id);
+      expect(await unsentBefore("2026-01-05T10:00:01.000Z")).toContain(held.job_id);
+      expect(await jobs.releaseHeld(held.job_id, releasedAt, "approver")).toBeUndefined();
+      expect(await jobs.releaseHeld("no-such-job", releasedAt, "approver")).toBeUndefined();
+    });
+
+    it("cancels before a run: held or queued, never started, finished or released-and-started", async () => {
+      const held = offboardJob({ status: "held" });
+      const queued = offboardJob();
+      const running = offboardJob();
+      for (const job of [held, queued, running]) await jobs.create(job, keyOf(job));
+      await jobs.startRun(running.job_id, claim("run-1"));
+      expect(await jobs.cancelIfQueued(held.job_id, T0, "superseded")).toBe(false);
+      expect(await jobs.cancelBeforeRun(held.job_id, T0, "by approver")).toBe(true);
+      expect(await jobs.cancelBeforeRun(queued.job_id, T0, "by approver")).toBe(true);
+      expect(await jobs.cancelBeforeRun(running.job_id, T0, "by approver")).toBe(false);
+      expect(await jobs.cancelBeforeRun(held.job_id, T0, "again")).toBe(false);
+      expect(await jobs.get(held.job_id)).toMatchObject({
+        status: "cancelled",
+        cancel_reason: "by approver",
+      });
+      expect(await jobs.releaseHeld(held.job_id, T0, "approver")).toBeUndefined();
+      expect(await jobs.startRun(held.job_id, claim("run-2"))).toEqual({ outcome: "ended" });
+    });
+
+    it("a held job cannot start a run until released", async () => {
+      const held = offboardJob({ status: "held" });
+      await jobs.create(held, keyOf(held));
+      expect((await jobs.startRun(held.job_id, claim("run-1"))).outcome).not.toBe("started");
+      expect((await jobs.get(held.job_id))?.status).toBe("held");
+    });
+
     it("sets the identity learnt while running", async () => {
       const job = offboardJob({ email: undefined, request: { user_id: "7" } } as Partial<Job>);
       await jobs.create(job, keyOf(job));
       await jobs.setIdentity(job.job_id, { email: "learnt@example.com", user_id: "7" });
       expect(await jobs.get(job.job_id)).toMatchObject({ email: "learnt@example.com", user_id: "7" });
+    });
+  });
+
+  describe(`${name}: MassChangeCounter contract`, () => {
+    const WINDOW = 15 * 60_000;
+    let counter: MassChangeCounter;
+    let client: string;
+    beforeEach(() => {
+      counter = makeStores().massChange;
+      client = `client-${Math.random().toString(36).slice(2, 10)}`;
+    });
+
+    it("counts each entry once within the window, and forgets what left it", async () => {
+      expect(await counter.add(client, "a", T0_MS, WINDOW, 3)).toEqual({ count: 1, added: true });
+      expect(await counter.add(client, "b", T0_MS + 1000, WINDOW, 3)).toEqual({ count: 2, added: true });
+      expect(await counter.add(client, "a", T0_MS + 2000, WINDOW, 3)).toEqual({ count: 2, added: false });
+      expect(await counter.add(client, "c", T0_MS + WINDOW + 500, WINDOW, 3)).toEqual({
+        count: 2,
+        added: true,
+      });
+      expect(await counter.add(`${client}-other`, "a", T0_MS, WINDOW, 3)).toEqual({ count: 1, added: true });
+    });
+
+    it("keeps only the newest `keep` entries", async () => {
+      for (const [i, entry] of ["a", "b", "c", "d"].entries())
+        await counter.add(client, entry, T0_MS + i, WINDOW, 2);
+      expect(await counter.add(client, "e", T0_MS + 10, WINDOW, 2)).toEqual({ count: 2, added: true });
+    });
+
+    it("takes an entry back out; removing a missing one changes nothing", async () => {
+      await counter.add(client, "a", T0_MS, WINDOW, 3);
+      await counter.add(client, "b", T0_MS, WINDOW, 3);
+      await counter.remove(client, "a");
+      await counter.remove(client, "a");
+      await counter.remove(`${client}-none`, "a");
+      expect(await counter.add(client, "c", T0_MS, WINDOW, 3)).toEqual({ count: 2, added: true });
+    });
+
+    it("loses no count when many add at once", async () => {
+      const entries = Array.from({ length: 8 }, (_, i) => `e${i}`);
+      await Promise.all(entries.map((entry) => counter.add(client, entry, T0_MS, WINDOW, 20)));
+      expect(await counter.add(client, "last", T0_MS, WINDOW, 20)).toEqual({ count: 9, added: true });
     });
   });
 
