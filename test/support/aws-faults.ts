@@ -15,18 +15,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { type SQSClient, SQSServiceException } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-
-/** mulberry32: a small seeded PRNG. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../local/sandbox/seeded-random";
 
 export type DynamoFault = "throughputExceeded" | "throttling" | "serverError" | "hung" | "dropped";
 export type SqsFault = "sendFailed" | "deleteFailed";
