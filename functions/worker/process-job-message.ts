@@ -8,7 +8,7 @@
 import type { SQSRecord } from "aws-lambda";
 import { z } from "zod";
 import { type OfficeRefreshMessage, officeRefreshMessage } from "../../shared/lifecycle/office-seats";
-import type { Lane } from "../../shared/lifecycle/ports";
+import type { Lane, RunEnd } from "../../shared/lifecycle/ports";
 import type { Delivery, RunJobDeps } from "../../shared/lifecycle/run-job";
 import { runJob } from "../../shared/lifecycle/run-job";
 import { type ReconcileMessage, reconcileMessage } from "../../shared/reconcile/reconcile-message";
@@ -66,7 +66,7 @@ export async function processJobMessage(
     maxReceives: deps.maxReceives,
     ...(remainingTimeMs ? { remainingTimeMs } : {}),
   };
-  let result: Awaited<ReturnType<typeof runJob>>;
+  let result: RunEnd;
   try {
     if ("type" in message) {
       await runTask(message, delivery, deps.tasks ?? {});

@@ -34,6 +34,14 @@ export interface RunClaim {
   ttlMs: number;
 }
 
+/**
+ * How a run of a job ended, one vocabulary for the step runner, the run and the worker: finished
+ * (the job ended, or no step is left), busy (another job of the person, or another run of this job,
+ * holds it: try later), paused (stopped for lack of time: resume later), ignored (nothing to do).
+ */
+export type RunEnd = "finished" | "busy" | "paused" | "ignored";
+
+/** The claim of a job for one run: started, busy (another run holds it) or ended (the job is terminal). */
 export type StartRun = { outcome: "started"; job: Job } | { outcome: "busy" } | { outcome: "ended" };
 
 export interface StepsUpdate {

@@ -15,7 +15,7 @@ import { RunSuperseded } from "../errors/domain-errors";
 import { exhaustedFailureOf, isUnexpected, JobCancelled, permanentFailureOf } from "./failures";
 import type { JobKindRegistry } from "./job-kind";
 import { type Job, TERMINAL_STATUSES } from "./model";
-import type { JobOutcome, JobStore, Lane } from "./ports";
+import type { JobOutcome, JobStore, Lane, RunEnd } from "./ports";
 import { runSteps, type Step, type StepDeps } from "./steps";
 
 export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
@@ -50,18 +50,12 @@ export interface Delivery {
   remainingTimeMs?: () => number;
 }
 
-/**
- * finished: the job ended; busy: another job of the person, or another run of this job, holds it:
- * try later; paused: stopped for lack of time, resume later; ignored: nothing to do.
- */
-export type RunResult = "finished" | "busy" | "paused" | "ignored";
-
 const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
 const DEFAULT_STOP_MARGIN_MS = 1_500;
 const DEFAULT_MIN_STEP_MS = 500;
 
-export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps): Promise<RunResult> {
-  let result: RunResult | "ended_before";
+export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps): Promise<RunEnd> {
+  let result: RunEnd | "ended_before";
   try {
     result = await runToEnd(jobId, delivery, deps);
   } catch (error) {
@@ -78,7 +72,7 @@ async function runToEnd(
   jobId: string,
   delivery: Delivery,
   deps: RunJobDeps,
-): Promise<RunResult | "ended_before"> {
+): Promise<RunEnd | "ended_before"> {
   const loaded = await deps.jobs.get(jobId);
   if (!loaded) return "ignored";
   if (TERMINAL_STATUSES.has(loaded.status)) return "ended_before";
@@ -174,7 +168,7 @@ async function runToEnd(
     if (releaseLease) await deps.people.releaseLease(leaseKey, jobId);
   }
 
-  async function failOrRetry(error: unknown): Promise<RunResult> {
+  async function failOrRetry(error: unknown): Promise<RunEnd> {
     if (isUnexpected(error)) deps.onUnexpectedError?.(job, error);
     const failure = permanentFailureOf(error);
     if (failure) {

@@ -12,7 +12,7 @@ import type { DialpadApi } from "../dialpad/api";
 import { JobCancelled, JobFailure, permanentFailureOf, publicMessageOf } from "./failures";
 import type { Job, JobStep, StepStatus } from "./model";
 import type { OfficeDirectory } from "./office-directory";
-import type { Clock, JobStore, PersonStore } from "./ports";
+import type { Clock, JobStore, PersonStore, RunEnd } from "./ports";
 import type { SeatReadings } from "./seat-readings";
 
 export interface LifecycleSettings {
@@ -111,7 +111,7 @@ export interface StepRun {
 
 /**
  * Runs the steps not yet finished, persisting after each. Answers "paused" when the run stopped
- * between two steps for lack of time (nothing left half-done), "done" when no step is left.
+ * between two steps for lack of time (nothing left half-done), "finished" when no step is left.
  * Throws what a step throws.
  */
 export async function runSteps<J extends Job>(
@@ -119,7 +119,7 @@ export async function runSteps<J extends Job>(
   steps: readonly Step<J>[],
   deps: StepDeps,
   run: StepRun,
-): Promise<"done" | "paused"> {
+): Promise<Extract<RunEnd, "finished" | "paused">> {
   const progress: ProgressOf<J> = { ...job.progress };
   const recorded: JobStep[] = [...job.steps];
   const stamp = (name: string, status: StepStatus, detail?: string): JobStep => ({
@@ -176,7 +176,7 @@ export async function runSteps<J extends Job>(
         if (later > index)
           recorded[later] = stamp(laterStep.name, "skipped", `not needed: ${outcome.detail ?? step.name}`);
     await record(index, finished, outcome.produces);
-    if (outcome.next === "finish_job") return "done";
+    if (outcome.next === "finish_job") return "finished";
   }
-  return "done";
+  return "finished";
 }

@@ -89,6 +89,23 @@ export async function runReconciliation(
   return done;
 }
 
+/**
+ * One delivery of an on-demand run's queue message: a failure is retried by the queue, and the last
+ * allowed receive records the report as failed before the message goes on to the DLQ.
+ */
+export async function runQueuedReconciliation(
+  reportId: string,
+  delivery: { receiveCount: number; maxReceives: number },
+  deps: ReconcileDeps,
+): Promise<void> {
+  try {
+    await runReconciliation(reportId, deps);
+  } catch (error) {
+    if (delivery.receiveCount >= delivery.maxReceives) await failReconciliation(reportId, error, deps);
+    throw error;
+  }
+}
+
 /** The scheduled run, here and now; when one already runs (on demand), that one is answered. */
 export async function reconcileNow(deps: ReconcileDeps): Promise<DriftReport> {
   const { report, started } = await createReport("schedule", undefined, deps);

@@ -30,7 +30,7 @@ import { DynamoBudgetStore } from "../ratelimit/budget-table";
 import { createSharedRateBudget } from "../ratelimit/shared-rate-budget";
 import type { DriftReport } from "../reconcile/drift-report";
 import type { ReconcileMessage } from "../reconcile/reconcile-message";
-import { failReconciliation, type ReconcileDeps, runReconciliation } from "../reconcile/run-reconciliation";
+import { type ReconcileDeps, runQueuedReconciliation } from "../reconcile/run-reconciliation";
 import { DynamoJobStore } from "../store/job-store";
 import { DynamoMassChangeCounter } from "../store/mass-change-counter-store";
 import { DynamoOfficeListStore } from "../store/office-list-store";
@@ -211,15 +211,8 @@ export function createServiceDeps(parts: ServiceParts) {
         seats: lifecycle.seats,
         now: () => clock.now().getTime(),
       }),
-    reconcile: async (message: ReconcileMessage, delivery: { receiveCount: number; maxReceives: number }) => {
-      try {
-        await runReconciliation(message.report_id, reconcile);
-      } catch (error) {
-        if (delivery.receiveCount >= delivery.maxReceives)
-          await failReconciliation(message.report_id, error, reconcile);
-        throw error;
-      }
-    },
+    reconcile: (message: ReconcileMessage, delivery: { receiveCount: number; maxReceives: number }) =>
+      runQueuedReconciliation(message.report_id, delivery, reconcile),
   };
   const worker = { lifecycle, queues: queue, maxReceives: parts.maxReceives, tasks };
   return { ...state, budget, dialpad, lifecycle, reconcile, worker };
