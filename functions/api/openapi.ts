@@ -27,7 +27,7 @@ const STATUS_MEANING: Record<ErrorStatus, string> = {
   415: "The body is not JSON.",
   429: "The client sends faster than it may; retry later.",
   500: "Unexpected error; nothing internal is shown. Retry later.",
-  503: "Not ready yet; retry after `retry-after` seconds.",
+  503: "Briefly unavailable (a store or queue throttled or failing), or not ready yet; retry after `retry-after` seconds with the same idempotency key.",
 };
 
 export interface OpenApiOptions {
@@ -180,6 +180,7 @@ function errorResponses(route: Route): [ErrorStatus, ErrorResponse][] {
   }
   standard[429] = { description: STATUS_MEANING[429], codes: ["throttled"] };
   standard[500] = { description: STATUS_MEANING[500], codes: ["internal_error"] };
+  standard[503] = { description: STATUS_MEANING[503], codes: ["service_unavailable"] };
   for (const [key, own] of Object.entries(route.errors ?? {})) {
     const status = Number(key) as ErrorStatus;
     const base = standard[status];

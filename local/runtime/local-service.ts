@@ -62,10 +62,17 @@ export async function startLocalService(
     const { JOB_MAX_RECEIVES: maxReceives } = loadConfig(queueSettings.pick({ JOB_MAX_RECEIVES: true }));
     const sizing = workerSizing(settings.DIALPAD_RATE_LIMIT_RPS);
 
-    const leftovers = stopLeftoverEngines();
-    if (leftovers.length > 0) log.step(describeLeftovers(leftovers));
-    log.step("starting DynamoDB Local and the SQS server...");
+    const running =
+      settings.LOCAL_DYNAMODB_ENDPOINT && settings.LOCAL_SQS_ENDPOINT
+        ? { dynamodb: settings.LOCAL_DYNAMODB_ENDPOINT, sqs: settings.LOCAL_SQS_ENDPOINT }
+        : undefined;
+    if (!running) {
+      const leftovers = stopLeftoverEngines();
+      if (leftovers.length > 0) log.step(describeLeftovers(leftovers));
+      log.step("starting DynamoDB Local and the SQS server...");
+    }
     const aws: LocalAws = await startLocalAws({
+      running,
       maxReceives,
       visibilityTimeoutSeconds: sizing.visibilityTimeoutSeconds,
       onProgress: (message) => log.step(message),

@@ -32,6 +32,12 @@ export const localSettingsSchema = z.object({
   /** Unset: the embedded Dialpad sandbox. Set: that Dialpad-compatible server (no sandbox). */
   DIALPAD_BASE_URL: z.url().optional(),
   DIALPAD_API_KEY: z.string().min(1).optional(),
+  /**
+   * Engines already running (e.g. behind a fault-injecting proxy): set both and local mode starts
+   * neither DynamoDB Local nor the SQS server, and creates its table and queues there.
+   */
+  LOCAL_DYNAMODB_ENDPOINT: z.url().optional(),
+  LOCAL_SQS_ENDPOINT: z.url().optional(),
   DIALPAD_WEBHOOK_SECRET: z.string().min(1).optional(),
   DIALPAD_RATE_LIMIT_RPS: dialpadSettings.shape.DIALPAD_RATE_LIMIT_RPS,
   RETENTION_DAYS: lifecycleSettings.shape.RETENTION_DAYS,
@@ -59,6 +65,13 @@ export function loadLocalSettings(env: NodeJS.ProcessEnv = process.env): LocalSe
   // An empty variable (`PORT= npm start`) means "not set", as in a shell profile.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const schema = localSettingsSchema.superRefine((settings, ctx) => {
+    if (Boolean(settings.LOCAL_DYNAMODB_ENDPOINT) !== Boolean(settings.LOCAL_SQS_ENDPOINT)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [settings.LOCAL_DYNAMODB_ENDPOINT ? "LOCAL_SQS_ENDPOINT" : "LOCAL_DYNAMODB_ENDPOINT"],
+        message: "set LOCAL_DYNAMODB_ENDPOINT and LOCAL_SQS_ENDPOINT together, or neither",
+      });
+    }
     if (settings.DIALPAD_BASE_URL && !settings.DIALPAD_API_KEY) {
       ctx.addIssue({
         code: "custom",

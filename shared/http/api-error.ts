@@ -78,6 +78,24 @@ export class ThrottledError extends ApiError {
   }
 }
 
+/** Long enough for a throttled table to refill, short enough for a ticketing system's retry. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * 503 `service_unavailable`: a store or queue the request needs is throttled or failing for a moment
+ * (shared/errors/transient-errors.ts). Nothing is lost: repeating the request with the same
+ * idempotency key answers the same job.
+ */
+export class ServiceUnavailableError extends ApiError {
+  override name = "ServiceUnavailableError";
+  constructor(
+    retryAfterSeconds = SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+    message = "The service is briefly unavailable; retry after the retry-after seconds with the same Idempotency-Key.",
+  ) {
+    super(503, "service_unavailable", message, undefined, { "retry-after": String(retryAfterSeconds) });
+  }
+}
+
 /**
  * 500 with a generic message. Throw it when a failure is expected but not the client's fault; any
  * other unknown error is answered the same way by the mapper.

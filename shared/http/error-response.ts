@@ -1,11 +1,13 @@
 /**
  * The one error → HTTP mapping. Domain errors answer with the status of their kind, the edge's own
- * ApiErrors with theirs; anything else is a bug or an outage and answers 500 with a generic
- * sentence: internal messages (conditions, SDK errors, stack traces) never reach clients.
+ * ApiErrors with theirs; a passing outage (a throttled or failing AWS service, a dropped connection)
+ * answers 503 with `retry-after`; anything else is a bug and answers 500 with a generic sentence:
+ * internal messages (conditions, SDK errors, stack traces) never reach clients.
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { DomainError, type DomainErrorKind } from "../errors/domain-errors";
-import { ApiError, type ErrorDetail, InternalError } from "./api-error";
+import { isTransientError } from "../errors/transient-errors";
+import { ApiError, type ErrorDetail, InternalError, ServiceUnavailableError } from "./api-error";
 import { json } from "./json-response";
 
 /** The body of every error answer. */
@@ -26,6 +28,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof DomainError)
     return new ApiError(STATUS_OF_KIND[error.kind], error.code, error.message, error.details);
+  if (isTransientError(error)) return new ServiceUnavailableError();
   return new InternalError();
 }
 

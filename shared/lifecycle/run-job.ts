@@ -116,7 +116,12 @@ async function runToEnd(
     nowMs,
     ttlMs: delivery.remainingTimeMs ? delivery.remainingTimeMs() : leaseTtlMs,
   };
-  const started = await deps.jobs.startRun(jobId, claim);
+  const started = await deps.jobs.startRun(jobId, claim).catch(async (error: unknown) => {
+    // The claim may have been written before the failure (a dropped answer): undo it, or the next
+    // delivery would find the job busy until the claim expires.
+    await deps.jobs.endRun(jobId, claim.runId).catch(() => undefined);
+    throw error;
+  });
   if (started.outcome === "busy") return "busy"; // another delivery runs it and keeps the lease
   let releaseLease = true;
   try {

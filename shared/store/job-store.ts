@@ -198,8 +198,10 @@ export class DynamoJobStore implements JobStore {
           TableName: this.tableName,
           Key: jobKey(jobId),
           UpdateExpression: "SET #status = :running, updated_at = :at, run_id = :run, run_expires = :expires",
+          // `run_id = :run`: the SDK's retry of a claim that was applied but whose answer was lost
+          // finds its own claim, and must not take it for another run's.
           ConditionExpression:
-            "#status IN (:queued, :running) AND (attribute_not_exists(run_id) OR run_expires < :now)",
+            "#status IN (:queued, :running) AND (attribute_not_exists(run_id) OR run_expires < :now OR run_id = :run)",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":running": "running",

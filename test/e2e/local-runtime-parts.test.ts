@@ -74,6 +74,20 @@ describe("local settings", () => {
     );
   });
 
+  it("takes engines already running only as a pair of endpoints", () => {
+    const both = {
+      LOCAL_DYNAMODB_ENDPOINT: "http://127.0.0.1:8000",
+      LOCAL_SQS_ENDPOINT: "http://127.0.0.1:9324",
+    };
+    expect(loadLocalSettings(both)).toMatchObject(both);
+    expect(() => loadLocalSettings({ LOCAL_DYNAMODB_ENDPOINT: both.LOCAL_DYNAMODB_ENDPOINT })).toThrow(
+      /LOCAL_SQS_ENDPOINT/,
+    );
+    expect(() => loadLocalSettings({ ...both, LOCAL_SQS_ENDPOINT: "not a url" })).toThrow(
+      /LOCAL_SQS_ENDPOINT/,
+    );
+  });
+
   it("accepts a one-second sweep and treats empty variables as unset", () => {
     expect(loadLocalSettings({ SWEEP_INTERVAL_SECONDS: "1", PORT: "" })).toMatchObject({
       SWEEP_INTERVAL_SECONDS: 1,

@@ -1,3 +1,10 @@
+import {
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
+import { SecretsManagerServiceException } from "@aws-sdk/client-secrets-manager";
+import { SQSServiceException } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import {
   IDEMPOTENCY_CONFLICT_MESSAGE,
@@ -20,6 +27,7 @@ import {
 } from "../../shared/http/api-error";
 import { toHttpResponse } from "../../shared/http/error-response";
 import { json } from "../../shared/http/json-response";
+import { SecretReadError } from "../../shared/secrets/secret-source";
 
 const bodyOf = (response: { body: string }) => JSON.parse(response.body);
 
@@ -106,6 +114,73 @@ describe("json", () => {
     expect(json(200, {}, { location: "/v1/jobs/j1" }).headers).toEqual({
       "content-type": "application/json",
       location: "/v1/jobs/j1",
+    });
+  });
+
+  describe("a passing AWS outage", () => {
+    const metadata = { httpStatusCode: 400 };
+    const outages: [string, Error][] = [
+      [
+        "DynamoDB throughput exceeded",
+        new ProvisionedThroughputExceededException({ message: "x", $metadata: metadata }),
+      ],
+      [
+        "a throttled SQS",
+        new SQSServiceException({ name: "ThrottlingException", $fault: "client", $metadata: metadata }),
+      ],
+      ["a DynamoDB 500", new InternalServerError({ message: "x", $metadata: { httpStatusCode: 500 } })],
+      [
+        "an SQS server fault",
+        new SQSServiceException({ name: "InternalFailure", $fault: "server", $metadata: {} }),
+      ],
+      ["a request timeout", Object.assign(new Error("timed out"), { name: "TimeoutError" })],
+      ["a dropped connection", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })],
+      [
+        "Secrets Manager unavailable at a cold start",
+        new SecretReadError("Could not read secret arn.", {
+          cause: new SecretsManagerServiceException({
+            name: "InternalServiceError",
+            $fault: "server",
+            $metadata: { httpStatusCode: 500 },
+          }),
+        }),
+      ],
+      [
+        "a transaction cancelled by throttling",
+        new TransactionCanceledException({
+          message: "x",
+          $metadata: metadata,
+          CancellationReasons: [{ Code: "None" }, { Code: "ThrottlingError" }],
+        }),
+      ],
+    ];
+    it.each(outages)("answers %s with 503 and retry-after", (_, error) => {
+      const response = toHttpResponse(error);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers).toMatchObject({ "retry-after": "2" });
+      expect(bodyOf(response).error.code).toBe("service_unavailable");
+    });
+
+    it("still answers a bug (a failed condition, a plain error) with 500", () => {
+      const cancelled = new TransactionCanceledException({
+        message: "x",
+        $metadata: metadata,
+        CancellationReasons: [{ Code: "ConditionalCheckFailed" }],
+      });
+      const missingSecret = new SecretReadError("Could not read secret arn.", {
+        cause: new SecretsManagerServiceException({
+          name: "ResourceNotFoundException",
+          $fault: "client",
+          $metadata: { httpStatusCode: 400 },
+        }),
+      });
+      for (const error of [
+        cancelled,
+        missingSecret,
+        new TypeError("undefined is not a function"),
+        new Error("ECONNRESET"),
+      ])
+        expect(toHttpResponse(error).statusCode, String(error)).toBe(500);
     });
   });
 });

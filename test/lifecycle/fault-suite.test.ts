@@ -8,23 +8,12 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../local/sandbox/seeded-random";
 import { type LifecycleHarness, startLifecycleHarness } from "../support/lifecycle-harness";
 
 const RATES = { error503: 0.1, rateLimited: 0.05, hung: 0.02 };
 const ONBOARDINGS = 60;
 const OFFBOARDINGS = 20;
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed draw for draw. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Fault = "error503" | "rateLimited" | "hung" | undefined;
 

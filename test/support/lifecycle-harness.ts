@@ -8,6 +8,7 @@ import type { SQSEvent } from "aws-lambda";
 import { createWorkerHandler } from "../../functions/worker/worker";
 import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../local/sandbox/index";
+import { isTransientError } from "../../shared/errors/transient-errors";
 import type { JobKindRegistry } from "../../shared/lifecycle/job-kind";
 import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type {
@@ -21,6 +22,7 @@ import type { RunJobDeps } from "../../shared/lifecycle/run-job";
 import { submitJob } from "../../shared/lifecycle/submit-job";
 import { createServiceDeps, type ServiceParts } from "../../shared/wiring/service-deps";
 import { createTestQueue, createTestTable, localDocumentClient, localSqs } from "./aws";
+import type { AwsFaults } from "./aws-faults";
 import { sampleOnboardRequest } from "./sample-onboard-request";
 
 export interface HarnessOptions {
@@ -39,6 +41,8 @@ export interface HarnessOptions {
   serviceHooks?: Pick<ServiceParts, "onUserSynced" | "onDriftFound">;
   /** The scopes of the client that submits the harness's jobs (default onboard, offboard, read). */
   clientScopes?: string[];
+  /** Faults on the service's DynamoDB and SQS clients, from the moment the table and queues exist. */
+  awsFaults?: AwsFaults;
 }
 
 export async function startLifecycleHarness(options: HarnessOptions = {}) {
@@ -51,6 +55,8 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     createTestQueue(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: maxReceives }),
     startSandbox({ latencyMs: 0, jitterMs: 0, ...options.sandbox }),
   ]);
+  options.awsFaults?.onDynamoDb(doc);
+  options.awsFaults?.onSqs(sqs);
   const service = createServiceDeps({
     kinds: options.kinds ?? JOB_KINDS,
     doc,
@@ -143,7 +149,11 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
       const deadline = Date.now() + timeoutMs;
       let job: Job | undefined;
       while (Date.now() < deadline) {
-        job = await service.jobs.get(jobId);
+        // Under injected AWS faults a read may fail: poll again, as a client would.
+        job = await service.jobs.get(jobId).catch((error) => {
+          if (isTransientError(error)) return job;
+          throw error;
+        });
         if (job && statuses.includes(job.status)) return job;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -138,6 +138,25 @@ describe("one run of a job at a time", () => {
     expect((await s.jobs.startRun(job.job_id, { ...claim, runId: "run-b" })).outcome).toBe("started");
   });
 
+  it("a claim written before its answer was lost is undone: the next delivery runs the job", async () => {
+    const s = memoryService();
+    const { job } = await s.onboard({ email: "lost-claim@example.com" });
+    const startRun = s.jobs.startRun.bind(s.jobs);
+    const dropped = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const lossy = {
+      ...s.lifecycle,
+      jobs: Object.assign(Object.create(s.jobs), {
+        startRun: async (...args: Parameters<typeof startRun>) => {
+          await startRun(...args);
+          throw dropped;
+        },
+      }),
+    };
+    await expect(runJob(job.job_id, firstDelivery, lossy)).rejects.toBe(dropped);
+    expect(await runJob(job.job_id, { receiveCount: 2, maxReceives: 5 }, s.lifecycle)).toBe("finished");
+    expect(s.dialpad.count("createUser")).toBe(1);
+  });
+
   it("a delivery of a finished job is ignored", async () => {
     const s = memoryService();
     const { job } = await s.onboard({ email: "finished@example.com" });

@@ -107,7 +107,8 @@ export class InMemoryJobStore implements JobStore {
     const stored = this.jobs.get(jobId);
     if (!stored || (stored.job.status !== "queued" && stored.job.status !== "running"))
       return { outcome: "ended" };
-    if (stored.run && stored.run.expiresMs >= run.nowMs) return { outcome: "busy" };
+    if (stored.run && stored.run.id !== run.runId && stored.run.expiresMs >= run.nowMs)
+      return { outcome: "busy" };
     stored.run = { id: run.runId, expiresMs: run.nowMs + run.ttlMs };
     stored.job.status = "running";
     stored.job.updated_at = run.at;

@@ -120,6 +120,14 @@ export function storeContract(name: string, makeStores: () => StoresUnderTest) {
       expect(await jobs.startRun(job.job_id, claim("run-4"))).toMatchObject({ outcome: "started" });
     });
 
+    it("a claim repeated by its own run (the SDK's retry of a write whose answer was lost) starts it again", async () => {
+      const job = offboardJob();
+      await jobs.create(job, keyOf(job));
+      await jobs.startRun(job.job_id, claim("run-1"));
+      expect(await jobs.startRun(job.job_id, claim("run-1"))).toMatchObject({ outcome: "started" });
+      expect(await jobs.startRun(job.job_id, claim("run-2"))).toEqual({ outcome: "busy" });
+    });
+
     it("a finished or missing job cannot start a run", async () => {
       const job = offboardJob();
       await jobs.create(job, keyOf(job));
