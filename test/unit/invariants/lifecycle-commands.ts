@@ -8,7 +8,15 @@ import { SCOPES, type Scope } from "../../../shared/auth/scopes";
 import type { Person } from "../../../shared/lifecycle/model";
 import type { DialpadMethod } from "../support/fake-dialpad";
 import type { Invariant, LifecycleModel } from "./lifecycle-model";
-import { type Client, DAY_MS, type Failure, LifecycleWorld, MANAGER, PEOPLE } from "./lifecycle-world";
+import {
+  type Client,
+  DAY_MS,
+  DEFAULT_RETENTION_DAYS,
+  type Failure,
+  LifecycleWorld,
+  MANAGER,
+  PEOPLE,
+} from "./lifecycle-world";
 
 type Command = fc.AsyncCommand<LifecycleModel, LifecycleWorld>;
 const person = fc.constantFrom(...PEOPLE);
@@ -46,6 +54,12 @@ export class Onboard extends Step {
       admin_type: this.adminType,
       ...(this.rehire ? { rehire: true } : {}),
     });
+    model.requestAnswered(
+      clientOf(world, this.client).name,
+      this.toString(),
+      this.adminType !== "none",
+      answer.status,
+    );
     if (this.rehire && (answer.status === 202 || answer.status === 200)) model.rehireAccepted(this.email);
     await model.observe();
   }
@@ -64,11 +78,18 @@ export class Update extends Step {
   }
   async run(model: LifecycleModel, world: LifecycleWorld) {
     const { admin_type, call_center_ids } = this.change;
-    await world.request(clientOf(world, this.client), "POST", "/v1/update", {
+    const answer = await world.request(clientOf(world, this.client), "POST", "/v1/update", {
       email: this.email,
       ...(admin_type ? { admin_type } : {}),
       ...(call_center_ids ? { call_center_ids: call_center_ids === "none" ? [] : [world.s.support.id] } : {}),
     });
+    // Any change of admin rights in an update, revoking too.
+    model.requestAnswered(
+      clientOf(world, this.client).name,
+      this.toString(),
+      admin_type !== undefined,
+      answer.status,
+    );
     await model.observe();
   }
   toString() {
@@ -124,6 +145,8 @@ export class Offboard extends Step {
       },
       source === "header" ? { "Idempotency-Key": `key-${id}` } : undefined,
     );
+    const shorter = this.retentionDays !== undefined && this.retentionDays < DEFAULT_RETENTION_DAYS;
+    model.requestAnswered(clientOf(world, this.client).name, this.toString(), shorter, answer.status);
     model.offboardAnswered(clientOf(world, this.client).name, this.email, answer, source === "body");
     await model.observe();
   }

@@ -166,6 +166,18 @@ export class LifecycleModel {
     }
   }
 
+  /**
+   * 6, at the API: what needs `admin` beyond the route's scope (admin rights asked for, a retention
+   * shorter than the default) is refused before anything is written.
+   */
+  requestAnswered(client: string, what: string, needsAdmin: boolean, status: number): void {
+    if (needsAdmin && status < 300 && !this.hasAdmin(client))
+      this.violate(
+        "no_privilege_without_admin",
+        `${what} by ${client}, without admin, was accepted (${status})`,
+      );
+  }
+
   rehireAccepted(email: string): void {
     const person = this.person(email);
     if (person) delete person.obligation;
