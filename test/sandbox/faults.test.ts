@@ -58,14 +58,13 @@ describe("timeouts", () => {
   });
 
   it("stop() does not wait for a hung request", async () => {
-    sandbox.injectFaults({ kind: "timeout", hangMs: 60_000 });
+    // Hung far beyond the test's timeout: a stop() that waited for it fails the test by timing out.
+    sandbox.injectFaults({ kind: "timeout", hangMs: 3_600_000 });
     const hung = fetch(`${sandbox.baseUrl}/offices`, {
       headers: { authorization: `Bearer ${sandbox.apiKey}` },
     }).catch((error: unknown) => error);
     await new Promise((resolve) => setImmediate(resolve));
-    const started = performance.now();
     await sandbox.stop();
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(await hung).toBeInstanceOf(Error);
     sandbox = await startSandbox(FAST); // afterEach stops it
   });
