@@ -43,7 +43,7 @@ export interface Intake {
 
 /**
  * Writes a new queued job under `key` (or finds the key's job), runs `onCreated` for a job this
- * call created, then sends the job unless it was sent before or has left `queued`.
+ * call created or one not sent yet, then sends the job unless it was sent before or has left `queued`.
  */
 export async function takeInJob(
   draft: JobDraft,
@@ -52,7 +52,10 @@ export async function takeInJob(
   onCreated?: (job: Job) => Promise<unknown>,
 ): Promise<Intake> {
   const written = await writeJob(draft, key, deps);
-  if (written.created) await onCreated?.(written.job);
+  // Also for a repeat of a request never sent: its first attempt may have failed in `onCreated`
+  // (which is idempotent), and the repeat is the only chance to finish it.
+  if (written.created || (!written.job.enqueued_at && written.job.status === "queued"))
+    await onCreated?.(written.job);
   return { ...written, enqueued: await sendJob(written.job, deps) };
 }
 

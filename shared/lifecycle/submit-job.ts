@@ -2,8 +2,9 @@
  * Accepting a client's request for a job, primary course: derive its idempotency key → ask the
  * job's kind whom it is about → for an offboard, ask the mass-change guard (held or not) → take
  * the job in (job-intake.ts: write job and key together, then queue it unless held) → for a new
- * job, run its kind's `onAccepted` (an onboarding is remembered; an offboard is recorded on the
- * person and, once queued, cancels the person's still-queued onboarding).
+ * job (or a repeat of one not sent yet), run its kind's `onAccepted` (an onboarding is remembered;
+ * an offboard is recorded on the person and, once queued, cancels the person's still-queued
+ * onboarding).
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";

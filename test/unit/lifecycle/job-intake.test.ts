@@ -55,6 +55,21 @@ describe("job intake", () => {
     expect(s.queue.sent).toHaveLength(1);
   });
 
+  it("what acceptance records, failed once, is recorded by the repeat of the request", async () => {
+    const s = memoryService();
+    const noteOnboardJob = s.people.noteOnboardJob.bind(s.people);
+    let failures = 1;
+    s.people.noteOnboardJob = async (email, jobId) => {
+      if (failures-- > 0) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+      return noteOnboardJob(email, jobId);
+    };
+    await expect(s.onboard({ email: "noted@example.com" }, "k")).rejects.toThrow("socket hang up");
+    const again = await s.onboard({ email: "noted@example.com" }, "k");
+    expect(again.created).toBe(false);
+    expect(await s.people.openOnboardJob("noted@example.com")).toBe(again.job.job_id);
+    expect(s.queue.sent).toEqual([{ jobId: again.job.job_id, lane: "bulk" }]);
+  });
+
   it("a send that failed is made by the repeat of the request, once", async () => {
     const s = memoryService();
     s.queue.failNextSends = 1;
