@@ -21,7 +21,7 @@
  *    (held or not) and job-decisions.ts (release never by the submitting client).
  */
 import { NotFound, NotPermitted, StateConflict } from "../errors/domain-errors";
-import type { HistoryEntry, JobAuthority, LegalHold, Person, Ticket } from "./model";
+import type { HistoryEntry, Job, JobAuthority, JobStatus, LegalHold, Person, Ticket } from "./model";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -245,6 +245,9 @@ export const OFFBOARD_REQUEST_ACTIONS: ReadonlySet<string> = new Set([
   "suspended_by_offboard",
 ]);
 
+/** A job in one of these will change nothing more; any other offboard is still open. */
+const FINISHED_STATUSES: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
+
 /** History actions after which the person is active (or gone) again: a later suspension is a new one. */
 const SUSPENSION_BOUNDARIES: ReadonlySet<string> = new Set([
   "onboarded",
@@ -291,14 +294,17 @@ export type ApprovalDecision =
 /**
  * Whether `approver` may approve the person's pending deletion, and what to write. Refused:
  * no record (404), not suspended (409 `not_suspended`), and `self_approval` (403) when the
- * approver asked for any offboard of the current suspension (accepted, failed or succeeded) or
- * lifted a hold during it. The write is conditional: same suspension, same or later deadline.
- * Facts: the record with its history, read consistently just before.
+ * approver asked for any offboard of the current suspension (accepted, failed or succeeded), has
+ * an offboard of the person still open (it acts on whichever suspension it finds, even one that
+ * began after it was accepted), or lifted a hold during it. The write is conditional: same
+ * suspension, same or later deadline.
+ * Facts: the record with its history, read consistently just before; the person's offboard jobs.
  */
 export function decideApproval(
   found: { person: Person; history: readonly HistoryEntry[] } | undefined,
   approver: Actor,
   now: Date,
+  offboardJobs: readonly Pick<Job, "client" | "status">[],
 ): ApprovalDecision {
   if (!found) throw new NotFound("user_not_found", "We have no lifecycle record of this email.");
   const { person, history } = found;
@@ -310,6 +316,7 @@ export function decideApproval(
   const suspension = currentSuspensionHistory(history);
   const requested =
     person.suspended_by?.client === approver.client ||
+    offboardJobs.some((job) => job.client === approver.client && !FINISHED_STATUSES.has(job.status)) ||
     suspension.some(
       (entry) => OFFBOARD_REQUEST_ACTIONS.has(entry.action) && entry.client === approver.client,
     );

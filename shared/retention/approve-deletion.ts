@@ -2,14 +2,15 @@
  * Approving a person's permanent deletion (a human in the loop: REQUIRE_DELETION_APPROVAL, and any
  * suspension made by hand), primary course: read the record with its history → ask the lifecycle
  * policy (not found, not suspended, `self_approval` for a client that requested an offboard of
- * this suspension or lifted a hold during it; approving twice keeps the first) → write the
+ * this suspension, has one still open, or lifted a hold during it; approving twice keeps the
+ * first) → write the
  * approval only while the person is still in the suspension it was read for (same suspended_at,
  * same or later delete_after), else 409 `suspension_changed`.
  */
 import { NotFound, StateConflict } from "../errors/domain-errors";
 import { type Actor, decideApproval } from "../lifecycle/lifecycle-policy";
-import type { HistoryEntry, Person } from "../lifecycle/model";
-import type { Clock, PersonStore } from "../lifecycle/ports";
+import type { HistoryEntry, Job, Person } from "../lifecycle/model";
+import type { Clock, JobStore, PersonStore } from "../lifecycle/ports";
 
 export interface Approval {
   person: Person;
@@ -19,11 +20,11 @@ export interface Approval {
 export async function approveDeletion(
   email: string,
   approver: Actor,
-  deps: { people: PersonStore; clock: Clock },
+  deps: { people: PersonStore; jobs: Pick<JobStore, "list">; clock: Clock },
 ): Promise<Approval> {
   const found = await deps.people.getWithHistory(email);
   const now = deps.clock.now();
-  const decision = decideApproval(found, approver, now);
+  const decision = decideApproval(found, approver, now, found ? await offboardsOf(email, deps.jobs) : []);
   if (!found || decision.outcome === "already_approved") return found as Approval;
   const at = now.toISOString();
   const written = await deps.people.applyWithinSuspension(
@@ -50,4 +51,16 @@ export async function approveDeletion(
   const updated = await deps.people.getWithHistory(email);
   if (!updated) throw new NotFound("user_not_found", "We have no lifecycle record of this email.");
   return updated;
+}
+
+/** Every offboard job of the person (a handful: one index query, paged to the end). */
+async function offboardsOf(email: string, jobs: Pick<JobStore, "list">): Promise<Job[]> {
+  const found: Job[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await jobs.list({ email, kind: "offboard" }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    found.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
 }

@@ -50,7 +50,7 @@ function lifecycle(options: Parameters<typeof memoryService>[0] = {}) {
     update: async (by: Client, request: Omit<UpdateRequest, "email">) =>
       finished(await submit(by, { kind: "update", request: { email: EMAIL, ...request } })),
     approve: (by: Client, people: PersonStore = s.people) =>
-      approveDeletion(EMAIL, actor(by), { people, clock: s.clock }),
+      approveDeletion(EMAIL, actor(by), { people, jobs: s.jobs, clock: s.clock }),
     hold: (by: Client) => placeHold(EMAIL, "litigation", actor(by), s),
     lift: (by: Client) => liftHold(EMAIL, actor(by), s),
     /** The webhook's look at the user (as a Dialpad event about it would prompt). */
@@ -161,6 +161,21 @@ describe("invariant 2: separation of duties", () => {
     const both = { client: "ticketing", scopes: [...TICKETING.scopes, "approve"] };
     await l.submitOffboard(both);
     await expect(l.approve(both)).rejects.toMatchObject({ code: "self_approval" });
+  });
+
+  it("an offboard still open when the person is reactivated and suspended again by hand bars its client", async () => {
+    const l = lifecycle();
+    const user = await suspendedByHand(l);
+    const both = { client: "ticketing", scopes: [...TICKETING.scopes, "approve"] };
+    await l.submitOffboard(both);
+    user.state = "active";
+    await l.sync(user.id);
+    user.state = "suspended";
+    await l.sync(user.id);
+    // The new suspension's history names no request of this client, but its offboard will act on it.
+    await expect(l.approve(both)).rejects.toMatchObject({ code: "self_approval" });
+    await l.s.work();
+    await expect(l.approve(SECURITY)).resolves.toBeDefined();
   });
 
   it("a client that lifted a hold during the suspension may not approve its deletion", async () => {
