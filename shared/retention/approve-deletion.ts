@@ -24,7 +24,7 @@ export async function approveDeletion(
 ): Promise<Approval> {
   const found = await deps.people.getWithHistory(email);
   const now = deps.clock.now();
-  const decision = decideApproval(found, approver, now, found ? await offboardsOf(email, deps.jobs) : []);
+  const decision = decideApproval(found, approver, now, await offboardsOf(email, deps.jobs));
   if (!found || decision.outcome === "already_approved") return found as Approval;
   const at = now.toISOString();
   const written = await deps.people.applyWithinSuspension(
@@ -54,13 +54,8 @@ export async function approveDeletion(
 }
 
 /** Every offboard job of the person (a handful: one index query, paged to the end). */
-async function offboardsOf(email: string, jobs: Pick<JobStore, "list">): Promise<Job[]> {
-  const found: Job[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await jobs.list({ email, kind: "offboard" }, { limit: 100, ...(cursor ? { cursor } : {}) });
-    found.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return found;
+async function offboardsOf(email: string, jobs: Pick<JobStore, "list">, cursor?: string): Promise<Job[]> {
+  const page = await jobs.list({ email, kind: "offboard" }, { limit: 100, ...(cursor ? { cursor } : {}) });
+  if (!page.nextCursor) return page.items;
+  return [...page.items, ...(await offboardsOf(email, jobs, page.nextCursor))];
 }

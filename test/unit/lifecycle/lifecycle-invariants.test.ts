@@ -25,6 +25,7 @@ const IT_ADMIN = { client: "it-admin", scopes: ["onboard", "offboard", "read", "
 const SECURITY = { client: "security", scopes: ["approve", "read"] };
 const LEGAL = { client: "legal", scopes: ["legal_hold", "approve", "read"] };
 type Client = { client: string; scopes: string[] };
+const actorOf = (by: Client) => ({ client: by.client, admin: by.scopes.includes("admin") });
 
 function lifecycle(options: Parameters<typeof memoryService>[0] = {}) {
   const s = memoryService(options);
@@ -35,7 +36,7 @@ function lifecycle(options: Parameters<typeof memoryService>[0] = {}) {
     await s.work();
     return (await s.jobs.get(job.job_id)) as Job;
   };
-  const actor = (by: Client) => ({ client: by.client, admin: by.scopes.includes("admin") });
+  const actor = actorOf;
   let events = 0;
   return {
     s,
@@ -197,6 +198,81 @@ describe("invariant 2: separation of duties", () => {
     user.state = "suspended";
     await l.sync(user.id);
     await expect(l.approve(both)).resolves.toBeDefined();
+  });
+});
+
+describe("approvals and holds: what they read and write", () => {
+  const TICKET = { system: "servicenow", id: "CHG0001" };
+  /** The store as the use cases see it, with the record gone on every read after the first. */
+  function vanishing(l: ReturnType<typeof lifecycle>): PersonStore {
+    let reads = 0;
+    const people = l.s.people;
+    return Object.assign(Object.create(people) as PersonStore, {
+      getWithHistory: async (email: string) => (reads++ === 0 ? people.getWithHistory(email) : undefined),
+    });
+  }
+
+  it("an approval, a hold and its lift record the ticket and the time on the person", async () => {
+    const l = lifecycle();
+    await suspendedByHand(l);
+    await approveDeletion(EMAIL, { ...actorOf(SECURITY), ticket: TICKET }, { ...l.s, jobs: l.s.jobs });
+    await placeHold(EMAIL, "litigation", { ...actorOf(LEGAL), ticket: TICKET }, l.s);
+    l.s.clock.advance(60_000);
+    await liftHold(EMAIL, { ...actorOf(LEGAL), ticket: TICKET }, l.s);
+    const actions = (await l.history()).filter((entry) =>
+      ["deletion_approved", "hold_placed", "hold_lifted"].includes(entry.action),
+    );
+    expect(actions.map((entry) => [entry.action, entry.ticket])).toEqual([
+      ["deletion_approved", TICKET],
+      ["hold_placed", TICKET],
+      ["hold_lifted", TICKET],
+    ]);
+    expect((await l.person())?.updated_at).toBe(l.s.clock.now().toISOString());
+  });
+
+  it("a person we hold no record of is not found, by approval, hold and lift alike", async () => {
+    const l = lifecycle();
+    const notFound = { code: "user_not_found" };
+    await expect(l.approve(SECURITY)).rejects.toMatchObject(notFound);
+    await expect(l.hold(LEGAL)).rejects.toMatchObject(notFound);
+    await expect(l.lift(LEGAL)).rejects.toMatchObject(notFound);
+  });
+
+  it("a record gone by the time it is read again answers not found", async () => {
+    const l = lifecycle();
+    await suspendedByHand(l);
+    const notFound = { code: "user_not_found" };
+    await expect(l.approve(SECURITY, vanishing(l))).rejects.toMatchObject(notFound);
+    await expect(
+      placeHold(EMAIL, "x", actorOf(LEGAL), { ...l.s, people: vanishing(l) }),
+    ).rejects.toMatchObject(notFound);
+    await expect(liftHold(EMAIL, actorOf(LEGAL), { ...l.s, people: vanishing(l) })).rejects.toMatchObject(
+      notFound,
+    );
+  });
+
+  it("a client's open offboard of someone else does not bar it from approving this person", async () => {
+    const l = lifecycle();
+    await suspendedByHand(l);
+    const both = { client: "ticketing", scopes: [...TICKETING.scopes, "approve"] };
+    await l.submitOffboard(both, { email: "someone.else@example.com" });
+    await expect(l.approve(both)).resolves.toBeDefined();
+  });
+
+  it("an open offboard on a later page of the person's jobs still bars its client", async () => {
+    const l = lifecycle();
+    await suspendedByHand(l);
+    const open = { client: "ticketing", status: "queued" } as Job;
+    const pages = new Map<string | undefined, { items: Job[]; nextCursor?: string }>([
+      [undefined, { items: [], nextCursor: "2" }],
+      ["2", { items: [open] }],
+    ]);
+    const jobs = {
+      list: async (_filter: unknown, page: { cursor?: string }) => pages.get(page.cursor) ?? { items: [] },
+    };
+    await expect(
+      approveDeletion(EMAIL, { client: "ticketing" }, { people: l.s.people, jobs, clock: l.s.clock }),
+    ).rejects.toMatchObject({ code: "self_approval" });
   });
 });
 
