@@ -52,10 +52,12 @@ describe("ALLOWED_EMAIL_DOMAINS", () => {
     expect((await onboard("alan@sub.example.com")).status).toBe(400);
   });
 
-  it("accepts any domain when unset", async () => {
-    const { post } = setUp({});
-    const answer = await post("/v1/onboard", sampleOnboardRequest({ email: "ada@outside.test" }));
-    expect(answer.status).toBe(202);
+  it("accepts any domain when unset, or set to nothing (ALLOWED_EMAIL_DOMAINS=)", async () => {
+    for (const settings of [{}, { allowedEmailDomains: [] }]) {
+      const { post } = setUp(settings);
+      const answer = await post("/v1/onboard", sampleOnboardRequest({ email: "ada@outside.test" }));
+      expect(answer.status).toBe(202);
+    }
   });
 });
 
