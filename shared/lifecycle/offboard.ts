@@ -229,6 +229,8 @@ async function cancelQueuedOnboard(email: string, offboard: OffboardJob, deps: I
  * of the job, that client may not approve the deletion of this suspension (lifecycle policy).
  */
 async function recordOffboardRequested(email: string, job: OffboardJob, people: PersonStore): Promise<void> {
+  // No record of the person yet: nothing to approve until the job itself records one.
+  if (!(await people.get(email))) return;
   await people.apply(email, {
     set: { updated_at: job.created_at },
     history: {

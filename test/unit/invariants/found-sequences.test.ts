@@ -7,6 +7,7 @@ import { describe, it } from "vitest";
 import { SCOPES, type Scope } from "../../../shared/auth/scopes";
 import {
   Approve,
+  DecideJob,
   FailNext,
   HandEdit,
   Hold,
@@ -145,6 +146,19 @@ const FOUND: Found[] = [
       new Sweep(8),
       new Offboard(0, ann, undefined, "absent", "body"),
       new Work(3),
+    ],
+  },
+  {
+    name: "guard: the offboard past a client's limit is held, changes nothing, and is released by another client",
+    invariant: "mass_change_guard",
+    clients: [{ ...client("c0", ["offboard", "approve"]), massOffboardLimit: 1 }, client("c1", ["approve"])],
+    commands: [
+      new Offboard(0, ann, undefined, "absent", "body"),
+      new Offboard(0, "bob@example.com", undefined, "absent", "body"),
+      new Work(4),
+      new DecideJob(0, "release", 1),
+      new DecideJob(1, "release", 1),
+      new Work(4),
     ],
   },
   {

@@ -163,6 +163,29 @@ export class Approve extends Step {
   }
 }
 
+/** `POST /v1/jobs/{id}/release` or `/cancel` on one of the offboards accepted so far. */
+export class DecideJob extends Step {
+  constructor(
+    readonly client: number,
+    readonly decision: "release" | "cancel",
+    readonly pick: number,
+  ) {
+    super();
+  }
+  async run(model: LifecycleModel, world: LifecycleWorld) {
+    const offboards = world.s.jobs.all().filter((job) => job.kind === "offboard");
+    const job = offboards[this.pick % Math.max(1, offboards.length)];
+    if (!job) return;
+    const caller = clientOf(world, this.client);
+    const answer = await world.request(caller, "POST", `/v1/jobs/${job.job_id}/${this.decision}`);
+    model.jobDecided(caller.name, job, this.decision, answer.status);
+    await model.observe();
+  }
+  toString() {
+    return `${this.decision}(c${this.client}, offboard #${this.pick})`;
+  }
+}
+
 export class Hold extends Step {
   constructor(
     readonly client: number,
@@ -334,6 +357,13 @@ export const COMMANDS: fc.Arbitrary<Command>[] = [
   fc.tuple(client, person).map(([c, e]) => new Approve(c, e, true)),
   fc.tuple(client, person, fc.boolean()).map(([c, e, lift]) => new Hold(c, e, lift)),
   fc
+    .tuple(
+      client,
+      fc.constantFrom("release", "release", "cancel") as fc.Arbitrary<"release" | "cancel">,
+      fc.nat({ max: 5 }),
+    )
+    .map(([c, decision, pick]) => new DecideJob(c, decision, pick)),
+  fc
     .tuple(person, fc.constantFrom("suspend", "reactivate") as fc.Arbitrary<HandEdit["edit"]>, fc.boolean())
     .map(([e, edit, now]) => new HandEdit(e, edit, now)),
   fc
@@ -382,6 +412,13 @@ export const DELETION_COMMANDS: fc.Arbitrary<Command>[] = [
   fc.tuple(client, person, fc.boolean()).map(([c, e, lift]) => new Hold(c, e, lift)),
   fc
     .tuple(
+      client,
+      fc.constantFrom("release", "release", "cancel") as fc.Arbitrary<"release" | "cancel">,
+      fc.nat({ max: 5 }),
+    )
+    .map(([c, decision, pick]) => new DecideJob(c, decision, pick)),
+  fc
+    .tuple(
       person,
       fc.constantFrom("suspend", "reactivate", "reactivate", "make_admin", "add_number") as fc.Arbitrary<
         HandEdit["edit"]
@@ -401,9 +438,17 @@ const scopes: fc.Arbitrary<Scope[]> = fc
   .tuple(...SCOPES.map((scope) => fc.constantFrom<Scope | undefined>(scope, scope, undefined)))
   .map((drawn) => drawn.filter((scope): scope is Scope => scope !== undefined));
 
-/** Three clients, each with its own random set of scopes. */
+/** Three clients, each with its own random set of scopes and maybe a mass-change limit of 1 or 2. */
 export const clients: fc.Arbitrary<Client[]> = fc.tuple(
-  ...[0, 1, 2].map((index) => scopes.map((held) => ({ name: `c${index}`, scopes: held }))),
+  ...[0, 1, 2].map((index) =>
+    fc
+      .tuple(scopes, fc.constantFrom<number | undefined>(undefined, undefined, 1, 2))
+      .map(([held, limit]) => ({
+        name: `c${index}`,
+        scopes: held,
+        ...(limit ? { massOffboardLimit: limit } : {}),
+      })),
+  ),
 );
 
 /** Runs one sequence from the starting world (two active people), failing on the `checked` invariants. */

@@ -16,6 +16,7 @@ export const INVARIANTS = [
   "numbers_stay",
   "no_stale_changes",
   "no_privilege_without_admin",
+  "mass_change_guard",
   "offboard_leaves_suspended",
 ] as const;
 export type Invariant = (typeof INVARIANTS)[number];
@@ -67,6 +68,10 @@ export class LifecycleModel {
   /** The invariants whose violations fail the run; the others are only kept track of. */
   checked: ReadonlySet<Invariant> = new Set();
   private readonly people = new Map<string, PersonModel>();
+  /** Invariant 7: each client's new offboards (epoch ms), and the jobs held or cancelled and not released. */
+  private readonly offboardsAt = new Map<string, number[]>();
+  private readonly held = new Set<string>();
+  private readonly cancelled = new Set<string>();
   /** Numbers an offboard asked to release (`number_handoff: {to: "release"}`). */
   private readonly releaseAsked = new Set<string>();
   /** What happened since the last observation that lets a record change legitimately. */
@@ -111,7 +116,7 @@ export class LifecycleModel {
   offboardAnswered(
     client: string,
     email: string,
-    answer: { status: number; body: { job_id?: string; created_at?: string } },
+    answer: { status: number; body: { job_id?: string; created_at?: string; status?: string } },
     keyFromBody: boolean,
   ): void {
     const person = this.person(email);
@@ -120,6 +125,7 @@ export class LifecycleModel {
     person.offboards.push({ jobId, client });
     if (answer.status === 202) {
       person.obligation = jobId;
+      this.guardOffboard(client, jobId, answer.body.status);
       return;
     }
     const age = this.world.s.clock.now().getTime() - Date.parse(answer.body.created_at ?? "");
@@ -128,6 +134,36 @@ export class LifecycleModel {
         "offboard_leaves_suspended",
         `an offboard of ${email} without key or ticket answered job ${jobId}, accepted ${Math.round(age / 3600_000)} h earlier: a body-hash key lasts 24 hours, so the repeat must run`,
       );
+  }
+
+  /** 7: a client's offboards past its limit within 15 minutes are accepted `held`. */
+  private guardOffboard(client: string, jobId: string, status: string | undefined): void {
+    const now = this.world.s.clock.now().getTime();
+    const recent = [...(this.offboardsAt.get(client) ?? []).filter((at) => at > now - 15 * 60_000), now];
+    this.offboardsAt.set(client, recent);
+    if (status === "held") this.held.add(jobId);
+    const limit = this.world.clients.find((candidate) => candidate.name === client)?.massOffboardLimit;
+    if (limit && recent.length > limit && status !== "held")
+      this.violate(
+        "mass_change_guard",
+        `offboard ${recent.length} of ${client} within 15 minutes (limit ${limit}) was accepted ${status}, not held`,
+      );
+  }
+
+  /** 7: a held job is released only by an `approve` client other than its own; a cancelled one never runs. */
+  jobDecided(
+    client: string,
+    job: { job_id: string; client: string },
+    decision: "release" | "cancel",
+    status: number,
+  ): void {
+    if (status !== 200) return;
+    if (decision === "cancel") this.cancelled.add(job.job_id);
+    else {
+      this.held.delete(job.job_id);
+      if (job.client === client)
+        this.violate("mass_change_guard", `${client} released job ${job.job_id} it submitted itself`);
+    }
   }
 
   rehireAccepted(email: string): void {
@@ -326,6 +362,11 @@ export class LifecycleModel {
   /** Invariants 4, 5 and 6, at the moment a job is about to change Dialpad. */
   async beforeChange(method: string, args: unknown[], job: Job | undefined): Promise<void> {
     if (!job) return;
+    if (this.held.has(job.job_id) || this.cancelled.has(job.job_id))
+      this.violate(
+        "mass_change_guard",
+        `${job.kind} job ${job.job_id} calls ${method} though it is ${this.held.has(job.job_id) ? "held and not released" : "cancelled"}`,
+      );
     const dialpad = this.world.s.dialpad;
     const holderOf = (number: string) =>
       [...dialpad.users.values()].find((user) => user.phone_numbers.includes(number));

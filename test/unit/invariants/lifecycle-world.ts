@@ -34,6 +34,8 @@ export const MANAGER = "boss@example.com";
 export interface Client {
   name: string;
   scopes: Scope[];
+  /** The registry entry's `mass_offboard_limit` (none: the client is not guarded). */
+  massOffboardLimit?: number;
 }
 
 /** The Dialpad changes a job can make; each passes the watch first. */
@@ -123,7 +125,11 @@ export class LifecycleWorld {
       path,
       ...(body === undefined ? {} : { body }),
       ...(headers ? { headers } : {}),
-      client: { name: client.name, scopes: client.scopes },
+      client: {
+        name: client.name,
+        scopes: client.scopes,
+        ...(client.massOffboardLimit === undefined ? {} : { massOffboardLimit: client.massOffboardLimit }),
+      },
     });
     if (answer.status >= 500)
       throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
