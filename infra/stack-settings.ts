@@ -91,6 +91,8 @@ export const stackSettingsSchema = z.strictObject({
   seatsLowThreshold: z.coerce.number().int().min(0).default(5),
   /** Failed callback attempts in 5 minutes that raise the CallbackFailures alarm. */
   callbackFailuresAlarmThreshold: positiveInt.default(5),
+  /** Offboards and deletions finished for one client in 5 minutes that raise the RemovalVolume alarm. */
+  removalsPerClientAlarmThreshold: positiveInt.default(20),
 });
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;

@@ -12,7 +12,7 @@ import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import { CloudWatchDialpadMetricsHook } from "../../shared/observability/dialpad-metrics-hook";
 import { createLogger } from "../../shared/observability/logger";
 import { METRIC_NAMES } from "../../shared/observability/metric-names";
-import { createMetrics, recordJobOutcome } from "../../shared/observability/metrics";
+import { createMetrics, recordJobOutcome, recordRemoval } from "../../shared/observability/metrics";
 import { createTracer } from "../../shared/observability/tracing";
 import { serviceDepsFromEnv } from "../../shared/wiring/from-env";
 import { createWorkerHandler, type WorkerHandler } from "./worker";
@@ -33,6 +33,7 @@ export function workerFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerHandl
       logger.error("Unexpected error in a job", { job_id: job.job_id, kind: job.kind, error }),
     onJobFinished: (job, outcome) => {
       recordJobOutcome(metrics, job.kind, outcome.status);
+      recordRemoval(metrics, job);
       const log = outcome.status === "failed" ? logger.warn.bind(logger) : logger.info.bind(logger);
       log("Job finished", {
         job_id: job.job_id,

@@ -65,6 +65,20 @@ export function serviceMetric(
   });
 }
 
+/**
+ * OffboardsAndDeletions summed per client (a Metrics Insights query: one time series per client, so
+ * the alarm needs no list of clients and a new client is watched from its first removal).
+ */
+export function removalsPerClient(): MathExpression {
+  const { service, kind, client } = DIMENSIONS;
+  return new MathExpression({
+    expression: `SELECT SUM(${METRIC_NAMES.offboardsAndDeletions}) FROM SCHEMA("${METRICS_NAMESPACE}", ${client}, ${kind}, ${service}) GROUP BY ${client}`,
+    usingMetrics: {},
+    label: "Offboards and deletions",
+    period: PERIOD,
+  });
+}
+
 /** The sum of a per-kind job metric over every kind. */
 function allKinds(jobKinds: readonly string[], name: MetricName, label: string): MathExpression {
   // Ids must be unique across a whole graph, which may hold several of these sums.
@@ -171,6 +185,12 @@ export class Observability extends Construct {
       settings.callbackFailuresAlarmThreshold,
     );
     alarm(
+      "RemovalVolumeAlarm",
+      `One client's offboards and deletions reached ${settings.removalsPerClientAlarmThreshold} in 5 minutes: a stolen offboard token or a runaway integration? (docs/operate.md: removal volume).`,
+      removalsPerClient(),
+      settings.removalsPerClientAlarmThreshold,
+    );
+    alarm(
       "ApiClientErrorsAlarm",
       "Many 4xx answers (authorizer denials, bad requests): a client's token may be wrong or someone is probing the API.",
       props.restApi.metricClientError({ period: PERIOD, statistic: Stats.SUM }),
@@ -197,7 +217,9 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(...this.apiWidgets(props.restApi));
     this.dashboard.addWidgets(...this.queueWidgets(props, deadLetterQueues));
     this.dashboard.addWidgets(...this.functionWidgets(props.worker, props.functions));
-    this.dashboard.addWidgets(...this.serviceWidgets(props.jobKinds));
+    this.dashboard.addWidgets(
+      ...this.serviceWidgets(props.jobKinds, settings.removalsPerClientAlarmThreshold),
+    );
   }
 
   private apiWidgets(api: RestApi) {
@@ -302,7 +324,7 @@ export class Observability extends Construct {
     ];
   }
 
-  private serviceWidgets(jobKinds: readonly string[]) {
+  private serviceWidgets(jobKinds: readonly string[], removalsThreshold: number) {
     const allKindsOf = (name: MetricName, label: string) => allKinds(jobKinds, name, label);
     const sum = (name: MetricName, label: string) => serviceMetric(name, Stats.SUM).with({ label });
     return [
@@ -318,6 +340,12 @@ export class Observability extends Construct {
             label: `Failed ${kind}`,
           }),
         ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: "Offboards and deletions per client",
+        left: [removalsPerClient()],
+        leftAnnotations: [{ value: removalsThreshold, label: "RemovalVolumeAlarm" }],
         width: 8,
       }),
       new GraphWidget({

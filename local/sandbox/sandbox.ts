@@ -23,7 +23,7 @@ import type {
 import { seededRandom } from "./seeded-random";
 import { FaultInjector } from "./traffic/faults";
 import { Latency } from "./traffic/latency";
-import { RateLimiter } from "./traffic/rate-limiter";
+import { CompanyRateLimit } from "./traffic/rate-limiter";
 import { TrafficStats } from "./traffic/traffic-stats";
 import { ChangeLogDispatcher } from "./webhooks/change-log-dispatcher";
 
@@ -134,7 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     attemptTimeoutMs: options.webhookTimeoutMs ?? 5000,
     logSize: 500,
   });
-  const limiter = new RateLimiter(settings.rateLimitPerSecond);
+  const limiter = new CompanyRateLimit(settings.rateLimitPerSecond);
   const latency = new Latency({ meanMs: settings.latencyMs, jitterMs: settings.jitterMs }, random);
   const faults = new FaultInjector();
   const stats = new TrafficStats(options.requestLogSize ?? 500);

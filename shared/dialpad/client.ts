@@ -40,6 +40,7 @@ import {
   type DialpadUser,
   department,
   dialpadUser,
+  E164_NUMBER,
   type NumberAssignment,
   numberAssignment,
   type Office,
@@ -100,7 +101,6 @@ interface TransientFailure {
 }
 
 const NUMERIC_ID = /^\d+$/;
-const E164 = /^\+\d{6,15}$/;
 
 /** The look-up's state filter holds for this user; a user whose state is not given is kept. */
 function inState(user: DialpadUser, state: UserStateFilter | undefined): boolean {
@@ -609,7 +609,7 @@ export class DialpadClient implements DialpadApi {
 
   /** Numbers in a path are E.164 (`+14155550100`); anything else is our bug. Not echoed either. */
   private requireE164(value: string, route: string): string {
-    if (!E164.test(value)) {
+    if (!E164_NUMBER.test(value)) {
       throw new DialpadError("rejected", `Dialpad ${route}: {number} must be an E.164 number`, {
         route,
         retryable: false,

@@ -23,6 +23,9 @@ const dialpadObject = <S extends z.core.$ZodLooseShape>(shape: S) =>
   z.preprocess(withoutNulls, z.looseObject(shape));
 
 /** An int64 id: accepted as string or number on input, always a string in our code. */
+/** A phone number in E.164: `+`, a country code not starting with 0, at most 15 digits in all. */
+export const E164_NUMBER = /^\+[1-9]\d{6,14}$/;
+
 export const dialpadId = z
   .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
   .transform(String);

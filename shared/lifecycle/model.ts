@@ -172,6 +172,9 @@ export type JobKind = keyof JobKindShapes;
 export type Job = { [K in JobKind]: JobBase & { kind: K } & JobKindShapes[K] }[JobKind];
 export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
 
+/** Emails are compared trimmed and lower-cased (our records' key, and Dialpad's matching). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
 export type PersonState = "onboarding" | "active" | "suspended" | "deleted";
 
 export interface HistoryEntry {

@@ -6,7 +6,7 @@
  * alongside every other bad field, so a client fixes everything in one round trip.
  */
 import { z } from "zod";
-import { LICENSES } from "../dialpad/schemas";
+import { E164_NUMBER, LICENSES } from "../dialpad/schemas";
 import { callbackUrlProblem } from "../notify/callback-address";
 import type {
   ImportRequest,
@@ -18,7 +18,6 @@ import type {
 } from "./model";
 
 const DIGITS = /^\d{1,20}$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
 const AREA_CODE = /^\d{3}$/;
 const EXTENSION = /^\d{1,10}$/;
 /** A language subtag with optional region/script subtags: `en`, `en-US`, `zh-Hant-TW`. */
@@ -126,7 +125,11 @@ export const onboardRequest = z
       .max(200, "At most 200 characters.")
       .optional(),
     license: z.enum(LICENSES).default("talk"),
-    phone_number: z.string().trim().regex(E164, "Expected an E.164 number such as +14155550123.").optional(),
+    phone_number: z
+      .string()
+      .trim()
+      .regex(E164_NUMBER, "Expected an E.164 number such as +14155550123.")
+      .optional(),
     area_code: z.string().trim().regex(AREA_CODE, "Expected a 3-digit area code.").optional(),
     extension: z.string().trim().regex(EXTENSION, "Expected 1 to 10 digits.").optional(),
     timezone: timeZone.optional(),

@@ -13,6 +13,8 @@ export const DIMENSIONS = {
   service: "service",
   /** Job kind (every kind of shared/lifecycle/job-kinds.ts), on the job outcome metrics. */
   kind: "kind",
+  /** The API client that asked for the job (`sweeper` for retention deletions), on OffboardsAndDeletions. */
+  client: "client",
 } as const;
 
 export const METRIC_NAMES = {
@@ -46,6 +48,11 @@ export const METRIC_NAMES = {
   jobsHeld: "JobsHeld",
   /** Count: job-finished callback attempts that did not get a 2xx (each retry counts; a refused target too). */
   callbackFailures: "CallbackFailures",
+  /**
+   * Count, dimensions `{service, kind, client}`: an offboard or delete job finished (any outcome), so
+   * a client's removal volume (a stolen `offboard` token) is alarmed on per client.
+   */
+  offboardsAndDeletions: "OffboardsAndDeletions",
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

@@ -4,7 +4,7 @@
  * way the dashboard and alarms query it.
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { JobKind } from "../lifecycle/model";
+import type { Job, JobKind } from "../lifecycle/model";
 import { DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from "./metric-names";
 
 export function createMetrics(): Metrics {
@@ -27,4 +27,15 @@ export function recordJobOutcome(metrics: Metrics, kind: JobKind, outcome: JobOu
   const single = metrics.singleMetric();
   single.addDimension(DIMENSIONS.kind, kind);
   single.addMetric(OUTCOME_METRIC[outcome], MetricUnit.Count, 1);
+}
+
+/** The kinds that take people away: their volume is watched per client. */
+const REMOVAL_KINDS: readonly JobKind[] = ["offboard", "delete"];
+
+/** Emits OffboardsAndDeletions `{service, kind, client}` for a finished offboard or delete job. */
+export function recordRemoval(metrics: Metrics, job: Pick<Job, "kind" | "client">): void {
+  if (!REMOVAL_KINDS.includes(job.kind)) return;
+  const single = metrics.singleMetric();
+  single.addDimension(DIMENSIONS.kind, job.kind).addDimension(DIMENSIONS.client, job.client);
+  single.addMetric(METRIC_NAMES.offboardsAndDeletions, MetricUnit.Count, 1);
 }

@@ -21,9 +21,9 @@
  * and half a slot ahead, urgent two slots more) still go out unless this process knows.
  */
 import type { RateLimiter } from "../dialpad/api";
+import type { Lane } from "../lifecycle/ports";
 import {
   type BudgetState,
-  type Lane,
   lateMarginMs,
   type PlannerSettings,
   planReservation,
@@ -31,8 +31,6 @@ import {
   slotSpacingMs,
 } from "./slot-planner";
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle-state";
-
-export type { Lane } from "./slot-planner";
 
 export type ReplaceOutcome = { written: true } | { written: false; current: BudgetState };
 

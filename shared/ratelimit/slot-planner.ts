@@ -15,6 +15,7 @@
  * bulk work saturates the budget, urgent work's first slot is at most 2 × lead + 1.5 slots away, and
  * lead + 1.5 slots while writes are faster than a slot: about one slot plus the write.
  */
+import type { Lane } from "../lifecycle/ports";
 import {
   rateFactorAt,
   type ThrottlePolicy,
@@ -32,8 +33,6 @@ export const COMPANY_LIMIT_RPS = 20;
  * to one slot (~52 ms) still arrives ≤ 20.
  */
 export const MAX_BUDGET_RPS = COMPANY_LIMIT_RPS - 1;
-
-export type Lane = "urgent" | "bulk";
 
 export interface BudgetState extends ThrottleState {
   /** Epoch ms of the earliest send time not yet reserved (the last slot + its spacing; 0 = none yet). */

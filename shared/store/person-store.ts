@@ -15,14 +15,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { RecordExists } from "../errors/domain-errors";
 import type { SuspensionCondition } from "../lifecycle/lifecycle-policy";
-import type { HistoryEntry, Person } from "../lifecycle/model";
+import { type HistoryEntry, normaliseEmail, type Person } from "../lifecycle/model";
 import type { Page, PageRequest, PersonChange, PersonFilter, PersonStore } from "../lifecycle/ports";
 import { cancellationReasons, isConditionFailed } from "./conditional";
 import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
 
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 const personPk = (email: string) => `PERSON#${normaliseEmail(email)}`;
 const recordKey = (email: string) => ({ pk: personPk(email), sk: "PERSON" });
 export const RETENTION_PARTITION = "RETENTION";

@@ -1,7 +1,7 @@
 /**
  * No import cycles in the source folders, type-only imports included (a type cycle is a design
  * cycle: contracts sit below the modules that implement them). The graph is read with TypeScript's
- * own scanner and module resolution (the repo's tsconfig, so `#shared/*` resolves too): every
+ * own scanner and module resolution (the repo's tsconfig): every
  * `import`, `import type`, `export … from` and dynamic `import()` is an edge. Reads files only.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -72,7 +72,7 @@ function repoImportGraph(): { graph: Map<string, string[]>; unresolved: string[]
     const targets: string[] = [];
     for (const specifier of specifiersOf(readFileSync(file, "utf8"))) {
       const resolved = ts.resolveModuleName(specifier, file, options, ts.sys).resolvedModule;
-      const ours = specifier.startsWith(".") || specifier.startsWith("#");
+      const ours = specifier.startsWith(".");
       if (!resolved) {
         if (ours) unresolved.push(`${relative(ROOT, file)} → ${specifier}`);
         continue;

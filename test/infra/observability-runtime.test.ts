@@ -1,12 +1,12 @@
 /**
- * The runtime side of observability: the Dialpad metrics hook and the job-outcome helper, checked on
- * the EMF documents a real Powertools `Metrics` instance produces.
+ * The runtime side of observability: the Dialpad metrics hook, the job-outcome and removal-volume
+ * helpers, checked on the EMF documents a real Powertools `Metrics` instance produces.
  */
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CloudWatchDialpadMetricsHook } from "../../shared/observability/dialpad-metrics-hook";
 import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from "../../shared/observability/metric-names";
-import { createMetrics, recordJobOutcome } from "../../shared/observability/metrics";
+import { createMetrics, recordJobOutcome, recordRemoval } from "../../shared/observability/metrics";
 
 type Emf = Record<string, unknown> & {
   _aws: {
@@ -59,24 +59,48 @@ describe("CloudWatchDialpadMetricsHook", () => {
   });
 });
 
+/** The EMF documents `emit` writes at once (Powertools writes through its own Console on stdout). */
+function emittedBy(emit: () => void): Emf[] {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    emit();
+  } finally {
+    vi.mocked(process.stdout.write).mockRestore();
+  }
+  return lines.filter((line) => line.includes("_aws")).map((line) => JSON.parse(line) as Emf);
+}
+
 describe("recordJobOutcome", () => {
   it("emits the outcome at once with dimensions {service, kind}, leaving the buffer untouched", () => {
-    const lines: string[] = [];
-    // Powertools writes EMF through its own Console on process.stdout.
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
     const metrics = createMetrics();
-    recordJobOutcome(metrics, "offboard", "failed");
-    vi.mocked(process.stdout.write).mockRestore();
-
-    const emitted = lines.filter((line) => line.includes("_aws")).map((line) => JSON.parse(line) as Emf);
+    const emitted = emittedBy(() => recordJobOutcome(metrics, "offboard", "failed"));
     expect(emitted).toHaveLength(1);
     const [emf] = emitted;
     expect(emf?.[METRIC_NAMES.jobsFailed]).toBe(1);
     expect(emf?.kind).toBe("offboard");
     expect(emf?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([["service", "kind"]]);
+    expect(metrics.hasStoredMetrics()).toBe(false);
+  });
+});
+
+describe("recordRemoval", () => {
+  it("counts offboard and delete jobs per client, {service, kind, client}, and no other kind", () => {
+    const metrics = createMetrics();
+    const emitted = emittedBy(() => {
+      recordRemoval(metrics, { kind: "offboard", client: "ticketing" });
+      recordRemoval(metrics, { kind: "delete", client: "sweeper" });
+      recordRemoval(metrics, { kind: "onboard", client: "ticketing" });
+    });
+    expect(emitted.map((emf) => [emf.kind, emf.client, emf[METRIC_NAMES.offboardsAndDeletions]])).toEqual([
+      ["offboard", "ticketing", 1],
+      ["delete", "sweeper", 1],
+    ]);
+    for (const emf of emitted)
+      expect(emf._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([["service", "kind", "client"]]);
     expect(metrics.hasStoredMetrics()).toBe(false);
   });
 });

@@ -30,6 +30,7 @@ describe("context overrides", () => {
         urgentBatchSize: "2",
         workerTimeoutSeconds: "120",
         alarmEmail: "oncall@example.com",
+        removalsPerClientAlarmThreshold: "7",
       },
     }));
   });
@@ -67,6 +68,21 @@ describe("context overrides", () => {
       Endpoint: "oncall@example.com",
     });
   });
+
+  it("alarms on one client's offboards and deletions at the configured threshold, graphed per client", () => {
+    const perClient =
+      'SELECT SUM(OffboardsAndDeletions) FROM SCHEMA("DialpadLifecycle", client, kind, service) GROUP BY client';
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Metrics: [Match.objectLike({ Expression: perClient, Period: 300, ReturnData: true })],
+      Threshold: 7,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      EvaluationPeriods: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp("AlarmTopic") }],
+    });
+    const dashboards = JSON.stringify(template.findResources("AWS::CloudWatch::Dashboard"));
+    expect(dashboards).toContain("Offboards and deletions per client");
+    expect(dashboards).toContain("SELECT SUM(OffboardsAndDeletions)");
+  });
 });
 
 describe("readStackSettings", () => {
@@ -77,6 +93,7 @@ describe("readStackSettings", () => {
       sweepIntervalMinutes: 15,
       dialpadRateLimitRps: 15,
       xrayTracing: false,
+      removalsPerClientAlarmThreshold: 20,
     });
     expect(settings.wafWebAclArn).toBeUndefined();
   });

@@ -4,12 +4,12 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../local/sandbox/index";
-import { RateLimiter } from "../../local/sandbox/traffic/rate-limiter";
+import { CompanyRateLimit } from "../../local/sandbox/traffic/rate-limiter";
 import { dialpadHttp, eventually } from "./support/sandbox-http";
 
-describe("RateLimiter (injected clock)", () => {
+describe("CompanyRateLimit (injected clock)", () => {
   it("bounds every 1-second window, not only aligned ones", () => {
-    const limiter = new RateLimiter(3);
+    const limiter = new CompanyRateLimit(3);
     // 3 at t=900 fill the window; at t=1100 a fixed per-second window would admit 3 more.
     expect([900, 900, 900].map((t) => limiter.tryAdmit(t))).toEqual([true, true, true]);
     expect(limiter.tryAdmit(1100)).toBe(false);
@@ -18,7 +18,7 @@ describe("RateLimiter (injected clock)", () => {
   });
 
   it("does not count refused requests toward the window", () => {
-    const limiter = new RateLimiter(2);
+    const limiter = new CompanyRateLimit(2);
     expect(limiter.tryAdmit(0)).toBe(true);
     expect(limiter.tryAdmit(500)).toBe(true);
     for (let t = 600; t < 1000; t += 50) expect(limiter.tryAdmit(t)).toBe(false);

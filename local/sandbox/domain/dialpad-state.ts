@@ -6,6 +6,7 @@
  * Knows nothing of HTTP; every refusal is a SandboxError with Dialpad's status. Every change to a
  * user is announced to the listeners (the change-log dispatcher) after it is committed.
  */
+import { normaliseEmail } from "../../../shared/lifecycle/model";
 import { compareIds, type IdSequence } from "./id-sequence";
 import {
   type CallCenter,
@@ -95,7 +96,6 @@ export type UserChangeListener = (change: UserChange) => void;
 const holdsSeat = (user: User) => user.state === "active";
 /** Calling codes of the countries the seeded number pool covers. */
 const CALLING_CODES: Record<string, string> = { us: "+1", ca: "+1", gb: "+44" };
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 /** Dialpad's timestamp style: ISO-8601 without zone. */
 const dialpadTimestamp = (date: Date) => date.toISOString().slice(0, 19);
 
@@ -170,14 +170,14 @@ export class DialpadState {
   // ---- users ----------------------------------------------------------------------------------
 
   users(filter: UserFilter = {}, defaultState: "not_deleted" | "active" = "not_deleted"): User[] {
-    const email = filter.email === undefined ? undefined : normalizeEmail(filter.email);
+    const email = filter.email === undefined ? undefined : normaliseEmail(filter.email);
     return [...this.usersById.values()]
       .filter((user) => {
         if (filter.state === undefined)
           return defaultState === "active" ? user.state === "active" : user.state !== "deleted";
         return filter.state === "all" || user.state === filter.state;
       })
-      .filter((user) => email === undefined || user.emails.some((e) => normalizeEmail(e) === email))
+      .filter((user) => email === undefined || user.emails.some((e) => normaliseEmail(e) === email))
       .sort((a, b) => compareIds(a.id, b.id));
   }
 
@@ -594,10 +594,10 @@ export class DialpadState {
   }
 
   private assertEmailsFree(emails: string[], exceptUserId?: string): void {
-    const wanted = new Set(emails.map(normalizeEmail));
+    const wanted = new Set(emails.map(normaliseEmail));
     for (const other of this.usersById.values()) {
       if (other.id === exceptUserId || other.state === "deleted") continue;
-      const taken = other.emails.find((e) => wanted.has(normalizeEmail(e)));
+      const taken = other.emails.find((e) => wanted.has(normaliseEmail(e)));
       if (taken) throw conflict(`A user with email ${taken} already exists`);
     }
   }

@@ -10,7 +10,7 @@ import { SandboxError } from "../domain/sandbox-error";
 import type { FaultInjector } from "../traffic/faults";
 import { retryAfterHeader } from "../traffic/faults";
 import { type Latency, sleep } from "../traffic/latency";
-import type { RateLimiter } from "../traffic/rate-limiter";
+import type { CompanyRateLimit } from "../traffic/rate-limiter";
 import type { RequestLogEntry, TrafficStats } from "../traffic/traffic-stats";
 import type { ApiHandler } from "./api-routes";
 import { errorBody, loggableBody, readBody, sendJson } from "./exchange";
@@ -21,7 +21,7 @@ export const API_BASE_PATH = "/api/v2";
 export interface ApiPipelineParts {
   routes: RouteTable<ApiHandler>;
   apiKey: string;
-  limiter: RateLimiter;
+  limiter: CompanyRateLimit;
   faults: FaultInjector;
   latency: Latency;
   stats: TrafficStats;

@@ -5,7 +5,7 @@
  */
 import { SlidingWindow } from "./sliding-window";
 
-export class RateLimiter {
+export class CompanyRateLimit {
   private readonly admitted = new SlidingWindow();
 
   constructor(private limitPerSecond: number) {}

@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RateLimiter } from "../../../shared/dialpad/api";
-import { createSharedRateBudget, type Lane } from "../../../shared/ratelimit/shared-rate-budget";
+import type { Lane } from "../../../shared/lifecycle/ports";
+import { createSharedRateBudget } from "../../../shared/ratelimit/shared-rate-budget";
 import { MAX_BUDGET_RPS } from "../../../shared/ratelimit/slot-planner";
 import { EPOCH, FakeClock, InMemoryBudgetStore } from "./fake-budget-parts";
 

@@ -7,10 +7,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../../local/sandbox/seeded-random";
+import type { Lane } from "../../../shared/lifecycle/ports";
 import {
   type BudgetState,
   INITIAL_BUDGET_STATE,
-  type Lane,
   MAX_BUDGET_RPS,
   type PlannerSettings,
   planReservation,
