@@ -1,5 +1,5 @@
 /**
- * Issue 9's scenarios (and issue 18's approvals) end to end: local mode (`npm start`) with a clients file of three clients, driven
+ * Issue 9's scenarios (and issue 18's approvals and mass-change guard) end to end: local mode (`npm start`) with a clients file of three clients, driven
  * only over HTTP (the API and the sandbox's /__sandbox/ routes). Each way the service could be turned
  * against the company now ends safely (403, or a job failed with its documented code, Dialpad
  * unchanged), and the legitimate path still works. One instance; RETENTION_DAYS=0 and a one-second
@@ -20,6 +20,8 @@ const CLIENTS = {
   admin: { token: `ad-${randomUUID()}`, scopes: ["admin", "onboard", "offboard", "read"] },
   /** Offboards and approves: separation of duties must still stop it approving its own offboards. */
   offboardApprover: { token: `oa-${randomUUID()}`, scopes: ["offboard", "approve", "read"] },
+  /** Guarded by the mass-change guard: its third offboard within 15 minutes is held. */
+  hrFeed: { token: `hr-${randomUUID()}`, scopes: ["offboard", "approve", "read"], mass_offboard_limit: 2 },
 } as const;
 type Client = keyof typeof CLIENTS;
 
@@ -48,10 +50,10 @@ beforeAll(async () => {
   writeFileSync(
     clientsFile,
     JSON.stringify({
-      clients: Object.entries(CLIENTS).map(([name, { token, scopes }]) => ({
+      clients: Object.entries(CLIENTS).map(([name, { token, ...entry }]) => ({
         name,
         token_sha256: hashToken(token),
-        scopes,
+        ...entry,
       })),
     }),
   );
@@ -112,6 +114,33 @@ async function byHandUser(email: string): Promise<SandboxUserState> {
 }
 
 describe("issue 9's scenarios end safely", () => {
+  it.concurrent("a client with mass_offboard_limit 2 offboards 3 people: the third is held, Dialpad unchanged, until another client releases it", async () => {
+    const leavers = await Promise.all([1, 2, 3].map((i) => byHandUser(unique(`mass${i}`))));
+    const jobs = [];
+    for (const leaver of leavers) {
+      const accepted = await as("hrFeed", "POST", "/v1/offboard", { email: leaver.emails[0] });
+      expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+      jobs.push(accepted.body);
+    }
+    expect(jobs.map((job) => job.status)).toEqual(["queued", "queued", "held"]);
+    const held = jobs[2];
+    for (const job of jobs.slice(0, 2))
+      expect((await finishedJob("hrFeed", job.job_id)).status).toBe("succeeded");
+    expect(await dialpadUser(leavers[2]?.id ?? "")).toMatchObject({ state: "active" });
+    const listed = await as("approver", "GET", "/v1/jobs?status=held&kind=offboard");
+    expect(listed.body.items.map((job: { job_id: string }) => job.job_id)).toContain(held.job_id);
+
+    const release = `/v1/jobs/${held.job_id}/release`;
+    expect((await as("hrFeed", "POST", release)).body.error.code).toBe("self_approval");
+    expect((await as("approver", "POST", release)).body).toMatchObject({
+      status: "queued",
+      released_by: "approver",
+    });
+    expect((await finishedJob("approver", held.job_id)).status).toBe("succeeded");
+    // Suspended, or already deleted: RETENTION_DAYS=0 and a one-second sweep.
+    expect(["suspended", "deleted"]).toContain((await dialpadUser(leavers[2]?.id ?? ""))?.state);
+  });
+
   it.concurrent("a company super admin: only an admin client grants it; a ticketing client can neither offboard, adopt nor approve", async () => {
     const email = unique("boss");
     expect(

@@ -51,6 +51,20 @@ describe("the mass-change guard", () => {
     expect(await s.jobs.get(job.job_id)).toMatchObject({ status: "held" });
   });
 
+  it("a stray message of a held job runs nothing and announces nothing", async () => {
+    const { s, emails } = await guarded(1, 2);
+    await s.offboard({ email: emails[0] as string });
+    await s.work();
+    const { job } = await s.offboard({ email: emails[1] as string });
+    const announced: string[] = [];
+    s.lifecycle.announceFinished = async (jobId) => void announced.push(jobId);
+    s.queue.sent.push({ jobId: job.job_id, lane: "urgent" });
+    await s.work();
+    expect(announced).toEqual([]);
+    expect(await statusOf(s, job.job_id)).toBe("held");
+    expect(userOf(s, emails[1] as string)?.state).toBe("active");
+  });
+
   it("a replay answers the same job and counts nothing", async () => {
     const { s, emails } = await guarded(2, 3);
     const first = await s.offboard({ email: emails[0] as string }, "ticket-1");
