@@ -15,7 +15,7 @@ import { RunSuperseded } from "../errors/domain-errors";
 import { exhaustedFailureOf, isUnexpected, JobCancelled, permanentFailureOf } from "./failures";
 import type { JobKindRegistry } from "./job-kind";
 import { type Job, TERMINAL_STATUSES } from "./model";
-import type { JobOutcome, JobStore, Lane, RunEnd } from "./ports";
+import type { JobOutcome, JobStore, Lane, RunEnd, StepsUpdate } from "./ports";
 import { runSteps, type Step, type StepDeps } from "./steps";
 
 export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
@@ -92,8 +92,8 @@ async function runToEnd(
     delivery.remainingTimeMs() - stopMarginMs < (deps.minStepMs ?? DEFAULT_MIN_STEP_MS);
 
   let runId: string | undefined;
-  const finish = async (outcome: JobOutcome) => {
-    await deps.jobs.finish(jobId, now(), outcome, runId);
+  const finish = async (outcome: JobOutcome, steps?: StepsUpdate) => {
+    await deps.jobs.finish(jobId, now(), outcome, runId, steps);
     deps.onFinished?.(job, outcome);
   };
 
@@ -136,12 +136,13 @@ async function runToEnd(
         outOfTime,
       });
     const ran = stopAtMs === undefined ? await steps() : await withCallDeadline(stopAtMs, steps);
-    if (ran === "paused") {
+    if (ran.end === "paused") {
       await deps.jobs.endRun(jobId, claim.runId);
       releaseLease = false;
       return "paused";
     }
-    await finish({ status: "succeeded" });
+    // The last steps' records go with the job's end: one write.
+    await finish({ status: "succeeded" }, ran.unsaved);
     return "finished";
   } catch (error) {
     if (error instanceof RunSuperseded) {
