@@ -351,7 +351,7 @@ export class DynamoJobStore implements JobStore {
     outcome: JobOutcome,
     runId?: string,
     steps?: StepsUpdate,
-  ): Promise<void> {
+  ): Promise<Job> {
     const detail =
       outcome.status === "failed"
         ? { name: "error", value: outcome.error }
@@ -379,7 +379,7 @@ export class DynamoJobStore implements JobStore {
       ...(steps ? stepsClauses(steps, names, values) : []),
     ];
     try {
-      await this.doc.send(
+      const result = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(jobId),
@@ -387,8 +387,11 @@ export class DynamoJobStore implements JobStore {
           ConditionExpression: `#status IN (:queued, :running) AND ${runId ? "run_id = :run" : "attribute_not_exists(run_id)"}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          // The ended job comes back with the write (no extra read units): its announcement needs it.
+          ReturnValues: "ALL_NEW",
         }),
       );
+      return toJob(result.Attributes, this.kinds) as Job;
     } catch (error) {
       if (runId && isConditionFailed(error)) throw new RunSuperseded(jobId);
       throw error;

@@ -174,3 +174,27 @@ describe("when step records are stored", () => {
     expect(history?.history.map((entry) => entry.action)).toEqual(["onboarded"]);
   });
 });
+
+describe("the announcement of a job this run ended", () => {
+  it("is given the job as the end stored it, so nothing is read again", async () => {
+    const s = memoryService();
+    const announced: { jobId: string; ended?: Job }[] = [];
+    s.lifecycle.announceFinished = async (jobId, ended) =>
+      void announced.push({ jobId, ...(ended ? { ended } : {}) });
+    const { job } = await s.onboard({ email: "announced@example.com" });
+    await s.work();
+    expect(announced).toEqual([{ jobId: job.job_id, ended: await s.jobs.get(job.job_id) }]);
+    expect(announced[0]?.ended?.status).toBe("succeeded");
+  });
+
+  it("of a job that ended before this delivery is left to read it", async () => {
+    const s = memoryService();
+    const announced: { jobId: string; ended?: Job }[] = [];
+    s.lifecycle.announceFinished = async (jobId, ended) =>
+      void announced.push({ jobId, ...(ended ? { ended } : {}) });
+    const { job } = await s.onboard({ email: "cancelled@example.com" });
+    await s.cancel(job.job_id, s.client);
+    await s.work();
+    expect(announced).toEqual([{ jobId: job.job_id }]);
+  });
+});

@@ -148,7 +148,7 @@ export class InMemoryJobStore implements JobStore {
     outcome: JobOutcome,
     runId?: string,
     steps?: StepsUpdate,
-  ): Promise<void> {
+  ): Promise<Job> {
     const stored = this.jobs.get(jobId);
     const open = stored && (stored.job.status === "queued" || stored.job.status === "running");
     const runMatches = runId ? stored?.run?.id === runId : !stored?.run;
@@ -162,6 +162,7 @@ export class InMemoryJobStore implements JobStore {
     if (outcome.status === "failed") stored.job.error = copy(outcome.error);
     if (outcome.status === "cancelled") stored.job.cancel_reason = outcome.reason;
     delete stored.run;
+    return copy(stored.job);
   }
 
   cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {
