@@ -96,7 +96,7 @@ describe("when step records are stored", () => {
       "succeeded",
     ]);
     expect(job?.progress).toMatchObject({ office_id: s.hq.id, outcome: "created", seat_line: "talk_lines" });
-    expect(job?.user_id).toBe((job?.progress as { user_id?: string }).user_id);
+    expect(job?.user_id).toBe((job?.progress as { user_id?: string } | undefined)?.user_id);
   });
 
   it("every Dialpad change of an onboarding with number, extension and call center finds its step started", async () => {
