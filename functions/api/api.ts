@@ -14,6 +14,7 @@ import { headerValue } from "../../shared/http/header-value";
 import { json } from "../../shared/http/json-response";
 import { parseJsonBody } from "../../shared/http/parse-json-body";
 import { validate } from "../../shared/http/validation-details";
+import { isScimRequestType } from "../../shared/scim/media-type";
 import type { ApiDeps } from "./deps";
 import type { Route, RouteInput } from "./route";
 import { ROUTES, routeKey } from "./routes";
@@ -54,13 +55,11 @@ function authorize(event: APIGatewayProxyEvent, route: Route & { scope: string }
   return principal;
 }
 
-const SCIM_MEDIA_TYPES = ["application/scim+json", "application/json"] as const;
-
 function parseBody(event: APIGatewayProxyEvent, route: Route) {
   const schema = route.request.body;
   if (!schema) return undefined;
   if (route.request.bodyOptional && !event.body?.trim()) return validate(schema, {});
-  return parseJsonBody(event, schema, route.wire === "scim" ? { mediaTypes: SCIM_MEDIA_TYPES } : {});
+  return parseJsonBody(event, schema, route.wire === "scim" ? { accepts: isScimRequestType } : {});
 }
 
 /**

@@ -13,20 +13,17 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024;
 
 export interface ParseJsonBodyOptions {
   maxBytes?: number;
-  /** The media types accepted (default application/json); SCIM also takes application/scim+json. */
-  mediaTypes?: readonly string[];
+  /** Whether the body's content-type is read (default: application/json); SCIM takes its own too. */
+  accepts?: (contentType: string | undefined) => boolean;
 }
 
 type BodyEvent = Pick<APIGatewayProxyEvent, "body" | "headers" | "isBase64Encoded">;
 
 /** True for `application/json` with no parameter or a UTF-8 charset (JSON is UTF-8, RFC 8259). */
-export function isJsonContentType(
-  value: string | undefined,
-  mediaTypes: readonly string[] = [JSON_MEDIA_TYPE],
-): boolean {
+export function isJsonContentType(value: string | undefined): boolean {
   if (value === undefined) return false;
-  const [mediaType = "", ...parameters] = value.split(";").map((part) => part.trim().toLowerCase());
-  if (!mediaTypes.includes(mediaType)) return false;
+  const [mediaType, ...parameters] = value.split(";").map((part) => part.trim().toLowerCase());
+  if (mediaType !== "application/json") return false;
   // Other parameters are harmless; only a charset other than UTF-8 would change how bytes are read.
   return parameters.every((parameter) => {
     const [name, rawValue = ""] = parameter.split("=").map((part) => part.trim());
@@ -34,16 +31,14 @@ export function isJsonContentType(
   });
 }
 
-const JSON_MEDIA_TYPE = "application/json";
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function parseJsonBody<S extends z.ZodType>(
   event: BodyEvent,
   schema: S,
-  { maxBytes = DEFAULT_MAX_BODY_BYTES, mediaTypes }: ParseJsonBodyOptions = {},
+  { maxBytes = DEFAULT_MAX_BODY_BYTES, accepts = isJsonContentType }: ParseJsonBodyOptions = {},
 ): z.output<S> {
-  if (!isJsonContentType(headerValue(event.headers, "content-type"), mediaTypes))
-    throw new UnsupportedMediaTypeError();
+  if (!accepts(headerValue(event.headers, "content-type"))) throw new UnsupportedMediaTypeError();
 
   const raw = event.body ?? "";
   // A base64 string of n chars decodes to at most ceil(n/4)*3 bytes: refuse huge ones before decoding.

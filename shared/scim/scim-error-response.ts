@@ -7,11 +7,12 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { toApiError } from "../http/error-response";
 import { json } from "../http/json-response";
+import { SCIM_CONTENT_TYPE } from "./media-type";
+import { ScimError, type ScimType, scimErrorBody } from "./scim-error";
 import { ScimUserChanged } from "./scim-user-store";
-import { SCIM_CONTENT_TYPE, ScimError, scimErrorBody } from "./wire-stopgap";
 
 /** Our error codes SCIM has a `scimType` for. */
-const SCIM_TYPES: Record<string, string> = {
+const SCIM_TYPES: Record<string, ScimType> = {
   validation_failed: "invalidValue",
   invalid_path: "invalidValue",
   email_domain_not_allowed: "invalidValue",

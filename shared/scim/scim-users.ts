@@ -18,6 +18,8 @@ import type { Job, NumberHandoff, OnboardRequest, Person, ScimUser, UpdateReques
 import type { Clock, PersonChange, PersonStore } from "../lifecycle/ports";
 import { onboardRequest, updateRequest } from "../lifecycle/requests";
 import { type Submission, type SubmitDeps, submitJob } from "../lifecycle/submit-job";
+import { conditionMatches, parseUserFilter, type UserFilterCondition } from "./filter";
+import { ScimError } from "./scim-error";
 import type { ScimUserStore } from "./scim-user-store";
 import {
   answeredActive,
@@ -30,7 +32,6 @@ import {
   userChangesOf,
   userResource,
 } from "./user-resource";
-import { parseUserFilter, ScimError, type UserFilterCondition } from "./wire-stopgap";
 
 export interface ScimUsersDeps {
   users: ScimUserStore;
@@ -117,18 +118,16 @@ async function lookUp(condition: UserFilterCondition, deps: ScimUsersDeps): Prom
 }
 
 function holds(condition: UserFilterCondition, user: ScimUser): boolean {
-  const value = condition.value;
   switch (condition.attribute) {
     case "id":
-      return user.id === value;
+      return conditionMatches(condition, user.id);
     case "userName":
-      return user.user_name.toLowerCase() === value.toLowerCase();
+      return conditionMatches(condition, user.user_name);
     case "externalId":
-      return user.external_id === value;
+      return conditionMatches(condition, user.external_id);
     case "emails.value":
-      return (
-        user.email === value.toLowerCase() ||
-        (user.emails ?? []).some((email) => email.value.toLowerCase() === value.toLowerCase())
+      return [user.email, ...(user.emails ?? []).map((email) => email.value)].some((value) =>
+        conditionMatches(condition, value),
       );
   }
 }

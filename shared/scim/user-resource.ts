@@ -6,11 +6,8 @@
  * live Dialpad read.
  */
 import type { Person, ScimUser } from "../lifecycle/model";
-import { ScimError } from "./wire-stopgap";
-
-export const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-export const ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-export const DIALPAD_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:dialpad:2.0:User";
+import { DIALPAD_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "./schemas";
+import { ScimError } from "./scim-error";
 
 /** Where the resources live, for `meta.location` and the manager's `$ref`: e.g. `https://host/prod/scim/v2`. */
 export type ScimBase = string;

@@ -6,6 +6,8 @@
  * mapping picks it for every `/scim/` route).
  */
 import { z } from "zod";
+import { listResponse, parseListQuery, project } from "../../../shared/scim/list-query";
+import { SCIM_CONTENT_TYPE } from "../../../shared/scim/media-type";
 import {
   createUser,
   deleteUser,
@@ -18,12 +20,7 @@ import {
   type ScimUserView,
 } from "../../../shared/scim/scim-users";
 import { userResource } from "../../../shared/scim/user-resource";
-import {
-  applyPatchStopgap,
-  listWindow,
-  SCIM_CONTENT_TYPE,
-  SCIM_LIST_SCHEMA,
-} from "../../../shared/scim/wire-stopgap";
+import { applyPatchStopgap } from "../../../shared/scim/wire-stopgap";
 import type { ApiDeps } from "../deps";
 import { defineRoute, type RouteInput, reply } from "../route";
 
@@ -40,6 +37,18 @@ const scimListResponse = z
   .meta({ id: "ScimListResponse", description: `A SCIM 2.0 ListResponse. ${SCHEMAS_LINK}` });
 const scimBody = z.unknown().meta({ description: `A SCIM 2.0 request body. ${SCHEMAS_LINK}` });
 const idParams = z.strictObject({ id: z.string().min(1).max(128) });
+const projectionQuery = z.looseObject({
+  attributes: z
+    .string()
+    .max(1024)
+    .optional()
+    .meta({ description: "Only these top-level attributes (id, schemas, meta always)." }),
+  excludedAttributes: z
+    .string()
+    .max(1024)
+    .optional()
+    .meta({ description: "All but these top-level attributes." }),
+});
 const listQuery = z.looseObject({
   filter: z
     .string()
@@ -117,23 +126,14 @@ export const scimListUsers = defineRoute({
     },
   },
   handle: async (input, deps) => {
-    const { startIndex, count } = listWindow(input.query);
-    const { total, views } = await listUsers(
-      { filter: input.query.filter, startIndex, count },
-      scimDeps(deps),
+    const query = parseListQuery(input.query);
+    const { total, views } = await listUsers({ filter: input.query.filter, ...query }, scimDeps(deps));
+    const answer = listResponse(
+      views.map((view) => render(view, input)),
+      total,
+      query,
     );
-    const resources = views.map((view) => render(view, input));
-    return reply(
-      200,
-      {
-        schemas: [SCIM_LIST_SCHEMA],
-        totalResults: total,
-        startIndex,
-        itemsPerPage: resources.length,
-        ...(count > 0 ? { Resources: resources } : {}),
-      },
-      SCIM_HEADERS,
-    );
+    return reply(200, { ...answer }, SCIM_HEADERS);
   },
 });
 
@@ -158,11 +158,15 @@ export const scimGetUser = defineRoute({
   method: "GET",
   path: `${SCIM_PATH}/Users/{id}`,
   summary: "SCIM: read a user",
-  request: { params: idParams },
+  request: { params: idParams, query: projectionQuery },
   responses: { 200: { description: "The user.", schema: scimResource } },
   errors: noSuchUser,
   handle: async (input, deps) =>
-    reply(200, render(await getUser(input.params.id, scimDeps(deps)), input), SCIM_HEADERS),
+    reply(
+      200,
+      project(render(await getUser(input.params.id, scimDeps(deps)), input), parseListQuery(input.query)),
+      SCIM_HEADERS,
+    ),
 });
 
 export const scimReplaceUser = defineRoute({
