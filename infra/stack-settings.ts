@@ -5,7 +5,7 @@
  * are coerced.
  */
 import type { Node } from "constructs";
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_MASS_OFFBOARD_LIMIT } from "../shared/auth/client-registry";
 import { parkingTargetSetting } from "../shared/config";
 import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../shared/lifecycle/mass-change-guard";

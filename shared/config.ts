@@ -4,7 +4,7 @@
  * demands settings it does not use. In AWS, secrets are referenced by ARN and read from Secrets
  * Manager at run time; in local mode their values come from the environment.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_MASS_OFFBOARD_LIMIT } from "./auth/client-registry";
 import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "./lifecycle/mass-change-guard";
 import { COMPANY_LIMIT_RPS, MAX_BUDGET_RPS } from "./ratelimit/slot-planner";

@@ -5,7 +5,7 @@
  * answer a route can give is listed with its codes. Served at `GET /v1/openapi.json` and committed
  * as docs/openapi.json (`npm run openapi`), so a route added to ROUTES is documented by itself.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { SCOPE_POWERS, SCOPES } from "../../shared/auth/scopes";
 import type { ErrorResponse, Route } from "./route";
 import { errorSchema, JOB_KIND_COMPONENT } from "./schemas";

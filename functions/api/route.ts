@@ -5,7 +5,7 @@
  * on, the CDK stack builds API Gateway resources from, local mode matches requests with, and the
  * OpenAPI document is generated from.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Principal, Scope } from "../../shared/auth/scopes";
 import type { HeaderMap } from "../../shared/http/header-value";
 import type { ApiDeps } from "./deps";

@@ -4,7 +4,7 @@
  * They describe what shared/lifecycle/views.ts and friends produce; the contract tests validate
  * real answers against the generated document, so the two cannot drift apart unnoticed.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { JOB_KIND_NAMES } from "../../shared/lifecycle/job-kinds";
 
 const timestamp = z.string().meta({ format: "date-time", description: "ISO 8601, UTC." });

@@ -4,7 +4,7 @@
  * Bytes are counted after base64 decoding, so a binary-encoded body is measured as sent.
  */
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { z } from "zod";
+import type * as z from "zod";
 import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./api-error";
 import { headerValue } from "./header-value";
 import { validate } from "./validation-details";

@@ -7,7 +7,7 @@
  * to read them again (an `office_refresh` message on the bulk lane, at most one per `maxAgeMs`
  * however many clients ask) and answers what it has, with the time of its oldest figure.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { DialpadApi } from "../dialpad/api";
 import type { SeatReadingStore, SeatReadings } from "./seat-readings";
 

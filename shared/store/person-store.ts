@@ -86,11 +86,14 @@ const INDEX_FIELDS = {
 const PEOPLE_PARTITION = "PEOPLE";
 /** The record fields a conditional change may name (`#c_<field>`). */
 const CONDITION_NAMES = {
+  "#c_ttl": TTL,
   "#c_state": "state",
   "#c_suspended_at": "suspended_at",
   "#c_delete_after": "delete_after",
 };
 const HELD_PARTITION = "HELD";
+/** The condition of a record that carries no expiry (no deletion recorded on it). */
+const NO_EXPIRY = { expression: "attribute_not_exists(#c_ttl)" };
 
 /** The record's UpdateExpression for a change, keeping the sparse index keys in step with it. */
 function recordUpdate(
@@ -334,8 +337,31 @@ export class DynamoPersonStore implements PersonStore {
     change: PersonChange,
     condition?: { expression: string; values?: Record<string, unknown> },
   ): Promise<boolean> {
+    // A change to a live state needs the record's expiry lifted only from a deleted record (a
+    // rehire): first try it as a record without one, in one write; only a record that has an
+    // expiry takes the long way (history first, record last).
+    const state = change.set.state;
+    if (!condition && state !== undefined && state !== "deleted") {
+      const written = await this.transactChange(email, change, undefined, NO_EXPIRY);
+      if (written !== "condition_failed") return true;
+    }
     // A conditional change (a suspension's, a first record) never applies to a deleted record.
     const expiresAt = condition ? undefined : await this.expiryOf(email, change);
+    const written = await this.transactChange(email, change, expiresAt, condition);
+    return written !== "condition_failed";
+  }
+
+  /**
+   * The record's change and its history entry in one transaction: "applied", "repeat" when the
+   * history entry exists (an earlier attempt applied this very change), "condition_failed" when
+   * `condition` (on the record) did not hold.
+   */
+  private async transactChange(
+    email: string,
+    change: PersonChange,
+    expiresAt: number | null | undefined,
+    condition?: { expression: string; values?: Record<string, unknown> },
+  ): Promise<"applied" | "repeat" | "condition_failed"> {
     const update = recordUpdate(email, change, expiresAt);
     try {
       await this.doc.send(
@@ -367,12 +393,12 @@ export class DynamoPersonStore implements PersonStore {
           ],
         }),
       );
-      return true;
+      return "applied";
     } catch (error) {
       const reasons = cancellationReasons(error);
       // The history entry exists: this exact change was applied by an earlier attempt.
-      if (reasons?.[1] === "ConditionalCheckFailed") return true;
-      if (condition && reasons?.[0] === "ConditionalCheckFailed") return false;
+      if (reasons?.[1] === "ConditionalCheckFailed") return "repeat";
+      if (condition && reasons?.[0] === "ConditionalCheckFailed") return "condition_failed";
       throw error;
     }
   }

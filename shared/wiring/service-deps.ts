@@ -231,5 +231,5 @@ function announcer(
     callbacks: new SqsCallbackQueue(parts.sqs, announce.callbackQueueUrl),
     clock: parts.clock,
   };
-  return (jobId: string) => announceJobFinished(jobId, deps);
+  return (jobId: string, ended?: Job) => announceJobFinished(jobId, deps, ended);
 }
