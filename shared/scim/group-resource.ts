@@ -1,15 +1,15 @@
 /**
  * A SCIM Group on the wire (RFC 7643 §4.2): the resource we answer, the attributes a POST or PUT
- * body gives, the PATCH operations the big IdPs send for groups, and the group filters. What the
+ * body gives, and the PATCH operations the big IdPs send for groups. What the
  * IdPs send, besides the RFC: Okta's path-less `{"op":"replace","value":{"id","displayName"}}`
  * before each membership change and `remove` with `members[value eq "…"]`; Entra's `"Add"` /
  * `"Remove"` capitalised and a Remove of `members` with a value list (only those leave); JumpCloud's
- * value lists; schema-qualified keys.
+ * value lists; schema-qualified keys. (Filters: filter.ts; paging and projections: list-query.ts.)
  */
-import type { ScimGroup } from "./scim-group-store";
-import { ScimError } from "./wire-stopgap";
 
-export const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
+import { GROUP_SCHEMA } from "./schemas";
+import { ScimError } from "./scim-error";
+import type { ScimGroup } from "./scim-group-store";
 
 /** What a body or PATCH asks: undefined leaves an attribute, null clears it. */
 export interface GroupChanges {
@@ -160,26 +160,3 @@ function required(value: string | null): string {
 }
 
 const unique = (ids: readonly string[]) => [...new Set(ids)];
-
-export type GroupFilterCondition = { attribute: "displayName" | "externalId" | "id"; value: string };
-
-const CONDITION = /^\s*([A-Za-z.:0-9]+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i;
-const FILTER_ATTRIBUTES: Record<string, GroupFilterCondition["attribute"]> = {
-  displayname: "displayName",
-  externalid: "externalId",
-  id: "id",
-};
-
-/** `eq` on displayName, externalId or id, joined by `and`; anything else is 400 invalidFilter. */
-export function parseGroupFilter(filter: string): GroupFilterCondition[] {
-  return filter.split(/\s+and\s+/i).map((part) => {
-    const match = CONDITION.exec(part);
-    const name = (match?.[1] ?? "")
-      .toLowerCase()
-      .replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, "");
-    const attribute = FILTER_ATTRIBUTES[name];
-    if (!match || !attribute)
-      throw new ScimError(400, "invalidFilter", `The filter "${filter}" is not supported.`);
-    return { attribute, value: JSON.parse(`"${match[2]}"`) as string };
-  });
-}

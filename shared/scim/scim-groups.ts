@@ -13,15 +13,11 @@ import { randomUUID } from "node:crypto";
 import { checkIntakePolicy, type IntakePolicy } from "../lifecycle/intake-policy";
 import type { Clock, PersonStore } from "../lifecycle/ports";
 import { type SubmitDeps, submitJob } from "../lifecycle/submit-job";
-import {
-  applyGroupPatch,
-  type GroupChanges,
-  type GroupFilterCondition,
-  groupChangesOfBody,
-} from "./group-resource";
+import { conditionMatches, type GroupFilterCondition } from "./filter";
+import { applyGroupPatch, type GroupChanges, groupChangesOfBody } from "./group-resource";
 import { callCentersOf, type GroupDirectory, planGroupChange } from "./group-rules";
+import { ScimError } from "./scim-error";
 import type { ScimGroup, ScimGroupStore } from "./scim-group-store";
-import { ScimError } from "./wire-stopgap";
 
 /** The SCIM users a group's members are: the Users service's side of the membership rules. */
 export interface GroupMembers {
@@ -76,21 +72,24 @@ export async function listGroups(
       : await deps.groups.findGroup(
           first.attribute === "displayName" ? { displayName: first.value } : { externalId: first.value },
         );
-  const matching = found && query.conditions.every((condition) => holds(condition, found)) ? [found] : [];
+  const matching =
+    found && query.conditions.every((condition) => conditionMatches(condition, valueOf(condition, found)))
+      ? [found]
+      : [];
   return {
     total: matching.length,
     groups: matching.slice(query.startIndex - 1, query.startIndex - 1 + query.count),
   };
 }
 
-function holds(condition: GroupFilterCondition, group: ScimGroup): boolean {
+function valueOf(condition: GroupFilterCondition, group: ScimGroup): string | undefined {
   switch (condition.attribute) {
     case "id":
-      return group.id === condition.value;
+      return group.id;
     case "displayName":
-      return group.display_name.toLowerCase() === condition.value.toLowerCase();
+      return group.display_name;
     case "externalId":
-      return group.external_id === condition.value;
+      return group.external_id;
   }
 }
 

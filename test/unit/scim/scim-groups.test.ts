@@ -188,7 +188,14 @@ describe("SCIM groups: reads and refusals", () => {
     const a = await createGroup({ displayName: "Engineering", externalId: "e-1" }, OKTA, w.deps);
     const b = await createGroup({ displayName: "Design" }, OKTA, w.deps);
     const find = (attribute: "displayName" | "externalId" | "id", value: string) =>
-      listGroups({ conditions: [{ attribute, value }], startIndex: 1, count: 100 }, w.deps);
+      listGroups(
+        {
+          conditions: [{ attribute, value, caseExact: attribute !== "displayName" }],
+          startIndex: 1,
+          count: 100,
+        },
+        w.deps,
+      );
     expect((await find("displayName", "ENGINEERING")).groups.map((g) => g.id)).toEqual([a.id]);
     expect((await find("externalId", "e-1")).groups.map((g) => g.id)).toEqual([a.id]);
     expect((await find("externalId", "E-1")).total).toBe(0);
