@@ -73,7 +73,8 @@ export async function listGroups(
           first.attribute === "displayName" ? { displayName: first.value } : { externalId: first.value },
         );
   const matching =
-    found && query.conditions.every((condition) => conditionMatches(condition, valueOf(condition, found)))
+    found &&
+    query.conditions.every((condition) => conditionMatches(condition, filteredValue(condition, found)))
       ? [found]
       : [];
   return {
@@ -82,7 +83,7 @@ export async function listGroups(
   };
 }
 
-function valueOf(condition: GroupFilterCondition, group: ScimGroup): string | undefined {
+function filteredValue(condition: GroupFilterCondition, group: ScimGroup): string | undefined {
   switch (condition.attribute) {
     case "id":
       return group.id;
