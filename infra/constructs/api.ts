@@ -34,7 +34,7 @@ import { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { ROUTES } from "../../functions/api/routes";
 import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
-import { functionEntry } from "../function-entries";
+import { FUNCTION_MEMORY_MB, functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { ApiFirewall } from "./api-firewall";
 import { intakeEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
@@ -78,6 +78,7 @@ export class Api extends Construct {
     this.apiFunction = new LifecycleFunction(this, "ApiHandler", {
       ...common,
       entry: functionEntry("api"),
+      memorySize: FUNCTION_MEMORY_MB.api,
       description:
         "REST API: accepts onboard/offboard requests, answers job, user, office and reconcile queries",
       timeout: Duration.seconds(15),
@@ -98,13 +99,14 @@ export class Api extends Construct {
       entry: functionEntry("authorizer"),
       description: "Lambda authorizer: checks client bearer tokens against the client-tokens secret",
       timeout: Duration.seconds(5),
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB.authorizer,
       environment: secretCacheEnvironment(settings),
     }).bindSecret(props.clientTokensSecret, "CLIENT_TOKENS_SECRET_ARN");
 
     this.webhookFunction = new LifecycleFunction(this, "Webhook", {
       ...common,
       entry: functionEntry("webhook"),
+      memorySize: FUNCTION_MEMORY_MB.webhook,
       description: "Dialpad webhook receiver: verifies the JWT signature, applies the event to our records",
       timeout: Duration.seconds(15),
       environment: secretCacheEnvironment(settings),

@@ -65,3 +65,23 @@ export function createTableInput(tableName: string) {
     GlobalSecondaryIndexes: SECONDARY_INDEXES.map(index),
   };
 }
+
+/**
+ * SCIM groups and their memberships (see shared/scim/scim-group-store.ts). Item layout:
+ *   SCIMGROUP#<id> / GROUP             the group (displayName, externalId, members)
+ *   SCIMGROUP#<id> / MEMBER#<scim id>  one membership, for "the groups of a person"
+ * Lookups overload the existing indexes (CloudFormation adds one index per stack update):
+ *   gsi2: gsi2pk = "SCIMGROUPNAME#<lower-case displayName>", gsi2sk = "GROUP" (by displayName);
+ *         gsi2pk = "SCIMMEMBER#<person's SCIM id>", gsi2sk = <group id> (a person's groups)
+ *   gsi3: gsi3pk = "SCIM_GROUPS", gsi3sk = <group id> (the stable list)
+ *   gsi4: gsi4pk = "SCIMEXT_GROUP#<externalId>", gsi4sk = "GROUP" (by externalId, exact)
+ */
+export const SCIM_GROUP_KEYS = {
+  partition: (id: string) => `SCIMGROUP#${id}`,
+  groupSortKey: "GROUP",
+  memberSortKey: (memberId: string) => `MEMBER#${memberId}`,
+  displayName: (displayName: string) => `SCIMGROUPNAME#${displayName.toLowerCase()}`,
+  member: (memberId: string) => `SCIMMEMBER#${memberId}`,
+  listPartition: "SCIM_GROUPS",
+  externalId: (externalId: string) => `SCIMEXT_GROUP#${externalId}`,
+} as const;
