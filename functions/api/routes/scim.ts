@@ -6,8 +6,16 @@
  * mapping picks it for every `/scim/` route).
  */
 import { z } from "zod";
+import {
+  resourceType,
+  resourceTypes,
+  schema,
+  schemas,
+  serviceProviderConfig,
+} from "../../../shared/scim/discovery";
 import { listResponse, parseListQuery, project } from "../../../shared/scim/list-query";
 import { SCIM_CONTENT_TYPE } from "../../../shared/scim/media-type";
+import { ScimError } from "../../../shared/scim/scim-error";
 import {
   createUser,
   deleteUser,
@@ -20,7 +28,6 @@ import {
   type ScimUserView,
 } from "../../../shared/scim/scim-users";
 import { userResource } from "../../../shared/scim/user-resource";
-import { applyPatchStopgap } from "../../../shared/scim/wire-stopgap";
 import type { ApiDeps } from "../deps";
 import { defineRoute, type RouteInput, reply } from "../route";
 
@@ -198,7 +205,7 @@ export const scimPatchUser = defineRoute({
   handle: async (input, deps) => {
     const patched = await patchUser(
       input.params.id,
-      (resource) => applyPatchStopgap(resource, input.body),
+      input.body,
       callerOf(input),
       scimDeps(deps),
       usersBase(input),
@@ -222,6 +229,82 @@ export const scimDeleteUser = defineRoute({
     return reply(204, undefined, SCIM_HEADERS);
   },
 });
+
+// Discovery (RFC 7644 §4): what the IdPs read to learn what we serve; the wire layer's documents.
+const discovery = { ...common, request: {} } as const;
+const notDescribed = (what: string) => new ScimError(404, undefined, `No such ${what}.`);
+const nameParams = z.strictObject({ id: z.string().min(1).max(256) });
+
+export const scimServiceProviderConfig = defineRoute({
+  ...discovery,
+  name: "scimServiceProviderConfig",
+  method: "GET",
+  path: `${SCIM_PATH}/ServiceProviderConfig`,
+  summary: "SCIM: what this service provider supports",
+  responses: { 200: { description: "The ServiceProviderConfig.", schema: scimResource } },
+  handle: async (input) => reply(200, serviceProviderConfig(usersBase(input)), SCIM_HEADERS),
+});
+
+export const scimResourceTypes = defineRoute({
+  ...discovery,
+  name: "scimResourceTypes",
+  method: "GET",
+  path: `${SCIM_PATH}/ResourceTypes`,
+  summary: "SCIM: the resource types (User, Group)",
+  responses: { 200: { description: "A ListResponse of ResourceTypes.", schema: scimListResponse } },
+  handle: async (input) => reply(200, { ...resourceTypes(usersBase(input)) }, SCIM_HEADERS),
+});
+
+export const scimResourceType = defineRoute({
+  ...discovery,
+  name: "scimResourceType",
+  method: "GET",
+  path: `${SCIM_PATH}/ResourceTypes/{id}`,
+  summary: "SCIM: one resource type",
+  request: { params: nameParams },
+  responses: { 200: { description: "The ResourceType.", schema: scimResource } },
+  errors: { 404: { description: "No such resource type.", codes: ["not_found"] } },
+  handle: async (input) => {
+    const found = resourceType(input.params.id, usersBase(input));
+    if (!found) throw notDescribed("resource type");
+    return reply(200, found, SCIM_HEADERS);
+  },
+});
+
+export const scimSchemas = defineRoute({
+  ...discovery,
+  name: "scimSchemas",
+  method: "GET",
+  path: `${SCIM_PATH}/Schemas`,
+  summary:
+    "SCIM: the schemas (core User and Group, the enterprise extension, ours): the SCIM bodies' description",
+  responses: { 200: { description: "A ListResponse of Schemas.", schema: scimListResponse } },
+  handle: async (input) => reply(200, { ...schemas(usersBase(input)) }, SCIM_HEADERS),
+});
+
+export const scimSchema = defineRoute({
+  ...discovery,
+  name: "scimSchema",
+  method: "GET",
+  path: `${SCIM_PATH}/Schemas/{id}`,
+  summary: "SCIM: one schema, by its URN",
+  request: { params: nameParams },
+  responses: { 200: { description: "The Schema.", schema: scimResource } },
+  errors: { 404: { description: "No such schema.", codes: ["not_found"] } },
+  handle: async (input) => {
+    const found = schema(input.params.id, usersBase(input));
+    if (!found) throw notDescribed("schema");
+    return reply(200, found, SCIM_HEADERS);
+  },
+});
+
+export const SCIM_DISCOVERY_ROUTES = [
+  scimServiceProviderConfig,
+  scimResourceTypes,
+  scimResourceType,
+  scimSchemas,
+  scimSchema,
+] as const;
 
 export const SCIM_USER_ROUTES = [
   scimListUsers,
