@@ -22,6 +22,7 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  RequestAuthorizer,
   ResponseType,
   RestApi,
   TokenAuthorizer,
@@ -130,6 +131,16 @@ export class Api extends Construct {
         loggingLevel: MethodLoggingLevel.OFF,
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: accessLogFormat(),
+        // SCIM's methods have their own bucket: an IdP's full sync neither starves nor is starved by /v1.
+        methodOptions: Object.fromEntries(
+          ROUTES.filter((route) => route.wire === "scim").map((route) => [
+            `${route.path}/${route.method}`,
+            {
+              throttlingRateLimit: settings.scimThrottleRateLimit,
+              throttlingBurstLimit: settings.scimThrottleBurstLimit,
+            },
+          ]),
+        ),
       },
     });
     for (const error of GATEWAY_ERRORS) {
@@ -150,6 +161,15 @@ export class Api extends Construct {
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
 
+    // SCIM's routes: the same function as a REQUEST authorizer with no identity source, so API
+    // Gateway calls it for every request (a token-less one too) and never caches it; a refused
+    // token is let through without a client and the API function answers 401 in SCIM's shape.
+    const scimAuthorizer = new RequestAuthorizer(this, "ScimAuthorizer", {
+      handler: this.authorizerFunction,
+      identitySources: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
     // One integration per function (and so one invoke permission each) instead of one per method.
     const integrations = {
       api: new LambdaIntegration(this.apiFunction, { scopePermissionToMethod: false }),
@@ -159,7 +179,7 @@ export class Api extends Construct {
       const resource = this.restApi.root.resourceForPath(route.path);
       if (route.scope !== undefined) {
         resource.addMethod(route.method, integrations[route.fn], {
-          authorizer,
+          authorizer: route.wire === "scim" ? scimAuthorizer : authorizer,
           authorizationType: AuthorizationType.CUSTOM,
           operationName: route.name,
         });
@@ -200,6 +220,7 @@ export class Api extends Construct {
         ? new ApiFirewall(this, "Firewall", {
             requestsPerClientPer5Min: settings.wafRequestsPerClientPer5Min,
             requestsPerIpPer5Min: settings.wafRequestsPerIpPer5Min,
+            scimRequestsPer5Min: settings.wafScimRequestsPer5Min,
           }).webAcl.attrArn
         : undefined);
     if (webAclArn) {

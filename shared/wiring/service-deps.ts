@@ -98,6 +98,8 @@ export function createStateDeps(parts: StateParts) {
     kinds,
     jobs,
     people,
+    /** SCIM users are kept beside the person records, by the same adapter. */
+    scimUsers: people,
     queue,
     clock,
     submit,
