@@ -5,6 +5,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import { bundleSizeSection } from "./bundle-section";
+import { formatCost, runCostBenchmark } from "./cost";
 import { formatMemory, type MemoryMark, memoryMark } from "./memory";
 import { DRAIN_VARIANTS, formatNearLimit, runNearLimitBenchmark } from "./near-limit";
 import { formatUrgency, runUrgencyBenchmark } from "./offboard-urgency";
@@ -18,9 +19,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const quick = process.argv.includes("--quick");
 /**
- * `--only=throughput`, `--only=urgency` or `--only=near-limit` runs one pipeline benchmark (bundle
- * sizes and memory always print); `--only=drain` runs only the near-limit runs with a process per
- * invocation and submissions over HTTP, without and with a CPU hog.
+ * `--only=throughput`, `--only=urgency`, `--only=near-limit` or `--only=cost` runs one pipeline
+ * benchmark (bundle sizes, init times and memory always print); `--only=bundles` runs none;
+ * `--only=drain` runs only the near-limit runs with a process per invocation and submissions over
+ * HTTP, without and with a CPU hog.
  */
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const scale = quick
@@ -74,6 +76,17 @@ async function main(): Promise<void> {
       );
     }
     if (urgency) sections.push(heading("2. Offboard urgency during a bulk backlog"), urgency);
+    if (only === undefined || only === "cost") {
+      const phases = await runCostBenchmark({
+        engines,
+        config,
+        jobs: quick ? 20 : 100,
+        runTimeoutMs: 180_000,
+        log: progress,
+      });
+      marks.push(memoryMark("cost per job"));
+      sections.push(heading("5. Cost per job: what AWS bills, at list prices"), formatCost(phases));
+    }
     if (only === undefined || only === "near-limit" || only === "drain") {
       const runs = await runNearLimitBenchmark({
         engines,

@@ -128,6 +128,11 @@ export const intakeSettings = z.object({
     )
     .optional(),
   CALLBACK_PORTS: callbackPorts,
+  /**
+   * The office (its name, or its id: digits) of people an identity provider creates through SCIM
+   * with no office group or `officeName`; unset: they wait, state `awaiting_office`.
+   */
+  SCIM_DEFAULT_OFFICE: z.string().trim().min(1).max(200).optional(),
 });
 
 /** Job-finished notifications: the callback queue and the Job Finished event bus (worker). */

@@ -28,8 +28,11 @@ import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type { Job, OffboardRequest, OnboardRequest } from "../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../shared/lifecycle/office-directory";
 import type { JobOutcome, Lane } from "../../shared/lifecycle/ports";
+import { appSecretSource } from "../../shared/secrets/app-secrets";
+import { SecretApiKeyProvider } from "../../shared/secrets/secret-api-key-provider";
 import { createServiceDeps, createStateDeps } from "../../shared/wiring/service-deps";
 import { noteChildPeakRss } from "../memory";
+import type { AwsMeter } from "./aws-meter";
 import { countedDocumentClient, createQueue, createTable, type LocalEngines, localSqs } from "./local-stack";
 import { startSandboxProcess } from "./sandbox-process";
 import {
@@ -76,6 +79,12 @@ export interface BenchPipelineOptions {
   requestLogSize?: number;
   /** Dialpad's simulated response time (default 150 ± 50 ms). */
   latency?: { meanMs: number; jitterMs: number };
+  /**
+   * Counts what the run asks of AWS (bench/cost.ts): request units, SQS requests, invocations and
+   * their durations; and wires what the deployed worker has besides: `Job Finished` events and the
+   * API key read from Secrets Manager through its cache.
+   */
+  meter?: AwsMeter;
 }
 
 const BENCH_CLIENT = "bench";
@@ -90,6 +99,10 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
   const dynamo = countedDocumentClient(engines.dynamodbEndpoint);
   const apiDynamo = countedDocumentClient(engines.dynamodbEndpoint);
   const sqs = localSqs(engines.sqsEndpoint);
+  const { meter } = options;
+  meter?.dynamo(dynamo.client, "worker");
+  meter?.dynamo(apiDynamo.client, "api");
+  meter?.sqs(sqs);
   const queueOptions = {
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
     maxReceiveCount: MAX_RECEIVES,
@@ -126,9 +139,24 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       sentAt.push(Date.now() - sample.latencyMs);
     },
   };
-  const apiKey: ApiKeyProvider = { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey };
+  const staticKey: ApiKeyProvider = { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey };
+  // Metered: each worker process reads the key from (a stand-in of) Secrets Manager through the deployed cache.
+  const secretKey = (): ApiKeyProvider =>
+    meter
+      ? new SecretApiKeyProvider(
+          appSecretSource(
+            {
+              DIALPAD_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:000000000000:secret:bench",
+              SECRET_CACHE_SECONDS: stackSettingsSchema.parse({}).secretCacheSeconds,
+            },
+            { secretsManagerClient: meter.secretsManager(sandbox.apiKey) },
+          ),
+          "dialpad_api_key",
+        )
+      : staticKey;
   /** One worker process: its service wiring (Dialpad clients, rate-budget pump, stores) and handler. */
   const workerProcess = () => {
+    const apiKey = secretKey();
     const service = createServiceDeps({
       kinds: JOB_KINDS,
       doc: dynamo.doc,
@@ -153,6 +181,9 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       settings: { retentionDays: 30, numberParkingTarget: { to: "office" }, numbersOnDelete: "park" },
       maxReceives: MAX_RECEIVES,
       onJobFinished: (job, outcome) => finished.set(job.job_id, outcome),
+      ...(meter
+        ? { announce: { events: meter.jobFinishedEvents, callbackQueueUrl: urgentQueue.queueUrl } }
+        : {}),
     });
 
     let lifecycle = service.lifecycle;
@@ -190,7 +221,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       startSqsEventSource({
         sqs,
         queueUrl: queueUrls[lane],
-        handler: (event: SQSEvent) => worker(event),
+        handler: (event: SQSEvent) => (meter ? meter.invoke("worker", () => worker(event)) : worker(event)),
         ...config.eventSources[lane],
         maxConcurrency,
         onError: () => {
@@ -265,6 +296,7 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
   };
 
   const apiSqs = localSqs(engines.sqsEndpoint);
+  meter?.sqs(apiSqs);
   const apiState = createStateDeps({
     kinds: JOB_KINDS,
     doc: apiDynamo.doc,
@@ -287,7 +319,8 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       authorizer: { client: BENCH_CLIENT, scopes: "onboard,offboard,read,admin" },
     });
     if (!routed) throw new Error(`no route for POST /v1/${kind}`);
-    const response = await api(routed.event);
+    const { event } = routed;
+    const response = await (meter ? meter.invoke("api", () => api(event)) : api(event));
     if (response.statusCode !== 202)
       throw new Error(`POST /v1/${kind} answered ${response.statusCode}: ${response.body}`);
     return (JSON.parse(response.body) as Pick<Job, "job_id">).job_id;

@@ -16,6 +16,7 @@ import { listOffices } from "./routes/offices";
 import { onboard } from "./routes/onboard";
 import { openApiRoute } from "./routes/openapi";
 import { getReconcile, startReconcile } from "./routes/reconcile";
+import { SCIM_USER_ROUTES } from "./routes/scim";
 import { update } from "./routes/update";
 import { getUser } from "./routes/users";
 import { dialpadWebhook } from "./routes/webhook";
@@ -40,6 +41,7 @@ export const ROUTES: readonly Route[] = [
   startReconcile,
   getReconcile,
   dialpadWebhook,
+  ...SCIM_USER_ROUTES,
 ];
 
 export interface MatchedRoute {

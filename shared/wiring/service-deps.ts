@@ -98,6 +98,8 @@ export function createStateDeps(parts: StateParts) {
     kinds,
     jobs,
     people,
+    /** SCIM users are kept beside the person records, by the same adapter. */
+    scimUsers: people,
     queue,
     clock,
     submit,
@@ -234,5 +236,5 @@ function announcer(
     callbacks: new SqsCallbackQueue(parts.sqs, announce.callbackQueueUrl),
     clock: parts.clock,
   };
-  return (jobId: string) => announceJobFinished(jobId, deps);
+  return (jobId: string, ended?: Job) => announceJobFinished(jobId, deps, ended);
 }

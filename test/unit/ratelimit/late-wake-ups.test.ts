@@ -94,10 +94,11 @@ describe("shared rate budget: late wake-ups", () => {
           );
           const total = workers.reduce((sum, w) => sum + w.count, 0);
           await runUntilDone(clock, () => released.length === total);
-          // Served: when most wake-ups are within a quarter slot. (A process late by more than half a
-          // slot at every wake-up can never go safely; it then goes slowly or not at all.)
+          // Served whenever wake-ups stay within a quarter slot. (Beyond, liveness depends on how the
+          // delays fall: one whose every slot wake-up is over half a slot late goes only on the early
+          // path, whose reach is a second; the next test covers the steady case.)
           const quarterSlot = Math.ceil(1000 / budget) / 4;
-          if (delays.filter((d) => d <= quarterSlot).length * 2 >= delays.length) {
+          if (delays.every((d) => d <= quarterSlot)) {
             expect(released).toHaveLength(total);
             await done;
           }
@@ -109,7 +110,7 @@ describe("shared rate budget: late wake-ups", () => {
           expect(peakInSpan(released, 1000)).toBeLessThanOrEqual(COMPANY_LIMIT_RPS);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
   });
 

@@ -28,6 +28,7 @@ export function memoryApi(
     submit: service.submit,
     jobs: service.jobs,
     people: service.people,
+    scimUsers: service.people,
     clock: service.clock,
     // The drift-report routes are tested over the real store; nothing here reaches them.
     reports: {} as ReconcileReportStore,
