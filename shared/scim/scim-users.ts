@@ -225,28 +225,6 @@ export async function patchUser(
 }
 
 /**
- * The Users side of the Groups service (scim-groups.ts `GroupMembers`): who a member is, and an
- * office group's member placed in its office, which wins over `officeName` (a move of someone in
- * Dialpad, or the onboarding of someone waiting for an office).
- */
-export function groupMembers(deps: ScimUsersDeps) {
-  return {
-    emailOf: async (scimId: string) => (await deps.users.findScimUser({ id: scimId }))?.email,
-    placeInOffice: async (scimId: string, officeName: string, caller: ScimCaller) => {
-      // A member SCIM deleted is nobody to place.
-      if (!(await deps.users.findScimUser({ id: scimId }))) return;
-      await reviseUser(
-        scimId,
-        (current) => ({ ...current, group_office_name: officeName }),
-        caller,
-        deps,
-        "scim_office_group",
-      );
-    },
-  };
-}
-
-/**
  * DELETE /Users/{id}: offboards like a deactivation if the person is still active, then the user is
  * gone for SCIM (404, not listed) while our record keeps its retention. Never a Dialpad deletion.
  */
