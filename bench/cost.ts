@@ -5,7 +5,9 @@
  * it counts what AWS bills (bench/support/aws-meter.ts) and prices it at public list prices.
  *
  * Prices: US East (N. Virginia), on-demand, as published on 8 December 2026 (read that day). Free
- * tiers are left out (they are per account, not per job).
+ * tiers are left out (they are per account, not per job). Durations are the bench's: every
+ * invocation shares this process with the others, the engines and the sandbox, so on a loaded host
+ * (and with the API's 50 concurrent submitters) they are longer than in a Lambda environment of its own.
  */
 import { loadavg } from "node:os";
 import { FUNCTION_MEMORY_MB } from "../infra/function-entries";
@@ -126,14 +128,16 @@ export async function runCostBenchmark(options: CostOptions): Promise<CostPhase[
   return phases;
 }
 
+/** The GB-seconds a phase billed to one function: its billed duration × its configured memory. */
+const gbSecondsOf = (phase: CostPhase, of: "api" | "worker") =>
+  (phase.usage.lambda[of].billedMs / 1000) * (FUNCTION_MEMORY_MB[of] / 1024);
+
 /** Dollars per 1,000 jobs of a phase, by service. */
 export function dollarsPer1000(phase: CostPhase) {
   const per = 1000 / phase.jobs;
   const { dynamo, lambda } = phase.usage;
   const sqsRequests = Object.values(phase.usage.sqs).reduce((sum, count) => sum + count, 0);
-  const gbSeconds =
-    (lambda.api.billedMs / 1000) * (FUNCTION_MEMORY_MB.api / 1024) +
-    (lambda.worker.billedMs / 1000) * (FUNCTION_MEMORY_MB.worker / 1024);
+  const gbSeconds = gbSecondsOf(phase, "api") + gbSecondsOf(phase, "worker");
   const invocations = lambda.api.invocations + lambda.worker.invocations;
   const lambdaRequests = invocations * PRICES.lambdaRequest;
   const dollars = {
@@ -188,8 +192,9 @@ export function formatCost(phases: readonly CostPhase[]): string {
       "Lambda invocations: API / worker",
       (p) => `${perJob(p, p.usage.lambda.api.invocations)} / ${perJob(p, p.usage.lambda.worker.invocations)}`,
     ),
-    row("Lambda GB-seconds (API 512 MB, worker 1,024 MB)", (p) =>
-      fixed(dollarsPer1000(p).gbSeconds / 1000, 3),
+    row(
+      `Lambda GB-seconds: API (${FUNCTION_MEMORY_MB.api} MB) / worker (${FUNCTION_MEMORY_MB.worker} MB)`,
+      (p) => `${fixed(gbSecondsOf(p, "api") / p.jobs, 3)} / ${fixed(gbSecondsOf(p, "worker") / p.jobs, 3)}`,
     ),
     row(
       "EventBridge events / Secrets Manager calls",

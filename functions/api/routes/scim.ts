@@ -6,8 +6,10 @@
  * mapping picks it for every `/scim/` route).
  */
 import { z } from "zod";
+import { normalisePatch, normaliseResource } from "../../../shared/scim/dialect";
 import { listResponse, parseListQuery, project } from "../../../shared/scim/list-query";
 import { SCIM_CONTENT_TYPE } from "../../../shared/scim/media-type";
+import { applyPatch } from "../../../shared/scim/patch";
 import {
   createUser,
   deleteUser,
@@ -20,7 +22,6 @@ import {
   type ScimUserView,
 } from "../../../shared/scim/scim-users";
 import { userResource } from "../../../shared/scim/user-resource";
-import { applyPatchStopgap } from "../../../shared/scim/wire-stopgap";
 import type { ApiDeps } from "../deps";
 import { defineRoute, type RouteInput, reply } from "../route";
 
@@ -65,7 +66,7 @@ const listQuery = z.looseObject({
   excludedAttributes: z.string().max(1024).optional(),
 });
 
-function scimDeps(deps: ApiDeps): ScimUsersDeps {
+export function scimDeps(deps: ApiDeps): ScimUsersDeps {
   return {
     users: deps.scimUsers,
     people: deps.people,
@@ -81,7 +82,7 @@ function scimDeps(deps: ApiDeps): ScimUsersDeps {
   };
 }
 
-const callerOf = ({ principal }: Pick<RouteInput<object>, "principal">): ScimCaller => ({
+export const callerOf = ({ principal }: Pick<RouteInput<object>, "principal">): ScimCaller => ({
   client: principal.client,
   scopes: principal.scopes,
   massOffboardLimit: principal.massOffboardLimit,
@@ -147,7 +148,10 @@ export const scimCreateUser = defineRoute({
   responses: { 201: { description: "The user created.", schema: scimResource } },
   errors: { ...badUser, ...taken },
   handle: async (input, deps) => {
-    const resource = render(await createUser(input.body, callerOf(input), scimDeps(deps)), input);
+    const resource = render(
+      await createUser(normaliseResource(input.body, "User"), callerOf(input), scimDeps(deps)),
+      input,
+    );
     return reply(201, resource, { ...SCIM_HEADERS, location: resource.meta.location });
   },
 });
@@ -181,7 +185,15 @@ export const scimReplaceUser = defineRoute({
   handle: async (input, deps) =>
     reply(
       200,
-      render(await replaceUser(input.params.id, input.body, callerOf(input), scimDeps(deps)), input),
+      render(
+        await replaceUser(
+          input.params.id,
+          normaliseResource(input.body, "User"),
+          callerOf(input),
+          scimDeps(deps),
+        ),
+        input,
+      ),
       SCIM_HEADERS,
     ),
 });
@@ -196,9 +208,11 @@ export const scimPatchUser = defineRoute({
   responses: { 200: { description: "The user after the change.", schema: scimResource } },
   errors: { ...badUser, ...noSuchUser, ...taken },
   handle: async (input, deps) => {
+    // The IdP's dialect read (and refused) before anything is: a bad PATCH changes nothing.
+    const operations = normalisePatch(input.body, "User");
     const patched = await patchUser(
       input.params.id,
-      (resource) => applyPatchStopgap(resource, input.body),
+      (resource) => applyPatch(resource, operations, "User"),
       callerOf(input),
       scimDeps(deps),
       usersBase(input),
