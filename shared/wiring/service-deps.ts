@@ -124,6 +124,8 @@ export interface ServiceParts extends StateParts {
     onLimiterWait?: (ms: number, lane: Lane) => void;
     /** Told when a caller released too late gave its slot up (the benchmarks count them). */
     onSlotMissed?: (lateMs: number, lane: Lane) => void;
+    /** Told when a caller that missed its slot went early on its next one (the benchmarks count them). */
+    onSlotReclaimed?: (earlyMs: number, lane: Lane) => void;
   };
   settings: LifecycleSettings;
   /** The queues' redrive maxReceiveCount. */
@@ -146,6 +148,7 @@ export function createDialpadLanes(parts: Pick<ServiceParts, "doc" | "tableName"
     budgetRps: parts.dialpad.budgetRps,
     ...(parts.dialpad.onLimiterWait ? { onWait: parts.dialpad.onLimiterWait } : {}),
     ...(parts.dialpad.onSlotMissed ? { onSlotMissed: parts.dialpad.onSlotMissed } : {}),
+    ...(parts.dialpad.onSlotReclaimed ? { onSlotReclaimed: parts.dialpad.onSlotReclaimed } : {}),
   });
   const dialpadFor = (lane: Lane) =>
     new DialpadClient({
