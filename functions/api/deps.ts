@@ -8,6 +8,7 @@ import type { JobStore, PersonStore } from "../../shared/lifecycle/ports";
 import type { SubmitDeps } from "../../shared/lifecycle/submit-job";
 import type { ReconcileReportStore } from "../../shared/reconcile/drift-report";
 import type { ReconcileQueue } from "../../shared/reconcile/reconcile-message";
+import type { ScimGroupStore } from "../../shared/scim/scim-group-store";
 import type { ScimUserStore } from "../../shared/scim/scim-user-store";
 
 export interface ApiDeps {
@@ -16,6 +17,8 @@ export interface ApiDeps {
   people: PersonStore;
   /** SCIM users, kept beside the person records. */
   scimUsers: ScimUserStore;
+  /** SCIM groups and their memberships. */
+  scimGroups: ScimGroupStore;
   clock: SubmitDeps["clock"];
   reports: ReconcileReportStore;
   reconcileQueue: ReconcileQueue;

@@ -17,6 +17,7 @@ import { onboard } from "./routes/onboard";
 import { openApiRoute } from "./routes/openapi";
 import { getReconcile, startReconcile } from "./routes/reconcile";
 import { SCIM_USER_ROUTES } from "./routes/scim";
+import { SCIM_GROUP_ROUTES } from "./routes/scim-groups";
 import { update } from "./routes/update";
 import { getUser } from "./routes/users";
 import { dialpadWebhook } from "./routes/webhook";
@@ -42,6 +43,7 @@ export const ROUTES: readonly Route[] = [
   getReconcile,
   dialpadWebhook,
   ...SCIM_USER_ROUTES,
+  ...SCIM_GROUP_ROUTES,
 ];
 
 export interface MatchedRoute {

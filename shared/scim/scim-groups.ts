@@ -10,6 +10,7 @@
  * started, and a replayed one (nobody joins or leaves) starts none. Nothing here waits for Dialpad.
  */
 import { randomUUID } from "node:crypto";
+import { ServiceUnavailableError } from "../http/api-error";
 import { checkIntakePolicy, type IntakePolicy } from "../lifecycle/intake-policy";
 import type { Clock, PersonStore } from "../lifecycle/ports";
 import { type SubmitDeps, submitJob } from "../lifecycle/submit-job";
@@ -17,7 +18,7 @@ import { conditionMatches, type GroupFilterCondition } from "./filter";
 import { applyGroupPatch, type GroupChanges, groupChangesOfBody } from "./group-resource";
 import { callCentersOf, type GroupDirectory, planGroupChange } from "./group-rules";
 import { ScimError } from "./scim-error";
-import type { ScimGroup, ScimGroupStore } from "./scim-group-store";
+import { type ScimGroup, ScimGroupChanged, type ScimGroupStore } from "./scim-group-store";
 
 /** The SCIM users a group's members are: the Users service's side of the membership rules. */
 export interface GroupMembers {
@@ -51,6 +52,9 @@ export interface ScimGroupsDeps {
   settings: IntakePolicy;
   newScimId?: () => string;
 }
+
+/** The worker reads the names within seconds of being asked. */
+const NAMES_RETRY_AFTER_SECONDS = 10;
 
 const notFound = () => new ScimError(404, undefined, "No such group.");
 
@@ -178,7 +182,13 @@ async function settle(
       await setCallCenters(memberId, after, directory, caller, deps, emails);
   }
   for (const note of plan.sharedNameNotes) await noteSharedName(note, after, caller, deps);
-  await deps.groups.saveGroup(after, before?.version ?? null);
+  try {
+    await deps.groups.saveGroup(after, before?.version ?? null);
+  } catch (error) {
+    if (error instanceof ScimGroupChanged)
+      throw new ScimError(409, undefined, "The group changed while this request was handled; read it again.");
+    throw error;
+  }
   return after;
 }
 
@@ -215,7 +225,10 @@ async function planned(before: ScimGroup | undefined, after: ScimGroup, deps: Sc
   if (same || (before === undefined && after.members.length === 0)) return empty;
   const directory = await deps.directory();
   if (!directory)
-    throw new ScimError(503, undefined, "The office and call-center names are being read; retry shortly.");
+    throw new ServiceUnavailableError(
+      NAMES_RETRY_AFTER_SECONDS,
+      "The office and call-center names are being read from Dialpad; retry shortly.",
+    );
   return planGroupChange(before, after, directory);
 }
 

@@ -36,6 +36,7 @@ import { DynamoMassChangeCounter } from "../store/mass-change-counter-store";
 import { DynamoOfficeListStore } from "../store/office-list-store";
 import { DynamoPersonStore } from "../store/person-store";
 import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
+import { DynamoScimGroupStore } from "../store/scim-group-store";
 import { DynamoSeatReadingStore } from "../store/seat-reading-store";
 import { DynamoWebhookEventLog } from "../store/webhook-event-store";
 import { SqsUserSyncQueue } from "../webhook/sqs-user-sync-queue";
@@ -100,6 +101,7 @@ export function createStateDeps(parts: StateParts) {
     people,
     /** SCIM users are kept beside the person records, by the same adapter. */
     scimUsers: people,
+    scimGroups: new DynamoScimGroupStore(parts.doc, parts.tableName, () => clock.now().getTime()),
     queue,
     clock,
     submit,

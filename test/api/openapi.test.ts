@@ -394,6 +394,80 @@ describe("real answers match the document", () => {
     await answer({ method: "GET", path: "/scim/v2/Users" }, 401);
   });
 
+  it("SCIM groups: 201, 200, 204, 400, 404, 409", async () => {
+    const idp = { name: "okta", scopes: ["scim"] };
+    // The office and call-center names group rules read, as the worker stores them.
+    await refreshOfficeSeats({
+      dialpad: h.service.dialpad.bulk,
+      offices: h.service.officeSeats.offices,
+      seats: h.service.lifecycle.seats,
+      now: () => systemClock.now().getTime(),
+    });
+    const user = await answer(
+      {
+        method: "POST",
+        path: "/scim/v2/Users",
+        body: {
+          userName: "scim.group@example.com",
+          name: { givenName: "G", familyName: "M" },
+          active: false,
+        },
+        client: idp,
+      },
+      201,
+    );
+    const memberId = (user.body as { id: string }).id;
+    const created = await answer(
+      {
+        method: "POST",
+        path: "/scim/v2/Groups",
+        body: { displayName: "Contract team", members: [] },
+        client: idp,
+      },
+      201,
+    );
+    const id = (created.body as { id: string }).id;
+    await answer(
+      { method: "POST", path: "/scim/v2/Groups", body: { displayName: "CONTRACT TEAM" }, client: idp },
+      409,
+    );
+    await answer({ method: "POST", path: "/scim/v2/Groups", body: { members: [] }, client: idp }, 400);
+    await answer({ method: "GET", path: `/scim/v2/Groups/${id}`, client: idp }, 200);
+    const found = await answer(
+      {
+        method: "GET",
+        path: `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "contract team"')}&excludedAttributes=members`,
+        client: idp,
+      },
+      200,
+    );
+    expect(found.body).toMatchObject({ totalResults: 1, Resources: [{ id }] });
+    expect(found.body.Resources[0].members).toBeUndefined();
+    await answer(
+      {
+        method: "PATCH",
+        path: `/scim/v2/Groups/${id}`,
+        body: {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "add", path: "members", value: [{ value: memberId }] }],
+        },
+        client: idp,
+      },
+      200,
+    );
+    await answer(
+      {
+        method: "PUT",
+        path: `/scim/v2/Groups/${id}`,
+        body: { displayName: "Contract team", members: [] },
+        client: idp,
+      },
+      200,
+    );
+    await answer({ method: "DELETE", path: `/scim/v2/Groups/${id}`, client: idp }, 204);
+    await answer({ method: "GET", path: `/scim/v2/Groups/${id}`, client: idp }, 404);
+  });
+
   it("covered a success answer of every route in the table", () => {
     for (const route of ROUTES) {
       const successes = Object.keys(route.responses).map((status) => `${route.name} ${status}`);

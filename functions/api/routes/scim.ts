@@ -66,7 +66,7 @@ const listQuery = z.looseObject({
   excludedAttributes: z.string().max(1024).optional(),
 });
 
-function scimDeps(deps: ApiDeps): ScimUsersDeps {
+export function scimDeps(deps: ApiDeps): ScimUsersDeps {
   return {
     users: deps.scimUsers,
     people: deps.people,
@@ -82,7 +82,7 @@ function scimDeps(deps: ApiDeps): ScimUsersDeps {
   };
 }
 
-const callerOf = ({ principal }: Pick<RouteInput<object>, "principal">): ScimCaller => ({
+export const callerOf = ({ principal }: Pick<RouteInput<object>, "principal">): ScimCaller => ({
   client: principal.client,
   scopes: principal.scopes,
   massOffboardLimit: principal.massOffboardLimit,
