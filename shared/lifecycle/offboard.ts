@@ -199,7 +199,7 @@ const handOffNumbersStep = step({
 
 /**
  * The offboard stops without its suspension standing (Dialpad refused it, or someone reactivated
- * the user): its marker goes, so a later suspension by hand is not taken for this offboard's, and
+ * the user): the suspension marker goes, so a later suspension by hand is not taken for this offboard's, and
  * the history says why. The request itself stays on the history (no self-approval either way).
  */
 async function recordOffboardStopped(job: OffboardJob, deps: StepDeps, reason: string) {
@@ -209,7 +209,8 @@ async function recordOffboardStopped(job: OffboardJob, deps: StepDeps, reason: s
   const at = deps.clock.now().toISOString();
   await deps.people.apply(email, {
     set: { updated_at: at },
-    ...(person.suspended_by?.job_id === job.job_id ? { remove: ["suspended_by" as const] } : {}),
+    // Refused: the marker is this offboard's. Reactivated by hand: whoever's it is, the suspension it names is over.
+    remove: ["suspended_by"],
     history: { at, action: "offboard_stopped", ...byWorkerFor(job), detail: `${reason}.` },
     historyId: `${job.job_id}#offboard_stopped`,
   });
