@@ -142,7 +142,7 @@ export async function createUser(
   caller: ScimCaller,
   deps: ScimUsersDeps,
 ): Promise<ScimUserView> {
-  const attributes = applyChanges(undefined, userChangesOf(body));
+  const attributes = applyChanges(undefined, userChangesOf(normaliseResource(body, "User")));
   const email = personEmailOf(attributes);
   if (await deps.users.findScimUser({ userName: attributes.user_name }))
     throw uniqueness(`A user with userName "${attributes.user_name}" exists already.`);
