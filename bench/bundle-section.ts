@@ -1,23 +1,30 @@
 /**
- * The bundle-size section of the report: calls the infra engineer's `measureBundles()` in
- * bench/bundle-size.ts when it is there, and prints its figures. Loaded last and lazily, because
- * the bundling options pull in aws-cdk-lib, which must not count in the pipeline's peak RSS.
+ * The bundle section of the report: sizes and init times from bench/bundle-size.ts (bundles as the
+ * stack deploys them by default, without X-Ray tracing; the API and worker with tracing too). Loaded
+ * last and lazily, because the bundling options pull in aws-cdk-lib, which must not count in the
+ * pipeline's peak RSS.
  */
-
-interface BundleSizeModule {
-  measureBundles?: () => Promise<unknown[]>;
-  formatBundleSizes?: (sizes: never[]) => string;
-}
+import { loadavg } from "node:os";
 
 export async function bundleSizeSection(): Promise<string> {
-  let module: BundleSizeModule;
+  let module: typeof import("./bundle-size");
   try {
-    module = (await import("./bundle-size")) as BundleSizeModule;
+    module = await import("./bundle-size");
   } catch (error) {
     return `  (bench/bundle-size.ts could not be loaded: ${error instanceof Error ? error.message : String(error)})`;
   }
-  if (!module.measureBundles) return "  (bench/bundle-size.ts has no measureBundles(): skipped)";
-  const sizes = await module.measureBundles();
-  if (module.formatBundleSizes) return module.formatBundleSizes(sizes as never[]);
-  return JSON.stringify(sizes, null, 2);
+  const sizes = module.formatBundleSizes(await module.measureBundles());
+  const traced = module.formatBundleSizes(await module.measureBundles(["api", "worker"], { tracing: true }));
+  const load = loadavg()[0]?.toFixed(1);
+  const init = module.formatInitTimes(await module.measureInit());
+  return [
+    "Stack default (xrayTracing off):",
+    sizes,
+    "",
+    "With xrayTracing on (the X-Ray SDK bundled):",
+    traced,
+    "",
+    `Init: a fresh Node process importing each bundle (NODE_OPTIONS=--enable-source-maps), 10 runs each; load average ${load} at the start:`,
+    init,
+  ].join("\n");
 }

@@ -1,12 +1,19 @@
 /**
  * Bundle size of every Lambda function, built with exactly the esbuild options the stack deploys with
  * (infra/lambda-bundling.ts): raw and gzip size of each `index.mjs`, and the five biggest inputs so a
- * regression points at its cause. Run directly (`npx tsx bench/bundle-size.ts`) to print the table.
+ * regression points at its cause; and each bundle's init time, a fresh Node process importing it as
+ * Lambda's runtime does (with the deployed NODE_OPTIONS). Run directly (`npx tsx bench/bundle-size.ts`)
+ * to print both tables.
  */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { FUNCTION_NAMES, type FunctionName, functionEntry } from "../infra/function-entries";
-import { esbuildOptions } from "../infra/lambda-bundling";
+import { type BundleVariant, esbuildOptions } from "../infra/lambda-bundling";
 
 export interface BundleSize {
   name: FunctionName;
@@ -20,11 +27,15 @@ export interface BundleSize {
   ownModules: string[];
 }
 
-export async function measureBundles(names: readonly FunctionName[] = FUNCTION_NAMES): Promise<BundleSize[]> {
+/** `variant`: the stack's default (no X-Ray tracing) unless told otherwise. */
+export async function measureBundles(
+  names: readonly FunctionName[] = FUNCTION_NAMES,
+  variant: BundleVariant = {},
+): Promise<BundleSize[]> {
   const sizes: BundleSize[] = [];
   for (const name of names) {
     const result = await build({
-      ...esbuildOptions(),
+      ...esbuildOptions(variant),
       entryPoints: { index: functionEntry(name) },
       outdir: `/virtual/${name}`,
       outExtension: { ".js": ".mjs" },
@@ -95,6 +106,89 @@ export function formatBundleSizes(sizes: readonly BundleSize[]): string {
     .join("\n");
 }
 
+export interface InitTime {
+  name: FunctionName;
+  /** Milliseconds from `import()` of the bundle to its module having run, per run. */
+  importMs: number[];
+  /** Milliseconds from spawning the process to its exit (Node's own start included), per run. */
+  processMs: number[];
+}
+
+const run = promisify(execFile);
+/** What the child runs: the bundle's import, timed from inside (Lambda's init is this plus the runtime's). */
+const IMPORT_TIMER =
+  "const t = performance.now(); await import(process.env.BUNDLE_URL); process.stdout.write(String(performance.now() - t));";
+
+/**
+ * Builds each bundle to a temporary folder and imports it `runs` times, each time in a fresh Node
+ * process (the functions in turn, so a burst of load elsewhere spreads over all of them).
+ */
+export async function measureInit(
+  names: readonly FunctionName[] = FUNCTION_NAMES,
+  { runs = 10, variant = {} }: { runs?: number; variant?: BundleVariant } = {},
+): Promise<InitTime[]> {
+  const dir = await mkdtemp(join(tmpdir(), "lifecycle-init-"));
+  try {
+    const times = new Map<FunctionName, InitTime>();
+    for (const name of names) {
+      await build({
+        ...esbuildOptions(variant),
+        entryPoints: { index: functionEntry(name) },
+        outdir: join(dir, name),
+        outExtension: { ".js": ".mjs" },
+        logLevel: "silent",
+      });
+      times.set(name, { name, importMs: [], processMs: [] });
+    }
+    for (let i = 0; i < runs; i++)
+      for (const name of names) {
+        const started = performance.now();
+        const { stdout } = await run(process.execPath, ["--input-type=module", "-e", IMPORT_TIMER], {
+          env: {
+            PATH: process.env.PATH ?? "",
+            // As the stack deploys every function (infra/constructs/lifecycle-function.ts).
+            NODE_OPTIONS: "--enable-source-maps",
+            AWS_REGION: "us-east-1",
+            BUNDLE_URL: `file://${join(dir, name, "index.mjs")}`,
+          },
+        });
+        const time = times.get(name);
+        time?.processMs.push(performance.now() - started);
+        time?.importMs.push(Number(stdout));
+      }
+    return [...times.values()];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+export function formatInitTimes(times: readonly InitTime[]): string {
+  const ms = (values: readonly number[]) => `${median(values).toFixed(0)} ms`;
+  const header = ["function", "import median", "min–max", "process median", "runs"];
+  const rows = times.map((time) => [
+    time.name,
+    ms(time.importMs),
+    `${Math.min(...time.importMs).toFixed(0)}–${Math.max(...time.importMs).toFixed(0)} ms`,
+    ms(time.processMs),
+    String(time.importMs.length),
+  ]);
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((row) => row[column]?.length ?? 0)),
+  );
+  return [header, ...rows]
+    .map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  "))
+    .join("\n");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(formatBundleSizes(await measureBundles()));
+  console.log(`\n${formatInitTimes(await measureInit())}`);
 }

@@ -65,7 +65,7 @@ async function runOnce(
     const { sandbox } = pipeline;
     const workload = workloadFor(sandbox.facts);
     const { support, sales } = workload.callCenters;
-    pipeline.startWorkers();
+    await pipeline.startWorkers();
 
     // The people to offboard: onboarded through the pipeline, operators of both call centers.
     const people = Array.from({ length: options.offboards }, (_, i) => ({

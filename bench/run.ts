@@ -5,8 +5,9 @@
  */
 import { cpus, loadavg } from "node:os";
 import { bundleSizeSection } from "./bundle-section";
+import { formatCost, runCostBenchmark } from "./cost";
 import { formatMemory, type MemoryMark, memoryMark } from "./memory";
-import { formatNearLimit, runNearLimitBenchmark } from "./near-limit";
+import { DRAIN_VARIANTS, formatNearLimit, runNearLimitBenchmark } from "./near-limit";
 import { formatUrgency, runUrgencyBenchmark } from "./offboard-urgency";
 import { deployedConfiguration } from "./support/bench-pipeline";
 import { startLocalEngines } from "./support/local-stack";
@@ -17,7 +18,12 @@ import { formatThroughput, runThroughputBenchmark } from "./throughput";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const quick = process.argv.includes("--quick");
-/** `--only=throughput`, `--only=urgency` or `--only=near-limit` runs one pipeline benchmark (bundle sizes and memory always print). */
+/**
+ * `--only=throughput`, `--only=urgency`, `--only=near-limit` or `--only=cost` runs one pipeline
+ * benchmark (bundle sizes, init times and memory always print); `--only=bundles` runs none;
+ * `--only=drain` runs only the near-limit runs with a process per invocation and submissions over
+ * HTTP, without and with a CPU hog.
+ */
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const scale = quick
   ? { onboardings: 40, throughputTimeoutMs: 60_000, offboards: 5, spacingMs: 500, settleMs: 10_000 }
@@ -70,8 +76,24 @@ async function main(): Promise<void> {
       );
     }
     if (urgency) sections.push(heading("2. Offboard urgency during a bulk backlog"), urgency);
-    if (only === undefined || only === "near-limit") {
-      const runs = await runNearLimitBenchmark({ engines, ...nearLimitScale, log: progress });
+    if (only === undefined || only === "cost") {
+      const phases = await runCostBenchmark({
+        engines,
+        config,
+        jobs: quick ? 20 : 100,
+        runTimeoutMs: 180_000,
+        log: progress,
+      });
+      marks.push(memoryMark("cost per job"));
+      sections.push(heading("5. Cost per job: what AWS bills, at list prices"), formatCost(phases));
+    }
+    if (only === undefined || only === "near-limit" || only === "drain") {
+      const runs = await runNearLimitBenchmark({
+        engines,
+        ...nearLimitScale,
+        ...(only === "drain" ? { variants: DRAIN_VARIANTS } : {}),
+        log: progress,
+      });
       marks.push(memoryMark("near the limit"));
       sections.unshift(
         heading(

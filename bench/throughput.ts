@@ -71,7 +71,7 @@ async function runOnce(
     await pipeline.sandbox.resetStats();
     const loop = startEventLoopMonitor();
     const startedAt = Date.now();
-    pipeline.startWorkers();
+    await pipeline.startWorkers();
     const jobIds = await pipeline.postAll("onboard", requests);
     const acceptMs = Date.now() - startedAt;
     const open = await pipeline.waitForJobs(jobIds, startedAt + options.runTimeoutMs);

@@ -15,6 +15,20 @@ export const FUNCTION_NAMES = [
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
+/**
+ * Each function's configured memory (MB), which also sets its CPU share and its price per second:
+ * the stack configures the functions with these, and the cost benchmark prices their GB-seconds.
+ */
+export const FUNCTION_MEMORY_MB: Record<FunctionName, number> = {
+  api: 512,
+  authorizer: 256,
+  webhook: 512,
+  worker: 1024,
+  sweeper: 512,
+  reconciler: 1024,
+  notifier: 256,
+};
+
 /** The repository root: infra/ sits directly under it. */
 export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 

@@ -9,6 +9,7 @@
  * loads no slower than resolving the runtime's full node_modules copy.
  */
 
+import { fileURLToPath } from "node:url";
 import { type BundlingOptions, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import type { BuildOptions } from "esbuild";
 
@@ -21,6 +22,31 @@ export const LAMBDA_NODE_TARGET = "node22";
 
 /** Modules never bundled: none. An empty list overrides CDK's default of `@aws-sdk/*` (see above). */
 export const EXTERNAL_MODULES: string[] = [];
+
+const shim = (file: string) => fileURLToPath(new URL(`./lambda-shims/${file}`, import.meta.url));
+const TRACER_OFF = shim("tracer-off.ts");
+
+export interface BundleVariant {
+  /** The stack's `xrayTracing`: without it the bundles carry no X-Ray SDK. @default false */
+  tracing?: boolean;
+}
+
+/**
+ * Modules replaced in the bundles: the SDK's default credential chain by its environment link, the
+ * only one that answers inside Lambda; and, in a stack without X-Ray tracing, Powertools' Tracer by
+ * a stand-in that is off, as the real one would be (infra/lambda-shims/).
+ */
+export function bundleAliases(variant: BundleVariant = {}): Record<string, string> {
+  return {
+    "@aws-sdk/credential-provider-node": shim("credential-provider-env-only.ts"),
+    ...(variant.tracing
+      ? {}
+      : {
+          "@aws-lambda-powertools/tracer": TRACER_OFF,
+          "@aws-lambda-powertools/tracer/middleware": TRACER_OFF,
+        }),
+  };
+}
 
 const shared = {
   target: LAMBDA_NODE_TARGET,
@@ -35,7 +61,7 @@ const shared = {
 } as const;
 
 /** Options for CDK's NodejsFunction. */
-export function cdkBundlingOptions(): BundlingOptions {
+export function cdkBundlingOptions(variant: BundleVariant = {}): BundlingOptions {
   return {
     target: shared.target,
     minify: shared.minify,
@@ -45,11 +71,15 @@ export function cdkBundlingOptions(): BundlingOptions {
     mainFields: [...shared.mainFields],
     externalModules: [...shared.externalModules],
     format: OutputFormat.ESM,
+    // CDK hands each on to esbuild as `--alias:<module>=<path>`.
+    esbuildArgs: Object.fromEntries(
+      Object.entries(bundleAliases(variant)).map(([module, path]) => [`--alias:${module}`, path]),
+    ),
   };
 }
 
 /** The same options for esbuild's `build()`, as CDK passes them on the command line. */
-export function esbuildOptions(): BuildOptions {
+export function esbuildOptions(variant: BundleVariant = {}): BuildOptions {
   return {
     bundle: true,
     platform: "node",
@@ -61,5 +91,6 @@ export function esbuildOptions(): BuildOptions {
     banner: { js: shared.banner },
     mainFields: [...shared.mainFields],
     external: [...shared.externalModules],
+    alias: bundleAliases(variant),
   };
 }

@@ -5,7 +5,7 @@
  * are coerced.
  */
 import type { Node } from "constructs";
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_MASS_OFFBOARD_LIMIT } from "../shared/auth/client-registry";
 import { parkingTargetSetting } from "../shared/config";
 import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "../shared/lifecycle/mass-change-guard";
@@ -37,6 +37,14 @@ export const stackSettingsSchema = z.strictObject({
   wafRequestsPerClientPer5Min: positiveInt.min(10).default(3000),
   /** Requests per IP address per 5 minutes before WAF answers 429. */
   wafRequestsPerIpPer5Min: positiveInt.min(10).default(6000),
+  /**
+   * Requests per SCIM client (bearer token), and per IP address, per 5 minutes to /scim/v2 before WAF
+   * answers 429: 18,000 is 60/s, above the 50/s SCIM clients are promised.
+   */
+  wafScimRequestsPer5Min: positiveInt.min(15_000).default(18_000),
+  /** SCIM's own per-method throttle (requests/s, burst), apart from the stage's, so an IdP's sync never starves the /v1 clients. */
+  scimThrottleRateLimit: positive.min(50).default(100),
+  scimThrottleBurstLimit: positiveInt.min(50).default(200),
   /** Active X-Ray tracing on functions and the API stage. */
   xrayTracing: flag,
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
@@ -68,6 +76,8 @@ export const stackSettingsSchema = z.strictObject({
   secretCacheSeconds: positiveInt.default(300),
   /** ALLOWED_EMAIL_DOMAINS: comma-separated domains people may be onboarded with or moved to; unset: any. */
   allowedEmailDomains: z.string().optional(),
+  /** SCIM_DEFAULT_OFFICE: the office (name or id) of SCIM users no office group or officeName places. */
+  scimDefaultOffice: z.string().trim().min(1).optional(),
   /** CALLBACK_PORTS: comma-separated ports a callback URL may name. */
   callbackPorts: z.string().default("443"),
 

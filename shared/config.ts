@@ -4,7 +4,7 @@
  * demands settings it does not use. In AWS, secrets are referenced by ARN and read from Secrets
  * Manager at run time; in local mode their values come from the environment.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_MASS_OFFBOARD_LIMIT } from "./auth/client-registry";
 import { DEFAULT_SCIM_OFFBOARD_LIMIT } from "./lifecycle/mass-change-guard";
 import { COMPANY_LIMIT_RPS, MAX_BUDGET_RPS } from "./ratelimit/slot-planner";
@@ -128,6 +128,11 @@ export const intakeSettings = z.object({
     )
     .optional(),
   CALLBACK_PORTS: callbackPorts,
+  /**
+   * The office (its name, or its id: digits) of people an identity provider creates through SCIM
+   * with no office group or `officeName`; unset: they wait, state `awaiting_office`.
+   */
+  SCIM_DEFAULT_OFFICE: z.string().trim().min(1).max(200).optional(),
 });
 
 /** Job-finished notifications: the callback queue and the Job Finished event bus (worker). */

@@ -9,16 +9,18 @@
  *   Retry-After of its own 429s), i.e. a naive integration.
  * - `lanes: "single"`: urgent work shares the bulk queue, its event source and its limiter lane,
  *   i.e. no priority.
- * - `processes: "per-invocation"`: the deployed shape, one worker process (and rate-budget pump)
- *   per concurrent invocation, instead of one process for all.
+ * - `processes: "per-invocation"`: the deployed shape, each concurrent invocation a Node process of
+ *   its own (worker-invocation-process.ts), instead of every invocation in the bench process.
  */
-import type { SQSEvent } from "aws-lambda";
+import type { APIGatewayProxyEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createApi } from "../../functions/api/api";
 import { createWorkerHandler } from "../../functions/worker/worker";
 import { stackSettingsSchema } from "../../infra/stack-settings";
 import { toProxyEvent } from "../../local/runtime/api-gateway-event";
+import { type RunningHttpFront, startHttpFront } from "../../local/runtime/http-front";
 import { type RunningEventSource, startSqsEventSource } from "../../local/runtime/sqs-event-source";
 import { workerSizing } from "../../local/runtime/worker-sizing";
+import { toAuthorizerContext } from "../../shared/auth/authorizer-context";
 import { dialpadSettings, loadConfig } from "../../shared/config";
 import type { ApiKeyProvider, DialpadMetricsHook } from "../../shared/dialpad/api";
 import { DialpadClient } from "../../shared/dialpad/client";
@@ -26,10 +28,18 @@ import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type { Job, OffboardRequest, OnboardRequest } from "../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../shared/lifecycle/office-directory";
 import type { JobOutcome, Lane } from "../../shared/lifecycle/ports";
+import { appSecretSource } from "../../shared/secrets/app-secrets";
+import { SecretApiKeyProvider } from "../../shared/secrets/secret-api-key-provider";
 import { createServiceDeps, createStateDeps } from "../../shared/wiring/service-deps";
 import { noteChildPeakRss } from "../memory";
+import type { AwsMeter } from "./aws-meter";
 import { countedDocumentClient, createQueue, createTable, type LocalEngines, localSqs } from "./local-stack";
 import { startSandboxProcess } from "./sandbox-process";
+import {
+  startWorkerInvocationProcess,
+  type WorkerCounters,
+  type WorkerInvocationProcess,
+} from "./worker-invocation-process";
 
 /** The stack's redrive `maxReceiveCount` (infra/constructs/pipeline.ts; not imported: it loads aws-cdk-lib). */
 const MAX_RECEIVES = 5;
@@ -39,8 +49,8 @@ export interface PipelineVariant {
   lanes: "priority" | "single";
   /**
    * `one` (default): every invocation in this process, on one rate-budget pump. `per-invocation`:
-   * each concurrent invocation a process of its own, as Lambda runs them, so the pumps meet only in
-   * the shared DynamoDB item.
+   * each concurrent invocation a Node process of its own, as Lambda runs them, so the pumps meet
+   * only in the shared DynamoDB item (shared-budget, priority lanes only).
    */
   processes?: "one" | "per-invocation";
 }
@@ -69,9 +79,17 @@ export interface BenchPipelineOptions {
   requestLogSize?: number;
   /** Dialpad's simulated response time (default 150 ± 50 ms). */
   latency?: { meanMs: number; jitterMs: number };
+  /**
+   * Counts what the run asks of AWS (bench/cost.ts): request units, SQS requests, invocations and
+   * their durations; and wires what the deployed worker has besides: `Job Finished` events and the
+   * API key read from Secrets Manager through its cache.
+   */
+  meter?: AwsMeter;
 }
 
 const BENCH_CLIENT = "bench";
+/** Over HTTP: the bench client's scopes (admin: some of the workload grants office admin rights). */
+const BENCH_PRINCIPAL = { client: BENCH_CLIENT, scopes: ["onboard", "offboard", "read", "admin"] as const };
 /** Concurrent submitters: as many as one SDK client's default socket pool serves without queueing. */
 const SUBMIT_CALLERS = 50;
 
@@ -81,6 +99,10 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
   const dynamo = countedDocumentClient(engines.dynamodbEndpoint);
   const apiDynamo = countedDocumentClient(engines.dynamodbEndpoint);
   const sqs = localSqs(engines.sqsEndpoint);
+  const { meter } = options;
+  meter?.dynamo(dynamo.client, "worker");
+  meter?.dynamo(apiDynamo.client, "api");
+  meter?.sqs(sqs);
   const queueOptions = {
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
     maxReceiveCount: MAX_RECEIVES,
@@ -117,9 +139,24 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       sentAt.push(Date.now() - sample.latencyMs);
     },
   };
-  const apiKey: ApiKeyProvider = { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey };
+  const staticKey: ApiKeyProvider = { get: async () => sandbox.apiKey, refresh: async () => sandbox.apiKey };
+  // Metered: each worker process reads the key from (a stand-in of) Secrets Manager through the deployed cache.
+  const secretKey = (): ApiKeyProvider =>
+    meter
+      ? new SecretApiKeyProvider(
+          appSecretSource(
+            {
+              DIALPAD_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:000000000000:secret:bench",
+              SECRET_CACHE_SECONDS: stackSettingsSchema.parse({}).secretCacheSeconds,
+            },
+            { secretsManagerClient: meter.secretsManager(sandbox.apiKey) },
+          ),
+          "dialpad_api_key",
+        )
+      : staticKey;
   /** One worker process: its service wiring (Dialpad clients, rate-budget pump, stores) and handler. */
   const workerProcess = () => {
+    const apiKey = secretKey();
     const service = createServiceDeps({
       kinds: JOB_KINDS,
       doc: dynamo.doc,
@@ -144,6 +181,9 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       settings: { retentionDays: 30, numberParkingTarget: { to: "office" }, numbersOnDelete: "park" },
       maxReceives: MAX_RECEIVES,
       onJobFinished: (job, outcome) => finished.set(job.job_id, outcome),
+      ...(meter
+        ? { announce: { events: meter.jobFinishedEvents, callbackQueueUrl: urgentQueue.queueUrl } }
+        : {}),
     });
 
     let lifecycle = service.lifecycle;
@@ -174,14 +214,14 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
   const sources: RunningEventSource[] = [];
   const startSource = (
     lane: Lane,
-    worker: ReturnType<typeof workerProcess>["worker"],
+    worker: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>,
     maxConcurrency: number,
   ) =>
     sources.push(
       startSqsEventSource({
         sqs,
         queueUrl: queueUrls[lane],
-        handler: (event: SQSEvent) => worker(event),
+        handler: (event: SQSEvent) => (meter ? meter.invoke("worker", () => worker(event)) : worker(event)),
         ...config.eventSources[lane],
         maxConcurrency,
         onError: () => {
@@ -189,17 +229,74 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
         },
       }),
     );
-  const startWorkers = () => {
-    for (const lane of lanes) {
-      const { maxConcurrency } = config.eventSources[lane];
-      if (variant.processes === "per-invocation")
-        // As Lambda runs them: each concurrent invocation in an environment (and rate-budget pump) of its own.
-        for (let i = 0; i < maxConcurrency; i++) startSource(lane, workerProcess().worker, 1);
-      else startSource(lane, shared.worker, maxConcurrency);
+  const children: WorkerInvocationProcess[] = [];
+  const addCounters = (counters: WorkerCounters) => {
+    for (const lane of ["urgent", "bulk"] as const) {
+      limiterWaits[lane].count += counters.waits[lane].count;
+      limiterWaits[lane].totalMs += counters.waits[lane].totalMs;
     }
+    missedSlots.count += counters.missedSlots;
+    sentAt.push(...counters.sentAt);
+    dynamo.calls.limiter += counters.dynamo.limiter;
+    dynamo.calls.limiterReads += counters.dynamo.limiterReads;
+    dynamo.calls.other += counters.dynamo.other;
+  };
+  /** A lane's invocations, each in a process of its own: the poller hands every batch to an idle one. */
+  const startProcessLane = async (lane: Lane, maxConcurrency: number) => {
+    const idle = await Promise.all(
+      Array.from({ length: maxConcurrency }, () =>
+        startWorkerInvocationProcess(
+          {
+            dynamodbEndpoint: engines.dynamodbEndpoint,
+            sqsEndpoint: engines.sqsEndpoint,
+            tableName: table.tableName,
+            queueUrls,
+            dialpadBaseUrl: sandbox.baseUrl,
+            dialpadApiKey: sandbox.apiKey,
+            budgetRps: config.budgetRps,
+            timeoutMs: config.timeoutMs,
+            maxAttempts: config.maxAttempts,
+            maxReceives: MAX_RECEIVES,
+          },
+          (jobId, status) => finished.set(jobId, { status } as JobOutcome),
+        ),
+      ),
+    );
+    children.push(...idle);
+    startSource(
+      lane,
+      async (event) => {
+        // The event source never runs more than maxConcurrency at once: one is always idle.
+        const child = idle.pop();
+        if (!child) throw new Error("no idle worker process");
+        try {
+          return await child.invoke(event);
+        } finally {
+          idle.push(child);
+        }
+      },
+      maxConcurrency,
+    );
+  };
+  const startWorkers = async () => {
+    if (variant.processes === "per-invocation") {
+      if (variant.dialpad !== "shared-budget" || single)
+        throw new Error("processes per invocation run the deployed variant only");
+      // As Lambda runs them: each concurrent invocation in an environment (and rate-budget pump) of its own.
+      await Promise.all(
+        lanes.map((lane) => startProcessLane(lane, config.eventSources[lane].maxConcurrency)),
+      );
+      return;
+    }
+    for (const lane of lanes) startSource(lane, shared.worker, config.eventSources[lane].maxConcurrency);
+  };
+  /** Collects the worker processes' counters into this pipeline's (nothing to do with one process). */
+  const flush = async () => {
+    for (const counters of await Promise.all(children.map((child) => child.flush()))) addCounters(counters);
   };
 
   const apiSqs = localSqs(engines.sqsEndpoint);
+  meter?.sqs(apiSqs);
   const apiState = createStateDeps({
     kinds: JOB_KINDS,
     doc: apiDynamo.doc,
@@ -222,10 +319,51 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       authorizer: { client: BENCH_CLIENT, scopes: "onboard,offboard,read,admin" },
     });
     if (!routed) throw new Error(`no route for POST /v1/${kind}`);
-    const response = await api(routed.event);
+    const { event } = routed;
+    const response = await (meter ? meter.invoke("api", () => api(event)) : api(event));
     if (response.statusCode !== 202)
       throw new Error(`POST /v1/${kind} answered ${response.statusCode}: ${response.body}`);
     return (JSON.parse(response.body) as Pick<Job, "job_id">).job_id;
+  }
+
+  // The local HTTP front (local mode's stand-in for API Gateway) in front of the same API function,
+  // started on first use: submissions then cost what they cost on a machine serving the API.
+  let front: RunningHttpFront | undefined;
+  const httpUrl = async () => {
+    front ??= await startHttpFront({
+      port: 0,
+      functions: async () => ({
+        // The bench's one client is always allowed (the token check is not what is measured).
+        authorizer: async (event) => ({
+          principalId: BENCH_CLIENT,
+          policyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Action: "execute-api:Invoke",
+                Effect: "Allow",
+                Resource: (event as { methodArn: string }).methodArn,
+              },
+            ],
+          },
+          context: toAuthorizerContext({ ...BENCH_PRINCIPAL, scopes: [...BENCH_PRINCIPAL.scopes] }),
+        }),
+        api: (event) => api(event as APIGatewayProxyEvent),
+        webhook: async () => ({ statusCode: 404, body: "" }),
+      }),
+    });
+    return front.url;
+  };
+  /** POST /v1/<kind> over HTTP through the local front, as a ticketing system would; answers the job id. */
+  async function postOverHttp(kind: "onboard" | "offboard", body: OnboardRequest | OffboardRequest) {
+    const response = await fetch(`${await httpUrl()}/v1/${kind}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer bench-token" },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== 202) throw new Error(`POST /v1/${kind} answered ${response.status}: ${text}`);
+    return (JSON.parse(text) as Pick<Job, "job_id">).job_id;
   }
 
   return {
@@ -244,18 +382,25 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
       return workerErrors;
     },
     startWorkers,
+    flush,
     post,
-    /** Submits every request through the API, `callers` at a time (a burst from ticketing systems); answers job ids in order. */
+    postOverHttp,
+    /**
+     * Submits every request through the API, `callers` at a time (a burst from ticketing systems),
+     * in process or over HTTP; answers job ids in order.
+     */
     async postAll(
       kind: "onboard",
       bodies: readonly OnboardRequest[],
       callers = SUBMIT_CALLERS,
+      over: "in-process" | "http" = "in-process",
     ): Promise<string[]> {
+      const submit = over === "http" ? postOverHttp : post;
       const ids: string[] = new Array(bodies.length);
       let next = 0;
       const caller = async () => {
         for (let i = next++; i < bodies.length; i = next++)
-          ids[i] = await post(kind, bodies[i] as OnboardRequest);
+          ids[i] = await submit(kind, bodies[i] as OnboardRequest);
       };
       await Promise.all(Array.from({ length: Math.min(callers, bodies.length) }, caller));
       return ids;
@@ -270,6 +415,11 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     },
     async stop() {
       await Promise.all(sources.map((source) => source.stop()));
+      await front?.stop();
+      await flush().catch(() => undefined);
+      if (children.length > 0)
+        noteChildPeakRss("worker invocation processes", Math.max(...children.map((c) => c.peakRssBytes())));
+      await Promise.all(children.map((child) => child.stop()));
       noteChildPeakRss("Dialpad sandbox process", await sandbox.peakRssBytes().catch(() => Number.NaN));
       await sandbox.stop();
       await Promise.allSettled([table.drop(), urgentQueue.drop(), bulkQueue.drop()]);

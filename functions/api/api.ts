@@ -10,9 +10,11 @@ import { requireScope } from "../../shared/auth/require-scope";
 import type { Principal } from "../../shared/auth/scopes";
 import { NotFound } from "../../shared/errors/domain-errors";
 import { BadRequestError } from "../../shared/http/api-error";
+import { headerValue } from "../../shared/http/header-value";
 import { json } from "../../shared/http/json-response";
 import { parseJsonBody } from "../../shared/http/parse-json-body";
 import { validate } from "../../shared/http/validation-details";
+import { isScimRequestType } from "../../shared/scim/media-type";
 import type { ApiDeps } from "./deps";
 import type { Route, RouteInput } from "./route";
 import { ROUTES, routeKey } from "./routes";
@@ -37,13 +39,17 @@ export function createApi(deps: ApiDeps, routes: readonly Route[] = ROUTES): Api
       body: route.request.body ? parseBody(event, route) : undefined,
       principal,
       headers: event.headers,
+      base: requestBase(event),
     };
     const result = await route.handle(input, deps);
+    if (result.status === 204) return { statusCode: 204, headers: result.headers ?? {}, body: "" };
     return json(result.status, result.body, result.headers);
   };
 }
 
 function authorize(event: APIGatewayProxyEvent, route: Route & { scope: string }): Principal {
+  // A SCIM route's authorizer lets a refused token through with no client (authorizer handler):
+  // the refusal is answered here, as a 401 in SCIM's shape.
   const principal = principalFromAuthorizerContext(event.requestContext?.authorizer);
   requireScope(principal, route.scope);
   return principal;
@@ -53,7 +59,21 @@ function parseBody(event: APIGatewayProxyEvent, route: Route) {
   const schema = route.request.body;
   if (!schema) return undefined;
   if (route.request.bodyOptional && !event.body?.trim()) return validate(schema, {});
-  return parseJsonBody(event, schema);
+  return parseJsonBody(event, schema, route.wire === "scim" ? { accepts: isScimRequestType } : {});
+}
+
+/**
+ * `https://host[/stage]` as the client called us: the stage is in the path on API Gateway's own
+ * domain (a custom domain maps it away); local mode serves at the root over http.
+ */
+function requestBase(event: APIGatewayProxyEvent): string {
+  const host = headerValue(event.headers, "host");
+  if (!host) return "";
+  const loopback = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
+  const proto = headerValue(event.headers, "x-forwarded-proto") ?? (loopback ? "http" : "https");
+  const stage =
+    host.includes(".execute-api.") && event.requestContext?.stage ? `/${event.requestContext.stage}` : "";
+  return `${proto}://${host}${stage}`;
 }
 
 /**

@@ -28,6 +28,7 @@ export function apiFromEnv(env: NodeJS.ProcessEnv = process.env): ApiHandler {
       requireDeletionApproval: state.settings.REQUIRE_DELETION_APPROVAL,
       allowedEmailDomains: intake.ALLOWED_EMAIL_DOMAINS,
       callbackPorts: intake.CALLBACK_PORTS,
+      scimDefaultOffice: intake.SCIM_DEFAULT_OFFICE,
     },
   });
 }

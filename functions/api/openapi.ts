@@ -5,10 +5,10 @@
  * answer a route can give is listed with its codes. Served at `GET /v1/openapi.json` and committed
  * as docs/openapi.json (`npm run openapi`), so a route added to ROUTES is documented by itself.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { SCOPE_POWERS, SCOPES } from "../../shared/auth/scopes";
 import type { ErrorResponse, Route } from "./route";
-import { errorSchema, JOB_KIND_COMPONENT } from "./schemas";
+import { errorSchema, JOB_KIND_COMPONENT, scimErrorSchema } from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
@@ -86,6 +86,8 @@ export const openApiJson = (routes: readonly Route[]) =>
 
 function operation(route: Route, components: ComponentCollector): Record<string, unknown> {
   const { request } = route;
+  // SCIM's routes speak application/scim+json and answer errors in SCIM's shape.
+  const mediaType = route.wire === "scim" ? "application/scim+json" : "application/json";
   const parameters = [
     ...objectParameters(request.params, "path", components),
     ...objectParameters(request.query, "query", components),
@@ -111,23 +113,39 @@ function operation(route: Route, components: ComponentCollector): Record<string,
             ),
           }
         : {}),
-      content: {
-        "application/json": {
-          schema: components.schema(response.schema, "output"),
-          ...(response.example !== undefined ? { example: response.example } : {}),
-        },
-      },
+      ...(Number(status) === 204
+        ? {}
+        : {
+            content: {
+              [mediaType]: {
+                schema: components.schema(response.schema, "output"),
+                ...(response.example !== undefined ? { example: response.example } : {}),
+              },
+            },
+          }),
     };
   }
   for (const [status, error] of errorResponses(route)) {
     responses[String(status)] = {
       description: `${error.description} Codes: ${error.codes.map((code) => `\`${code}\``).join(", ")}.`,
-      content: {
-        "application/json": {
-          schema: components.schema(errorSchema, "output"),
-          example: { error: { code: error.codes[0], message: STATUS_MEANING[status] } },
-        },
-      },
+      content:
+        route.wire === "scim"
+          ? {
+              [mediaType]: {
+                schema: components.schema(scimErrorSchema, "output"),
+                example: {
+                  schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                  status: String(status),
+                  detail: STATUS_MEANING[status],
+                },
+              },
+            }
+          : {
+              "application/json": {
+                schema: components.schema(errorSchema, "output"),
+                example: { error: { code: error.codes[0], message: STATUS_MEANING[status] } },
+              },
+            },
     };
   }
   return {
@@ -143,7 +161,7 @@ function operation(route: Route, components: ComponentCollector): Record<string,
           requestBody: {
             required: request.bodyOptional !== true,
             content: {
-              "application/json": {
+              [mediaType]: {
                 schema: components.schema(request.body, "input"),
                 ...(request.example !== undefined ? { example: request.example } : {}),
               },

@@ -5,7 +5,7 @@
  * on, the CDK stack builds API Gateway resources from, local mode matches requests with, and the
  * OpenAPI document is generated from.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Principal, Scope } from "../../shared/auth/scopes";
 import type { HeaderMap } from "../../shared/http/header-value";
 import type { ApiDeps } from "./deps";
@@ -60,6 +60,8 @@ export interface RouteInput<Req extends RequestSchemas> {
   /** The calling client (`anonymous` with no scopes on open routes). */
   principal: Principal;
   headers: HeaderMap;
+  /** The service's own origin as the client reached it (`https://host/stage`), for absolute links. */
+  base: string;
 }
 
 /** One of the route's declared success answers, typed by its schema. */
@@ -84,6 +86,13 @@ export type Route<
   tag: string;
   /** Which function serves it. */
   fn: "api" | "webhook";
+  /**
+   * `scim`: a SCIM 2.0 route (/scim/v2): bodies in application/scim+json or application/json,
+   * answers and errors in SCIM's shapes. Its authorizer lets a refused token through without a
+   * client, so the API function answers the 401 in SCIM's shape (API Gateway's own 401 has one
+   * shape per API, the product's).
+   */
+  wire?: "scim";
   request: Req;
   responses: Res;
   /** Errors particular to this route (the ones every route can answer are added by the generator). */

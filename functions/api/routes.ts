@@ -16,6 +16,8 @@ import { listOffices } from "./routes/offices";
 import { onboard } from "./routes/onboard";
 import { openApiRoute } from "./routes/openapi";
 import { getReconcile, startReconcile } from "./routes/reconcile";
+import { SCIM_USER_ROUTES } from "./routes/scim";
+import { SCIM_GROUP_ROUTES } from "./routes/scim-groups";
 import { update } from "./routes/update";
 import { getUser } from "./routes/users";
 import { dialpadWebhook } from "./routes/webhook";
@@ -40,6 +42,8 @@ export const ROUTES: readonly Route[] = [
   startReconcile,
   getReconcile,
   dialpadWebhook,
+  ...SCIM_USER_ROUTES,
+  ...SCIM_GROUP_ROUTES,
 ];
 
 export interface MatchedRoute {

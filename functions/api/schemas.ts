@@ -4,7 +4,7 @@
  * They describe what shared/lifecycle/views.ts and friends produce; the contract tests validate
  * real answers against the generated document, so the two cannot drift apart unnoticed.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { JOB_KIND_NAMES } from "../../shared/lifecycle/job-kinds";
 
 const timestamp = z.string().meta({ format: "date-time", description: "ISO 8601, UTC." });
@@ -15,7 +15,7 @@ export const jobKindSchema = z
   .enum(JOB_KIND_NAMES)
   .meta({ id: JOB_KIND_COMPONENT, description: "What a job does." });
 export const JOB_STATUSES = ["held", "queued", "running", "succeeded", "failed", "cancelled"] as const;
-export const PERSON_STATES = ["onboarding", "active", "suspended", "deleted"] as const;
+export const PERSON_STATES = ["onboarding", "awaiting_office", "active", "suspended", "deleted"] as const;
 
 const ticketSchema = z
   .object({ system: z.string(), id: z.string(), url: z.string().optional() })
@@ -144,3 +144,16 @@ export const errorSchema = z
     }),
   })
   .meta({ id: "Error", description: "Every error answer has this shape." });
+
+/** The error answer of the SCIM routes (RFC 7644 §3.12). */
+export const scimErrorSchema = z
+  .object({
+    schemas: z.array(z.literal("urn:ietf:params:scim:api:messages:2.0:Error")),
+    status: z.string().meta({ description: "The HTTP status, as a string." }),
+    scimType: z
+      .string()
+      .optional()
+      .meta({ description: "SCIM's error type: uniqueness, invalidFilter, invalidValue..." }),
+    detail: z.string().meta({ description: "A sentence for people." }),
+  })
+  .meta({ id: "ScimError", description: "Every error answer of a /scim/v2 route has this shape." });

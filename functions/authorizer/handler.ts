@@ -9,6 +9,11 @@
  * A missing or unknown token throws `Error("Unauthorized")`, API Gateway's way to answer 401; any
  * other failure (the secret cannot be read) propagates and answers 500, so an outage never looks
  * like a bad token.
+ *
+ * SCIM's routes (`/scim/...`) have a REQUEST authorizer without identity source or cache, so it runs
+ * for every request, a token-less one included: a refused token there is let through to that one
+ * method with no client in the context, and the API function answers the 401 in SCIM's error
+ * shape (API Gateway's own 401 has one body per API, the product's).
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
@@ -62,6 +67,22 @@ export function allowPolicy(principal: Principal, methodArn: string): APIGateway
 const authorizationHeader = (event: AuthorizerEvent): string | undefined =>
   event.type === "TOKEN" ? event.authorizationToken : headerValue(event.headers, "authorization");
 
+/** Lets one request through to its method with no client: the function answers the refusal. */
+export function refusalPolicy(methodArn: string): APIGatewayAuthorizerResult {
+  return {
+    principalId: "unauthenticated",
+    policyDocument: {
+      Version: "2012-10-17",
+      Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: methodArn }],
+    },
+    context: { refused: "unauthorized" },
+  };
+}
+
+/** SCIM routes answer their own refusals (see above). */
+const refusesInBand = (event: AuthorizerEvent) =>
+  event.type === "REQUEST" && (event.resource ?? "").startsWith("/scim/");
+
 export async function authorize(
   event: AuthorizerEvent,
   deps: AuthorizerDeps,
@@ -75,6 +96,7 @@ export async function authorize(
     if (!(error instanceof NotAuthenticated)) throw error;
     // The reason, never the token: enough to tell "no header" from "unknown token" in the logs.
     deps.logger.info("Token refused", { reason: error.message });
+    if (refusesInBand(event)) return refusalPolicy(event.methodArn);
     throw new Error("Unauthorized");
   }
 }

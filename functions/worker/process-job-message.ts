@@ -6,7 +6,7 @@
  * visibility timeout.
  */
 import type { SQSRecord } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { type OfficeRefreshMessage, officeRefreshMessage } from "../../shared/lifecycle/office-seats";
 import type { Lane, RunEnd } from "../../shared/lifecycle/ports";
 import type { Delivery, RunJobDeps } from "../../shared/lifecycle/run-job";

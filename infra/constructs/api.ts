@@ -22,6 +22,7 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  RequestAuthorizer,
   ResponseType,
   RestApi,
   TokenAuthorizer,
@@ -34,7 +35,7 @@ import { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { ROUTES } from "../../functions/api/routes";
 import { GATEWAY_ANSWERS } from "../../shared/http/gateway-answers";
-import { functionEntry } from "../function-entries";
+import { FUNCTION_MEMORY_MB, functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { ApiFirewall } from "./api-firewall";
 import { intakeEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
@@ -78,6 +79,7 @@ export class Api extends Construct {
     this.apiFunction = new LifecycleFunction(this, "ApiHandler", {
       ...common,
       entry: functionEntry("api"),
+      memorySize: FUNCTION_MEMORY_MB.api,
       description:
         "REST API: accepts onboard/offboard requests, answers job, user, office and reconcile queries",
       timeout: Duration.seconds(15),
@@ -98,13 +100,14 @@ export class Api extends Construct {
       entry: functionEntry("authorizer"),
       description: "Lambda authorizer: checks client bearer tokens against the client-tokens secret",
       timeout: Duration.seconds(5),
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB.authorizer,
       environment: secretCacheEnvironment(settings),
     }).bindSecret(props.clientTokensSecret, "CLIENT_TOKENS_SECRET_ARN");
 
     this.webhookFunction = new LifecycleFunction(this, "Webhook", {
       ...common,
       entry: functionEntry("webhook"),
+      memorySize: FUNCTION_MEMORY_MB.webhook,
       description: "Dialpad webhook receiver: verifies the JWT signature, applies the event to our records",
       timeout: Duration.seconds(15),
       environment: secretCacheEnvironment(settings),
@@ -128,6 +131,16 @@ export class Api extends Construct {
         loggingLevel: MethodLoggingLevel.OFF,
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: accessLogFormat(),
+        // SCIM's methods have their own bucket: an IdP's full sync neither starves nor is starved by /v1.
+        methodOptions: Object.fromEntries(
+          ROUTES.filter((route) => route.wire === "scim").map((route) => [
+            `${route.path}/${route.method}`,
+            {
+              throttlingRateLimit: settings.scimThrottleRateLimit,
+              throttlingBurstLimit: settings.scimThrottleBurstLimit,
+            },
+          ]),
+        ),
       },
     });
     for (const error of GATEWAY_ERRORS) {
@@ -148,6 +161,15 @@ export class Api extends Construct {
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
 
+    // SCIM's routes: the same function as a REQUEST authorizer with no identity source, so API
+    // Gateway calls it for every request (a token-less one too) and never caches it; a refused
+    // token is let through without a client and the API function answers 401 in SCIM's shape.
+    const scimAuthorizer = new RequestAuthorizer(this, "ScimAuthorizer", {
+      handler: this.authorizerFunction,
+      identitySources: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
     // One integration per function (and so one invoke permission each) instead of one per method.
     const integrations = {
       api: new LambdaIntegration(this.apiFunction, { scopePermissionToMethod: false }),
@@ -157,7 +179,7 @@ export class Api extends Construct {
       const resource = this.restApi.root.resourceForPath(route.path);
       if (route.scope !== undefined) {
         resource.addMethod(route.method, integrations[route.fn], {
-          authorizer,
+          authorizer: route.wire === "scim" ? scimAuthorizer : authorizer,
           authorizationType: AuthorizationType.CUSTOM,
           operationName: route.name,
         });
@@ -198,6 +220,7 @@ export class Api extends Construct {
         ? new ApiFirewall(this, "Firewall", {
             requestsPerClientPer5Min: settings.wafRequestsPerClientPer5Min,
             requestsPerIpPer5Min: settings.wafRequestsPerIpPer5Min,
+            scimRequestsPer5Min: settings.wafScimRequestsPer5Min,
           }).webAcl.attrArn
         : undefined);
     if (webAclArn) {

@@ -44,6 +44,7 @@ export function intakeEnvironment(settings: StackSettings) {
   return {
     ...(settings.allowedEmailDomains ? { ALLOWED_EMAIL_DOMAINS: settings.allowedEmailDomains } : {}),
     CALLBACK_PORTS: settings.callbackPorts,
+    ...(settings.scimDefaultOffice ? { SCIM_DEFAULT_OFFICE: settings.scimDefaultOffice } : {}),
   } satisfies Env<typeof intakeSettings>;
 }
 

@@ -51,8 +51,8 @@ export interface LifecycleFunctionProps {
   readonly description: string;
   /** @default 30 seconds */
   readonly timeout?: Duration;
-  /** @default 512 MB (arm64 CPU share grows with memory; 512 keeps cold starts short) */
-  readonly memorySize?: number;
+  /** MB (arm64 CPU share grows with memory): FUNCTION_MEMORY_MB (infra/function-entries.ts). */
+  readonly memorySize: number;
   readonly environment?: Record<string, string>;
   /** Active X-Ray tracing. @default false */
   readonly tracing?: boolean;
@@ -91,14 +91,14 @@ export class LifecycleFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(30),
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      bundling: cdkBundlingOptions(),
+      bundling: cdkBundlingOptions({ tracing: props.tracing ?? false }),
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

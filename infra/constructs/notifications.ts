@@ -16,7 +16,7 @@ import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { callbackSettings } from "../../shared/config";
-import { functionEntry } from "../function-entries";
+import { FUNCTION_MEMORY_MB, functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { queueVisibilityTimeoutSeconds } from "../worker-concurrency";
 import { callbackPortsEnvironment, secretCacheEnvironment } from "./function-environment";
@@ -65,7 +65,7 @@ export class Notifications extends Construct {
       entry: functionEntry("notifier"),
       description: "Delivers signed job-finished callbacks from the callback queue, with retries",
       timeout: NOTIFIER_TIMEOUT,
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB.notifier,
       tracing: settings.xrayTracing,
       logLevel: settings.logLevel,
       environment: {

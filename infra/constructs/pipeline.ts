@@ -15,7 +15,7 @@ import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { functionEntry } from "../function-entries";
+import { FUNCTION_MEMORY_MB, functionEntry } from "../function-entries";
 import type { StackSettings } from "../stack-settings";
 import { laneConcurrency, queueVisibilityTimeoutSeconds } from "../worker-concurrency";
 import { dialpadEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
@@ -56,7 +56,7 @@ export class Pipeline extends Construct {
       entry: functionEntry("worker"),
       description: "Runs onboarding, offboarding and deletion jobs from the urgent and bulk queues",
       timeout: workerTimeout,
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.worker,
       tracing: settings.xrayTracing,
       logLevel: settings.logLevel,
       environment: {

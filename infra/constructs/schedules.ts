@@ -14,7 +14,7 @@ import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { type IQueue, Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { functionEntry } from "../function-entries";
+import { FUNCTION_MEMORY_MB, functionEntry } from "../function-entries";
 import { arnTokenOf } from "../nag-suppressions";
 import type { StackSettings } from "../stack-settings";
 import { dialpadEnvironment, lifecycleEnvironment, secretCacheEnvironment } from "./function-environment";
@@ -55,6 +55,7 @@ export class Schedules extends Construct {
     this.sweeper = new LifecycleFunction(this, "Sweeper", {
       ...common,
       entry: functionEntry("sweeper"),
+      memorySize: FUNCTION_MEMORY_MB.sweeper,
       description: "Retention sweeper: creates deletion jobs for people whose retention period has ended",
       timeout: Duration.minutes(2),
       environment: lifecycleEnvironment(settings),
@@ -71,7 +72,7 @@ export class Schedules extends Construct {
       entry: functionEntry("reconciler"),
       description: "Daily drift reconciliation: compares Dialpad users with our records, writes a report",
       timeout: Duration.minutes(15),
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.reconciler,
       environment: {
         ...dialpadEnvironment(settings),
         ...lifecycleEnvironment(settings),

@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { ENGINE_RECORDS_DIR } from "./child-process";
 import { processEntry } from "./process-table";
 

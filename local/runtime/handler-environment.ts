@@ -57,6 +57,9 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
           name: LOCAL_CLIENT_NAME,
           token_sha256: hashToken(input.apiToken),
           scopes: [...SCOPES],
+          // Every scope includes `scim`, whose offboards the mass-change guard would count by default:
+          // the local token stays unguarded, as before; a client added with --scopes scim is guarded.
+          mass_offboard_limit: 0,
           callback_key: input.localCallbackKey,
         },
       ],

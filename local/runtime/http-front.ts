@@ -2,7 +2,8 @@
  * The local stand-in for API Gateway (REST, proxy integration): a node:http server that matches a
  * request against the route table (functions/api/routes.ts), runs the TOKEN authorizer first for
  * routes that need a scope (401 in the product's error shape when it refuses, as the stack's
- * gateway response does), puts its context into `requestContext.authorizer`, and calls the same
+ * gateway response does; SCIM's routes run it as a REQUEST authorizer on every request, and the
+ * function answers a refusal), puts its context into `requestContext.authorizer`, and calls the same
  * Lambda entry the stack deploys for that route. Unknown routes answer 404 JSON.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -81,16 +82,17 @@ async function serve(request: IncomingMessage, response: ServerResponse, options
     const authorization = Object.entries(headers).find(
       ([name]) => name.toLowerCase() === "authorization",
     )?.[1];
-    if (!authorization || !BEARER_HEADER.test(authorization))
+    // SCIM's routes have a REQUEST authorizer that runs for every request (infra/constructs/api.ts).
+    const inBand = route.wire === "scim";
+    if (!inBand && (!authorization || !BEARER_HEADER.test(authorization)))
       return send(response, gatewayError("unauthorized"));
+    const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:local/local/${event.httpMethod}${url.pathname}`;
     let allowed: APIGatewayAuthorizerResult;
     try {
       allowed = (await functions.authorizer(
-        {
-          type: "TOKEN",
-          authorizationToken: authorization,
-          methodArn: `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:local/local/${event.httpMethod}${url.pathname}`,
-        },
+        inBand
+          ? { ...event, type: "REQUEST", methodArn }
+          : { type: "TOKEN", authorizationToken: authorization, methodArn },
         lambdaContext("authorizer", 10),
       )) as APIGatewayAuthorizerResult;
     } catch (error) {

@@ -5,7 +5,7 @@
  * what the Lambda functions accept.
  */
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { dialpadSettings, lifecycleSettings, loadConfig } from "../../shared/config";
 
 /**

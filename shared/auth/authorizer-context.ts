@@ -4,7 +4,7 @@
  * `{client: "servicenow", scopes: "onboard,read"}`, and a registry entry's mass-change limit as
  * `mass_offboard_limit: "10"` when it sets one.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { NotAuthenticated } from "../errors/domain-errors";
 import { type Principal, SCOPES } from "./scopes";
 

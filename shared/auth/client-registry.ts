@@ -8,7 +8,7 @@
  * half-read registry would lock clients out or, worse, grant the wrong scopes. Error messages name
  * the bad field, never the document's content.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { SCOPES, type Scope } from "./scopes";
 
 export const MAX_MASS_OFFBOARD_LIMIT = 1000;

@@ -16,7 +16,7 @@
  *   `rejected`: Dialpad accepted the request, what broke is the answer (a proxy page, a truncated
  *   body, a field of an unexpected type), which is what a later attempt or a re-read can fix.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { parseJsonKeepingBigIntegers } from "../http/lossless-json";
 import type { ApiKeyProvider, DialpadApi, DialpadMetricsHook, RateLimiter, UsersPage } from "./api";
 import { callDeadline } from "./call-deadline";

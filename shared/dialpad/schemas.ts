@@ -5,7 +5,7 @@
  * `nullable`, so every response object drops its `null` fields (its unknown ones included) before
  * it is checked, and every response field is optional. Only `id` is required where we act on it.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** A copy of a JSON value without its `null` object fields, at every depth. */
 function withoutNulls(value: unknown): unknown {

@@ -10,6 +10,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { isScimResource, toScimHttpResponse } from "../scim/scim-error-response";
 import { toHttpResponse } from "./error-response";
 
 export type ErrorLogger = Pick<Logger, "error">;
@@ -23,7 +24,8 @@ export function respondToError(
   event: RequestFacts | undefined,
   logger: ErrorLogger,
 ): APIGatewayProxyResult {
-  const response = toHttpResponse(error);
+  // SCIM's routes answer in SCIM's error shape, with the same statuses.
+  const response = isScimResource(event?.resource) ? toScimHttpResponse(error) : toHttpResponse(error);
   if (response.statusCode >= 500) {
     logger.error("Request failed", {
       error: error instanceof Error ? error : new Error(String(error)),

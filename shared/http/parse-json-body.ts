@@ -4,7 +4,7 @@
  * Bytes are counted after base64 decoding, so a binary-encoded body is measured as sent.
  */
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { z } from "zod";
+import type * as z from "zod";
 import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./api-error";
 import { headerValue } from "./header-value";
 import { validate } from "./validation-details";
@@ -13,6 +13,8 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024;
 
 export interface ParseJsonBodyOptions {
   maxBytes?: number;
+  /** Whether the body's content-type is read (default: application/json); SCIM takes its own too. */
+  accepts?: (contentType: string | undefined) => boolean;
 }
 
 type BodyEvent = Pick<APIGatewayProxyEvent, "body" | "headers" | "isBase64Encoded">;
@@ -34,9 +36,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export function parseJsonBody<S extends z.ZodType>(
   event: BodyEvent,
   schema: S,
-  { maxBytes = DEFAULT_MAX_BODY_BYTES }: ParseJsonBodyOptions = {},
+  { maxBytes = DEFAULT_MAX_BODY_BYTES, accepts = isJsonContentType }: ParseJsonBodyOptions = {},
 ): z.output<S> {
-  if (!isJsonContentType(headerValue(event.headers, "content-type"))) throw new UnsupportedMediaTypeError();
+  if (!accepts(headerValue(event.headers, "content-type"))) throw new UnsupportedMediaTypeError();
 
   const raw = event.body ?? "";
   // A base64 string of n chars decodes to at most ceil(n/4)*3 bytes: refuse huge ones before decoding.

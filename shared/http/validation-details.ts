@@ -3,7 +3,7 @@
  * dotted path (`ticket.id`, `call_center_ids[2]`; "" is the body itself). An unknown field is
  * reported at its own path, so a typo points at the typo.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { type ErrorDetail, ValidationError } from "./api-error";
 
 export function formatPath(path: readonly PropertyKey[]): string {

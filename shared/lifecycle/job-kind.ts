@@ -4,7 +4,7 @@
  * Intake (submit-job.ts, job-intake.ts) and the run (run-job.ts) call these hooks instead of asking
  * which kind a job is, and take the registry as a dependency, so a test can run a kind of its own.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { DialpadApi } from "../dialpad/api";
 import { JobFailure } from "./failures";
 import type { Job, JobKind, JobOf } from "./model";

@@ -175,7 +175,57 @@ export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
 /** Emails are compared trimmed and lower-cased (our records' key, and Dialpad's matching). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-export type PersonState = "onboarding" | "active" | "suspended" | "deleted";
+/**
+ * `awaiting_office`: created active through SCIM with no office known yet (no office group,
+ * `officeName` or SCIM_DEFAULT_OFFICE): onboarded as soon as one arrives.
+ */
+export type PersonState = "onboarding" | "awaiting_office" | "active" | "suspended" | "deleted";
+
+/**
+ * What an identity provider said about a person through SCIM (shared/scim), kept beside the person's
+ * record (same partition, moved with it on an email change): our stable SCIM id, the IdP's names for the person, and the desired office, licence,
+ * area code and extension it maps. Never a password, never an attribute we do not know.
+ */
+export interface ScimUser {
+  /** Our own stable id (not Dialpad's). */
+  id: string;
+  /** The person's email: the record this belongs to. */
+  email: string;
+  /** As the IdP spelt it; unique case-insensitively. */
+  user_name: string;
+  external_id?: string;
+  given_name?: string;
+  family_name?: string;
+  display_name?: string;
+  /** The emails the IdP sent, as sent (value, type, primary). */
+  emails?: { value: string; type?: string; primary?: boolean }[];
+  /** The manager's SCIM id, as sent: resolved when the person is deprovisioned. */
+  manager_id?: string;
+  department?: string;
+  employee_number?: string;
+  office_name?: string;
+  license?: string;
+  area_code?: string;
+  extension?: string;
+  /** The office of the office group the person last joined: wins over `office_name`. */
+  group_office_name?: string;
+  /** What the IdP last asked (`active`), and when: a later suspension by hand wins. */
+  active: boolean;
+  active_at: string;
+  /**
+   * The latest offboard SCIM asked for this person, and whether the mass-change guard held it
+   * (then `active` stays true: nothing changed in Dialpad).
+   */
+  offboard_job_id?: string;
+  offboard_held?: boolean;
+  /** Count the onboardings and offboards SCIM asked, so each has its own request key (a retry shares it). */
+  activations: number;
+  deactivations: number;
+  /** Set by `DELETE /Users/{id}`: gone for SCIM (404, not listed) while our record keeps its retention. */
+  deleted_at?: string;
+  created_at: string;
+  updated_at: string;
+}
 
 export interface HistoryEntry {
   at: string;
@@ -224,6 +274,8 @@ export interface Person {
    * its suspension is never taken for one made by hand, even when a later step of it fails.
    */
   suspended_by?: { job_id: string; client: string };
+  /** The Dialpad numbers last seen on the user (E.164), answered to SCIM without a Dialpad read. */
+  phone_numbers?: string[];
   updated_at: string;
 }
 

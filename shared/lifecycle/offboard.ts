@@ -10,7 +10,7 @@ import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
-import { JobFailure, permanentFailureOf } from "./failures";
+import { JobCancelled, JobFailure, permanentFailureOf } from "./failures";
 import { defineJobKind, type IntakeHookDeps } from "./job-kind";
 import { offboardRetention, suspensionMarker } from "./lifecycle-policy";
 import { JOB_ERROR_CODES, type JobOf, type OffboardRequest } from "./model";
@@ -19,7 +19,7 @@ import type { JobStore, PersonStore } from "./ports";
 import type { OffboardProgress } from "./progress";
 import { offboardProgress } from "./progress";
 import { byWorkerFor, defineStep, type Step, type StepDeps } from "./steps";
-import { leaveCallCenters } from "./telephony";
+import { callCenterIdsOf, leaveCallCenter } from "./telephony";
 
 declare module "./model" {
   interface JobKindShapes {
@@ -102,20 +102,63 @@ async function recordOffboardStarted(job: OffboardJob, user: DialpadUser, deps: 
 const suspendUser = step({
   name: "suspend_user",
   reads: ["user_id", "initial_state"],
-  async run({ progress, resumed, deps }) {
+  async run({ job, progress, resumed, deps }) {
     const userId = progress.user_id;
     const state = resumed ? (await deps.dialpad.getUser(userId)).state : progress.initial_state;
     if (state === "suspended") return { status: "skipped", detail: "already suspended" };
-    await deps.dialpad.updateUser(userId, { state: "suspended" });
+    try {
+      await deps.dialpad.updateUser(userId, { state: "suspended" });
+    } catch (error) {
+      // Refused: Dialpad did not suspend the user, so the suspension is not ours to claim.
+      if (permanentFailureOf(error))
+        await recordOffboardStopped(job, deps, `Dialpad refused to suspend user ${userId}`);
+      throw error;
+    }
     return { status: "succeeded", detail: `suspended user ${userId}` };
   },
 });
 
+/** The Dialpad user as it is now; undefined once Dialpad has deleted it (or no longer knows it). */
+async function userNow(dialpad: DialpadApi, userId: string): Promise<DialpadUser | undefined> {
+  try {
+    const user = await dialpad.getUser(userId);
+    return user.state === "deleted" ? undefined : user;
+  } catch (error) {
+    if (isDialpadError(error, "not_found")) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Leaves each call center the user is in, reading the user before every removal (what is true
+ * then, not what an earlier read said). A user reactivated by hand since the suspension keeps its
+ * memberships (and numbers): the offboard stops there. A user deleted meanwhile has nothing left
+ * to take away.
+ */
 const removeFromCallCenters = step({
   name: "remove_from_call_centers",
   reads: ["user_id"],
-  async run({ progress, deps }) {
-    const removed = await leaveCallCenters(deps.dialpad, progress.user_id);
+  async run({ job, progress, deps }) {
+    const userId = progress.user_id;
+    const removed: string[] = [];
+    for (;;) {
+      const user = await userNow(deps.dialpad, userId);
+      if (!user)
+        return {
+          status: removed.length > 0 ? "succeeded" : "skipped",
+          detail: `Dialpad user ${userId} no longer exists${removed.length > 0 ? `; removed from ${removed.join(", ")} before` : ""}`,
+          next: "finish_job",
+        };
+      if (user.state !== "suspended") {
+        const reason = `Dialpad user ${userId} is ${user.state ?? "in an unknown state"}, not suspended: someone reactivated it, so the offboard stops with its memberships and numbers in place`;
+        await recordOffboardStopped(job, deps, reason);
+        throw new JobCancelled(`${reason}.`);
+      }
+      const next = callCenterIdsOf(user).find((id) => !removed.includes(id));
+      if (next === undefined) break;
+      await leaveCallCenter(deps.dialpad, next, userId);
+      removed.push(next);
+    }
     if (removed.length === 0) return { status: "skipped", detail: "in no call center" };
     return { status: "succeeded", detail: `removed from ${removed.join(", ")}` };
   },
@@ -153,6 +196,25 @@ const handOffNumbersStep = step({
     return { status: "succeeded", detail: whereNumbersWent(moved, handoff) };
   },
 });
+
+/**
+ * The offboard stops without its suspension standing (Dialpad refused it, or someone reactivated
+ * the user): the suspension marker goes, so a later suspension by hand is not taken for this offboard's, and
+ * the history says why. The request itself stays on the history (no self-approval either way).
+ */
+async function recordOffboardStopped(job: OffboardJob, deps: StepDeps, reason: string) {
+  const email = job.email ?? "";
+  const person = await deps.people.get(email);
+  if (!person) return;
+  const at = deps.clock.now().toISOString();
+  await deps.people.apply(email, {
+    set: { updated_at: at },
+    // Refused: the marker is this offboard's. Reactivated by hand: whoever's it is, the suspension it names is over.
+    remove: ["suspended_by"],
+    history: { at, action: "offboard_stopped", ...byWorkerFor(job), detail: `${reason}.` },
+    historyId: `${job.job_id}#offboard_stopped`,
+  });
+}
 
 const recordRetention = step({
   name: "record_retention",

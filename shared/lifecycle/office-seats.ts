@@ -7,7 +7,7 @@
  * to read them again (an `office_refresh` message on the bulk lane, at most one per `maxAgeMs`
  * however many clients ask) and answers what it has, with the time of its oldest figure.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { DialpadApi } from "../dialpad/api";
 import type { SeatReadingStore, SeatReadings } from "./seat-readings";
 
@@ -31,6 +31,8 @@ export interface OfficeSeatsListing {
 /** The office list as the worker last read it from Dialpad. */
 export interface StoredOfficeList {
   offices: { id: string; name: string }[];
+  /** The call centers' names, for SCIM's call-center groups (absent in lists stored before them). */
+  callCenters?: { id: string; name: string }[];
   readAt: number;
 }
 
@@ -87,12 +89,13 @@ export async function listOfficeSeats(deps: OfficeSeatsDeps): Promise<OfficeSeat
 }
 
 /**
- * The worker's side of a refresh, on the bulk lane: lists the offices, reads each office's seats
+ * The worker's side of a refresh, on the bulk lane: lists the offices and the call centers (their
+ * names make SCIM groups office or call-center groups), reads each office's seats
  * unless its reading is fresh (stored for the jobs too), and only then stores the list, so a listing
  * never shows a new office before its seats.
  */
 export async function refreshOfficeSeats(deps: {
-  dialpad: Pick<DialpadApi, "listOffices">;
+  dialpad: Pick<DialpadApi, "listOffices" | "listCallCenters">;
   offices: OfficeListStore;
   seats: Pick<SeatReadings, "current">;
   now: () => number;
@@ -101,6 +104,9 @@ export async function refreshOfficeSeats(deps: {
   const offices: StoredOfficeList["offices"] = [];
   for await (const office of deps.dialpad.listOffices())
     offices.push({ id: office.id, name: office.name ?? "" });
+  const callCenters: NonNullable<StoredOfficeList["callCenters"]> = [];
+  for await (const callCenter of deps.dialpad.listCallCenters())
+    callCenters.push({ id: callCenter.id, name: callCenter.name ?? "" });
   await Promise.all(offices.map((office) => deps.seats.current(office.id)));
-  await deps.offices.save({ offices, readAt });
+  await deps.offices.save({ offices, callCenters, readAt });
 }

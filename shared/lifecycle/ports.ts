@@ -48,7 +48,7 @@ export interface StepsUpdate {
   steps: readonly JobStep[];
   /** When the change happened (the job's updated_at). */
   at: string;
-  /** The outputs of the step that just finished, merged into the job's progress. */
+  /** The outputs of the steps finished since the last write, merged into the job's progress. */
   produced?: Partial<JobProgress>;
 }
 
@@ -112,8 +112,10 @@ export interface JobStore {
   /**
    * Ends a queued or running job and drops its run token. With `runId`, only while that run holds
    * the job (else RunSuperseded); without, only while no run holds it. Throws when the job already ended.
+   * `steps`: the run's last step records, stored in the same write as by `recordSteps`. Answers the
+   * job as it ended.
    */
-  finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void>;
+  finish(jobId: string, at: string, outcome: JobOutcome, runId?: string, steps?: StepsUpdate): Promise<Job>;
   /** queued → cancelled; answers false when the job already left `queued`. */
   cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean>;
   /** held or queued (never started) → cancelled; answers false when the job is in another status. */

@@ -7,7 +7,7 @@
  *
  * Field names are the stored names: renaming one strands the jobs in flight, so add, never rename.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { NUMBER_TARGET_TYPES } from "../dialpad/schemas";
 
 export const onboardProgress = z

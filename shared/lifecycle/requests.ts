@@ -5,7 +5,7 @@
  * OffboardRequest. Cross-field rules (one office, one number source) are reported at a field path
  * alongside every other bad field, so a client fixes everything in one round trip.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { E164_NUMBER, LICENSES } from "../dialpad/schemas";
 import { callbackUrlProblem } from "../notify/callback-address";
 import type {

@@ -15,7 +15,7 @@ import { RunSuperseded } from "../errors/domain-errors";
 import { exhaustedFailureOf, isUnexpected, JobCancelled, permanentFailureOf } from "./failures";
 import type { JobKindRegistry } from "./job-kind";
 import { type Job, TERMINAL_STATUSES } from "./model";
-import type { JobOutcome, JobStore, Lane, RunEnd } from "./ports";
+import type { JobOutcome, JobStore, Lane, RunEnd, StepsUpdate } from "./ports";
 import { runSteps, type Step, type StepDeps } from "./steps";
 
 export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
@@ -36,9 +36,10 @@ export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
   /**
    * Announces an ended job (event, callback: shared/notify/announce-finished.ts): after this run
    * ends it, and whenever a delivery finds it already ended (cancelled while queued, or a crash
-   * before the announcement), so no announcement is lost.
+   * before the announcement), so no announcement is lost. `ended`: the job as this run ended it
+   * (absent, it is read).
    */
-  announceFinished?: (jobId: string) => Promise<void>;
+  announceFinished?: (jobId: string, ended?: Job) => Promise<void>;
 }
 
 export interface Delivery {
@@ -56,15 +57,18 @@ const DEFAULT_MIN_STEP_MS = 500;
 
 export async function runJob(jobId: string, delivery: Delivery, deps: RunJobDeps): Promise<RunEnd> {
   let result: RunEnd | "ended_before";
+  let ended: Job | undefined;
   try {
-    result = await runToEnd(jobId, delivery, deps);
+    result = await runToEnd(jobId, delivery, deps, (job) => {
+      ended = job;
+    });
   } catch (error) {
     // The last receive ended the job as failed before the message goes on to the DLQ.
     if (delivery.receiveCount >= delivery.maxReceives)
       await deps.announceFinished?.(jobId).catch(() => undefined);
     throw error;
   }
-  if (result === "finished" || result === "ended_before") await deps.announceFinished?.(jobId);
+  if (result === "finished" || result === "ended_before") await deps.announceFinished?.(jobId, ended);
   return result === "ended_before" ? "ignored" : result;
 }
 
@@ -72,6 +76,7 @@ async function runToEnd(
   jobId: string,
   delivery: Delivery,
   deps: RunJobDeps,
+  onEnded: (job: Job) => void,
 ): Promise<RunEnd | "ended_before"> {
   const loaded = await deps.jobs.get(jobId);
   if (!loaded) return "ignored";
@@ -92,8 +97,8 @@ async function runToEnd(
     delivery.remainingTimeMs() - stopMarginMs < (deps.minStepMs ?? DEFAULT_MIN_STEP_MS);
 
   let runId: string | undefined;
-  const finish = async (outcome: JobOutcome) => {
-    await deps.jobs.finish(jobId, now(), outcome, runId);
+  const finish = async (outcome: JobOutcome, steps?: StepsUpdate) => {
+    onEnded(await deps.jobs.finish(jobId, now(), outcome, runId, steps));
     deps.onFinished?.(job, outcome);
   };
 
@@ -136,12 +141,13 @@ async function runToEnd(
         outOfTime,
       });
     const ran = stopAtMs === undefined ? await steps() : await withCallDeadline(stopAtMs, steps);
-    if (ran === "paused") {
+    if (ran.end === "paused") {
       await deps.jobs.endRun(jobId, claim.runId);
       releaseLease = false;
       return "paused";
     }
-    await finish({ status: "succeeded" });
+    // The last steps' records go with the job's end: one write.
+    await finish({ status: "succeeded" }, ran.unsaved);
     return "finished";
   } catch (error) {
     if (error instanceof RunSuperseded) {

@@ -1,7 +1,12 @@
 /**
- * The step machine every job kind runs on. Each step is recorded as "started" before it touches
- * Dialpad and with its outcome after, so a redelivered message skips finished steps and knows
- * which step may have been interrupted half-way (`resumed`) and must verify before acting.
+ * The step machine every job kind runs on. Each step is recorded as "started" before it changes
+ * anything in Dialpad and with its outcome after, so a redelivered message skips finished steps and
+ * knows which step may have been interrupted half-way (`resumed`) and must verify before acting.
+ * The records are written when that rule needs them, not one write per mark: the outcomes of the
+ * steps so far and the "started" of the current one go together in one write just before its
+ * first Dialpad change (a read changes nothing), before a checkpoint, when a step fails and when the
+ * run stops; the last outcomes go with the job's end (`RunJobDeps` → `JobStore.finish`). A crash
+ * before such a write redoes steps that changed nothing, or that are marked "started" and so verify.
  *
  * Steps hand data on through the job's typed progress record (progress.ts): a step declares the
  * fields it `reads` (the runner checks an earlier step produced them) and returns the ones it
@@ -12,7 +17,7 @@ import type { DialpadApi } from "../dialpad/api";
 import { JobCancelled, JobFailure, permanentFailureOf, publicMessageOf } from "./failures";
 import type { Job, JobStep, StepStatus } from "./model";
 import type { OfficeDirectory } from "./office-directory";
-import type { Clock, JobStore, PersonStore, RunEnd } from "./ports";
+import type { Clock, JobStore, PersonStore, StepsUpdate } from "./ports";
 import type { SeatReadings } from "./seat-readings";
 
 export interface LifecycleSettings {
@@ -109,17 +114,52 @@ export interface StepRun {
   outOfTime?: () => boolean;
 }
 
+/** The Dialpad calls that change nothing: a step may make them before its "started" is stored. */
+const DIALPAD_READS = new Set<string>([
+  "findUsersByEmail",
+  "getUser",
+  "listUsers",
+  "listUsersPage",
+  "listOffices",
+  "getOffice",
+  "getAvailableLicenses",
+  "listCallCenters",
+  "getCallCenter",
+  "listDepartments",
+  "getDepartment",
+  "listOperators",
+] satisfies (keyof DialpadApi)[]);
+
+/** The client a step is given: any call not known to be a read first waits for `beforeChange`. */
+function storingBeforeChanges(dialpad: DialpadApi, beforeChange: () => Promise<void>): DialpadApi {
+  return new Proxy(dialpad, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      if (typeof property === "string" && DIALPAD_READS.has(property)) return value.bind(target);
+      return async (...args: unknown[]) => {
+        await beforeChange();
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+/** How the steps ended: paused between two steps, or finished with the records still to store. */
+export type StepsEnd = { end: "paused" } | { end: "finished"; unsaved?: StepsUpdate };
+
 /**
- * Runs the steps not yet finished, persisting after each. Answers "paused" when the run stopped
- * between two steps for lack of time (nothing left half-done), "finished" when no step is left.
- * Throws what a step throws.
+ * Runs the steps not yet finished. Answers "paused" when the run stopped between two steps for lack
+ * of time (nothing left half-done, everything stored), "finished" when no step is left, with the
+ * records not stored yet (`unsaved`, to be stored with the job's end). Throws what a step throws,
+ * after storing its record.
  */
 export async function runSteps<J extends Job>(
   job: J,
   steps: readonly Step<J>[],
   deps: StepDeps,
   run: StepRun,
-): Promise<Extract<RunEnd, "finished" | "paused">> {
+): Promise<StepsEnd> {
   const progress: ProgressOf<J> = { ...job.progress };
   const recorded: JobStep[] = [...job.steps];
   const stamp = (name: string, status: StepStatus, detail?: string): JobStep => ({
@@ -128,19 +168,54 @@ export async function runSteps<J extends Job>(
     at: deps.clock.now().toISOString(),
     ...(detail ? { detail } : {}),
   });
-  const record = (index: number, step: JobStep, produced?: Partial<ProgressOf<J>>) => {
+  /** What is recorded here but not yet stored: the time of the last mark and the outputs since. */
+  let unsaved: { at: string; produced: Partial<ProgressOf<J>> } | undefined;
+  const mark = (index: number, step: JobStep, produced?: Partial<ProgressOf<J>>) => {
     recorded[index] = step;
-    return run.jobs.recordSteps(job.job_id, run.runId, {
-      steps: recorded,
-      at: step.at,
-      ...(produced ? { produced } : {}),
-    });
+    unsaved = { at: step.at, produced: { ...unsaved?.produced, ...produced } };
   };
+  /** After a failed write: its outputs stay due, with any recorded meanwhile, for the next one. */
+  const keepDue = (taken: NonNullable<typeof unsaved>) => {
+    unsaved = { at: unsaved?.at ?? taken.at, produced: { ...taken.produced, ...unsaved?.produced } };
+  };
+  const pending = (): StepsUpdate | undefined => {
+    if (!unsaved) return undefined;
+    const produced = Object.entries(unsaved.produced).filter(([, value]) => value !== undefined);
+    return {
+      steps: [...recorded],
+      at: unsaved.at,
+      ...(produced.length > 0 ? { produced: Object.fromEntries(produced) } : {}),
+    };
+  };
+  // One write at a time, in order: two changes a step makes together both wait for the one write.
+  // A failed write fails its callers only; the next write is tried afresh.
+  let storing: Promise<void> = Promise.resolve();
+  const store = (): Promise<void> => {
+    storing = storing
+      .catch(() => undefined)
+      .then(async () => {
+        const update = pending();
+        const taken = unsaved;
+        unsaved = undefined;
+        if (!update || !taken) return;
+        try {
+          await run.jobs.recordSteps(job.job_id, run.runId, update);
+        } catch (error) {
+          keepDue(taken);
+          throw error;
+        }
+      });
+    return storing;
+  };
+  const guarded: StepDeps = { ...deps, dialpad: storingBeforeChanges(deps.dialpad, store) };
 
   for (const [index, step] of steps.entries()) {
     const previous = recorded[index];
     if (previous?.name === step.name && FINISHED.has(previous.status)) continue;
-    if (run.outOfTime?.()) return "paused";
+    if (run.outOfTime?.()) {
+      await store();
+      return { end: "paused" };
+    }
     const resumed = previous?.name === step.name && previous.status === "started";
     const missing = step.reads.filter((field) => progress[field] === undefined);
     if (missing.length > 0)
@@ -148,18 +223,19 @@ export async function runSteps<J extends Job>(
         "internal_error",
         `Step ${step.name} needs ${missing.join(", ")}, which no earlier step produced.`,
       );
-    if (!resumed) await record(index, stamp(step.name, "started"));
+    if (!resumed) mark(index, stamp(step.name, "started"));
     let outcome: StepOutcome<J>;
     try {
       const checkpoint = async (produces: Partial<ProgressOf<J>>, detail: string) => {
         Object.assign(progress, produces);
-        await record(index, stamp(step.name, "started", detail), produces);
+        mark(index, stamp(step.name, "started", detail), produces);
+        await store();
       };
-      outcome = await step.run({ job, progress, resumed, deps, checkpoint });
+      outcome = await step.run({ job, progress, resumed, deps: guarded, checkpoint });
     } catch (error) {
       // The one place a failure reaches a step's detail: never an internal error's text.
       const message = publicMessageOf(error);
-      await record(
+      mark(
         index,
         error instanceof JobCancelled
           ? stamp(step.name, "skipped", message)
@@ -167,6 +243,7 @@ export async function runSteps<J extends Job>(
             ? stamp(step.name, "failed", message)
             : stamp(step.name, "started", `attempt failed, will retry: ${message}`),
       );
+      await store();
       throw error;
     }
     Object.assign(progress, outcome.produces);
@@ -175,8 +252,10 @@ export async function runSteps<J extends Job>(
       for (const [later, laterStep] of steps.entries())
         if (later > index)
           recorded[later] = stamp(laterStep.name, "skipped", `not needed: ${outcome.detail ?? step.name}`);
-    await record(index, finished, outcome.produces);
-    if (outcome.next === "finish_job") return "finished";
+    mark(index, finished, outcome.produces);
+    if (outcome.next === "finish_job") break;
   }
-  return "finished";
+  await storing;
+  const update = pending();
+  return update ? { end: "finished", unsaved: update } : { end: "finished" };
 }

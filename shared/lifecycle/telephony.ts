@@ -95,10 +95,3 @@ async function notAnOperator(
     throw listError;
   }
 }
-
-/** Removes the user from every call center Dialpad lists for it; answers the ids removed. */
-export async function leaveCallCenters(dialpad: DialpadApi, userId: string): Promise<string[]> {
-  const callCenterIds = callCenterIdsOf(await dialpad.getUser(userId));
-  for (const callCenterId of callCenterIds) await leaveCallCenter(dialpad, callCenterId, userId);
-  return callCenterIds;
-}

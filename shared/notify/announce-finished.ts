@@ -5,7 +5,7 @@
  * ended (cancelled while queued, or a crash between the end and this call), so an announcement
  * is never lost; receivers may see one twice and tell repeats apart by `job_id`.
  */
-import { TERMINAL_STATUSES } from "../lifecycle/model";
+import { type Job, TERMINAL_STATUSES } from "../lifecycle/model";
 import type { Clock, JobStore } from "../lifecycle/ports";
 import { jobView } from "../lifecycle/views";
 import type { CallbackQueue, JobFinishedEvents } from "./ports";
@@ -17,8 +17,9 @@ export interface AnnounceDeps {
   clock: Clock;
 }
 
-export async function announceJobFinished(jobId: string, deps: AnnounceDeps): Promise<void> {
-  const job = await deps.jobs.get(jobId);
+/** `ended`: the job as its run ended it, when the caller holds it (else it is read). */
+export async function announceJobFinished(jobId: string, deps: AnnounceDeps, ended?: Job): Promise<void> {
+  const job = ended ?? (await deps.jobs.get(jobId));
   if (!job || !TERMINAL_STATUSES.has(job.status)) return;
   await deps.events.publish(jobView(job));
   if (callbackUrlOf(job)) {

@@ -1,6 +1,6 @@
 /** The callback queue on SQS: one message per delivery attempt, delayed up to SQS's 15 minutes. */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_QUEUE_DELAY_SECONDS } from "./deliver-callback";
 import type { CallbackMessage, CallbackQueue } from "./ports";
 

@@ -5,7 +5,7 @@
  * (ReturnValuesOnConditionCheckFailure), so the caller re-plans without another read.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { isConditionFailed } from "../store/conditional";
 import { TABLE_KEYS } from "../store/table-definition";
 import type { BudgetStore, ReplaceOutcome } from "./shared-rate-budget";

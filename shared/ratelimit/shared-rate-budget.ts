@@ -12,9 +12,12 @@
  * however many processes share it (see `contended`); and a process holding an old state while others
  * write reads it afresh before planning (see `staleWhileOthersWrite`).
  *
- * A caller released late (a stalled event loop) by more than half a slot gives its slot up and is
- * queued again: the budget's 1-second guarantee holds for slots used on time, and Dialpad's limit
- * leaves one request of slack for that margin and the network's jitter (slot-planner.ts).
+ * A caller released late (a stalled event loop) by more than half a slot does not send in its slot
+ * (the budget's 1-second guarantee holds for slots used on time, and Dialpad's limit leaves one
+ * request of slack for that margin and the network's jitter: slot-planner.ts). It is not sent to the
+ * back of the line either: it goes first on the process's next reservation and, when that slot is
+ * within a second of the one it missed, it is let go as soon as the reservation is confirmed rather
+ * than at the slot (see `mayGoEarly`).
  *
  * A 429: the pause and the lowered rate are written to the same item, so every process's next write
  * is refused until it has seen them. Slots reserved before that (bulk holds at most a write latency
@@ -51,6 +54,8 @@ export interface SharedRateBudgetOptions {
   onWait?: (ms: number, lane: Lane) => void;
   /** Called when a caller released too late gives its slot up (a stalled event loop). */
   onSlotMissed?: (lateMs: number, lane: Lane) => void;
+  /** Called when a caller that missed its slot is let go on its next reservation, `earlyMs` before that slot. */
+  onSlotReclaimed?: (earlyMs: number, lane: Lane) => void;
   /** Overrides of the 429 policy (pause, decrease, floor, recovery). */
   throttlePolicy?: Partial<ThrottlePolicy>;
 }
@@ -69,7 +74,26 @@ const OTHERS_ACTIVE_MS = 10_000;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type Caller = { askedAt: number; resolve: () => void; reject: (error: unknown) => void };
+type Caller = {
+  askedAt: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  /** The slot this caller was given and missed (released too late), if it did. */
+  missedSlotAt?: number;
+};
+
+/**
+ * A caller that missed slot `missed` may send as soon as slot `slot` is reserved for it, before
+ * `slot` comes, when `slot` is at most this far after `missed`: every span of a second that holds
+ * the early send then also holds either `missed` (unused) or `slot` (unused at its time), so it
+ * holds no more requests than the slots allow. Beyond a second, a span could hold neither.
+ */
+export const RECLAIM_WITHIN_MS = 1000;
+
+/** Whether a caller that missed `missedSlotAt` may be let go now, at `nowMs`, for its new slot `slotAt`. */
+export function mayGoEarly(missedSlotAt: number | undefined, slotAt: number, nowMs: number): boolean {
+  return missedSlotAt !== undefined && slotAt - missedSlotAt <= RECLAIM_WITHIN_MS && nowMs > missedSlotAt;
+}
 
 export function createSharedRateBudget(options: SharedRateBudgetOptions): SharedRateBudget {
   const { store } = options;
@@ -198,18 +222,33 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
     if (!pumping) void pump();
   }
 
-  /** Lets a caller go at its slot; a slot missed, or now inside a pause this process knows of, is queued again. */
+  /**
+   * Lets a caller go at its slot; one that missed its previous slot, as soon as its reservation is
+   * confirmed (`mayGoEarly`). A slot missed is reclaimed this way: the caller goes first on the next
+   * reservation and does not wait for that slot's time. A slot now inside a pause this process knows
+   * of queues the caller again.
+   */
   async function release(caller: Caller, lane: Lane, slotAt: number): Promise<void> {
+    const pausedNow = () => (known?.pausedUntil ?? 0) > now();
+    const early = mayGoEarly(caller.missedSlotAt, slotAt, now()) && !pausedNow();
     // Timers may fire a millisecond early by the wall clock: wait again until the slot has come.
-    while (now() < slotAt) await sleep(slotAt - now());
+    if (!early) while (now() < slotAt) await sleep(slotAt - now());
     const at = now();
     const state = known ?? (await knownState());
     const late = at > slotAt + lateMarginMs(settings, state, slotAt);
-    if (late) options.onSlotMissed?.(at - slotAt, lane);
-    if (late || state.pausedUntil > at) {
+    if (late) {
+      options.onSlotMissed?.(at - slotAt, lane);
+      caller.missedSlotAt = slotAt;
       enqueue(lane, caller, true);
       return;
     }
+    if (state.pausedUntil > at) {
+      // Inside a pause: plan again from its end, as a caller that missed nothing.
+      caller.missedSlotAt = undefined;
+      enqueue(lane, caller, true);
+      return;
+    }
+    if (at < slotAt) options.onSlotReclaimed?.(slotAt - at, lane);
     options.onWait?.(at - caller.askedAt, lane);
     caller.resolve();
   }

@@ -2,7 +2,7 @@
  * The worker message of an on-demand reconciliation: "run the report already created as running".
  * It travels on the bulk queue (a reconciliation is never urgent), told apart from job messages by `type`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const reconcileMessage = z.object({
   type: z.literal("reconcile"),

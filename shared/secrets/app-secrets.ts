@@ -5,7 +5,7 @@
  * same code runs in both modes.
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ConfigError, type secretSettings } from "../config";
 import type { SecretReadOptions, SecretSource } from "./secret-source";
 import { SecretsManagerSecretSource } from "./secrets-manager-secret-source";

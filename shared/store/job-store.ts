@@ -93,6 +93,31 @@ function toJob(item: Record<string, unknown> | undefined, kinds: ProgressParser)
   } as Job;
 }
 
+/**
+ * The SET clauses that store step records (StepsUpdate): the steps as they stand, each output into
+ * `progress`, and a learnt `user_id` as the job's own too (the API shows it). Adds their names and values.
+ */
+function stepsClauses(
+  { steps, produced = {} }: StepsUpdate,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string[] {
+  values[":steps"] = steps;
+  const sets = ["steps = :steps"];
+  const fields = Object.entries(produced).filter(([, value]) => value !== undefined);
+  const userId = fields.find(([field]) => field === "user_id")?.[1];
+  if (typeof userId === "string") {
+    values[":user_id"] = userId;
+    sets.push("user_id = :user_id");
+  }
+  fields.forEach(([field, value], i) => {
+    names[`#p${i}`] = field;
+    values[`:p${i}`] = value;
+    sets.push(`progress.#p${i} = :p${i}`);
+  });
+  return sets;
+}
+
 export class DynamoJobStore implements JobStore {
   /**
    * @param kinds the job kinds (job-kinds.ts), whose schemas check each loaded job's progress
@@ -238,27 +263,10 @@ export class DynamoJobStore implements JobStore {
     }
   }
 
-  async recordSteps(jobId: string, runId: string, { steps, at, produced = {} }: StepsUpdate): Promise<void> {
+  async recordSteps(jobId: string, runId: string, update: StepsUpdate): Promise<void> {
     const names: Record<string, string> = { "#status": "status" };
-    const values: Record<string, unknown> = {
-      ":steps": steps,
-      ":at": at,
-      ":running": "running",
-      ":run": runId,
-    };
-    const sets = ["steps = :steps", "updated_at = :at"];
-    const fields = Object.entries(produced).filter(([, value]) => value !== undefined);
-    // The user id a step learns is the job's own user_id too (the API shows it).
-    const userId = fields.find(([field]) => field === "user_id")?.[1];
-    if (typeof userId === "string") {
-      values[":user_id"] = userId;
-      sets.push("user_id = :user_id");
-    }
-    fields.forEach(([field, value], i) => {
-      names[`#p${i}`] = field;
-      values[`:p${i}`] = value;
-      sets.push(`progress.#p${i} = :p${i}`);
-    });
+    const values: Record<string, unknown> = { ":at": update.at, ":running": "running", ":run": runId };
+    const sets = ["updated_at = :at", ...stepsClauses(update, names, values)];
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -337,32 +345,53 @@ export class DynamoJobStore implements JobStore {
     };
   }
 
-  async finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void> {
+  async finish(
+    jobId: string,
+    at: string,
+    outcome: JobOutcome,
+    runId?: string,
+    steps?: StepsUpdate,
+  ): Promise<Job> {
     const detail =
       outcome.status === "failed"
         ? { name: "error", value: outcome.error }
         : outcome.status === "cancelled"
           ? { name: "cancel_reason", value: outcome.reason }
           : undefined;
+    const names: Record<string, string> = {
+      "#status": "status",
+      ...(detail ? { "#error": detail.name } : {}),
+    };
+    const values: Record<string, unknown> = {
+      ":status": outcome.status,
+      ":at": at,
+      ":expires": this.expiresAt(at),
+      ":queued": "queued",
+      ":running": "running",
+      ...(runId ? { ":run": runId } : {}),
+      ...(detail ? { ":detail": detail.value } : {}),
+    };
+    const sets = [
+      "#status = :status",
+      "updated_at = :at",
+      "expires_at = :expires",
+      ...(detail ? ["#error = :detail"] : []),
+      ...(steps ? stepsClauses(steps, names, values) : []),
+    ];
     try {
-      await this.doc.send(
+      const result = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(jobId),
-          UpdateExpression: `SET #status = :status, updated_at = :at, expires_at = :expires${detail ? ", #error = :detail" : ""} REMOVE run_id, run_expires`,
+          UpdateExpression: `SET ${sets.join(", ")} REMOVE run_id, run_expires`,
           ConditionExpression: `#status IN (:queued, :running) AND ${runId ? "run_id = :run" : "attribute_not_exists(run_id)"}`,
-          ExpressionAttributeNames: { "#status": "status", ...(detail ? { "#error": detail.name } : {}) },
-          ExpressionAttributeValues: {
-            ":status": outcome.status,
-            ":at": at,
-            ":expires": this.expiresAt(at),
-            ":queued": "queued",
-            ":running": "running",
-            ...(runId ? { ":run": runId } : {}),
-            ...(detail ? { ":detail": detail.value } : {}),
-          },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          // The ended job comes back with the write (no extra read units): its announcement needs it.
+          ReturnValues: "ALL_NEW",
         }),
       );
+      return toJob(result.Attributes, this.kinds) as Job;
     } catch (error) {
       if (runId && isConditionFailed(error)) throw new RunSuperseded(jobId);
       throw error;

@@ -1,6 +1,6 @@
 /**
  * DynamoDB adapter of the OfficeListStore port: one item, `OFFICES` / `OFFICES`, with the offices
- * (`offices`, id and name), when the worker listed them (`read_at`), and when a refresh was last
+ * (`offices`, id and name), the call centers (`call_centers`, id and name), when the worker listed them (`read_at`), and when a refresh was last
  * asked for (`refresh_asked_at`: a conditional write, so only one of many racing listings sends a
  * refresh message).
  */
@@ -20,16 +20,24 @@ export class DynamoOfficeListStore implements OfficeListStore {
   async read(): Promise<StoredOfficeList | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: KEY }));
     if (!Item?.offices) return undefined;
-    return { offices: Item.offices as StoredOfficeList["offices"], readAt: Number(Item.read_at) };
+    return {
+      offices: Item.offices as StoredOfficeList["offices"],
+      ...(Item.call_centers ? { callCenters: Item.call_centers as StoredOfficeList["callCenters"] } : {}),
+      readAt: Number(Item.read_at),
+    };
   }
 
   async save(list: StoredOfficeList): Promise<void> {
     await this.conditionalUpdate({
       TableName: this.tableName,
       Key: KEY,
-      UpdateExpression: "SET offices = :offices, read_at = :readAt",
+      UpdateExpression: "SET offices = :offices, call_centers = :callCenters, read_at = :readAt",
       ConditionExpression: "attribute_not_exists(read_at) OR read_at < :readAt",
-      ExpressionAttributeValues: { ":offices": list.offices, ":readAt": list.readAt },
+      ExpressionAttributeValues: {
+        ":offices": list.offices,
+        ":callCenters": list.callCenters ?? [],
+        ":readAt": list.readAt,
+      },
     });
   }
 

@@ -14,18 +14,25 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { RecordExists } from "../errors/domain-errors";
 import type { SuspensionCondition } from "../lifecycle/lifecycle-policy";
-import { type HistoryEntry, normaliseEmail, type Person } from "../lifecycle/model";
+import { type HistoryEntry, normaliseEmail, type Person, type ScimUser } from "../lifecycle/model";
 import type { Page, PageRequest, PersonChange, PersonFilter, PersonStore } from "../lifecycle/ports";
+import {
+  ScimUserChanged,
+  type ScimUserLookup,
+  type ScimUserPage,
+  type ScimUserStore,
+} from "../scim/scim-user-store";
 import { cancellationReasons, isConditionFailed } from "./conditional";
 import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";
-import { TABLE_KEYS } from "./table-definition";
+import { SCIM_USER_KEYS, TABLE_KEYS } from "./table-definition";
 
 const personPk = (email: string) => `PERSON#${normaliseEmail(email)}`;
 const recordKey = (email: string) => ({ pk: personPk(email), sk: "PERSON" });
@@ -55,6 +62,7 @@ const RECORD_FIELDS = [
   "deletion_requires_approval",
   "deletion_admin_authority",
   "suspended_by",
+  "phone_numbers",
   "updated_at",
 ] as const satisfies readonly (keyof Person)[];
 
@@ -86,11 +94,14 @@ const INDEX_FIELDS = {
 const PEOPLE_PARTITION = "PEOPLE";
 /** The record fields a conditional change may name (`#c_<field>`). */
 const CONDITION_NAMES = {
+  "#c_ttl": TTL,
   "#c_state": "state",
   "#c_suspended_at": "suspended_at",
   "#c_delete_after": "delete_after",
 };
 const HELD_PARTITION = "HELD";
+/** The condition of a record that carries no expiry (no deletion recorded on it). */
+const NO_EXPIRY = { expression: "attribute_not_exists(#c_ttl)" };
 
 /** The record's UpdateExpression for a change, keeping the sparse index keys in step with it. */
 function recordUpdate(
@@ -150,7 +161,39 @@ function toHistory(item: Record<string, unknown>): HistoryEntry {
   return entry as unknown as HistoryEntry;
 }
 
-export class DynamoPersonStore implements PersonStore {
+/** The SCIM item of a user: its fields, and the index keys while SCIM lists it. */
+function scimItem(user: ScimUser): Record<string, unknown> {
+  const email = normaliseEmail(user.email);
+  const listed = user.deleted_at === undefined;
+  return {
+    ...user,
+    email,
+    pk: personPk(email),
+    sk: SCIM_USER_KEYS.sortKey,
+    ...(listed
+      ? {
+          [INDEX_FIELDS.listPk]: SCIM_USER_KEYS.listPartition,
+          [INDEX_FIELDS.listSk]: user.id,
+          [INDEX_FIELDS.userIdPk]: SCIM_USER_KEYS.userName(user.user_name),
+          [INDEX_FIELDS.userIdSk]: SCIM_USER_KEYS.sortKey,
+          ...(user.external_id === undefined
+            ? {}
+            : {
+                [INDEX_FIELDS.heldPk]: SCIM_USER_KEYS.externalId(user.external_id),
+                [INDEX_FIELDS.heldSk]: SCIM_USER_KEYS.sortKey,
+              }),
+        }
+      : {}),
+  };
+}
+
+function toScimUser(item: Record<string, unknown>): ScimUser {
+  const { pk: _pk, sk: _sk, [TTL]: _ttl, ...rest } = item;
+  for (const field of Object.values(INDEX_FIELDS)) delete rest[field];
+  return rest as unknown as ScimUser;
+}
+
+export class DynamoPersonStore implements PersonStore, ScimUserStore {
   private readonly recordDays: number;
   private readonly now: () => number;
 
@@ -334,8 +377,31 @@ export class DynamoPersonStore implements PersonStore {
     change: PersonChange,
     condition?: { expression: string; values?: Record<string, unknown> },
   ): Promise<boolean> {
+    // A change to a live state needs the record's expiry lifted only from a deleted record (a
+    // rehire): first try it as a record without one, in one write; only a record that has an
+    // expiry takes the long way (history first, record last).
+    const state = change.set.state;
+    if (!condition && state !== undefined && state !== "deleted") {
+      const written = await this.transactChange(email, change, undefined, NO_EXPIRY);
+      if (written !== "condition_failed") return true;
+    }
     // A conditional change (a suspension's, a first record) never applies to a deleted record.
     const expiresAt = condition ? undefined : await this.expiryOf(email, change);
+    const written = await this.transactChange(email, change, expiresAt, condition);
+    return written !== "condition_failed";
+  }
+
+  /**
+   * The record's change and its history entry in one transaction: "applied", "repeat" when the
+   * history entry exists (an earlier attempt applied this very change), "condition_failed" when
+   * `condition` (on the record) did not hold.
+   */
+  private async transactChange(
+    email: string,
+    change: PersonChange,
+    expiresAt: number | null | undefined,
+    condition?: { expression: string; values?: Record<string, unknown> },
+  ): Promise<"applied" | "repeat" | "condition_failed"> {
     const update = recordUpdate(email, change, expiresAt);
     try {
       await this.doc.send(
@@ -367,12 +433,12 @@ export class DynamoPersonStore implements PersonStore {
           ],
         }),
       );
-      return true;
+      return "applied";
     } catch (error) {
       const reasons = cancellationReasons(error);
       // The history entry exists: this exact change was applied by an earlier attempt.
-      if (reasons?.[1] === "ConditionalCheckFailed") return true;
-      if (condition && reasons?.[0] === "ConditionalCheckFailed") return false;
+      if (reasons?.[1] === "ConditionalCheckFailed") return "repeat";
+      if (condition && reasons?.[0] === "ConditionalCheckFailed") return "condition_failed";
       throw error;
     }
   }
@@ -400,16 +466,22 @@ export class DynamoPersonStore implements PersonStore {
       if (moved.Item) return;
       throw new Error("no lifecycle record to move");
     }
-    // History first, in transactions of 50 copy+delete pairs: a repeat after a crash copies the rest.
-    const history = items.filter((item) => String(item.sk).startsWith("HIST#"));
-    for (let i = 0; i < history.length; i += 50) {
+    // History (and the SCIM item) first, in transactions of 50 copy+delete pairs: a repeat after a
+    // crash copies the rest.
+    const moving = items.flatMap((item) => {
+      if (String(item.sk).startsWith("HIST#"))
+        return [{ from: item, to: { ...item, pk: personPk(newEmail) } }];
+      if (item.sk !== SCIM_USER_KEYS.sortKey) return [];
+      return [{ from: item, to: scimItem({ ...toScimUser(item), email: normaliseEmail(newEmail) }) }];
+    });
+    for (let i = 0; i < moving.length; i += 50) {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: history
+          TransactItems: moving
             .slice(i, i + 50)
-            .flatMap((item) => [
-              { Put: { TableName: this.tableName, Item: { ...item, pk: personPk(newEmail) } } },
-              { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } } },
+            .flatMap(({ from, to }) => [
+              { Put: { TableName: this.tableName, Item: to } },
+              { Delete: { TableName: this.tableName, Key: { pk: from.pk, sk: from.sk } } },
             ]),
         }),
       );
@@ -514,6 +586,116 @@ export class DynamoPersonStore implements PersonStore {
         ConditionExpression: "attribute_not_exists(pk)",
       },
     };
+  }
+
+  async scimUserOf(email: string): Promise<ScimUser | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: personPk(email), sk: SCIM_USER_KEYS.sortKey },
+        ConsistentRead: true,
+      }),
+    );
+    return this.live(result.Item) ? toScimUser(result.Item) : undefined;
+  }
+
+  async findScimUser(by: ScimUserLookup): Promise<ScimUser | undefined> {
+    const [index, partition, sort] =
+      "id" in by
+        ? [LIST_INDEX, SCIM_USER_KEYS.listPartition, by.id]
+        : "userName" in by
+          ? [USER_ID_INDEX, SCIM_USER_KEYS.userName(by.userName), SCIM_USER_KEYS.sortKey]
+          : [HELD_INDEX, SCIM_USER_KEYS.externalId(by.externalId), SCIM_USER_KEYS.sortKey];
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: "#pk = :pk AND #sk = :sk",
+        ExpressionAttributeNames: { "#pk": index.partitionKey, "#sk": index.sortKey },
+        ExpressionAttributeValues: { ":pk": partition, ":sk": sort },
+      }),
+    );
+    const item = (result.Items ?? []).find(liveAt(this.now()));
+    // The index is read eventually consistently: confirm with the item itself.
+    const user = item && (await this.scimUserOf(String(item.email)));
+    return user && user.deleted_at === undefined ? user : undefined;
+  }
+
+  /**
+   * Reads the list partition once, in pages: the total SCIM asks for and the slice from
+   * `startIndex`. Directories of a few thousand people stay a handful of reads.
+   */
+  async listScimUsers(startIndex: number, count: number): Promise<ScimUserPage> {
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: LIST_INDEX.name,
+      KeyConditionExpression: "#pk = :pk",
+      ExpressionAttributeNames: { "#pk": LIST_INDEX.partitionKey },
+      ExpressionAttributeValues: { ":pk": SCIM_USER_KEYS.listPartition },
+    });
+    let total = 0;
+    const users: ScimUser[] = [];
+    for await (const items of pages)
+      for (const item of items.filter(liveAt(this.now()))) {
+        total += 1;
+        if (total >= startIndex && users.length < count) users.push(toScimUser(item));
+      }
+    return { total, users };
+  }
+
+  async saveScimUser(user: ScimUser, expected: string | null, change?: PersonChange): Promise<void> {
+    const email = normaliseEmail(user.email);
+    const put = {
+      TableName: this.tableName,
+      Item: scimItem(user),
+      ...(expected === null
+        ? { ConditionExpression: "attribute_not_exists(pk)" }
+        : {
+            ConditionExpression: "updated_at = :expected",
+            ExpressionAttributeValues: { ":expected": expected },
+          }),
+    };
+    if (!change) {
+      try {
+        await this.doc.send(new PutCommand(put));
+        return;
+      } catch (error) {
+        if (isConditionFailed(error)) throw new ScimUserChanged(email);
+        throw error;
+      }
+    }
+    const expiresAt = await this.expiryOf(email, change);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: recordKey(email),
+                ...recordUpdate(email, change, expiresAt),
+              },
+            },
+            this.historyPut(email, change, expiresAt),
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons?.[0] === "ConditionalCheckFailed") throw new ScimUserChanged(email);
+      // The history entry exists: this exact change was applied by an earlier attempt.
+      if (reasons?.[2] === "ConditionalCheckFailed") return;
+      throw error;
+    }
+  }
+
+  async getMany(emails: readonly string[]): Promise<Map<string, Person>> {
+    // Single reads in parallel: a page is at most 100, and no role is granted BatchGetItem.
+    const people = await Promise.all(
+      [...new Set(emails.map(normaliseEmail))].map((email) => this.get(email)),
+    );
+    return new Map(people.flatMap((person) => (person ? [[person.email, person] as const] : [])));
   }
 
   async noteOnboardJob(email: string, jobId: string): Promise<void> {

@@ -6,7 +6,7 @@
  * and acknowledged, never an error.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { dialpadId } from "../dialpad/schemas";
 import { canonicalJson } from "../lifecycle/request-key";
 

@@ -2,7 +2,7 @@
  * The worker message a webhook event turns into: "re-read this Dialpad user and bring our record in
  * line". It travels on the urgent queue next to job messages (`{job_id}`), told apart by `type`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const userSyncMessage = z.object({
   type: z.literal("user_sync"),

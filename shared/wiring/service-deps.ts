@@ -36,6 +36,7 @@ import { DynamoMassChangeCounter } from "../store/mass-change-counter-store";
 import { DynamoOfficeListStore } from "../store/office-list-store";
 import { DynamoPersonStore } from "../store/person-store";
 import { DynamoReconcileReportStore } from "../store/reconcile-report-store";
+import { DynamoScimGroupStore } from "../store/scim-group-store";
 import { DynamoSeatReadingStore } from "../store/seat-reading-store";
 import { DynamoWebhookEventLog } from "../store/webhook-event-store";
 import { SqsUserSyncQueue } from "../webhook/sqs-user-sync-queue";
@@ -98,6 +99,9 @@ export function createStateDeps(parts: StateParts) {
     kinds,
     jobs,
     people,
+    /** SCIM users are kept beside the person records, by the same adapter. */
+    scimUsers: people,
+    scimGroups: new DynamoScimGroupStore(parts.doc, parts.tableName, () => clock.now().getTime()),
     queue,
     clock,
     submit,
@@ -122,6 +126,8 @@ export interface ServiceParts extends StateParts {
     onLimiterWait?: (ms: number, lane: Lane) => void;
     /** Told when a caller released too late gave its slot up (the benchmarks count them). */
     onSlotMissed?: (lateMs: number, lane: Lane) => void;
+    /** Told when a caller that missed its slot went early on its next one (the benchmarks count them). */
+    onSlotReclaimed?: (earlyMs: number, lane: Lane) => void;
   };
   settings: LifecycleSettings;
   /** The queues' redrive maxReceiveCount. */
@@ -144,6 +150,7 @@ export function createDialpadLanes(parts: Pick<ServiceParts, "doc" | "tableName"
     budgetRps: parts.dialpad.budgetRps,
     ...(parts.dialpad.onLimiterWait ? { onWait: parts.dialpad.onLimiterWait } : {}),
     ...(parts.dialpad.onSlotMissed ? { onSlotMissed: parts.dialpad.onSlotMissed } : {}),
+    ...(parts.dialpad.onSlotReclaimed ? { onSlotReclaimed: parts.dialpad.onSlotReclaimed } : {}),
   });
   const dialpadFor = (lane: Lane) =>
     new DialpadClient({
@@ -231,5 +238,5 @@ function announcer(
     callbacks: new SqsCallbackQueue(parts.sqs, announce.callbackQueueUrl),
     clock: parts.clock,
   };
-  return (jobId: string) => announceJobFinished(jobId, deps);
+  return (jobId: string, ended?: Job) => announceJobFinished(jobId, deps, ended);
 }

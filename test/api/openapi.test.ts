@@ -79,7 +79,13 @@ describe("real answers match the document", () => {
     path: string,
     status: number,
     body: unknown,
+    mediaType = "application/json",
   ) {
+    if (status === 204) {
+      expect(body).toBeUndefined();
+      validated.add(`${operationId} ${status}`);
+      return;
+    }
     const pointer = [
       "paths",
       path,
@@ -87,10 +93,12 @@ describe("real answers match the document", () => {
       "responses",
       String(status),
       "content",
-      "application/json",
+      mediaType,
       "schema",
     ]
-      .map((segment) => encodeURIComponent(segment.replaceAll("~", "~0").replaceAll("/", "~1")))
+      .map((segment) =>
+        encodeURIComponent(segment.replaceAll("~", "~0").replaceAll("/", "~1")).replaceAll("%2B", "+"),
+      )
       .join("/");
     const valid = ajv.validate({ $ref: `openapi.json#/${pointer}` }, body);
     expect(valid, `${operationId} ${status}: ${ajv.errorsText()} in ${JSON.stringify(body)}`).toBe(true);
@@ -103,7 +111,9 @@ describe("real answers match the document", () => {
     const route = matchRoute(call.method, call.path.split("?")[0] ?? "")?.route;
     if (!route) throw new Error(`no route for ${call.method} ${call.path}`);
     expect(response.status, JSON.stringify(response.body)).toBe(expectedStatus);
-    expectDocumented(route.name, route.method, route.path, response.status, response.body);
+    const mediaType = route.wire === "scim" ? "application/scim+json" : "application/json";
+    expect(response.headers["content-type"]).toBe(mediaType);
+    expectDocumented(route.name, route.method, route.path, response.status, response.body, mediaType);
     return response;
   }
 
@@ -333,6 +343,129 @@ describe("real answers match the document", () => {
       expect(response.statusCode).toBe(status);
       expectDocumented("dialpadWebhook", "POST", "/v1/webhooks/dialpad", status, JSON.parse(response.body));
     }
+  });
+
+  it("SCIM users: 201, 200, 204, 400, 401, 403, 404, 409", async () => {
+    const idp = { name: "okta", scopes: ["scim"] };
+    const user = {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: "scim.contract@example.com",
+      name: { givenName: "Scim", familyName: "Contract" },
+      emails: [{ value: "scim.contract@example.com", primary: true }],
+      active: true,
+    };
+    const created = await answer({ method: "POST", path: "/scim/v2/Users", body: user, client: idp }, 201);
+    const id = (created.body as { id: string }).id;
+    await answer({ method: "POST", path: "/scim/v2/Users", body: user, client: idp }, 409);
+    await answer({ method: "POST", path: "/scim/v2/Users", body: { userName: "x" }, client: idp }, 400);
+    await answer({ method: "GET", path: `/scim/v2/Users/${id}`, client: idp }, 200);
+    const listed = await answer(
+      {
+        method: "GET",
+        path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "SCIM.CONTRACT@example.com"`)}`,
+        client: idp,
+      },
+      200,
+    );
+    expect(listed.body).toMatchObject({ totalResults: 1, Resources: [{ id }] });
+    await answer({ method: "GET", path: "/scim/v2/Users?startIndex=1&count=10", client: idp }, 200);
+    await answer(
+      { method: "PUT", path: `/scim/v2/Users/${id}`, body: { ...user, displayName: "S C" }, client: idp },
+      200,
+    );
+    await answer(
+      {
+        method: "PATCH",
+        path: `/scim/v2/Users/${id}`,
+        body: {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "replace", value: { active: false } }],
+        },
+        client: idp,
+      },
+      200,
+    );
+    await answer({ method: "DELETE", path: `/scim/v2/Users/${id}`, client: idp }, 204);
+    await answer({ method: "GET", path: `/scim/v2/Users/${id}`, client: idp }, 404);
+    await answer(
+      { method: "GET", path: "/scim/v2/Users", client: { name: "ticketing", scopes: ["read"] } },
+      403,
+    );
+    await answer({ method: "GET", path: "/scim/v2/Users" }, 401);
+  });
+
+  it("SCIM groups: 201, 200, 204, 400, 404, 409", async () => {
+    const idp = { name: "okta", scopes: ["scim"] };
+    // The office and call-center names group rules read, as the worker stores them.
+    await refreshOfficeSeats({
+      dialpad: h.service.dialpad.bulk,
+      offices: h.service.officeSeats.offices,
+      seats: h.service.lifecycle.seats,
+      now: () => systemClock.now().getTime(),
+    });
+    const user = await answer(
+      {
+        method: "POST",
+        path: "/scim/v2/Users",
+        body: {
+          userName: "scim.group@example.com",
+          name: { givenName: "G", familyName: "M" },
+          active: false,
+        },
+        client: idp,
+      },
+      201,
+    );
+    const memberId = (user.body as { id: string }).id;
+    const created = await answer(
+      {
+        method: "POST",
+        path: "/scim/v2/Groups",
+        body: { displayName: "Contract team", members: [] },
+        client: idp,
+      },
+      201,
+    );
+    const id = (created.body as { id: string }).id;
+    await answer(
+      { method: "POST", path: "/scim/v2/Groups", body: { displayName: "CONTRACT TEAM" }, client: idp },
+      409,
+    );
+    await answer({ method: "POST", path: "/scim/v2/Groups", body: { members: [] }, client: idp }, 400);
+    await answer({ method: "GET", path: `/scim/v2/Groups/${id}`, client: idp }, 200);
+    const found = await answer(
+      {
+        method: "GET",
+        path: `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "contract team"')}&excludedAttributes=members`,
+        client: idp,
+      },
+      200,
+    );
+    expect(found.body).toMatchObject({ totalResults: 1, Resources: [{ id }] });
+    expect(found.body.Resources[0].members).toBeUndefined();
+    await answer(
+      {
+        method: "PATCH",
+        path: `/scim/v2/Groups/${id}`,
+        body: {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "add", path: "members", value: [{ value: memberId }] }],
+        },
+        client: idp,
+      },
+      200,
+    );
+    await answer(
+      {
+        method: "PUT",
+        path: `/scim/v2/Groups/${id}`,
+        body: { displayName: "Contract team", members: [] },
+        client: idp,
+      },
+      200,
+    );
+    await answer({ method: "DELETE", path: `/scim/v2/Groups/${id}`, client: idp }, 204);
+    await answer({ method: "GET", path: `/scim/v2/Groups/${id}`, client: idp }, 404);
   });
 
   it("covered a success answer of every route in the table", () => {

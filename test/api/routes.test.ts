@@ -3,7 +3,7 @@
  * all rely on.
  */
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
+import type * as z from "zod";
 import { matchRoute, ROUTES, routeKey } from "../../functions/api/routes";
 
 const templateParameters = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);

@@ -31,6 +31,46 @@ function deps(
   return { dependencies, logged };
 }
 
+describe("authorize on SCIM's routes (REQUEST authorizer, every request)", () => {
+  const SCIM_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/GET/scim/v2/Users";
+  const scimEvent = (headers: Record<string, string>) =>
+    ({
+      type: "REQUEST",
+      methodArn: SCIM_ARN,
+      resource: "/scim/v2/Users",
+      headers,
+    }) as APIGatewayRequestAuthorizerEvent;
+
+  it.each([
+    ["no header", {}],
+    ["an unknown token", { Authorization: "Bearer not-a-known-token" }],
+    ["another scheme", { Authorization: "Basic dXNlcjpwYXNz" }],
+  ])(
+    "lets %s through to that one method with no client: the function answers 401 in SCIM's shape",
+    async (_, headers) => {
+      const result = await authorize(scimEvent(headers), deps().dependencies);
+      expect(result.policyDocument.Statement).toEqual([
+        { Action: "execute-api:Invoke", Effect: "Allow", Resource: SCIM_ARN },
+      ]);
+      expect(() => principalFromAuthorizerContext(result.context)).toThrow(
+        expect.objectContaining({ kind: "unauthenticated" }),
+      );
+    },
+  );
+
+  it("allows a good token as on every other route", async () => {
+    const result = await authorize(
+      scimEvent({ authorization: `Bearer ${TOKENS.jira}` }),
+      deps().dependencies,
+    );
+    expect(result.context).toEqual({ client: "jira", scopes: "onboard,offboard,read" });
+  });
+
+  it("still refuses with 401 (a throw) on the other routes' REQUEST events", async () => {
+    await expect(authorize(requestEvent({}), deps().dependencies)).rejects.toThrow("Unauthorized");
+  });
+});
+
 describe("authorize", () => {
   it("allows a good token on every route of the stage, with client and scopes in the context", async () => {
     const result = await authorize(tokenEvent(`Bearer ${TOKENS.servicenow}`), deps().dependencies);

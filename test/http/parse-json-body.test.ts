@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../../shared/http/api-error";
 import { isJsonContentType, parseJsonBody } from "../../shared/http/parse-json-body";
 import { jsonEvent, proxyEvent } from "./proxy-event";

@@ -21,6 +21,12 @@ describe("bundling options", () => {
     expect(esbuild.banner).toEqual({ js: cdk.banner });
     expect(esbuild.mainFields).toEqual(cdk.mainFields);
     expect(esbuild.external).toEqual(cdk.externalModules);
+    for (const tracing of [false, true]) {
+      const aliases = esbuildOptions({ tracing }).alias ?? {};
+      expect(cdkBundlingOptions({ tracing }).esbuildArgs).toEqual(
+        Object.fromEntries(Object.entries(aliases).map(([module, path]) => [`--alias:${module}`, path])),
+      );
+    }
   });
 
   it("bundle the AWS SDK instead of leaving it to the runtime", () => {

@@ -384,16 +384,50 @@ describe("REST API", () => {
   };
 
   const scoped = ROUTES.filter((route) => route.scope !== undefined);
-  it.each(scoped.map((route) => [route.path, route.method]))(
+  const authorizerOfType = (type: "TOKEN" | "REQUEST") =>
+    Object.keys(template.findResources("AWS::ApiGateway::Authorizer", { Properties: { Type: type } }));
+  it.each(scoped.filter((route) => route.wire !== "scim").map((route) => [route.path, route.method]))(
     "%s %s goes through the token authorizer to the API function",
     (path, httpMethod) => {
       const method = methodFor(path, httpMethod);
       expect(method.AuthorizationType).toBe("CUSTOM");
-      const [authorizerId] = Object.keys(template.findResources("AWS::ApiGateway::Authorizer"));
-      expect(method.AuthorizerId).toEqual({ Ref: authorizerId });
+      expect(method.AuthorizerId).toEqual({ Ref: authorizerOfType("TOKEN")[0] });
       expect(JSON.stringify(method.Integration.Uri)).toContain(logicalIdOf(stack.api.apiFunction));
     },
   );
+
+  it.each(scoped.filter((route) => route.wire === "scim").map((route) => [route.path, route.method]))(
+    "%s %s goes through the SCIM request authorizer (every request, never cached) to the API function",
+    (path, httpMethod) => {
+      const method = methodFor(path, httpMethod);
+      expect(method.AuthorizationType).toBe("CUSTOM");
+      expect(method.AuthorizerId).toEqual({ Ref: authorizerOfType("REQUEST")[0] });
+      expect(JSON.stringify(method.Integration.Uri)).toContain(logicalIdOf(stack.api.apiFunction));
+    },
+  );
+
+  it("runs the SCIM authorizer on every request: no identity source, no cache, the same function", () => {
+    const [request] = authorizerOfType("REQUEST");
+    const properties = template.findResources("AWS::ApiGateway::Authorizer")[request ?? ""]?.Properties;
+    expect(properties.AuthorizerResultTtlInSeconds).toBe(0);
+    expect(properties.IdentitySource ?? "").toBe("");
+    expect(JSON.stringify(properties.AuthorizerUri)).toContain(logicalIdOf(stack.api.authorizerFunction));
+  });
+
+  it("gives SCIM's methods their own throttle of at least 50 requests/s", () => {
+    const [stage] = Object.values(template.findResources("AWS::ApiGateway::Stage"));
+    const settings: { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit?: number }[] =
+      stage?.Properties.MethodSettings ?? [];
+    const scimMethods = ROUTES.filter((route) => route.wire === "scim");
+    expect(scimMethods.length).toBeGreaterThan(0);
+    for (const route of scimMethods) {
+      const setting = settings.find(
+        (entry) =>
+          entry.HttpMethod === route.method && entry.ResourcePath === `/${route.path.replaceAll("/", "~1")}`,
+      );
+      expect(setting?.ThrottlingRateLimit, `${route.method} ${route.path}`).toBeGreaterThanOrEqual(50);
+    }
+  });
 
   it("has exactly the methods of the route table", () => {
     template.resourceCountIs("AWS::ApiGateway::Method", ROUTES.length);
@@ -467,10 +501,17 @@ describe("REST API", () => {
               ScopeDownStatement: {
                 NotStatement: {
                   Statement: {
-                    ByteMatchStatement: Match.objectLike({
-                      SearchString: "/v1/offboard",
-                      PositionalConstraint: "ENDS_WITH",
-                    }),
+                    OrStatement: {
+                      Statements: [
+                        {
+                          ByteMatchStatement: Match.objectLike({
+                            SearchString: "/v1/offboard",
+                            PositionalConstraint: "ENDS_WITH",
+                          }),
+                        },
+                        { ByteMatchStatement: Match.objectLike({ SearchString: "/scim/v2/" }) },
+                      ],
+                    },
                   },
                 },
               },
@@ -481,7 +522,31 @@ describe("REST API", () => {
           Name: "IpRate",
           Statement: { RateBasedStatement: Match.objectLike({ Limit: 6000, AggregateKeyType: "IP" }) },
         }),
+        Match.objectLike({ Name: "ScimClientRate" }),
+        Match.objectLike({ Name: "ScimIpRate" }),
       ],
+    });
+  });
+
+  it("lets each SCIM client (token) and each IP at least 50 requests/s on /scim/v2, answering 429 in SCIM's shape", () => {
+    const [acl] = Object.values(template.findResources("AWS::WAFv2::WebACL"));
+    const rules: {
+      Name: string;
+      Action: unknown;
+      Statement: { RateBasedStatement: Record<string, unknown> };
+    }[] = acl?.Properties.Rules ?? [];
+    for (const name of ["ScimClientRate", "ScimIpRate"]) {
+      const rule = rules.find((candidate) => candidate.Name === name);
+      expect(rule?.Statement.RateBasedStatement.Limit, name).toBeGreaterThanOrEqual(50 * 300);
+      expect(JSON.stringify(rule?.Statement.RateBasedStatement.ScopeDownStatement)).toContain("/scim/v2/");
+      expect(rule?.Action).toMatchObject({
+        Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: "scim_throttled" } },
+      });
+    }
+    const body = acl?.Properties.CustomResponseBodies.scim_throttled;
+    expect(JSON.parse(body.Content)).toMatchObject({
+      status: "429",
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
     });
   });
 
@@ -489,7 +554,7 @@ describe("REST API", () => {
     const [acl] = Object.values(template.findResources("AWS::WAFv2::WebACL"));
     const rules: { Name: string; VisibilityConfig: Record<string, unknown> }[] = acl?.Properties.Rules ?? [];
     const keyedOnAuthorization = rules.filter((rule) => JSON.stringify(rule).includes('"authorization"'));
-    expect(keyedOnAuthorization.map((rule) => rule.Name)).toEqual(["ClientRate"]);
+    expect(keyedOnAuthorization.map((rule) => rule.Name)).toEqual(["ClientRate", "ScimClientRate"]);
     for (const rule of keyedOnAuthorization)
       expect(rule.VisibilityConfig).toMatchObject({
         SampledRequestsEnabled: false,

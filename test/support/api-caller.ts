@@ -54,5 +54,9 @@ export async function callApi(api: ApiHandler, call: ApiCall) {
   });
   if (!built) throw new Error(`no route for ${call.method} ${call.path}`);
   const response = await api(built.event).catch((error) => respondToError(error, built.event, quietLogger));
-  return { status: response.statusCode, headers: response.headers ?? {}, body: JSON.parse(response.body) };
+  return {
+    status: response.statusCode,
+    headers: response.headers ?? {},
+    body: response.body ? JSON.parse(response.body) : undefined,
+  };
 }

@@ -2,7 +2,7 @@
  * The answer every job-creating route gives (onboard, offboard, update...): submit → 202 with the
  * new job, or 200 with the same job for a repeat of the request (idempotency), `location` → the job.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { headerValue } from "../../../shared/http/header-value";
 import { checkIntakePolicy } from "../../../shared/lifecycle/intake-policy";
 import { IDEMPOTENCY_KEY_HEADER } from "../../../shared/lifecycle/request-key";

@@ -3,7 +3,7 @@
  * the pending deletion → 200 with the record. Not by a client that requested an offboard of this
  * suspension or lifted a hold during it (lifecycle policy).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ticket } from "../../../shared/lifecycle/requests";
 import { personView } from "../../../shared/lifecycle/views";
 import { approveDeletion } from "../../../shared/retention/approve-deletion";

@@ -1,5 +1,5 @@
 /** `GET /v1/health`: liveness, open to anyone. */
-import { z } from "zod";
+import * as z from "zod";
 import { defineRoute, reply } from "../route";
 
 export const health = defineRoute({

@@ -3,7 +3,7 @@
  * scope `legal_hold`: place or lift a legal hold. No deletion happens while a hold stands; only
  * the client that placed a hold, or an `admin` client, lifts it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ticket } from "../../../shared/lifecycle/requests";
 import { personView } from "../../../shared/lifecycle/views";
 import { liftHold, placeHold } from "../../../shared/retention/legal-hold";

@@ -2,7 +2,7 @@
  * `POST /v1/jobs/{job_id}/release` and `/cancel` (scope `approve`), optional body `{reason?, ticket?}`:
  * run a job the mass-change guard held, or cancel a held or still-queued one → 200 with the job.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { cancelJob, releaseJob } from "../../../shared/lifecycle/job-decisions";
 import { ticket } from "../../../shared/lifecycle/requests";
 import { jobView } from "../../../shared/lifecycle/views";

@@ -1,5 +1,5 @@
 /** `GET /v1/jobs/{job_id}` (scope `read`): one job. */
-import { z } from "zod";
+import * as z from "zod";
 import { NotFound } from "../../../shared/errors/domain-errors";
 import { jobView } from "../../../shared/lifecycle/views";
 import { defineRoute, reply } from "../route";

@@ -2,7 +2,7 @@
  * `GET /v1/jobs` and `GET /v1/users` (scope `read`): filtered lists, one page at a time, from the
  * table's indexes. `limit` ≤ 100 (default 25); `next_cursor`, when present, asks for the next page.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { jobView, personView } from "../../../shared/lifecycle/views";
 import { defineRoute, reply } from "../route";
 import { JOB_STATUSES, jobKindSchema, jobSchema, PERSON_STATES, personSchema } from "../schemas";

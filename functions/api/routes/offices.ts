@@ -3,7 +3,7 @@
  * worker stored (the API holds no Dialpad key); stale or missing figures are refreshed by the worker
  * on the bulk lane (shared/lifecycle/office-seats.ts). A forecast, not a reservation.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../../../shared/http/api-error";
 import { listOfficeSeats } from "../../../shared/lifecycle/office-seats";
 import { defineRoute, reply } from "../route";

@@ -2,7 +2,7 @@
  * `GET /v1/openapi.json`: this API as an OpenAPI 3.1 document, generated from the route table on
  * first use and kept for the container's life (it only changes with a deployment).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { openApiDocument } from "../openapi";
 import { defineRoute, type Route, reply } from "../route";
 

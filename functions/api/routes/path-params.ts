@@ -1,5 +1,5 @@
 /** Path parameters several routes share. */
-import { z } from "zod";
+import * as z from "zod";
 
 /** `{email}`: a person, matched case-insensitively as we store it. */
 export const emailParams = z.object({

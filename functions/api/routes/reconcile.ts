@@ -2,7 +2,7 @@
  * `POST /v1/reconcile` (scope `admin`: a full pass over every Dialpad user; 202, the worker runs
  * it; one at a time: while one runs, a new request answers 200 with the running report) and `GET /v1/reconcile/{report_id}` (scope `read`: the stored report).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { NotFound } from "../../../shared/errors/domain-errors";
 import { reportView } from "../../../shared/reconcile/drift-report";
 import { startReconciliation } from "../../../shared/reconcile/run-reconciliation";

@@ -3,7 +3,7 @@
  * (functions/webhook), so it has no handler here. Dialpad cannot send a bearer token: each event is
  * a JWT signed with the webhook secret, which that function verifies.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { defineRoute } from "../route";
 
 export const dialpadWebhook = defineRoute({

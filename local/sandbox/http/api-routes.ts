@@ -3,7 +3,7 @@
  * handler validates its input the way the spec describes it (ids as strings or numbers, `null` as
  * unset), calls DialpadState and maps the result to the wire format. Always 200 on success.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { DialpadState } from "../domain/dialpad-state";
 import {
   type ChangeActor,

@@ -5,7 +5,7 @@
  * Dialpad-shaped users (UserProto); state answers are the sandbox's own snapshot.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
+import * as z from "zod";
 import { LICENSES } from "../domain/model";
 import { SandboxError } from "../domain/sandbox-error";
 import type { SandboxControls } from "../sandbox-api";

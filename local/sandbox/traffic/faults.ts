@@ -3,7 +3,7 @@
  * 5xx, hang past any client timeout then drop the connection, or answer 429 with Retry-After in
  * seconds, as an HTTP date, or absent. Rules are consumed in the order they were injected.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const match = {
   count: z.number().int().positive().default(1),

@@ -10,7 +10,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
-import type { z } from "zod";
+import type * as z from "zod";
 import { type ErrorDetail, ValidationError } from "../../../shared/http/api-error";
 import { validate } from "../../../shared/http/validation-details";
 import { offboardRequest, onboardRequest, updateRequest } from "../../../shared/lifecycle/requests";

@@ -21,12 +21,6 @@ export const INVARIANTS = [
 ] as const;
 export type Invariant = (typeof INVARIANTS)[number];
 
-/**
- * Invariants the code does not keep yet (their fixes are under way): the random sequences leave
- * them out and their counterexamples in found-sequences.test.ts wait. docs/testing.md lists them.
- */
-export const PENDING: readonly Invariant[] = [];
-
 export class InvariantViolation extends Error {
   override name = "InvariantViolation";
   constructor(

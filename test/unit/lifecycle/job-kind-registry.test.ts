@@ -4,7 +4,7 @@
  * and listed by the OpenAPI document, with no other file knowing about it.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { openApiDocument } from "../../../functions/api/openapi";
 import { ROUTES } from "../../../functions/api/routes";
 import { defineJobKind, jobKindRegistry } from "../../../shared/lifecycle/job-kind";

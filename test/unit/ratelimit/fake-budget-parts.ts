@@ -16,11 +16,15 @@ export class FakeClock {
   private timers: { at: number; seq: number; resolve: () => void }[] = [];
   private seq = 0;
 
+  /** `wakeLateMs`: how late each timer fires past its time (a crowded CPU); none by default. */
+  constructor(private readonly wakeLateMs: () => number = () => 0) {}
+
   readonly now = () => this.current;
 
   readonly sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      this.timers.push({ at: this.current + Math.max(0, ms), seq: this.seq++, resolve });
+      const at = this.current + Math.max(0, ms) + Math.max(0, this.wakeLateMs());
+      this.timers.push({ at, seq: this.seq++, resolve });
     });
 
   /** Fires every timer due up to `untilMs`, in time order, letting the code they wake run in between. */

@@ -2,7 +2,9 @@
 import { type ApiDeps, type ApiHandler, createApi } from "../../../functions/api/api";
 import type { OfficeRefreshMessage, OfficeSeatsDeps } from "../../../shared/lifecycle/office-seats";
 import type { ReconcileReportStore } from "../../../shared/reconcile/drift-report";
+import type { ScimGroupStore } from "../../../shared/scim/scim-group-store";
 import { InMemoryOfficeListStore } from "./memory-office-list-store";
+import { InMemoryScimGroupStore } from "./memory-scim-group-store";
 import type { memoryService } from "./memory-service";
 
 type MemoryService = ReturnType<typeof memoryService>;
@@ -23,11 +25,14 @@ export function memoryApi(
   service: MemoryService,
   settings: Partial<ApiDeps["settings"]> = {},
   officeSeats: OfficeSeatsDeps = memoryOfficeSeats(service).deps,
+  scimGroups: ScimGroupStore = new InMemoryScimGroupStore(),
 ): ApiHandler {
   return createApi({
     submit: service.submit,
     jobs: service.jobs,
     people: service.people,
+    scimUsers: service.people,
+    scimGroups,
     clock: service.clock,
     // The drift-report routes are tested over the real store; nothing here reaches them.
     reports: {} as ReconcileReportStore,

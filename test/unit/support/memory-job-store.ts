@@ -123,12 +123,17 @@ export class InMemoryJobStore implements JobStore {
   async recordSteps(jobId: string, runId: string, update: StepsUpdate): Promise<void> {
     const stored = this.jobs.get(jobId);
     if (stored?.job.status !== "running" || stored.run?.id !== runId) throw new RunSuperseded(jobId);
-    stored.job.steps = copy([...update.steps]);
     stored.job.updated_at = update.at;
+    this.storeSteps(stored.job, update);
+  }
+
+  /** As DynamoJobStore's `stepsClauses`: the steps, each output into progress, a learnt user_id. */
+  private storeSteps(job: Job, update: StepsUpdate): void {
+    job.steps = copy([...update.steps]);
     const produced = Object.entries(update.produced ?? {}).filter(([, value]) => value !== undefined);
-    Object.assign(stored.job.progress, copy(Object.fromEntries(produced)));
+    Object.assign(job.progress, copy(Object.fromEntries(produced)));
     const userId = update.produced && "user_id" in update.produced ? update.produced.user_id : undefined;
-    if (typeof userId === "string") stored.job.user_id = userId;
+    if (typeof userId === "string") job.user_id = userId;
   }
 
   async setIdentity(jobId: string, identity: { email?: string; user_id?: string }): Promise<void> {
@@ -137,7 +142,13 @@ export class InMemoryJobStore implements JobStore {
     if (identity.user_id !== undefined) stored.job.user_id = identity.user_id;
   }
 
-  async finish(jobId: string, at: string, outcome: JobOutcome, runId?: string): Promise<void> {
+  async finish(
+    jobId: string,
+    at: string,
+    outcome: JobOutcome,
+    runId?: string,
+    steps?: StepsUpdate,
+  ): Promise<Job> {
     const stored = this.jobs.get(jobId);
     const open = stored && (stored.job.status === "queued" || stored.job.status === "running");
     const runMatches = runId ? stored?.run?.id === runId : !stored?.run;
@@ -145,11 +156,13 @@ export class InMemoryJobStore implements JobStore {
       if (runId) throw new RunSuperseded(jobId);
       throw conditionFailed(`job ${jobId} cannot finish`);
     }
+    if (steps) this.storeSteps(stored.job, steps);
     stored.job.status = outcome.status;
     stored.job.updated_at = at;
     if (outcome.status === "failed") stored.job.error = copy(outcome.error);
     if (outcome.status === "cancelled") stored.job.cancel_reason = outcome.reason;
     delete stored.run;
+    return copy(stored.job);
   }
 
   cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean> {

@@ -6,12 +6,11 @@ export class InMemoryOfficeListStore implements OfficeListStore {
   refreshAskedAt: number | undefined;
 
   async read(): Promise<StoredOfficeList | undefined> {
-    return this.list && { offices: [...this.list.offices], readAt: this.list.readAt };
+    return this.list && { ...this.list, offices: [...this.list.offices] };
   }
 
   async save(list: StoredOfficeList): Promise<void> {
-    if (!this.list || this.list.readAt < list.readAt)
-      this.list = { offices: [...list.offices], readAt: list.readAt };
+    if (!this.list || this.list.readAt < list.readAt) this.list = { ...list, offices: [...list.offices] };
   }
 
   async claimRefresh(now: number, since: number): Promise<boolean> {

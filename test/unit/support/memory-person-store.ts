@@ -6,7 +6,7 @@
  */
 import { RecordExists } from "../../../shared/errors/domain-errors";
 import type { SuspensionCondition } from "../../../shared/lifecycle/lifecycle-policy";
-import type { HistoryEntry, Person } from "../../../shared/lifecycle/model";
+import type { HistoryEntry, Person, ScimUser } from "../../../shared/lifecycle/model";
 import type {
   Page,
   PageRequest,
@@ -15,6 +15,12 @@ import type {
   PersonStore,
 } from "../../../shared/lifecycle/ports";
 import type { RetentionDueList } from "../../../shared/retention/run-sweep";
+import {
+  ScimUserChanged,
+  type ScimUserLookup,
+  type ScimUserPage,
+  type ScimUserStore,
+} from "../../../shared/scim/scim-user-store";
 import { pageOf } from "./memory-page";
 
 const normalise = (email: string) => email.trim().toLowerCase();
@@ -28,9 +34,10 @@ interface StoredPerson {
   lease?: { holder: string; expiresMs: number };
   openOnboardJobId?: string;
   deleteJob?: { for: string; id: string };
+  scim?: ScimUser;
 }
 
-export class InMemoryPersonStore implements PersonStore, RetentionDueList {
+export class InMemoryPersonStore implements PersonStore, RetentionDueList, ScimUserStore {
   private readonly people = new Map<string, StoredPerson>();
 
   async get(email: string): Promise<Person | undefined> {
@@ -119,6 +126,7 @@ export class InMemoryPersonStore implements PersonStore, RetentionDueList {
     to.record = { ...from.record, email: normalise(newEmail) };
     if (from.openOnboardJobId) to.openOnboardJobId = from.openOnboardJobId;
     if (from.deleteJob) to.deleteJob = from.deleteJob;
+    if (from.scim) to.scim = { ...from.scim, email: normalise(newEmail) };
     this.write(newEmail, to, change);
     // Only the lease (if a job holds one) stays behind.
     this.people.set(normalise(oldEmail), {
@@ -174,6 +182,49 @@ export class InMemoryPersonStore implements PersonStore, RetentionDueList {
     const stored = this.people.get(normalise(email));
     if (!stored?.record && !stored?.lease) throw new Error(`no record of ${email}`);
     stored.deleteJob = { for: deleteAfter, id: jobId };
+  }
+
+  async scimUserOf(email: string): Promise<ScimUser | undefined> {
+    return copy(this.people.get(normalise(email))?.scim);
+  }
+
+  async findScimUser(by: ScimUserLookup): Promise<ScimUser | undefined> {
+    const matches = (user: ScimUser) =>
+      "id" in by
+        ? user.id === by.id
+        : "userName" in by
+          ? user.user_name.toLowerCase() === by.userName.toLowerCase()
+          : user.external_id === by.externalId;
+    const found = this.listed().find(matches);
+    return found && copy(found);
+  }
+
+  async listScimUsers(startIndex: number, count: number): Promise<ScimUserPage> {
+    const listed = this.listed().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { total: listed.length, users: copy(listed.slice(startIndex - 1, startIndex - 1 + count)) };
+  }
+
+  async saveScimUser(user: ScimUser, expected: string | null, change?: PersonChange): Promise<void> {
+    const stored = this.entry(user.email);
+    if ((stored.scim?.updated_at ?? null) !== expected) throw new ScimUserChanged(normalise(user.email));
+    stored.scim = { ...copy(user), email: normalise(user.email) };
+    if (change && !stored.history.has(change.historyId)) this.write(user.email, stored, change);
+  }
+
+  async getMany(emails: readonly string[]): Promise<Map<string, Person>> {
+    const found = new Map<string, Person>();
+    for (const email of emails) {
+      const person = recorded(this.people.get(normalise(email))?.record);
+      if (person) found.set(person.email, copy(person));
+    }
+    return found;
+  }
+
+  /** SCIM users SCIM lists: not SCIM-deleted. */
+  private listed(): ScimUser[] {
+    return [...this.people.values()].flatMap(({ scim }) =>
+      scim && scim.deleted_at === undefined ? [scim] : [],
+    );
   }
 
   /** Test helper: who holds the person's lease, if anyone. */

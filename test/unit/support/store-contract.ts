@@ -18,6 +18,7 @@ export interface StoresUnderTest {
 
 const T0 = "2026-01-05T09:00:00.000Z";
 const T0_MS = Date.parse(T0);
+const T1 = "2026-01-05T09:00:05.000Z";
 
 let nextId = 0;
 function offboardJob(overrides: Partial<Job> = {}): Job {
@@ -169,6 +170,33 @@ export function storeContract(name: string, makeStores: () => StoresUnderTest) {
       await jobs.startRun(job.job_id, claim("run-2", T0_MS + 120_000));
       await expect(jobs.recordSteps(job.job_id, "run-1", update)).rejects.toBeInstanceOf(RunSuperseded);
       await jobs.recordSteps(job.job_id, "run-2", update);
+    });
+
+    it("finishes with the run's last step records in the same write, or with none from another run", async () => {
+      const job = offboardJob();
+      await jobs.create(job, keyOf(job));
+      await jobs.startRun(job.job_id, claim("run-1"));
+      const resolved = { name: "resolve_user", status: "succeeded" as const, at: T0 };
+      await jobs.recordSteps(job.job_id, "run-1", {
+        steps: [resolved],
+        at: T0,
+        produced: { initial_state: "active" },
+      });
+      const last = { name: "record_retention", status: "succeeded" as const, at: T1 };
+      const steps = { steps: [resolved, last], at: T1, produced: { user_id: "42", delete_after: T1 } };
+      await expect(
+        jobs.finish(job.job_id, T1, { status: "succeeded" }, "run-2", steps),
+      ).rejects.toBeInstanceOf(RunSuperseded);
+      expect((await jobs.get(job.job_id))?.steps).toEqual([resolved]);
+      await jobs.finish(job.job_id, T1, { status: "succeeded" }, "run-1", steps);
+      const stored = await jobs.get(job.job_id);
+      expect(stored).toMatchObject({
+        status: "succeeded",
+        user_id: "42",
+        updated_at: T1,
+        steps: [resolved, last],
+      });
+      expect(stored?.progress).toEqual({ initial_state: "active", user_id: "42", delete_after: T1 });
     });
 
     it("finishes only the run holding the job, once, and drops its token", async () => {
