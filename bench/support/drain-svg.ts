@@ -52,7 +52,7 @@ export interface DrainPicture {
   requests: readonly DrainRequest[];
 }
 
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function drainSvg(picture: DrainPicture): string {
   const buckets = drainBuckets(picture.requests);
@@ -87,7 +87,7 @@ export function drainSvg(picture: DrainPicture): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${left}" y="16" font-size="13">${escape(picture.title)}</text>`,
+    `<text x="${left}" y="16" font-size="13">${escapeXml(picture.title)}</text>`,
     ...parts,
     `<line x1="${left}" x2="${left + plotW}" y1="${f(y(perBucketBudget))}" y2="${f(y(perBucketBudget))}" stroke="#2ca02c" stroke-width="1.5"/>`,
     `<line x1="${left}" x2="${left + plotW}" y1="${f(y(perBucketLimit))}" y2="${f(y(perBucketLimit))}" stroke="#000" stroke-dasharray="4 3"/>`,
