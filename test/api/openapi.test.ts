@@ -392,6 +392,11 @@ describe("real answers match the document", () => {
       403,
     );
     await answer({ method: "GET", path: "/scim/v2/Users" }, 401);
+    for (const path of ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/User", "Schemas"])
+      await answer({ method: "GET", path: `/scim/v2/${path}`, client: idp }, 200);
+    const dialpadSchema = "urn:ietf:params:scim:schemas:extension:dialpad:2.0:User";
+    await answer({ method: "GET", path: `/scim/v2/Schemas/${dialpadSchema}`, client: idp }, 200);
+    await answer({ method: "GET", path: "/scim/v2/Schemas/urn:nope", client: idp }, 404);
   });
 
   it("SCIM groups: 201, 200, 204, 400, 404, 409", async () => {
