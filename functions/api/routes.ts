@@ -14,7 +14,7 @@ import { listJobs, listUsers } from "./routes/lists";
 import { offboard } from "./routes/offboard";
 import { listOffices } from "./routes/offices";
 import { onboard } from "./routes/onboard";
-import { openApiRoute } from "./routes/openapi";
+import { openApiRoute } from "./routes/openapi-route";
 import { getReconcile, startReconcile } from "./routes/reconcile";
 import { SCIM_DISCOVERY_ROUTES, SCIM_USER_ROUTES } from "./routes/scim";
 import { SCIM_GROUP_ROUTES } from "./routes/scim-groups";

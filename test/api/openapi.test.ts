@@ -11,7 +11,7 @@ import addFormats from "ajv-formats";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiHandler } from "../../functions/api/api";
-import { openApiDocument, openApiJson } from "../../functions/api/openapi";
+import { openApiDocument, openApiJson } from "../../functions/api/openapi-document";
 import { matchRoute, ROUTES } from "../../functions/api/routes";
 import { createWebhookHandler } from "../../functions/webhook/handler";
 import { refreshOfficeSeats } from "../../shared/lifecycle/office-seats";
