@@ -33,12 +33,14 @@ export interface BundleVariant {
 
 /**
  * Modules replaced in the bundles: the SDK's default credential chain by its environment link, the
- * only one that answers inside Lambda; and, in a stack without X-Ray tracing, Powertools' Tracer by
- * a stand-in that is off, as the real one would be (infra/lambda-shims/).
+ * only one that answers inside Lambda; the SDK's event-stream codec, which none of our AWS calls
+ * uses; and, in a stack without X-Ray tracing, Powertools' Tracer by a stand-in that is off, as the
+ * real one would be (infra/lambda-shims/).
  */
 export function bundleAliases(variant: BundleVariant = {}): Record<string, string> {
   return {
     "@aws-sdk/credential-provider-node": shim("credential-provider-env-only.ts"),
+    "@smithy/core/event-streams": shim("no-event-streams.ts"),
     ...(variant.tracing
       ? {}
       : {

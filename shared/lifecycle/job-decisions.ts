@@ -10,14 +10,15 @@
  */
 import { NotFound, NotPermitted, StateConflict } from "../errors/domain-errors";
 import { type IntakeDeps, sendJob } from "./job-intake";
-import type { JobKindRegistry } from "./job-kind";
+import type { IntakeHookDeps, JobKindRegistry } from "./job-kind";
 import type { Job, Ticket } from "./model";
-import type { PersonStore } from "./ports";
+import type { JobReads, PersonReads, PersonWrites } from "./ports";
 
 export interface JobDecisionDeps extends Omit<IntakeDeps, "newJobId" | "kinds"> {
   /** The job kinds: each names its lane and what accepting a job of it does. */
   kinds: Pick<JobKindRegistry, "laneOf" | "of">;
-  people: PersonStore;
+  people: IntakeHookDeps["people"];
+  jobs: IntakeDeps["jobs"] & JobReads & IntakeHookDeps["jobs"];
 }
 
 export interface Decider {
@@ -76,7 +77,7 @@ async function recordInHistory(
   action: "job_released" | "job_cancelled",
   by: Decider,
   at: string,
-  people: PersonStore,
+  people: PersonReads & PersonWrites,
 ): Promise<void> {
   if (!job.email || !(await people.get(job.email))) return;
   await people.apply(job.email, {

@@ -9,12 +9,12 @@
 import { randomUUID } from "node:crypto";
 import type { JobKindRegistry } from "./job-kind";
 import type { Job, JobAuthority, JobKind, JobOf, Ticket } from "./model";
-import type { Clock, JobQueue, JobStore, RequestKey } from "./ports";
+import type { Clock, JobIntake, JobQueue, RequestKey } from "./ports";
 
 export interface IntakeDeps {
   /** The job kinds (job-kinds.ts): each names its lane. */
   kinds: Pick<JobKindRegistry, "laneOf">;
-  jobs: JobStore;
+  jobs: JobIntake;
   queue: JobQueue;
   clock: Clock;
   newJobId?: () => string;

@@ -8,7 +8,7 @@ import type * as z from "zod";
 import type { DialpadApi } from "../dialpad/api";
 import { JobFailure } from "./failures";
 import type { Job, JobKind, JobOf } from "./model";
-import type { Clock, JobStore, Lane, PersonStore } from "./ports";
+import type { Clock, JobDecisions, JobRuns, Lane, PersonJobNotes, PersonReads, PersonWrites } from "./ports";
 import type { Step } from "./steps";
 
 /** Whom a new job is about, as far as intake knows (an offboard by user id may not know the email yet). */
@@ -17,13 +17,15 @@ export interface JobSubject {
   user_id?: string | undefined;
 }
 
+/** What a kind's hooks may touch: the person's record and notes, and the person's other jobs. */
 export interface IntakeHookDeps {
-  people: PersonStore;
-  jobs: JobStore;
+  people: PersonReads & PersonWrites & PersonJobNotes;
+  jobs: JobDecisions;
   clock: Clock;
 }
 
 export interface RunHookDeps extends IntakeHookDeps {
+  jobs: JobDecisions & Pick<JobRuns, "setIdentity">;
   /** The Dialpad client of the kind's lane. */
   dialpad: DialpadApi;
 }

@@ -15,7 +15,7 @@ import { defineJobKind, type IntakeHookDeps } from "./job-kind";
 import { offboardRetention, suspensionMarker } from "./lifecycle-policy";
 import { JOB_ERROR_CODES, type JobOf, type OffboardRequest } from "./model";
 import { handOffNumbers, recordNumbersMoved, resolveHandoff, whereNumbersWent } from "./number-handoff";
-import type { JobStore, PersonStore } from "./ports";
+import type { JobRuns, PersonReads, PersonWrites } from "./ports";
 import type { OffboardProgress } from "./progress";
 import { offboardProgress } from "./progress";
 import { byWorkerFor, defineStep, type Step, type StepDeps } from "./steps";
@@ -199,7 +199,7 @@ const handOffNumbersStep = step({
 
 /**
  * The offboard stops without its suspension standing (Dialpad refused it, or someone reactivated
- * the user): its marker goes, so a later suspension by hand is not taken for this offboard's, and
+ * the user): the suspension marker goes, so a later suspension by hand is not taken for this offboard's, and
  * the history says why. The request itself stays on the history (no self-approval either way).
  */
 async function recordOffboardStopped(job: OffboardJob, deps: StepDeps, reason: string) {
@@ -209,7 +209,8 @@ async function recordOffboardStopped(job: OffboardJob, deps: StepDeps, reason: s
   const at = deps.clock.now().toISOString();
   await deps.people.apply(email, {
     set: { updated_at: at },
-    ...(person.suspended_by?.job_id === job.job_id ? { remove: ["suspended_by" as const] } : {}),
+    // Refused: the marker is this offboard's. Reactivated by hand: whoever's it is, the suspension it names is over.
+    remove: ["suspended_by"],
     history: { at, action: "offboard_stopped", ...byWorkerFor(job), detail: `${reason}.` },
     historyId: `${job.job_id}#offboard_stopped`,
   });
@@ -256,13 +257,17 @@ const OFFBOARD_STEPS: readonly Step<OffboardJob>[] = [
 ];
 
 /** The email (our per-person key) of an offboard asked by user id, when we know that user. */
-async function knownEmail(request: OffboardRequest, people: PersonStore): Promise<string | undefined> {
+async function knownEmail(request: OffboardRequest, people: PersonReads): Promise<string | undefined> {
   if (request.email) return request.email;
   return request.user_id ? (await people.findByUserId(request.user_id))?.email : undefined;
 }
 
 /** An offboard asked by user id learns the email (our lease key) from Dialpad first. */
-async function learnEmail(job: OffboardJob, dialpad: DialpadApi, jobs: JobStore): Promise<string> {
+async function learnEmail(
+  job: OffboardJob,
+  dialpad: DialpadApi,
+  jobs: Pick<JobRuns, "setIdentity">,
+): Promise<string> {
   const user = await resolveOffboardUser(dialpad, job.request);
   const email = user.emails?.[0]?.toLowerCase();
   if (!email)
@@ -289,7 +294,11 @@ async function cancelQueuedOnboard(email: string, offboard: OffboardJob, deps: I
  * The offboard's client goes on the person's history at once, before the job runs: whatever becomes
  * of the job, that client may not approve the deletion of this suspension (lifecycle policy).
  */
-async function recordOffboardRequested(email: string, job: OffboardJob, people: PersonStore): Promise<void> {
+async function recordOffboardRequested(
+  email: string,
+  job: OffboardJob,
+  people: PersonReads & PersonWrites,
+): Promise<void> {
   // No record of the person yet: nothing to approve until the job itself records one.
   if (!(await people.get(email))) return;
   await people.apply(email, {

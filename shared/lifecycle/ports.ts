@@ -79,19 +79,32 @@ export interface PersonFilter {
   deletion?: "pending" | "awaiting_approval" | "held";
 }
 
-export interface JobStore {
+/** Reading jobs: one by id, and the filtered lists. */
+export interface JobReads {
+  get(jobId: string): Promise<Job | undefined>;
+  /** Jobs newest first, filtered, one page at a time (from indexes, never a Scan). */
+  list(filter: JobFilter, page: PageRequest): Promise<Page<Job>>;
+}
+
+/** Intake: a new job with its request key, and the record that its message reached the queue. */
+export interface JobIntake {
   /**
    * Creates the job and its request-key item together. When the key exists with the same body hash,
    * answers the existing job (`created: false`); with another body, throws IdempotencyConflict. A
    * key past its `ttlSeconds` (at the new job's `created_at`) counts as absent.
    */
   create(job: Job, key: RequestKey): Promise<{ job: Job; created: boolean }>;
-  get(jobId: string): Promise<Job | undefined>;
-  /** Jobs newest first, filtered, one page at a time (from indexes, never a Scan). */
-  list(filter: JobFilter, page: PageRequest): Promise<Page<Job>>;
+  markEnqueued(jobId: string, at: string): Promise<void>;
+}
+
+/** The sweeper's outbox: jobs whose message never reached the queue. */
+export interface UnsentJobs {
   /** Jobs created before `createdBefore` whose message never reached the queue, page by page (never a held job). */
   listUnsent(createdBefore: string): AsyncIterable<Job[]>;
-  markEnqueued(jobId: string, at: string): Promise<void>;
+}
+
+/** One run of a job: its token, its steps as they stand, what it learnt, and its end. */
+export interface JobRuns {
   /**
    * Claims the job for one run (queued|running → running, with `run.runId` as its run token):
    * `started` with the job, `busy` while another run's token is held and not expired, `ended`
@@ -116,6 +129,10 @@ export interface JobStore {
    * job as it ended.
    */
   finish(jobId: string, at: string, outcome: JobOutcome, runId?: string, steps?: StepsUpdate): Promise<Job>;
+}
+
+/** Ending or releasing a job before it runs (a decision, or an offboard overtaking an onboard). */
+export interface JobDecisions {
   /** queued → cancelled; answers false when the job already left `queued`. */
   cancelIfQueued(jobId: string, at: string, reason: string): Promise<boolean>;
   /** held or queued (never started) → cancelled; answers false when the job is in another status. */
@@ -127,6 +144,12 @@ export interface JobStore {
   releaseHeld(jobId: string, at: string, releasedBy: string): Promise<Job | undefined>;
 }
 
+/**
+ * Every job port: what DynamoJobStore and the unit tests' in-memory store implement, and what the
+ * composition roots hand out. A use case names only the small ports above that it calls.
+ */
+export interface JobStore extends JobReads, JobIntake, UnsentJobs, JobRuns, JobDecisions {}
+
 export interface PersonChange {
   set: Partial<Omit<Person, "email">>;
   /** Fields to clear, e.g. delete_after when a user is reactivated by hand. */
@@ -136,28 +159,30 @@ export interface PersonChange {
   historyId: string;
 }
 
-export interface PersonStore {
+/** A person's record, by email or by Dialpad user id. */
+export interface PersonReads {
   get(email: string): Promise<Person | undefined>;
-  getWithHistory(email: string): Promise<{ person: Person; history: HistoryEntry[] } | undefined>;
   findByUserId(userId: string): Promise<Person | undefined>;
+}
+
+/** A person's record with its history (the API's person view, the retention decisions). */
+export interface PersonHistory {
+  getWithHistory(email: string): Promise<{ person: Person; history: HistoryEntry[] } | undefined>;
+}
+
+/** The lists of people. */
+export interface PersonList {
   /**
    * People, filtered, one page at a time: by `updated_at` newest first, deletion lists by deadline
    * soonest first. `requireApproval` is the service-wide REQUIRE_DELETION_APPROVAL.
    */
   list(filter: PersonFilter & { requireApproval: boolean }, page: PageRequest): Promise<Page<Person>>;
+}
+
+/** Changes to a person's record, each with its history entry. */
+export interface PersonWrites {
   /** Applies a change and its history entry atomically (creates the record if needed). */
   apply(email: string, change: PersonChange): Promise<void>;
-  /**
-   * Applies the change only while the record is still in the suspension `condition` names: state
-   * suspended, the same `suspended_at`, a `delete_after` at or after the given one (absent ones
-   * must still be absent). False when it is not (nothing written); true when applied, or when this
-   * history id was applied before.
-   */
-  applyWithinSuspension(
-    email: string,
-    change: PersonChange,
-    condition: SuspensionCondition,
-  ): Promise<boolean>;
   /**
    * Creates the record with its first history entry unless a record of the email exists (an
    * import must not overwrite what a job recorded meanwhile). True when this call created it.
@@ -169,15 +194,51 @@ export interface PersonStore {
    * where the running job will release it. Repeating a finished move changes nothing.
    */
   rekey(oldEmail: string, newEmail: string, change: PersonChange): Promise<void>;
-  /** Remembers the person's latest onboarding job so an offboard can cancel it while it is queued. */
-  noteOnboardJob(email: string, jobId: string): Promise<void>;
-  openOnboardJob(email: string): Promise<string | undefined>;
+}
+
+/** Writes that hold only while a suspension is unchanged (a deletion approval). */
+export interface SuspensionWrites {
+  /**
+   * Applies the change only while the record is still in the suspension `condition` names: state
+   * suspended, the same `suspended_at`, a `delete_after` at or after the given one (absent ones
+   * must still be absent). False when it is not (nothing written); true when applied, or when this
+   * history id was applied before.
+   */
+  applyWithinSuspension(
+    email: string,
+    change: PersonChange,
+    condition: SuspensionCondition,
+  ): Promise<boolean>;
+}
+
+/** The per-person lease: one job (or webhook event) at a time. */
+export interface PersonLease {
   /** Per-person lease: one job at a time. True when `jobId` now holds it. */
   acquireLease(email: string, jobId: string, nowMs: number, ttlMs: number): Promise<boolean>;
   releaseLease(email: string, jobId: string): Promise<void>;
+}
+
+/** The notes a person's record keeps of its jobs: the open onboard, the sweeper's delete job. */
+export interface PersonJobNotes {
+  /** Remembers the person's latest onboarding job so an offboard can cancel it while it is queued. */
+  noteOnboardJob(email: string, jobId: string): Promise<void>;
+  openOnboardJob(email: string): Promise<string | undefined>;
   /** Delete job `jobId` stopped without deleting: forget the sweeper's note of it, so a later sweep may make another. */
   forgetDeleteJob(email: string, jobId: string): Promise<void>;
 }
+
+/**
+ * Every person port: what DynamoPersonStore and the unit tests' in-memory store implement, and what
+ * the composition roots hand out. A use case names only the small ports above that it calls.
+ */
+export interface PersonStore
+  extends PersonReads,
+    PersonHistory,
+    PersonList,
+    PersonWrites,
+    SuspensionWrites,
+    PersonLease,
+    PersonJobNotes {}
 
 export interface JobQueue {
   enqueue(jobId: string, lane: Lane, delaySeconds?: number): Promise<void>;

@@ -5,10 +5,12 @@
  * sends whatever has stayed there longer than a grace period (job-intake.ts `sendJob`).
  */
 import { type IntakeDeps, sendJob } from "./job-intake";
+import type { UnsentJobs } from "./ports";
 
 export interface ResendDeps extends Omit<IntakeDeps, "newJobId"> {
   /** How old an unsent job must be; younger ones may still be in their submitter's hands. */
   graceMs?: number;
+  jobs: IntakeDeps["jobs"] & UnsentJobs;
 }
 
 /** Answers how many jobs were sent again. */

@@ -15,13 +15,23 @@ import { RunSuperseded } from "../errors/domain-errors";
 import { exhaustedFailureOf, isUnexpected, JobCancelled, permanentFailureOf } from "./failures";
 import type { JobKindRegistry } from "./job-kind";
 import { type Job, TERMINAL_STATUSES } from "./model";
-import type { JobOutcome, JobStore, Lane, RunEnd, StepsUpdate } from "./ports";
+import type {
+  JobDecisions,
+  JobOutcome,
+  JobReads,
+  JobRuns,
+  Lane,
+  PersonLease,
+  RunEnd,
+  StepsUpdate,
+} from "./ports";
 import { runSteps, type Step, type StepDeps } from "./steps";
 
 export interface RunJobDeps extends Omit<StepDeps, "dialpad"> {
   /** The job kinds (job-kinds.ts): each names its lane, its steps and its hooks. */
   kinds: JobKindRegistry;
-  jobs: JobStore;
+  jobs: JobReads & JobRuns & JobDecisions;
+  people: StepDeps["people"] & PersonLease;
   /** One client per lane, each drawing on its lane of the shared rate budget. */
   dialpad: Record<Lane, DialpadApi>;
   leaseTtlMs?: number;

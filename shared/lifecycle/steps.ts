@@ -17,7 +17,7 @@ import type { DialpadApi } from "../dialpad/api";
 import { JobCancelled, JobFailure, permanentFailureOf, publicMessageOf } from "./failures";
 import type { Job, JobStep, StepStatus } from "./model";
 import type { OfficeDirectory } from "./office-directory";
-import type { Clock, JobStore, PersonStore, StepsUpdate } from "./ports";
+import type { Clock, JobRuns, PersonJobNotes, PersonReads, PersonWrites, StepsUpdate } from "./ports";
 import type { SeatReadings } from "./seat-readings";
 
 export interface LifecycleSettings {
@@ -32,7 +32,8 @@ export interface LifecycleSettings {
 
 export interface StepDeps {
   dialpad: DialpadApi;
-  people: PersonStore;
+  /** The person's record and its notes of jobs (no lease: the run holds it, not the steps). */
+  people: PersonReads & PersonWrites & PersonJobNotes;
   offices: OfficeDirectory;
   /** Shared readings of offices' free seats (the seat checks of onboardings, moves and licence changes). */
   seats: SeatReadings;
@@ -108,7 +109,7 @@ const FINISHED = new Set<StepStatus>(["succeeded", "skipped"]);
 
 /** The run executing the steps: its token (every write names it) and when it must stop. */
 export interface StepRun {
-  jobs: JobStore;
+  jobs: Pick<JobRuns, "recordSteps">;
   runId: string;
   /** Asked before each step: true when too little time is left to start one. */
   outOfTime?: () => boolean;

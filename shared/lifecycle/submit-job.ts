@@ -8,7 +8,7 @@
  */
 import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
-import type { JobKindRegistry } from "./job-kind";
+import type { IntakeHookDeps, JobKindRegistry } from "./job-kind";
 import {
   checkOffboard,
   type GuardDecision,
@@ -16,7 +16,7 @@ import {
   massOffboardLimitOf,
 } from "./mass-change-guard";
 import type { ImportRequest, Job, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
-import type { PersonStore, RequestKey } from "./ports";
+import type { JobReads, RequestKey, UnsentJobs } from "./ports";
 import { requestKey } from "./request-key";
 
 export type Submission =
@@ -25,9 +25,10 @@ export type Submission =
   | { kind: "update"; request: UpdateRequest }
   | { kind: "import"; request: ImportRequest };
 
-export interface SubmitDeps extends IntakeDeps {
+export interface SubmitJobDeps extends IntakeDeps {
   kinds: JobKindRegistry;
-  people: PersonStore;
+  people: IntakeHookDeps["people"];
+  jobs: IntakeDeps["jobs"] & IntakeHookDeps["jobs"];
   /** The mass-change guard's count and settings; absent, no offboard is ever held. */
   massChange?: {
     counter: MassChangeCounter;
@@ -36,6 +37,14 @@ export interface SubmitDeps extends IntakeDeps {
     /** Told each offboard the guard held (the JobsHeld metric and its alarm). */
     onHeld?: (job: Job) => void;
   };
+}
+
+/**
+ * The intake services a front (the API, SCIM) hands to its use cases: submitting, deciding on held
+ * jobs (job-decisions.ts) and re-sending (resend-unsent-jobs.ts) share one set of ports.
+ */
+export interface SubmitDeps extends SubmitJobDeps {
+  jobs: SubmitJobDeps["jobs"] & JobReads & UnsentJobs;
 }
 
 export interface Caller {
@@ -49,7 +58,7 @@ export interface Caller {
 export async function submitJob(
   submission: Submission,
   caller: Caller,
-  deps: SubmitDeps,
+  deps: SubmitJobDeps,
 ): Promise<{ job: Job; created: boolean }> {
   const key = requestKey({
     kind: submission.kind,
@@ -79,7 +88,7 @@ export async function submitJob(
   return { job, created };
 }
 
-function guardOffboard(caller: Caller, key: RequestKey, deps: SubmitDeps): Promise<GuardDecision> {
+function guardOffboard(caller: Caller, key: RequestKey, deps: SubmitJobDeps): Promise<GuardDecision> {
   if (!deps.massChange) return Promise.resolve({ held: false });
   const limit = massOffboardLimitOf(caller, deps.massChange.scimDefaultLimit);
   return checkOffboard(caller, key, limit, { counter: deps.massChange.counter, clock: deps.clock });

@@ -6,12 +6,12 @@
  * is never lost; receivers may see one twice and tell repeats apart by `job_id`.
  */
 import { type Job, TERMINAL_STATUSES } from "../lifecycle/model";
-import type { Clock, JobStore } from "../lifecycle/ports";
+import type { Clock, JobReads } from "../lifecycle/ports";
 import { jobView } from "../lifecycle/views";
 import type { CallbackQueue, JobFinishedEvents } from "./ports";
 
 export interface AnnounceDeps {
-  jobs: Pick<JobStore, "get">;
+  jobs: Pick<JobReads, "get">;
   events: JobFinishedEvents;
   callbacks: CallbackQueue;
   clock: Clock;

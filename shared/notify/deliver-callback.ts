@@ -7,7 +7,7 @@
  * with the callback key of the client that asked for the job; a client without a key (or no longer
  * in the registry) gets no callback: it is given up at once, unsigned callbacks are never sent.
  */
-import type { Clock, JobStore } from "../lifecycle/ports";
+import type { Clock, JobReads } from "../lifecycle/ports";
 import { jobView } from "../lifecycle/views";
 import { callbackUrlOf } from "./announce-finished";
 import type { CallbackSender, PostOutcome } from "./callback-sender";
@@ -31,7 +31,7 @@ export type DeliveryResult =
   | { status: "nothing_to_send" };
 
 export interface DeliverDeps {
-  jobs: Pick<JobStore, "get">;
+  jobs: Pick<JobReads, "get">;
   sender: CallbackSender;
   queue: CallbackQueue;
   /** The client registry's callback keys: undefined for a client without one. */

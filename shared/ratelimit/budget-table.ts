@@ -6,8 +6,8 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
-import { isConditionFailed } from "../store/conditional";
-import { TABLE_KEYS } from "../store/table-definition";
+import { CONDITIONS, isConditionFailed } from "../store/conditional";
+import { OTHER_KEYS } from "../store/item-keys";
 import type { BudgetStore, ReplaceOutcome } from "./shared-rate-budget";
 import { type BudgetState, INITIAL_BUDGET_STATE } from "./slot-planner";
 
@@ -42,7 +42,7 @@ export class DynamoBudgetStore implements BudgetStore {
     private readonly tableName: string,
     limiterName = "dialpad",
   ) {
-    this.key = { [TABLE_KEYS.partitionKey]: `RATE#${limiterName}`, [TABLE_KEYS.sortKey]: "STATE" };
+    this.key = OTHER_KEYS.rateBudget(limiterName);
   }
 
   /** Strongly consistent: the first plan of a process starts from the latest state. */
@@ -68,8 +68,7 @@ export class DynamoBudgetStore implements BudgetStore {
             revision: next.revision,
           },
           // Revision 0 is the item as never written by this design (absent, or left by the old one).
-          ConditionExpression:
-            expected.revision === 0 ? "attribute_not_exists(revision)" : "revision = :expected",
+          ConditionExpression: CONDITIONS.versionIs("revision", expected.revision, ":expected"),
           ...(expected.revision === 0
             ? {}
             : { ExpressionAttributeValues: { ":expected": expected.revision } }),

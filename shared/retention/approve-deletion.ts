@@ -10,7 +10,7 @@
 import { NotFound, StateConflict } from "../errors/domain-errors";
 import { type Actor, decideApproval } from "../lifecycle/lifecycle-policy";
 import type { HistoryEntry, Job, Person } from "../lifecycle/model";
-import type { Clock, JobStore, PersonStore } from "../lifecycle/ports";
+import type { Clock, JobReads, PersonHistory, SuspensionWrites } from "../lifecycle/ports";
 
 export interface Approval {
   person: Person;
@@ -20,7 +20,7 @@ export interface Approval {
 export async function approveDeletion(
   email: string,
   approver: Actor,
-  deps: { people: PersonStore; jobs: Pick<JobStore, "list">; clock: Clock },
+  deps: { people: PersonHistory & SuspensionWrites; jobs: Pick<JobReads, "list">; clock: Clock },
 ): Promise<Approval> {
   const found = await deps.people.getWithHistory(email);
   const now = deps.clock.now();
@@ -54,7 +54,7 @@ export async function approveDeletion(
 }
 
 /** Every offboard job of the person (a handful: one index query, paged to the end). */
-async function offboardsOf(email: string, jobs: Pick<JobStore, "list">, cursor?: string): Promise<Job[]> {
+async function offboardsOf(email: string, jobs: Pick<JobReads, "list">, cursor?: string): Promise<Job[]> {
   const page = await jobs.list({ email, kind: "offboard" }, { limit: 100, ...(cursor ? { cursor } : {}) });
   if (!page.nextCursor) return page.items;
   return [...page.items, ...(await offboardsOf(email, jobs, page.nextCursor))];

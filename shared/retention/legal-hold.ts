@@ -11,7 +11,7 @@
 import { NotFound } from "../errors/domain-errors";
 import { type Actor, decideLiftHold, decidePlaceHold } from "../lifecycle/lifecycle-policy";
 import type { HistoryEntry, Person } from "../lifecycle/model";
-import type { Clock, PersonStore } from "../lifecycle/ports";
+import type { Clock, PersonHistory, PersonWrites } from "../lifecycle/ports";
 
 export interface HoldOutcome {
   status: "placed" | "already_held" | "lifted" | "not_held";
@@ -23,7 +23,7 @@ export async function placeHold(
   email: string,
   reason: string,
   requester: Actor,
-  deps: { people: PersonStore; clock: Clock },
+  deps: { people: PersonHistory & Pick<PersonWrites, "apply">; clock: Clock },
 ): Promise<HoldOutcome> {
   const found = await deps.people.getWithHistory(email);
   const decision = decidePlaceHold(found?.person, reason, requester, deps.clock.now());
@@ -47,7 +47,7 @@ export async function placeHold(
 export async function liftHold(
   email: string,
   requester: Actor & { reason?: string },
-  deps: { people: PersonStore; clock: Clock },
+  deps: { people: PersonHistory & Pick<PersonWrites, "apply">; clock: Clock },
 ): Promise<HoldOutcome> {
   const found = await deps.people.getWithHistory(email);
   const decision = decideLiftHold(found?.person, requester);
@@ -75,6 +75,10 @@ function recorded(found: { person: Person; history: HistoryEntry[] } | undefined
   return found;
 }
 
-async function reread(email: string, status: "placed" | "lifted", people: PersonStore): Promise<HoldOutcome> {
+async function reread(
+  email: string,
+  status: "placed" | "lifted",
+  people: PersonHistory,
+): Promise<HoldOutcome> {
   return { status, ...recorded(await people.getWithHistory(email)) };
 }

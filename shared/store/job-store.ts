@@ -25,7 +25,8 @@ import type {
   StepsUpdate,
 } from "../lifecycle/ports";
 import { MAX_RETENTION_DAYS } from "../lifecycle/requests";
-import { cancellationReasons, isConditionFailed } from "./conditional";
+import { CONDITIONS, cancellationReasons, isConditionFailed } from "./conditional";
+import { JOB_KEYS } from "./item-keys";
 import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";
 import { TABLE_KEYS } from "./table-definition";
@@ -39,20 +40,19 @@ const DAY_SECONDS = 24 * 3600;
 export const REQUEST_KEY_TTL_SECONDS = (MAX_RETENTION_DAYS + 30) * DAY_SECONDS;
 /** Default audit period: how long a finished job (and the personal data in it) is kept. */
 export const DEFAULT_JOB_AUDIT_DAYS = 400;
-const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" });
+const jobKey = JOB_KEYS.item;
 const { retentionIndex } = TABLE_KEYS;
-export const UNSENT_PARTITION = "UNSENT";
+const UNSENT_PARTITION = JOB_KEYS.unsentPartition;
 /** A job is unsent from its creation, or from its release when it was held (a held job is never sent). */
 const unsentIndexKeys = (job: Pick<Job, "job_id">, since: string) => ({
   [retentionIndex.partitionKey]: UNSENT_PARTITION,
   [retentionIndex.sortKey]: `${since}#${job.job_id}`,
 });
-const requestItemKey = (key: string) => ({ pk: `REQ#${key}`, sk: "REQ" });
+const requestItemKey = JOB_KEYS.request;
 const { userIdIndex: EMAIL_INDEX, listIndex: LIST_INDEX, lookupIndex: TICKET_INDEX } = TABLE_KEYS;
-const JOBS_PARTITION = "JOBS";
-const jobsOfEmail = (email: string) => `JOBEMAIL#${email}`;
-const jobsOfTicket = (ticket: { system: string; id: string }) =>
-  `TICKET#${encodeURIComponent(ticket.system)}#${encodeURIComponent(ticket.id)}`;
+const JOBS_PARTITION = JOB_KEYS.listPartition;
+const jobsOfEmail = JOB_KEYS.ofEmail;
+const jobsOfTicket = JOB_KEYS.ofTicket;
 /** The list keys of a job: every job (gsi3), its person's jobs (gsi2), its ticket's jobs (gsi4). */
 const listIndexKeys = (job: Job) => {
   const order = `${job.created_at}#${job.job_id}`;
@@ -151,7 +151,10 @@ export class DynamoJobStore implements JobStore {
                   expires_at: createdAt + (key.ttlSeconds ?? REQUEST_KEY_TTL_SECONDS),
                 },
                 // DynamoDB's TTL removes expired items only eventually: an expired key counts as absent.
-                ConditionExpression: "attribute_not_exists(pk) OR expires_at <= :created",
+                ConditionExpression: CONDITIONS.either(
+                  CONDITIONS.itemAbsent,
+                  CONDITIONS.expiredAt(":created"),
+                ),
                 ExpressionAttributeValues: { ":created": createdAt },
               },
             },
@@ -165,7 +168,7 @@ export class DynamoJobStore implements JobStore {
                   ...(job.status === "held" ? {} : unsentIndexKeys(job, job.created_at)),
                   ...listIndexKeys(job),
                 },
-                ConditionExpression: "attribute_not_exists(pk)",
+                ConditionExpression: CONDITIONS.itemAbsent,
               },
             },
           ],
@@ -210,7 +213,7 @@ export class DynamoJobStore implements JobStore {
         TableName: this.tableName,
         Key: jobKey(jobId),
         UpdateExpression: `SET enqueued_at = if_not_exists(enqueued_at, :at) REMOVE ${retentionIndex.partitionKey}, ${retentionIndex.sortKey}`,
-        ConditionExpression: "attribute_exists(pk)",
+        ConditionExpression: CONDITIONS.itemExists,
         ExpressionAttributeValues: { ":at": at },
       }),
     );
@@ -296,7 +299,7 @@ export class DynamoJobStore implements JobStore {
         TableName: this.tableName,
         Key: jobKey(jobId),
         UpdateExpression: `SET ${entries.map(([field]) => `${field} = :${field}`).join(", ")}${emailIndex}`,
-        ConditionExpression: "attribute_exists(pk)",
+        ConditionExpression: CONDITIONS.itemExists,
         ExpressionAttributeValues: {
           ...Object.fromEntries(entries.map(([field, value]) => [`:${field}`, value])),
           ...(identity.email ? { ":emailPk": jobsOfEmail(identity.email) } : {}),

@@ -10,9 +10,10 @@ import {
   type WindowCount,
   windowAfterAdding,
 } from "../lifecycle/mass-change-guard";
-import { isConditionFailed } from "./conditional";
+import { CONDITIONS, isConditionFailed } from "./conditional";
+import { OTHER_KEYS } from "./item-keys";
 
-const counterKey = (client: string) => ({ pk: `GUARD#${client}`, sk: "OFFBOARDS" });
+const counterKey = OTHER_KEYS.massChangeCounter;
 /** Lost races before giving up; each lost race means another offboard of the client was counted. */
 const MAX_ATTEMPTS = 25;
 
@@ -54,7 +55,7 @@ export class DynamoMassChangeCounter implements MassChangeCounter {
               // Nothing in it matters once the window has passed.
               expires_at: Math.ceil((atMs + windowMs) / 1000) + 3600,
             },
-            ConditionExpression: version === 0 ? "attribute_not_exists(pk)" : "version = :version",
+            ConditionExpression: CONDITIONS.versionIs("version", version, ":version"),
             ...(version === 0 ? {} : { ExpressionAttributeValues: { ":version": version } }),
           }),
         );

@@ -7,9 +7,9 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { OfficeListStore, StoredOfficeList } from "../lifecycle/office-seats";
 import { isConditionFailed } from "./conditional";
-import { TABLE_KEYS } from "./table-definition";
+import { OTHER_KEYS } from "./item-keys";
 
-const KEY = { [TABLE_KEYS.partitionKey]: "OFFICES", [TABLE_KEYS.sortKey]: "OFFICES" };
+const KEY = OTHER_KEYS.offices;
 
 export class DynamoOfficeListStore implements OfficeListStore {
   constructor(

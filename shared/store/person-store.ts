@@ -29,14 +29,15 @@ import {
   type ScimUserPage,
   type ScimUserStore,
 } from "../scim/scim-user-store";
-import { cancellationReasons, isConditionFailed } from "./conditional";
+import { CONDITIONS, cancellationReasons, isConditionFailed } from "./conditional";
+import { PERSON_KEYS } from "./item-keys";
 import { queryPage } from "./list-page";
 import { queryPages } from "./query-pages";
 import { SCIM_USER_KEYS, TABLE_KEYS } from "./table-definition";
 
-const personPk = (email: string) => `PERSON#${normaliseEmail(email)}`;
-const recordKey = (email: string) => ({ pk: personPk(email), sk: "PERSON" });
-export const RETENTION_PARTITION = "RETENTION";
+const personPk = (email: string) => PERSON_KEYS.partition(normaliseEmail(email));
+const recordKey = (email: string) => PERSON_KEYS.record(normaliseEmail(email));
+const RETENTION_PARTITION = PERSON_KEYS.retentionPartition;
 const TTL = TABLE_KEYS.timeToLive;
 const DAY_SECONDS = 24 * 3600;
 /** Days a deleted person's record and history are kept (PERSON_RECORD_DAYS). */
@@ -91,7 +92,7 @@ const INDEX_FIELDS = {
   heldPk: HELD_INDEX.partitionKey,
   heldSk: HELD_INDEX.sortKey,
 };
-const PEOPLE_PARTITION = "PEOPLE";
+const PEOPLE_PARTITION = PERSON_KEYS.listPartition;
 /** The record fields a conditional change may name (`#c_<field>`). */
 const CONDITION_NAMES = {
   "#c_ttl": TTL,
@@ -99,9 +100,31 @@ const CONDITION_NAMES = {
   "#c_suspended_at": "suspended_at",
   "#c_delete_after": "delete_after",
 };
-const HELD_PARTITION = "HELD";
+const HELD_PARTITION = PERSON_KEYS.heldPartition;
 /** The condition of a record that carries no expiry (no deletion recorded on it). */
 const NO_EXPIRY = { expression: "attribute_not_exists(#c_ttl)" };
+/** The condition of an email without a record yet (an import's first write). */
+const NOT_RECORDED = { expression: "attribute_not_exists(#c_state)" };
+
+/**
+ * The condition of a record still in the suspension a decision was made on: suspended, the same
+ * `suspended_at`, a `delete_after` at or after the given one (absent ones still absent).
+ */
+function suspensionUnchanged(condition: SuspensionCondition) {
+  const values: Record<string, unknown> = { ":c_suspended": "suspended" };
+  const clauses = ["#c_state = :c_suspended"];
+  if (condition.suspended_at === undefined) clauses.push("attribute_not_exists(#c_suspended_at)");
+  else {
+    clauses.push("#c_suspended_at = :c_suspended_at");
+    values[":c_suspended_at"] = condition.suspended_at;
+  }
+  if (condition.delete_after_at_least === undefined) clauses.push("attribute_not_exists(#c_delete_after)");
+  else {
+    clauses.push("#c_delete_after >= :c_delete_after");
+    values[":c_delete_after"] = condition.delete_after_at_least;
+  }
+  return { expression: CONDITIONS.all(...clauses), values };
+}
 
 /** The record's UpdateExpression for a change, keeping the sparse index keys in step with it. */
 function recordUpdate(
@@ -116,8 +139,8 @@ function recordUpdate(
   if (typeof expiresAt === "number") set[TTL] = expiresAt;
   else if (expiresAt === null) remove.add(TTL);
   if (set.user_id) {
-    set[INDEX_FIELDS.userIdPk] = `USER#${set.user_id}`;
-    set[INDEX_FIELDS.userIdSk] = "PERSON";
+    set[INDEX_FIELDS.userIdPk] = PERSON_KEYS.ofUserId(String(set.user_id));
+    set[INDEX_FIELDS.userIdSk] = PERSON_KEYS.recordSortKey;
   }
   // Every record is on the list of people, most recently changed first.
   set[INDEX_FIELDS.listPk] = PEOPLE_PARTITION;
@@ -226,11 +249,11 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
       ConsistentRead: true,
     });
     for await (const page of pages) items.push(...page.filter(liveAt(this.now())));
-    const record = items.find((item) => item.sk === "PERSON");
+    const record = items.find((item) => item.sk === PERSON_KEYS.recordSortKey);
     const person = record && toPerson(record);
     if (!person) return undefined;
     const history = items
-      .filter((item) => String(item.sk).startsWith("HIST#"))
+      .filter((item) => String(item.sk).startsWith(PERSON_KEYS.historyPrefix))
       .map(toHistory)
       .sort((a, b) => a.at.localeCompare(b.at));
     return { person, history };
@@ -243,7 +266,7 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
         TableName: this.tableName,
         IndexName: name,
         KeyConditionExpression: `${partitionKey} = :id`,
-        ExpressionAttributeValues: { ":id": `USER#${userId}` },
+        ExpressionAttributeValues: { ":id": PERSON_KEYS.ofUserId(userId) },
       }),
     );
     const item = result.Items?.[0];
@@ -285,7 +308,7 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
         TableName: this.tableName,
         Key: recordKey(email),
         UpdateExpression: "SET delete_job_for = :for, delete_job_id = :job",
-        ConditionExpression: "attribute_exists(pk)",
+        ConditionExpression: CONDITIONS.itemExists,
         ExpressionAttributeValues: { ":for": deleteAfter, ":job": jobId },
       }),
     );
@@ -348,7 +371,7 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
   }
 
   async recordNew(email: string, change: PersonChange): Promise<boolean> {
-    return this.writeChange(email, change, { expression: "attribute_not_exists(#c_state)" });
+    return this.writeChange(email, change, NOT_RECORDED);
   }
 
   async applyWithinSuspension(
@@ -356,19 +379,7 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
     change: PersonChange,
     condition: SuspensionCondition,
   ): Promise<boolean> {
-    const values: Record<string, unknown> = { ":c_suspended": "suspended" };
-    const clauses = ["#c_state = :c_suspended"];
-    if (condition.suspended_at === undefined) clauses.push("attribute_not_exists(#c_suspended_at)");
-    else {
-      clauses.push("#c_suspended_at = :c_suspended_at");
-      values[":c_suspended_at"] = condition.suspended_at;
-    }
-    if (condition.delete_after_at_least === undefined) clauses.push("attribute_not_exists(#c_delete_after)");
-    else {
-      clauses.push("#c_delete_after >= :c_delete_after");
-      values[":c_delete_after"] = condition.delete_after_at_least;
-    }
-    return this.writeChange(email, change, { expression: clauses.join(" AND "), values });
+    return this.writeChange(email, change, suspensionUnchanged(condition));
   }
 
   /** Applies the change with its history entry; false when `condition` (on the record) did not hold. */
@@ -452,14 +463,14 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
       ConsistentRead: true,
     });
     for await (const page of pages) items.push(...page);
-    const record = items.find((item) => item.sk === "PERSON");
+    const record = items.find((item) => item.sk === PERSON_KEYS.recordSortKey);
     const person = record && toPerson(record);
     if (!person) {
       // Moved by an earlier attempt (its history entry is there), or nothing to move.
       const moved = await this.doc.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { pk: personPk(newEmail), sk: `HIST#${change.historyId}` },
+          Key: { pk: personPk(newEmail), sk: PERSON_KEYS.history(change.historyId) },
           ConsistentRead: true,
         }),
       );
@@ -469,7 +480,7 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
     // History (and the SCIM item) first, in transactions of 50 copy+delete pairs: a repeat after a
     // crash copies the rest.
     const moving = items.flatMap((item) => {
-      if (String(item.sk).startsWith("HIST#"))
+      if (String(item.sk).startsWith(PERSON_KEYS.historyPrefix))
         return [{ from: item, to: { ...item, pk: personPk(newEmail) } }];
       if (item.sk !== SCIM_USER_KEYS.sortKey) return [];
       return [{ from: item, to: scimItem({ ...toScimUser(item), email: normaliseEmail(newEmail) }) }];
@@ -553,7 +564,7 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
     const pages = queryPages(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :hist)",
-      ExpressionAttributeValues: { ":pk": personPk(email), ":hist": "HIST#" },
+      ExpressionAttributeValues: { ":pk": personPk(email), ":hist": PERSON_KEYS.historyPrefix },
       ProjectionExpression: "pk, sk",
       ConsistentRead: true,
     });
@@ -579,11 +590,11 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
         TableName: this.tableName,
         Item: {
           pk: personPk(email),
-          sk: `HIST#${change.historyId}`,
+          sk: PERSON_KEYS.history(change.historyId),
           ...change.history,
           ...(typeof expiresAt === "number" ? { [TTL]: expiresAt } : {}),
         },
-        ConditionExpression: "attribute_not_exists(pk)",
+        ConditionExpression: CONDITIONS.itemAbsent,
       },
     };
   }
@@ -649,7 +660,7 @@ export class DynamoPersonStore implements PersonStore, ScimUserStore {
       TableName: this.tableName,
       Item: scimItem(user),
       ...(expected === null
-        ? { ConditionExpression: "attribute_not_exists(pk)" }
+        ? { ConditionExpression: CONDITIONS.itemAbsent }
         : {
             ConditionExpression: "updated_at = :expected",
             ExpressionAttributeValues: { ":expected": expected },

@@ -11,12 +11,13 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { DriftReport, ReconcileReportStore } from "../reconcile/drift-report";
-import { cancellationReasons, isConditionFailed } from "./conditional";
+import { CONDITIONS, cancellationReasons, isConditionFailed } from "./conditional";
+import { OTHER_KEYS } from "./item-keys";
 
 const REPORT_TTL_SECONDS = 90 * 24 * 3600;
-const reportKey = (reportId: string) => ({ pk: `RECON#${reportId}`, sk: "REPORT" });
+const reportKey = OTHER_KEYS.reconcileReport;
 /** The one "a reconciliation runs" marker: which report, until when (epoch ms). */
-const RUNNING_KEY = { pk: "RECON#RUNNING", sk: "MARKER" };
+const RUNNING_KEY = OTHER_KEYS.reconcileRunning;
 
 export class DynamoReconcileReportStore implements ReconcileReportStore {
   constructor(
@@ -33,7 +34,7 @@ export class DynamoReconcileReportStore implements ReconcileReportStore {
           ...report,
           expires_at: Math.floor(Date.parse(report.started_at) / 1000) + REPORT_TTL_SECONDS,
         },
-        ConditionExpression: "attribute_not_exists(pk)",
+        ConditionExpression: CONDITIONS.itemAbsent,
       }),
     );
   }
@@ -53,7 +54,7 @@ export class DynamoReconcileReportStore implements ReconcileReportStore {
                 TableName: this.tableName,
                 Item: { ...RUNNING_KEY, report_id: report.report_id, until: nowMs + markerTtlMs },
                 // Free, or held by a run that died without releasing it (the marker expired).
-                ConditionExpression: "attribute_not_exists(pk) OR #until < :now",
+                ConditionExpression: CONDITIONS.either(CONDITIONS.itemAbsent, "#until < :now"),
                 ExpressionAttributeNames: { "#until": "until" },
                 ExpressionAttributeValues: { ":now": nowMs },
               },
@@ -66,7 +67,7 @@ export class DynamoReconcileReportStore implements ReconcileReportStore {
                   ...report,
                   expires_at: Math.floor(nowMs / 1000) + REPORT_TTL_SECONDS,
                 },
-                ConditionExpression: "attribute_not_exists(pk)",
+                ConditionExpression: CONDITIONS.itemAbsent,
               },
             },
           ],

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { SeatReading, SeatReadingStore, SeatTake } from "../lifecycle/seat-readings";
 import { isConditionFailed } from "./conditional";
+import { OTHER_KEYS } from "./item-keys";
 import { TABLE_KEYS } from "./table-definition";
 
 /** A reading is useless after a minute; the TTL only keeps the table tidy. */
@@ -24,7 +25,7 @@ export class DynamoSeatReadingStore implements SeatReadingStore {
   ) {}
 
   private key(officeId: string) {
-    return { [TABLE_KEYS.partitionKey]: `SEATS#${officeId}`, [TABLE_KEYS.sortKey]: "SEATS" };
+    return OTHER_KEYS.seats(officeId);
   }
 
   async take(officeId: string, line: string, freshAfter: number): Promise<SeatTake> {

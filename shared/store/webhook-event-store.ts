@@ -6,10 +6,11 @@
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ReceivedEvent, WebhookEventLog } from "../webhook/receive-event";
-import { isConditionFailed } from "./conditional";
+import { CONDITIONS, isConditionFailed } from "./conditional";
+import { OTHER_KEYS } from "./item-keys";
 
 const EVENT_TTL_SECONDS = 7 * 24 * 3600;
-const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: "EVENT" });
+const eventKey = OTHER_KEYS.webhookEvent;
 
 export class DynamoWebhookEventLog implements WebhookEventLog {
   constructor(
@@ -28,7 +29,7 @@ export class DynamoWebhookEventLog implements WebhookEventLog {
             ...(handled ? { handled_at: event.received_at } : {}),
             expires_at: Math.floor(Date.parse(event.received_at) / 1000) + EVENT_TTL_SECONDS,
           },
-          ConditionExpression: "attribute_not_exists(pk) OR attribute_not_exists(handled_at)",
+          ConditionExpression: CONDITIONS.either(CONDITIONS.itemAbsent, "attribute_not_exists(handled_at)"),
         }),
       );
       return true;
@@ -44,7 +45,7 @@ export class DynamoWebhookEventLog implements WebhookEventLog {
         TableName: this.tableName,
         Key: eventKey(eventId),
         UpdateExpression: "SET handled_at = if_not_exists(handled_at, :at)",
-        ConditionExpression: "attribute_exists(pk)",
+        ConditionExpression: CONDITIONS.itemExists,
         ExpressionAttributeValues: { ":at": at },
       }),
     );

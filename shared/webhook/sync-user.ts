@@ -9,14 +9,22 @@
 import type { DialpadApi } from "../dialpad/api";
 import { isDialpadError } from "../dialpad/errors";
 import type { DialpadUser } from "../dialpad/schemas";
-import type { Clock, JobStore, PersonStore } from "../lifecycle/ports";
+import type {
+  Clock,
+  JobDecisions,
+  JobReads,
+  PersonJobNotes,
+  PersonLease,
+  PersonReads,
+  PersonWrites,
+} from "../lifecycle/ports";
 import { decideSync } from "./sync-decision";
 import type { UserSyncMessage, UserSyncQueue } from "./user-sync-message";
 
 export interface UserSyncDeps {
   dialpad: DialpadApi;
-  people: PersonStore;
-  jobs: JobStore;
+  people: PersonReads & PersonWrites & PersonLease & Pick<PersonJobNotes, "openOnboardJob">;
+  jobs: JobReads & Pick<JobDecisions, "cancelIfQueued">;
   userSyncs: UserSyncQueue;
   clock: Clock;
   retentionDays: number;

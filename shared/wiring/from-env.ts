@@ -26,6 +26,7 @@ import type { DialpadMetricsHook } from "../dialpad/api";
 import { type JobKindRegistry, PROGRESS_UNREAD } from "../lifecycle/job-kind";
 import type { Job } from "../lifecycle/model";
 import { type JobQueue, type Lane, systemClock } from "../lifecycle/ports";
+import type { ResendDeps } from "../lifecycle/resend-unsent-jobs";
 import type { RunJobDeps } from "../lifecycle/run-job";
 import { HttpCallbackSender } from "../notify/callback-sender";
 import type { DeliverDeps } from "../notify/deliver-callback";
@@ -282,7 +283,7 @@ export function sweepDepsFromEnv(
   kinds: JobKindRegistry,
   env: NodeJS.ProcessEnv = process.env,
   tracer?: AwsClientTracer,
-): SweepDeps {
+): SweepDeps & ResendDeps {
   // Both queues: besides deletions (urgent), it re-sends any accepted job whose send was lost.
   const state = createStateDeps({ ...stateParts(env, tracer), kinds });
   const lifecycle = loadConfig(lifecycleSettings, env);

@@ -3,7 +3,7 @@
  * read the request, call the Groups service (shared/scim/scim-groups.ts), answer the group in
  * `application/scim+json`; errors answer in SCIM's shape like every `/scim/` route.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseGroupFilter } from "../../../shared/scim/filter";
 import { storedGroupDirectory } from "../../../shared/scim/group-directory";
 import { scimGroupMembers } from "../../../shared/scim/group-members";

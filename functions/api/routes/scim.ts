@@ -5,7 +5,7 @@
  * (`GET /scim/v2/Schemas`) rather than here; errors answer in SCIM's error shape (the error
  * mapping picks it for every `/scim/` route).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { normalisePatch, normaliseResource } from "../../../shared/scim/dialect";
 import { listResponse, parseListQuery, project } from "../../../shared/scim/list-query";
 import { SCIM_CONTENT_TYPE } from "../../../shared/scim/media-type";

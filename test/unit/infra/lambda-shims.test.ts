@@ -8,6 +8,7 @@ import middy from "@middy/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { bundleAliases } from "../../../infra/lambda-bundling";
 import { defaultProvider } from "../../../infra/lambda-shims/credential-provider-env-only";
+import { EventStreamSerde, eventStreamSerdeProvider } from "../../../infra/lambda-shims/no-event-streams";
 import { captureLambdaHandler, Tracer } from "../../../infra/lambda-shims/tracer-off";
 import { type AwsClientTracer, type SegmentSource, traced } from "../../../shared/observability/tracing";
 
@@ -32,6 +33,13 @@ describe("the environment-only credential provider", () => {
   });
 });
 
+describe("the event-stream codec left out", () => {
+  it("says so if anything ever asks for it", () => {
+    expect(() => new EventStreamSerde({})).toThrow(/AWS event streams are not in this bundle/);
+    expect(() => eventStreamSerdeProvider({})).toThrow(/AWS event streams are not in this bundle/);
+  });
+});
+
 describe("the tracer that is off", () => {
   it("fits where the wiring and the Dialpad hook use the Tracer, and changes nothing", () => {
     const tracer: AwsClientTracer & SegmentSource = new Tracer({ serviceName: "x" });
@@ -52,9 +60,13 @@ describe("the tracer that is off", () => {
   it("replaces the Tracer only in stacks without tracing; the credential chain always", () => {
     expect(Object.keys(bundleAliases())).toEqual([
       "@aws-sdk/credential-provider-node",
+      "@smithy/core/event-streams",
       "@aws-lambda-powertools/tracer",
       "@aws-lambda-powertools/tracer/middleware",
     ]);
-    expect(Object.keys(bundleAliases({ tracing: true }))).toEqual(["@aws-sdk/credential-provider-node"]);
+    expect(Object.keys(bundleAliases({ tracing: true }))).toEqual([
+      "@aws-sdk/credential-provider-node",
+      "@smithy/core/event-streams",
+    ]);
   });
 });

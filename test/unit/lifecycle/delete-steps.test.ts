@@ -125,6 +125,18 @@ describe("the Dialpad user gone (404)", () => {
   });
 });
 
+describe("a look that fails", () => {
+  it("a read failing (503) is retried, not taken for a user already deleted: the numbers are parked, the user deleted", async () => {
+    const { s, user, jobId } = await dueForDeletion("blip@example.com", { area_code: "212" });
+    const [number] = user.phone_numbers;
+    s.dialpad.fail("getUser");
+    await s.work();
+    expect((await s.jobs.get(jobId))?.status).toBe("succeeded");
+    expect(s.dialpad.count("deleteUser")).toBe(1);
+    expect(s.dialpad.otherHolders.get(number ?? "")).toMatchObject({ target_type: "office" });
+  });
+});
+
 describe("a deletion stopped", () => {
   it("by DELETION_REQUIRE_APPROVAL without an approval, even when a sweep queued it: the stop is recorded", async () => {
     const { s, user, jobId } = await dueForDeletion(
