@@ -202,8 +202,8 @@ export function formatScim(run: ScimBenchRun): string {
     ["sustained requests/s", fixed(rps, 1)],
     ["backlog left at the end of the window", `${run.backlogLeftAtEnd} of ${run.backlog}`],
     [
-      "Dialpad requests in the window / by the worker's jobs",
-      `${run.dialpadRequests} / ${run.workerExchanges}`,
+      "Dialpad requests, backlog start to drained / by the worker's jobs",
+      `${run.dialpadRequests} / ${run.workerExchanges}${run.undrained > 0 ? ` (${run.undrained} jobs undrained: inexact)` : ""}`,
     ],
     ["Dialpad requests not belonging to jobs", String(outside)],
     ["machine", run.load],

@@ -359,12 +359,17 @@ describe("SCIM front through npm start", () => {
     await wait("the mover in London", async () =>
       (await inDialpad(mover.email))?.officeId === london?.id ? true : undefined,
     );
-    const jobs = await local.request("GET", `/v1/jobs?email=${encodeURIComponent(mover.email)}&kind=update`);
     // An update job (the same kind as POST /v1/update) that checked London's seats before the move.
-    expect(jobs.body.items[0]).toMatchObject({ status: "succeeded", kind: "update" });
-    expect(jobs.body.items[0].steps).toContainEqual(
-      expect.objectContaining({ name: "move_office", status: "succeeded" }),
-    );
+    const job = await wait("the move job to end", async () => {
+      const jobs = await local.request(
+        "GET",
+        `/v1/jobs?email=${encodeURIComponent(mover.email)}&kind=update`,
+      );
+      const found = jobs.body.items[0];
+      return found && TERMINAL.has(found.status) ? found : undefined;
+    });
+    expect(job).toMatchObject({ status: "succeeded", kind: "update" });
+    expect(job.steps).toContainEqual(expect.objectContaining({ name: "move_office", status: "succeeded" }));
     const londonAfter = (await snapshot()).offices.find((o) => o.name === "London");
     expect(londonAfter?.availableSeats.talk_lines).toBe(seatsBefore - 1);
   }, 90_000);
