@@ -315,9 +315,12 @@ describe("SCIM front through npm start", () => {
     expect(after.id).toBe(leaver.user.id);
     expect(after.callCenterIds).toEqual([]);
     expect((await inDialpad(manager.email))?.phoneNumbers).toContain(number);
-    const record = await local.request("GET", `/v1/users/${encodeURIComponent(leaver.email)}`);
-    expect(record.body).toMatchObject({ state: "suspended", user_id: leaver.user.id });
-    expect(record.body.delete_after).toBeDefined();
+    // The offboard job records the suspension and its retention once its last step is done.
+    const record = await wait("the leaver's record in retention", async () => {
+      const { body } = await local.request("GET", `/v1/users/${encodeURIComponent(leaver.email)}`);
+      return body.state === "suspended" && body.delete_after ? body : undefined;
+    });
+    expect(record).toMatchObject({ state: "suspended", user_id: leaver.user.id });
 
     // Back during retention: the same Dialpad user.
     const back = await scim(
