@@ -12,6 +12,7 @@
  * - `processes: "per-invocation"`: the deployed shape, each concurrent invocation a Node process of
  *   its own (worker-invocation-process.ts), instead of every invocation in the bench process.
  */
+import { request as httpRequest } from "node:http";
 import type { APIGatewayProxyEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createApi } from "../../functions/api/api";
 import { createWorkerHandler } from "../../functions/worker/worker";
@@ -354,15 +355,40 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     });
     return front.url;
   };
-  /** POST /v1/<kind> over HTTP through the local front, as a ticketing system would; answers the job id. */
+  /**
+   * POST /v1/<kind> over HTTP through the local front, as a ticketing system would; answers the job
+   * id. A connection per request: a kept-alive socket that the server closes while idle (its event
+   * loop stalled past the keep-alive timeout) would reset a request already sent, which a retry
+   * could turn into a second job.
+   */
   async function postOverHttp(kind: "onboard" | "offboard", body: OnboardRequest | OffboardRequest) {
-    const response = await fetch(`${await httpUrl()}/v1/${kind}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer bench-token" },
-      body: JSON.stringify(body),
+    const url = new URL(`${await httpUrl()}/v1/${kind}`);
+    const payload = JSON.stringify(body);
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest(
+        url,
+        {
+          method: "POST",
+          agent: false,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(payload),
+            authorization: "Bearer bench-token",
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () =>
+            resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+          );
+          response.on("error", reject);
+        },
+      );
+      request.on("error", reject);
+      request.end(payload);
     });
-    const text = await response.text();
-    if (response.status !== 202) throw new Error(`POST /v1/${kind} answered ${response.status}: ${text}`);
+    if (status !== 202) throw new Error(`POST /v1/${kind} answered ${status}: ${text}`);
     return (JSON.parse(text) as Pick<Job, "job_id">).job_id;
   }
 

@@ -14,9 +14,9 @@ import { listJobs, listUsers } from "./routes/lists";
 import { offboard } from "./routes/offboard";
 import { listOffices } from "./routes/offices";
 import { onboard } from "./routes/onboard";
-import { openApiRoute } from "./routes/openapi";
+import { openApiRoute } from "./routes/openapi-route";
 import { getReconcile, startReconcile } from "./routes/reconcile";
-import { SCIM_USER_ROUTES } from "./routes/scim";
+import { SCIM_DISCOVERY_ROUTES, SCIM_USER_ROUTES } from "./routes/scim";
 import { SCIM_GROUP_ROUTES } from "./routes/scim-groups";
 import { update } from "./routes/update";
 import { getUser } from "./routes/users";
@@ -42,6 +42,7 @@ export const ROUTES: readonly Route[] = [
   startReconcile,
   getReconcile,
   dialpadWebhook,
+  ...SCIM_DISCOVERY_ROUTES,
   ...SCIM_USER_ROUTES,
   ...SCIM_GROUP_ROUTES,
 ];

@@ -1,7 +1,8 @@
 /**
  * Runs the sandbox on its own: `npx tsx local/sandbox/run-sandbox.ts`. Settings from env:
  * SANDBOX_PORT (default 8089), SANDBOX_API_KEY, SANDBOX_SEED_USERS, SANDBOX_LATENCY_MS,
- * SANDBOX_RATE_LIMIT_RPS, SANDBOX_NULL_FOR_UNSET (1 = answer null for unset fields), SANDBOX_NO_RESERVED_POOL
+ * SANDBOX_RATE_LIMIT_RPS, SANDBOX_OPERATION_LIMIT_PER_MINUTE, SANDBOX_NEIGHBOUR (off|steady|bursty),
+ * SANDBOX_NEIGHBOUR_RPS, SANDBOX_NEIGHBOUR_BURST, SANDBOX_NEIGHBOUR_BURST_EVERY_MS, SANDBOX_NULL_FOR_UNSET (1 = answer null for unset fields), SANDBOX_NO_RESERVED_POOL
  * (1 = no reserved pool: an unassigned number is released),
  * SANDBOX_USERS_DEFAULT_STATE (`active` = `GET /users` without state lists active users only). Prints one line with the base URL once it accepts requests.
  */
@@ -22,6 +23,7 @@ const sandbox = await startSandbox({
   seedUsers: numberFromEnv("SANDBOX_SEED_USERS"),
   latencyMs: numberFromEnv("SANDBOX_LATENCY_MS"),
   rateLimitPerSecond: numberFromEnv("SANDBOX_RATE_LIMIT_RPS"),
+  operationLimitPerMinute: numberFromEnv("SANDBOX_OPERATION_LIMIT_PER_MINUTE"),
   ...sandboxModesFromEnv(process.env),
 });
 // The key is deliberately not printed: it is configured by whoever started the process.

@@ -16,12 +16,15 @@ import type {
 } from "./domain/model";
 import type { ApiSettings } from "./http/api-routes";
 import type { FaultSpec } from "./traffic/faults";
+import type { NeighbourCounts, NeighbourSettings } from "./traffic/neighbour";
 import type { SandboxStats } from "./traffic/traffic-stats";
 import type { WebhookDelivery } from "./webhooks/change-log-dispatcher";
 
 /** Settings that can change while the sandbox runs (`configure`, `POST /__sandbox/config`). */
-export interface SandboxSettings extends ApiSettings {
+export interface SandboxSettings extends ApiSettings, NeighbourSettings {
   rateLimitPerSecond: number;
+  /** Dialpad's per-operation limit (method + route), in any 60-second window; default 1200. */
+  operationLimitPerMinute: number;
   latencyMs: number;
   jitterMs: number;
   timeoutHangMs: number;
@@ -97,6 +100,8 @@ export interface Sandbox {
   readonly apiKey: string;
   stats(): SandboxStats;
   resetStats(): void;
+  /** What the simulated neighbour spent since the last stats reset. */
+  neighbourStats(): NeighbourCounts;
   injectFaults(spec: FaultSpec): void;
   clearFaults(): void;
   configure(settings: Partial<SandboxSettings>): void;

@@ -23,6 +23,8 @@ import type {
 import { seededRandom } from "./seeded-random";
 import { FaultInjector } from "./traffic/faults";
 import { Latency } from "./traffic/latency";
+import { DEFAULT_NEIGHBOUR, type NeighbourSettings, NeighbourTraffic } from "./traffic/neighbour";
+import { OperationRateLimit } from "./traffic/operation-limit";
 import { CompanyRateLimit } from "./traffic/rate-limiter";
 import { TrafficStats } from "./traffic/traffic-stats";
 import { ChangeLogDispatcher } from "./webhooks/change-log-dispatcher";
@@ -35,6 +37,10 @@ export interface SandboxOptions {
   apiKey?: string;
   /** Company-wide limit in any 1-second sliding window; default 20 (Dialpad's). */
   rateLimitPerSecond?: number;
+  /** Dialpad's per-operation limit in any 60-second window; default 1200 (the spec's). */
+  operationLimitPerMinute?: number;
+  /** Another integration spending the company's limit; default off. */
+  neighbour?: Partial<NeighbourSettings>;
   /** Mean response delay; default 150. Use 0 (with jitterMs 0) for fast tests. */
   latencyMs?: number;
   /** Uniform jitter either side of the mean; default 50. */
@@ -87,17 +93,43 @@ export const DEFAULT_API_KEY = "sandbox-api-key";
  * The strict modes from the environment, for local mode and the stand-alone sandbox:
  * SANDBOX_NULL_FOR_UNSET=1 answers `null` for unset fields, SANDBOX_USERS_DEFAULT_STATE=active
  * makes `GET /users` without `state` list active users only, SANDBOX_NO_RESERVED_POOL=1 makes a
- * company without a reserved pool (an unassigned number is released).
+ * company without a reserved pool (an unassigned number is released). SANDBOX_NEIGHBOUR=steady|bursty
+ * starts another integration spending the company's limit (SANDBOX_NEIGHBOUR_RPS, default 5;
+ * SANDBOX_NEIGHBOUR_BURST, default 15, every SANDBOX_NEIGHBOUR_BURST_EVERY_MS, default 3000).
  */
 export function sandboxModesFromEnv(
   env: NodeJS.ProcessEnv,
-): Pick<SandboxOptions, "nullForUnset" | "usersDefaultState" | "reservedPool"> {
+): Pick<SandboxOptions, "nullForUnset" | "usersDefaultState" | "reservedPool" | "neighbour"> {
   return {
+    neighbour: neighbourFromEnv(env),
     nullForUnset: env.SANDBOX_NULL_FOR_UNSET === "1",
     usersDefaultState: env.SANDBOX_USERS_DEFAULT_STATE === "active" ? "active" : "not_deleted",
     reservedPool: env.SANDBOX_NO_RESERVED_POOL !== "1",
   };
 }
+function neighbourFromEnv(env: NodeJS.ProcessEnv): Partial<NeighbourSettings> {
+  const mode = env.SANDBOX_NEIGHBOUR || "off";
+  if (mode !== "off" && mode !== "steady" && mode !== "bursty") {
+    throw new Error("SANDBOX_NEIGHBOUR must be off, steady or bursty");
+  }
+  const positive = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === "") return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number`);
+    return parsed;
+  };
+  return {
+    neighbourMode: mode,
+    neighbourRatePerSecond: positive("SANDBOX_NEIGHBOUR_RPS", DEFAULT_NEIGHBOUR.neighbourRatePerSecond),
+    neighbourBurstSize: positive("SANDBOX_NEIGHBOUR_BURST", DEFAULT_NEIGHBOUR.neighbourBurstSize),
+    neighbourBurstEveryMs: positive(
+      "SANDBOX_NEIGHBOUR_BURST_EVERY_MS",
+      DEFAULT_NEIGHBOUR.neighbourBurstEveryMs,
+    ),
+  };
+}
+
 const COMPANY_ID = "5137304475768568001";
 const API_ACTOR: ChangeActor = { name: "API", id: "5137304475768568002", type: "api_key" };
 const ADMIN_ACTOR: ChangeActor = { name: "Sandbox Admin", id: "5137304475768568003", type: "user" };
@@ -108,6 +140,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const settings: SandboxSettings = {
     rateLimitPerSecond: options.rateLimitPerSecond ?? 20,
+    operationLimitPerMinute: options.operationLimitPerMinute ?? 1200,
+    ...DEFAULT_NEIGHBOUR,
+    ...options.neighbour,
     latencyMs: options.latencyMs ?? 150,
     jitterMs: options.jitterMs ?? 50,
     usersPageSize: options.usersPageSize ?? 100,
@@ -135,6 +170,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logSize: 500,
   });
   const limiter = new CompanyRateLimit(settings.rateLimitPerSecond);
+  const operationLimiter = new OperationRateLimit(settings.operationLimitPerMinute);
+  const monotonicNow = options.monotonicClock ?? (() => performance.now());
+  const neighbour = new NeighbourTraffic();
+  neighbour.configure(settings, monotonicNow());
   const latency = new Latency({ meanMs: settings.latencyMs, jitterMs: settings.jitterMs }, random);
   const faults = new FaultInjector();
   const stats = new TrafficStats(options.requestLogSize ?? 500);
@@ -214,6 +253,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const configure = (changes: Partial<SandboxSettings>) => {
     Object.assign(settings, changes);
     limiter.setLimit(settings.rateLimitPerSecond);
+    operationLimiter.setLimit(settings.operationLimitPerMinute);
+    // Any neighbour setting restarts its schedule now (turning it on starts a burst at once).
+    if (Object.keys(changes).some((key) => key.startsWith("neighbour")))
+      neighbour.configure(settings, monotonicNow());
     latency.configure({ meanMs: settings.latencyMs, jitterMs: settings.jitterMs });
   };
 
@@ -221,12 +264,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     routes: apiRoutes(state, settings, API_ACTOR, random),
     apiKey,
     limiter,
+    operationLimiter,
+    neighbour,
     faults,
     latency,
     stats,
     timeoutHangMs: () => settings.timeoutHangMs,
     nullForUnset: () => settings.nullForUnset,
-    monotonicNow: options.monotonicClock ?? (() => performance.now()),
+    monotonicNow,
     wallClock: clock,
     trackHang: (timer) => hangs.add(timer),
   });
@@ -234,7 +279,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const controls: SandboxControls = {
     stats: () => stats.snapshot(),
     // The rate window is Dialpad's state, not a statistic: it survives a stats reset.
-    resetStats: () => stats.reset(),
+    resetStats: () => {
+      stats.reset();
+      neighbour.resetStats();
+    },
+    neighbourStats: () => neighbour.stats(),
     injectFaults: (spec) => faults.inject(spec),
     clearFaults: () => faults.clear(),
     configure,

@@ -18,7 +18,9 @@ import type { Job, NumberHandoff, OnboardRequest, Person, ScimUser, UpdateReques
 import type { Clock, PersonChange, PersonStore } from "../lifecycle/ports";
 import { onboardRequest, updateRequest } from "../lifecycle/requests";
 import { type Submission, type SubmitDeps, submitJob } from "../lifecycle/submit-job";
+import { normalisePatch, normaliseResource } from "./dialect";
 import { conditionMatches, parseUserFilter, type UserFilterCondition } from "./filter";
+import { applyPatch } from "./patch";
 import { ScimError } from "./scim-error";
 import type { ScimUserStore } from "./scim-user-store";
 import {
@@ -28,7 +30,6 @@ import {
   everyAttribute,
   personEmailOf,
   type UserAttributes,
-  type UserResource,
   userChangesOf,
   userResource,
 } from "./user-resource";
@@ -141,7 +142,7 @@ export async function createUser(
   caller: ScimCaller,
   deps: ScimUsersDeps,
 ): Promise<ScimUserView> {
-  const attributes = applyChanges(undefined, userChangesOf(body));
+  const attributes = applyChanges(undefined, userChangesOf(normaliseResource(body, "User")));
   const email = personEmailOf(attributes);
   if (await deps.users.findScimUser({ userName: attributes.user_name }))
     throw uniqueness(`A user with userName "${attributes.user_name}" exists already.`);
@@ -173,7 +174,8 @@ export async function replaceUser(
   caller: ScimCaller,
   deps: ScimUsersDeps,
 ): Promise<ScimUserView> {
-  return reviseUser(id, (current) => applyChanges(current, userChangesOf(body)), caller, deps);
+  const changes = userChangesOf(normaliseResource(body, "User"));
+  return reviseUser(id, (current) => applyChanges(current, changes), caller, deps);
 }
 
 /**
@@ -198,20 +200,25 @@ export async function reviseUser(
 }
 
 /**
- * PATCH /Users/{id}: the operations applied to the resource as we answer it (`patch`, the wire
- * layer's), then the result read in full, so what the operations removed is cleared.
+ * PATCH /Users/{id}: the operations (the IdPs' dialects made canonical, checked before anything is
+ * read) applied to the resource as we answer it, then the result read in full, so what the
+ * operations removed is cleared.
  */
 export async function patchUser(
   id: string,
-  patch: (resource: UserResource) => unknown,
+  body: unknown,
   caller: ScimCaller,
   deps: ScimUsersDeps,
   base: string,
 ): Promise<ScimUserView> {
+  const operations = normalisePatch(body, "User");
   return reviseUser(
     id,
     (current, user, person) =>
-      applyChanges(current, everyAttribute(userChangesOf(patch(userResource(user, person, base))))),
+      applyChanges(
+        current,
+        everyAttribute(userChangesOf(applyPatch(userResource(user, person, base), operations, "User"))),
+      ),
     caller,
     deps,
   );

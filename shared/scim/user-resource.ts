@@ -27,6 +27,8 @@ export interface UserAttributes {
   license?: string;
   area_code?: string;
   extension?: string;
+  /** Set by office groups (never by a User body): wins over `office_name`. */
+  group_office_name?: string;
   active: boolean;
 }
 
@@ -187,6 +189,9 @@ export function personEmailOf(attributes: Pick<UserAttributes, "emails" | "user_
 export function answeredActive(user: ScimUser, person: Person | undefined): boolean {
   if (!user.active) return false;
   if (person?.state !== "suspended" && person?.state !== "deleted") return true;
+  // The deactivation the guard held, since released and carried out.
+  if (user.offboard_job_id !== undefined && person.suspended_by?.job_id === user.offboard_job_id)
+    return false;
   const since = person.state === "deleted" ? person.deleted_at : person.suspended_at;
   return since === undefined || since <= user.active_at;
 }

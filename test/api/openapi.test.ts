@@ -11,7 +11,7 @@ import addFormats from "ajv-formats";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiHandler } from "../../functions/api/api";
-import { openApiDocument, openApiJson } from "../../functions/api/openapi";
+import { openApiDocument, openApiJson } from "../../functions/api/openapi-document";
 import { matchRoute, ROUTES } from "../../functions/api/routes";
 import { createWebhookHandler } from "../../functions/webhook/handler";
 import { refreshOfficeSeats } from "../../shared/lifecycle/office-seats";
@@ -392,6 +392,11 @@ describe("real answers match the document", () => {
       403,
     );
     await answer({ method: "GET", path: "/scim/v2/Users" }, 401);
+    for (const path of ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/User", "Schemas"])
+      await answer({ method: "GET", path: `/scim/v2/${path}`, client: idp }, 200);
+    const dialpadSchema = "urn:ietf:params:scim:schemas:extension:dialpad:2.0:User";
+    await answer({ method: "GET", path: `/scim/v2/Schemas/${dialpadSchema}`, client: idp }, 200);
+    await answer({ method: "GET", path: "/scim/v2/Schemas/urn:nope", client: idp }, 404);
   });
 
   it("SCIM groups: 201, 200, 204, 400, 404, 409", async () => {

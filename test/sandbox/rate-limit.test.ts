@@ -1,6 +1,7 @@
 /**
  * The company-wide limit: at most N requests in ANY 1-second sliding window by arrival time,
- * refused requests answer 429 with Retry-After: 1 and do not count; the stats show the peak.
+ * refused requests answer 429 with Retry-After: 1 and do not count; the stats show the peak. Also
+ * the spec's per-operation limit (per minute) and a neighbour spending part of the company's limit.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../local/sandbox/index";
@@ -80,6 +81,35 @@ describe("rate limit over HTTP", () => {
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20);
     // Once the window has passed, requests are admitted again.
     await eventually(async () => ((await api.get("/offices")).status === 200 ? true : undefined), 3000);
+  });
+
+  it("a neighbour turned on by the control route spends the company's window first", async () => {
+    sandbox = await startSandbox({ latencyMs: 0, jitterMs: 0, monotonicClock: () => 1000 });
+    const config = await fetch(`${sandbox.url}/__sandbox/config`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ neighbourMode: "bursty", neighbourBurstSize: 15 }),
+    });
+    expect(config.status).toBe(200);
+    const api = dialpadHttp(sandbox);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => api.get("/offices")));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(5);
+    const stats = (await (await fetch(`${sandbox.url}/__sandbox/stats`)).json()) as { neighbour: unknown };
+    expect(stats.neighbour).toEqual({ admitted: 15, refused: 0 });
+  });
+
+  it("refuses an operation past its per-minute limit with the seconds until a slot frees", async () => {
+    sandbox = await startSandbox({ latencyMs: 0, jitterMs: 0, monotonicClock: () => 1000 });
+    sandbox.configure({ operationLimitPerMinute: 2 });
+    const api = dialpadHttp(sandbox);
+    expect((await api.get("/offices")).status).toBe(200);
+    expect((await api.get("/offices")).status).toBe(200);
+    const refused = await api.get("/offices");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("60");
+    // Another operation has its own minute.
+    expect((await api.get("/users")).status).toBe(200);
   });
 
   it("does not rate-limit or count the /__sandbox control routes", async () => {

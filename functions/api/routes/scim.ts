@@ -6,10 +6,16 @@
  * mapping picks it for every `/scim/` route).
  */
 import * as z from "zod";
-import { normalisePatch, normaliseResource } from "../../../shared/scim/dialect";
+import {
+  resourceType,
+  resourceTypes,
+  schema,
+  schemas,
+  serviceProviderConfig,
+} from "../../../shared/scim/discovery";
 import { listResponse, parseListQuery, project } from "../../../shared/scim/list-query";
 import { SCIM_CONTENT_TYPE } from "../../../shared/scim/media-type";
-import { applyPatch } from "../../../shared/scim/patch";
+import { ScimError } from "../../../shared/scim/scim-error";
 import {
   createUser,
   deleteUser,
@@ -148,10 +154,7 @@ export const scimCreateUser = defineRoute({
   responses: { 201: { description: "The user created.", schema: scimResource } },
   errors: { ...badUser, ...taken },
   handle: async (input, deps) => {
-    const resource = render(
-      await createUser(normaliseResource(input.body, "User"), callerOf(input), scimDeps(deps)),
-      input,
-    );
+    const resource = render(await createUser(input.body, callerOf(input), scimDeps(deps)), input);
     return reply(201, resource, { ...SCIM_HEADERS, location: resource.meta.location });
   },
 });
@@ -185,15 +188,7 @@ export const scimReplaceUser = defineRoute({
   handle: async (input, deps) =>
     reply(
       200,
-      render(
-        await replaceUser(
-          input.params.id,
-          normaliseResource(input.body, "User"),
-          callerOf(input),
-          scimDeps(deps),
-        ),
-        input,
-      ),
+      render(await replaceUser(input.params.id, input.body, callerOf(input), scimDeps(deps)), input),
       SCIM_HEADERS,
     ),
 });
@@ -208,11 +203,9 @@ export const scimPatchUser = defineRoute({
   responses: { 200: { description: "The user after the change.", schema: scimResource } },
   errors: { ...badUser, ...noSuchUser, ...taken },
   handle: async (input, deps) => {
-    // The IdP's dialect read (and refused) before anything is: a bad PATCH changes nothing.
-    const operations = normalisePatch(input.body, "User");
     const patched = await patchUser(
       input.params.id,
-      (resource) => applyPatch(resource, operations, "User"),
+      input.body,
       callerOf(input),
       scimDeps(deps),
       usersBase(input),
@@ -236,6 +229,82 @@ export const scimDeleteUser = defineRoute({
     return reply(204, undefined, SCIM_HEADERS);
   },
 });
+
+// Discovery (RFC 7644 §4): what the IdPs read to learn what we serve; the wire layer's documents.
+const discovery = { ...common, request: {} } as const;
+const notDescribed = (what: string) => new ScimError(404, undefined, `No such ${what}.`);
+const nameParams = z.strictObject({ id: z.string().min(1).max(256) });
+
+export const scimServiceProviderConfig = defineRoute({
+  ...discovery,
+  name: "scimServiceProviderConfig",
+  method: "GET",
+  path: `${SCIM_PATH}/ServiceProviderConfig`,
+  summary: "SCIM: what this service provider supports",
+  responses: { 200: { description: "The ServiceProviderConfig.", schema: scimResource } },
+  handle: async (input) => reply(200, serviceProviderConfig(usersBase(input)), SCIM_HEADERS),
+});
+
+export const scimResourceTypes = defineRoute({
+  ...discovery,
+  name: "scimResourceTypes",
+  method: "GET",
+  path: `${SCIM_PATH}/ResourceTypes`,
+  summary: "SCIM: the resource types (User, Group)",
+  responses: { 200: { description: "A ListResponse of ResourceTypes.", schema: scimListResponse } },
+  handle: async (input) => reply(200, { ...resourceTypes(usersBase(input)) }, SCIM_HEADERS),
+});
+
+export const scimResourceType = defineRoute({
+  ...discovery,
+  name: "scimResourceType",
+  method: "GET",
+  path: `${SCIM_PATH}/ResourceTypes/{id}`,
+  summary: "SCIM: one resource type",
+  request: { params: nameParams },
+  responses: { 200: { description: "The ResourceType.", schema: scimResource } },
+  errors: { 404: { description: "No such resource type.", codes: ["not_found"] } },
+  handle: async (input) => {
+    const found = resourceType(input.params.id, usersBase(input));
+    if (!found) throw notDescribed("resource type");
+    return reply(200, found, SCIM_HEADERS);
+  },
+});
+
+export const scimSchemas = defineRoute({
+  ...discovery,
+  name: "scimSchemas",
+  method: "GET",
+  path: `${SCIM_PATH}/Schemas`,
+  summary:
+    "SCIM: the schemas (core User and Group, the enterprise extension, ours): the SCIM bodies' description",
+  responses: { 200: { description: "A ListResponse of Schemas.", schema: scimListResponse } },
+  handle: async (input) => reply(200, { ...schemas(usersBase(input)) }, SCIM_HEADERS),
+});
+
+export const scimSchema = defineRoute({
+  ...discovery,
+  name: "scimSchema",
+  method: "GET",
+  path: `${SCIM_PATH}/Schemas/{id}`,
+  summary: "SCIM: one schema, by its URN",
+  request: { params: nameParams },
+  responses: { 200: { description: "The Schema.", schema: scimResource } },
+  errors: { 404: { description: "No such schema.", codes: ["not_found"] } },
+  handle: async (input) => {
+    const found = schema(input.params.id, usersBase(input));
+    if (!found) throw notDescribed("schema");
+    return reply(200, found, SCIM_HEADERS);
+  },
+});
+
+export const SCIM_DISCOVERY_ROUTES = [
+  scimServiceProviderConfig,
+  scimResourceTypes,
+  scimResourceType,
+  scimSchemas,
+  scimSchema,
+] as const;
 
 export const SCIM_USER_ROUTES = [
   scimListUsers,

@@ -1,6 +1,8 @@
 /**
  * What every /api/v2 request goes through, in Dialpad's order as seen from a client: it is
- * counted on arrival, the company-wide rate limit may refuse it (429, Retry-After: 1), an injected
+ * counted on arrival, the neighbour's requests due by then are spent, the company-wide rate limit
+ * (429, Retry-After: 1) or the operation's per-minute limit (429, Retry-After: seconds until a slot
+ * frees) may refuse it, an injected
  * fault may take it over (5xx, hang, 429 burst), then the bearer key is checked and the route
  * runs. Every answer leaves after the simulated latency; the domain work itself is done at once.
  */
@@ -10,6 +12,8 @@ import { SandboxError } from "../domain/sandbox-error";
 import type { FaultInjector } from "../traffic/faults";
 import { retryAfterHeader } from "../traffic/faults";
 import { type Latency, sleep } from "../traffic/latency";
+import type { NeighbourTraffic } from "../traffic/neighbour";
+import type { OperationRateLimit } from "../traffic/operation-limit";
 import type { CompanyRateLimit } from "../traffic/rate-limiter";
 import type { RequestLogEntry, TrafficStats } from "../traffic/traffic-stats";
 import type { ApiHandler } from "./api-routes";
@@ -22,6 +26,10 @@ export interface ApiPipelineParts {
   routes: RouteTable<ApiHandler>;
   apiKey: string;
   limiter: CompanyRateLimit;
+  /** Per operation (method + route template), per minute. */
+  operationLimiter: OperationRateLimit;
+  /** Another integration spending the company's limit; its requests are replayed before ours. */
+  neighbour: NeighbourTraffic;
   faults: FaultInjector;
   latency: Latency;
   stats: TrafficStats;
@@ -88,8 +96,17 @@ export function apiPipeline(parts: ApiPipelineParts) {
     sendJson(response, answer.status, answer.body, answer.headers, parts.nullForUnset());
 
     function decide(): Answer {
+      parts.neighbour.spendUntil(parts.limiter, arrival);
       if (!parts.limiter.tryAdmit(arrival)) {
         return error(429, "Rate limit exceeded", { "retry-after": "1" });
+      }
+      if (route) {
+        const perOperation = parts.operationLimiter.tryAdmit(route, arrival);
+        if (!perOperation.admitted) {
+          return error(429, "Rate limit exceeded for this operation", {
+            "retry-after": String(perOperation.retryAfterSeconds),
+          });
+        }
       }
       parts.stats.admittedAt(arrival);
       const fault = parts.faults.take(method, match.kind === "not_found" ? undefined : match.template);

@@ -38,6 +38,11 @@ const seedBody = z.strictObject({
 
 const configBody = z.strictObject({
   rateLimitPerSecond: z.number().int().positive().optional(),
+  operationLimitPerMinute: z.number().int().positive().optional(),
+  neighbourMode: z.enum(["off", "steady", "bursty"]).optional(),
+  neighbourRatePerSecond: z.number().positive().optional(),
+  neighbourBurstSize: z.number().int().positive().optional(),
+  neighbourBurstEveryMs: z.number().int().positive().optional(),
   latencyMs: z.number().nonnegative().optional(),
   jitterMs: z.number().nonnegative().optional(),
   usersPageSize: z.number().int().positive().optional(),
@@ -73,7 +78,11 @@ export function controlRoutes(
   userJson: (userId: string) => unknown,
 ): ControlRoutes {
   return new RouteTable<ControlHandler>()
-    .add("GET", "/stats", () => ({ ...controls.stats(), webhookDeliveries: controls.webhookDeliveries() }))
+    .add("GET", "/stats", () => ({
+      ...controls.stats(),
+      neighbour: controls.neighbourStats(),
+      webhookDeliveries: controls.webhookDeliveries(),
+    }))
     .add("POST", "/stats/reset", () => {
       controls.resetStats();
       return {};

@@ -73,4 +73,9 @@ export async function eventually<T>(
 }
 
 /** For tests whose subject is neither latency nor the rate limit: answer at once, never 429. */
-export const FAST = { latencyMs: 0, jitterMs: 0, rateLimitPerSecond: 1_000_000 } as const;
+export const FAST = {
+  latencyMs: 0,
+  jitterMs: 0,
+  rateLimitPerSecond: 1_000_000,
+  operationLimitPerMinute: 1_000_000,
+} as const;

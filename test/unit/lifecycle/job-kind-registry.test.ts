@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as z from "zod";
-import { openApiDocument } from "../../../functions/api/openapi";
+import { openApiDocument } from "../../../functions/api/openapi-document";
 import { ROUTES } from "../../../functions/api/routes";
 import { defineJobKind, jobKindRegistry } from "../../../shared/lifecycle/job-kind";
 import { JOB_KIND_NAMES, JOB_KINDS } from "../../../shared/lifecycle/job-kinds";

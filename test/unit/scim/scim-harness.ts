@@ -85,9 +85,23 @@ export function scimWorld(
 
   const patch = (...operations: unknown[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
 
+  /** Creates `email` active in HQ, onboards it in Dialpad; answers its SCIM id. */
+  async function create(email: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const answer = await call(
+      "POST",
+      "/Users",
+      oktaUser(email, { [DIALPAD]: { officeName: "HQ" }, ...extra }),
+    );
+    if (answer.status !== 201)
+      throw new Error(`POST answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    await service.work();
+    return answer.body.id as string;
+  }
+
   return {
     service,
     call,
+    create,
     oktaUser,
     patch,
     get: (path: string, client?: IdpClient | null) => call("GET", path, undefined, client),

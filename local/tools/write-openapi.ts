@@ -3,7 +3,7 @@
  * `GET /v1/openapi.json` serves). A test fails when the committed copy is stale.
  */
 import { writeFileSync } from "node:fs";
-import { openApiJson } from "../../functions/api/openapi";
+import { openApiJson } from "../../functions/api/openapi-document";
 import { ROUTES } from "../../functions/api/routes";
 
 const target = new URL("../../docs/openapi.json", import.meta.url);

@@ -3,7 +3,7 @@
  * first use and kept for the container's life (it only changes with a deployment).
  */
 import * as z from "zod";
-import { openApiDocument } from "../openapi";
+import { openApiDocument } from "../openapi-document";
 import { defineRoute, type Route, reply } from "../route";
 
 /**
