@@ -248,6 +248,8 @@ const recordPerson = step({
         state: "active",
         user_id: progress.user_id,
         office_id: progress.office_id,
+        // What SCIM answers as phoneNumbers, from our record rather than a Dialpad read.
+        ...(progress.phone_number ? { phone_numbers: [progress.phone_number] } : {}),
         updated_at: at,
       },
       remove: ["deleted_at", ...SUSPENSION_FIELDS],

@@ -118,6 +118,21 @@ describe("POST /Users", () => {
 });
 
 describe("GET /Users and /Users/{id}", () => {
+  it("answers phoneNumbers from our record once the onboarding assigned one, never from a Dialpad read", async () => {
+    const w = scimWorld();
+    const created = await w.post(
+      w.oktaUser("tel@example.com", { [DIALPAD]: { officeName: "HQ", areaCode: "212" } }),
+    );
+    expect(created.body).not.toHaveProperty("phoneNumbers");
+    await w.service.work();
+    const reads = w.service.dialpad.calls.length;
+    const answer = await w.get(`/Users/${created.body.id}`);
+    expect(answer.body.phoneNumbers).toEqual([
+      { value: expect.stringMatching(/^\+1212/), type: "work", primary: true },
+    ]);
+    expect(w.service.dialpad.calls.length).toBe(reads);
+  });
+
   it("finds a user by userName in any case, externalId, id and email; an unknown one is an empty list", async () => {
     const w = scimWorld();
     const ada = (await w.post(w.oktaUser("ada@example.com"))).body;
