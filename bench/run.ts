@@ -9,6 +9,7 @@ import { formatCost, runCostBenchmark } from "./cost";
 import { formatMemory, type MemoryMark, memoryMark } from "./memory";
 import { DRAIN_VARIANTS, formatNearLimit, runNearLimitBenchmark } from "./near-limit";
 import { formatUrgency, runUrgencyBenchmark } from "./offboard-urgency";
+import { formatScim, runScimBenchmark } from "./scim";
 import { deployedConfiguration } from "./support/bench-pipeline";
 import { startLocalEngines } from "./support/local-stack";
 import { heading } from "./support/report-format";
@@ -19,7 +20,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const quick = process.argv.includes("--quick");
 /**
- * `--only=throughput`, `--only=urgency`, `--only=near-limit` or `--only=cost` runs one pipeline
+ * `--only=throughput`, `--only=urgency`, `--only=near-limit`, `--only=cost` or `--only=scim` runs one pipeline
  * benchmark (bundle sizes, init times and memory always print); `--only=bundles` runs none;
  * `--only=drain` runs only the near-limit runs with a process per invocation and submissions over
  * HTTP, without and with a CPU hog.
@@ -101,6 +102,19 @@ async function main(): Promise<void> {
         ),
         formatNearLimit(runs),
       );
+    }
+    if (only === undefined || only === "scim") {
+      const run = await runScimBenchmark({
+        engines,
+        config,
+        backlog: quick ? 60 : 400,
+        inFlight: 10,
+        windowMs: quick ? 10_000 : 30_000,
+        drainTimeoutMs: quick ? 60_000 : 300_000,
+        log: progress,
+      });
+      marks.push(memoryMark("SCIM during a backlog"));
+      sections.push(heading("6. SCIM answers while a 400-job backlog drains"), formatScim(run));
     }
   } finally {
     await engines.stop();

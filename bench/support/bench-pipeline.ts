@@ -392,10 +392,34 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     return (JSON.parse(text) as Pick<Job, "job_id">).job_id;
   }
 
+  /** Any route through the API function, as a client with these scopes: status, parsed body, ms. */
+  async function call(
+    method: string,
+    path: string,
+    body: unknown,
+    client: { name: string; scopes: string },
+  ): Promise<{ status: number; body: unknown; ms: number }> {
+    const [rawPath = "", query] = path.split("?", 2);
+    const routed = toProxyEvent({
+      method,
+      path: rawPath,
+      ...(query ? { query: new URLSearchParams(query) } : {}),
+      headers: { "content-type": "application/json", host: "127.0.0.1:3000" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      authorizer: { client: client.name, scopes: client.scopes },
+    });
+    if (!routed) throw new Error(`no route for ${method} ${rawPath}`);
+    const started = performance.now();
+    const response = await api(routed.event);
+    const ms = performance.now() - started;
+    return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, ms };
+  }
+
   return {
     sandbox,
     service,
     variant,
+    call,
     eventSources: Object.fromEntries(lanes.map((lane) => [lane, config.eventSources[lane]])),
     /** DynamoDB calls of the worker (limiter and job/person stores); the API's are counted apart. */
     dynamoCalls: dynamo.calls,

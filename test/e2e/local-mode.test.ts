@@ -4,7 +4,11 @@
  * One instance for the whole file; the flows use different people so they can run side by side.
  */
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken } from "../../shared/auth/hash-token";
 import {
   eventually,
   type LocalInstance,
@@ -19,13 +23,33 @@ const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 let local: LocalInstance;
 let sandboxUrl: string;
 
+/** Two identity providers' SCIM clients, as `npm run client-token -- add ... --scopes scim` registers them. */
+const ENTRA_TOKEN = `entra-${randomUUID()}`;
+const JUMPCLOUD_TOKEN = `jumpcloud-${randomUUID()}`;
+
 beforeAll(async () => {
+  const clientsFile = join(tmpdir(), `e2e-clients-${randomUUID()}.json`);
+  writeFileSync(
+    clientsFile,
+    JSON.stringify({
+      clients: [
+        { name: "entra", token_sha256: hashToken(ENTRA_TOKEN), scopes: ["scim"] },
+        {
+          name: "jumpcloud",
+          token_sha256: hashToken(JUMPCLOUD_TOKEN),
+          scopes: ["scim"],
+          mass_offboard_limit: 10,
+        },
+      ],
+    }),
+  );
   local = await startLocalInstance(
     {
       PORT: "0",
       LOCAL_API_TOKEN: `e2e-${randomUUID()}`,
       SWEEP_INTERVAL_SECONDS: "1",
       DIALPAD_WEBHOOK_SECRET: `whsec-${randomUUID()}`,
+      LOCAL_CLIENTS_FILE: clientsFile,
     },
     // Through npm, as a user starts it: Ctrl-C then reaches npm and its shell too.
     { via: "npm" },
@@ -190,6 +214,209 @@ describe("local mode over HTTP", () => {
     });
     expect(record.history.length).toBeGreaterThan(1);
   });
+});
+
+describe("SCIM front through npm start", () => {
+  const DIALPAD_EXT = "urn:ietf:params:scim:schemas:extension:dialpad:2.0:User";
+  const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+  const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+  interface Snapshot {
+    users: {
+      id: string;
+      emails: string[];
+      state: string;
+      officeId: string;
+      phoneNumbers: string[];
+      callCenterIds: string[];
+    }[];
+    offices: { id: string; name: string; availableSeats: Record<string, number> }[];
+    callCenters: { id: string; name: string }[];
+  }
+  const snapshot = async () => (await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as Snapshot;
+  const inDialpad = async (email: string) => (await snapshot()).users.find((u) => u.emails.includes(email));
+  const scim = (token: string, method: string, path: string, body?: unknown) =>
+    local.request(method, `/scim/v2${path}`, { token, ...(body === undefined ? {} : { body }) });
+  const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
+  /** The worker drains at the sandbox's pace on a shared machine: a minute for each wait. */
+  const wait = <T>(what: string, probe: () => Promise<T | undefined>) => eventually(what, probe, 60_000);
+
+  /** A user created through SCIM and active in Dialpad; answers its SCIM id. */
+  async function provisioned(token: string, name: string, extra: Record<string, unknown> = {}) {
+    const email = `${name}-${randomUUID().slice(0, 8)}@example.com`;
+    const created = await scim(token, "POST", "/Users", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: email,
+      name: { givenName: name, familyName: "Scim" },
+      emails: [{ value: email, type: "work", primary: true }],
+      active: true,
+      [DIALPAD_EXT]: { officeName: "HQ", areaCode: "415" },
+      ...extra,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const user = await wait(`${email} active in Dialpad`, async () => {
+      const found = await inDialpad(email);
+      return found?.state === "active" && found.phoneNumbers.length > 0 ? found : undefined;
+    });
+    return { id: created.body.id as string, email, user };
+  }
+
+  /** A group change an IdP retries while the service answers 503 (office and call-center names not read yet). */
+  const groupChange = (token: string, method: string, path: string, body: unknown) =>
+    wait(`${method} ${path} accepted`, async () => {
+      const answer = await scim(token, method, path, body);
+      if (answer.status === 503) return undefined;
+      expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+      return answer;
+    });
+
+  // Leave the service idle for the stop test that follows: no job open, the last webhook syncs done.
+  afterAll(async () => {
+    await eventually(
+      "no open job",
+      async () => {
+        for (const status of ["queued", "running"]) {
+          const { body } = await local.request("GET", `/v1/jobs?status=${status}&limit=1`);
+          if (body.items.length > 0) return undefined;
+        }
+        return true;
+      },
+      60_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }, 70_000);
+
+  it("an Entra deprovision suspends, removes from call centers, hands the number to the manager, never deletes; reactivation gives back the same user", async () => {
+    const manager = await provisioned(ENTRA_TOKEN, "manager");
+    const leaver = await provisioned(ENTRA_TOKEN, "leaver", { [ENTERPRISE]: { manager: manager.id } });
+    // Into the Support call center through a call-center group.
+    const support = (await snapshot()).callCenters.find((c) => c.name === "Support")?.id ?? "";
+    await groupChange(ENTRA_TOKEN, "POST", "/Groups", {
+      displayName: `support`,
+      members: [{ value: leaver.id }],
+    });
+    await wait("the leaver to operate Support", async () =>
+      (await inDialpad(leaver.email))?.callCenterIds.includes(support) ? true : undefined,
+    );
+    const number = leaver.user.phoneNumbers[0] ?? "";
+    const answer = await scim(
+      ENTRA_TOKEN,
+      "PATCH",
+      `/Users/${leaver.id}`,
+      patch(
+        { op: "Replace", path: "active", value: "False" },
+        { op: "Replace", path: 'phoneNumbers[type eq "work"].value', value: "+14155550123" },
+      ),
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const after = await wait("the leaver suspended with the number handed off", async () => {
+      const found = await inDialpad(leaver.email);
+      return found?.state === "suspended" && found.phoneNumbers.length === 0 ? found : undefined;
+    });
+    expect(after.id).toBe(leaver.user.id);
+    expect(after.callCenterIds).toEqual([]);
+    expect((await inDialpad(manager.email))?.phoneNumbers).toContain(number);
+    // The offboard job records the suspension and its retention once its last step is done.
+    const record = await wait("the leaver's record in retention", async () => {
+      const { body } = await local.request("GET", `/v1/users/${encodeURIComponent(leaver.email)}`);
+      return body.state === "suspended" && body.delete_after ? body : undefined;
+    });
+    expect(record).toMatchObject({ state: "suspended", user_id: leaver.user.id });
+
+    // Back during retention: the same Dialpad user.
+    const back = await scim(
+      ENTRA_TOKEN,
+      "PATCH",
+      `/Users/${leaver.id}`,
+      patch({ op: "Replace", path: "active", value: "True" }),
+    );
+    expect(back.status).toBe(200);
+    const reactivated = await wait("the same Dialpad user active again", async () => {
+      const found = await inDialpad(leaver.email);
+      return found?.state === "active" ? found : undefined;
+    });
+    expect(reactivated.id).toBe(leaver.user.id);
+  }, 120_000);
+
+  it("DELETE /Users/{id} answers 204, then 404, and the Dialpad user is suspended, not deleted", async () => {
+    const gone = await provisioned(ENTRA_TOKEN, "deleted");
+    expect((await scim(ENTRA_TOKEN, "DELETE", `/Users/${gone.id}`)).status).toBe(204);
+    expect((await scim(ENTRA_TOKEN, "GET", `/Users/${gone.id}`)).status).toBe(404);
+    const suspended = await wait("the deleted user suspended", async () => {
+      const found = await inDialpad(gone.email);
+      return found?.state === "suspended" ? found : undefined;
+    });
+    expect(suspended.id).toBe(gone.user.id);
+  }, 90_000);
+
+  it("an office group moves its member to the office, seats checked", async () => {
+    const mover = await provisioned(ENTRA_TOKEN, "mover");
+    const london = (await snapshot()).offices.find((o) => o.name === "London");
+    const seatsBefore = london?.availableSeats.talk_lines ?? 0;
+    const group = await groupChange(ENTRA_TOKEN, "POST", "/Groups", { displayName: "london", members: [] });
+    await groupChange(
+      ENTRA_TOKEN,
+      "PATCH",
+      `/Groups/${group.body.id}`,
+      patch({ op: "add", path: "members", value: [{ value: mover.id }] }),
+    );
+    await wait("the mover in London", async () =>
+      (await inDialpad(mover.email))?.officeId === london?.id ? true : undefined,
+    );
+    // An update job (the same kind as POST /v1/update) that checked London's seats before the move.
+    const job = await wait("the move job to end", async () => {
+      const jobs = await local.request(
+        "GET",
+        `/v1/jobs?email=${encodeURIComponent(mover.email)}&kind=update`,
+      );
+      const found = jobs.body.items[0];
+      return found && TERMINAL.has(found.status) ? found : undefined;
+    });
+    expect(job).toMatchObject({ status: "succeeded", kind: "update" });
+    expect(job.steps).toContainEqual(expect.objectContaining({ name: "move_office", status: "succeeded" }));
+    const londonAfter = (await snapshot()).offices.find((o) => o.name === "London");
+    expect(londonAfter?.availableSeats.talk_lines).toBe(seatsBefore - 1);
+  }, 90_000);
+
+  it("12 deactivations from one IdP within a minute: the last 2 are held until released", async () => {
+    const people = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => provisioned(JUMPCLOUD_TOKEN, `bulk${i}`)),
+    );
+    const statuses: number[] = [];
+    for (const person of people)
+      statuses.push(
+        (
+          await scim(
+            JUMPCLOUD_TOKEN,
+            "PATCH",
+            `/Users/${person.id}`,
+            patch({ op: "replace", value: { active: false } }),
+          )
+        ).status,
+      );
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    const held = await local.request("GET", "/v1/jobs?status=held&limit=100");
+    const heldEmails = new Set<string>(held.body.items.map((job: { email: string }) => job.email));
+    expect(people.filter((p) => heldEmails.has(p.email)).map((p) => p.email)).toEqual(
+      people.slice(10).map((p) => p.email),
+    );
+    // Held: SCIM still answers them active, and Dialpad is untouched.
+    const last = people[11] as (typeof people)[number];
+    expect((await scim(JUMPCLOUD_TOKEN, "GET", `/Users/${last.id}`)).body.active).toBe(true);
+    await wait("the first 10 suspended", async () => {
+      const users = await Promise.all(people.slice(0, 10).map((p) => inDialpad(p.email)));
+      return users.every((u) => u?.state === "suspended") ? true : undefined;
+    });
+    expect((await inDialpad(last.email))?.state).toBe("active");
+    // Another client (here the local token, with approve) releases them.
+    for (const job of held.body.items.filter((j: { email: string }) =>
+      people.slice(10).some((p) => p.email === j.email),
+    ))
+      expect((await local.request("POST", `/v1/jobs/${job.job_id}/release`)).status).toBe(200);
+    await wait("the held two suspended once released", async () => {
+      const users = await Promise.all(people.slice(10).map((p) => inDialpad(p.email)));
+      return users.every((u) => u?.state === "suspended") ? true : undefined;
+    });
+  }, 180_000);
 });
 
 describe("stopping", () => {
