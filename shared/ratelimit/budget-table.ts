@@ -1,6 +1,6 @@
 /**
  * The DynamoDB side of the shared Dialpad budget: one item, `RATE#<name>` / `STATE`, holding the
- * slot planner's state (next free slot, pause, lowered rate, revision). Every change is one
+ * slot planner's state (next free slot, pause, lowered rate and the rate that drew the last 429, revision). Every change is one
  * conditional write on the revision it was planned from; a refused write answers the stored state
  * (ReturnValuesOnConditionCheckFailure), so the caller re-plans without another read.
  */
@@ -17,6 +17,7 @@ const stateItem = z.looseObject({
   factor_at_throttle: z.number().optional(),
   recover_from: z.number().optional(),
   throttled_at: z.number().optional(),
+  ceiling_factor: z.number().optional(),
   revision: z.number().optional(),
 });
 
@@ -30,6 +31,7 @@ export function stateFromItem(item: Record<string, unknown> | undefined): Budget
     factorAtThrottle: parsed.factor_at_throttle ?? 1,
     recoverFrom: parsed.recover_from ?? 0,
     throttledAt: parsed.throttled_at ?? 0,
+    ceilingFactor: parsed.ceiling_factor ?? 1,
     revision: parsed.revision ?? 0,
   };
 }
@@ -65,6 +67,7 @@ export class DynamoBudgetStore implements BudgetStore {
             factor_at_throttle: next.factorAtThrottle,
             recover_from: next.recoverFrom,
             throttled_at: next.throttledAt,
+            ceiling_factor: next.ceilingFactor,
             revision: next.revision,
           },
           // Revision 0 is the item as never written by this design (absent, or left by the old one).

@@ -2,8 +2,14 @@
  * The adaptive part of the shared Dialpad budget: the pause a 429 imposes on every worker and the
  * rate factor it lowers. Pure functions over the budget state and a clock reading.
  *
- * The factor is never written periodically: a 429 records (factor_at_throttle, recover_from) and
- * every reader derives the current factor from them and its own clock, recovering linearly to 1.
+ * The factor is never written periodically: a 429 records (factor_at_throttle, recover_from,
+ * ceiling_factor) and every reader derives the current factor from them and its own clock.
+ *
+ * Recovery remembers the rate that drew the last 429 (the ceiling): another integration spending a
+ * steady share of the company's limit makes that rate the one to stay just under. So the factor
+ * climbs fast (linear, `recoveryMs` for the whole range) up to `probeBand` below the ceiling, creeps
+ * (`creepPerSecond`) through the band around it, and climbs fast again once `probeBand` above it:
+ * a neighbour that stopped costs at most 2 × probeBand / creepPerSecond of slow climbing.
  */
 
 export interface ThrottleState {
@@ -15,6 +21,8 @@ export interface ThrottleState {
   recoverFrom: number;
   /** Epoch ms of the last recorded 429, to count a burst of simultaneous 429s once. */
   throttledAt: number;
+  /** The rate factor in force when the last burst of 429s began (1 = never throttled). */
+  ceilingFactor: number;
 }
 
 export interface ThrottlePolicy {
@@ -26,9 +34,16 @@ export interface ThrottlePolicy {
   decrease: number;
   /** The factor never drops below this. */
   floorFactor: number;
-  /** Time to recover linearly from the lowered factor back to 1, counted from the pause's end. */
+  /** Away from the ceiling: the time to climb the whole range 0 → 1, counted from the pause's end. */
   recoveryMs: number;
-  /** 429s within this long of the previous one belong to the same burst: they extend the pause only. */
+  /** Half-width of the band around the ceiling climbed slowly. */
+  probeBand: number;
+  /** The climb per second inside that band. */
+  creepPerSecond: number;
+  /**
+   * 429s within this long of the previous one, or before the pause ends, belong to the same burst:
+   * they extend the pause only (requests sent before the pause was known come back 429 too).
+   */
   burstMs: number;
 }
 
@@ -38,6 +53,8 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
   decrease: 0.5,
   floorFactor: 0.25,
   recoveryMs: 10_000,
+  probeBand: 0.1,
+  creepPerSecond: 0.005,
   burstMs: 1000,
 };
 
@@ -46,15 +63,33 @@ export const UNTHROTTLED_STATE: ThrottleState = {
   factorAtThrottle: 1,
   recoverFrom: 0,
   throttledAt: 0,
+  ceilingFactor: 1,
 };
 
-/** The current rate factor in [floorFactor, 1]: held through the pause, then linear back to 1. */
+/**
+ * The current rate factor in [floorFactor, 1]: held through the pause, then fast up to the band
+ * below the ceiling, slow through the band, fast again above it.
+ */
 export function rateFactorAt(state: ThrottleState, nowMs: number, policy: ThrottlePolicy): number {
   const lowered = state.factorAtThrottle;
   if (lowered >= 1) return 1;
   if (nowMs <= state.recoverFrom) return lowered;
-  const recovered = lowered + ((1 - lowered) * (nowMs - state.recoverFrom)) / policy.recoveryMs;
-  return Math.min(1, recovered);
+  const fastPerMs = 1 / policy.recoveryMs;
+  const slowPerMs = policy.creepPerSecond / 1000;
+  const knee = Math.min(1, Math.max(lowered, state.ceilingFactor - policy.probeBand));
+  const top = Math.min(1, Math.max(knee, state.ceilingFactor + policy.probeBand));
+  let elapsed = nowMs - state.recoverFrom;
+  const toKnee = (knee - lowered) / fastPerMs;
+  if (elapsed <= toKnee) return lowered + elapsed * fastPerMs;
+  elapsed -= toKnee;
+  const toTop = slowPerMs > 0 ? (top - knee) / slowPerMs : Number.POSITIVE_INFINITY;
+  if (elapsed <= toTop) return knee + elapsed * slowPerMs;
+  return Math.min(1, top + (elapsed - toTop) * fastPerMs);
+}
+
+/** The longest a factor takes to climb from the floor back to 1 after the pause (a bound for tests and docs). */
+export function fullRecoveryMs(policy: ThrottlePolicy): number {
+  return policy.recoveryMs + (2 * policy.probeBand * 1000) / policy.creepPerSecond;
 }
 
 /** The pause a 429 asks for: `Retry-After` when usable, else the default, clamped to the maximum. */
@@ -64,8 +99,10 @@ export function pauseFor(retryAfterMs: number | undefined, policy: ThrottlePolic
 }
 
 /**
- * The state after a 429 seen at `nowMs`: the pause extended to max(existing, now + pause), the
- * factor lowered multiplicatively (once per burst), recovery restarting at the pause's end.
+ * The state after a 429 seen at `nowMs`: the pause extended to max(existing, now + pause), recovery
+ * restarting at the pause's end. A new burst lowers the factor multiplicatively and remembers the
+ * factor it interrupted as the ceiling; a 429 inside the current pause or within `burstMs` of the
+ * burst's start belongs to that burst and changes neither.
  */
 export function throttledState<S extends ThrottleState>(
   state: S,
@@ -74,14 +111,16 @@ export function throttledState<S extends ThrottleState>(
   policy: ThrottlePolicy,
 ): S {
   const pausedUntil = Math.max(state.pausedUntil, nowMs + pauseFor(retryAfterMs, policy));
-  const sameBurst = state.throttledAt > 0 && nowMs - state.throttledAt < policy.burstMs;
+  const sameBurst =
+    state.throttledAt > 0 && (nowMs < state.pausedUntil || nowMs - state.throttledAt < policy.burstMs);
+  if (sameBurst) return { ...state, pausedUntil, recoverFrom: pausedUntil };
   const current = rateFactorAt(state, nowMs, policy);
-  const factorAtThrottle = sameBurst ? current : Math.max(policy.floorFactor, current * policy.decrease);
   return {
     ...state,
     pausedUntil,
-    factorAtThrottle,
+    factorAtThrottle: Math.max(policy.floorFactor, current * policy.decrease),
+    ceilingFactor: current,
     recoverFrom: pausedUntil,
-    throttledAt: sameBurst ? state.throttledAt : nowMs,
+    throttledAt: nowMs,
   };
 }

@@ -117,5 +117,6 @@ describe("the pump on DynamoDB Local", () => {
     const stored = await new DynamoBudgetStore(localDocumentClient(), table.tableName, "pump").read();
     expect(stored.pausedUntil).toBeGreaterThan(stored.throttledAt);
     expect(stored.factorAtThrottle).toBe(0.5);
+    expect(stored.ceilingFactor).toBe(1);
   });
 });

@@ -17,7 +17,7 @@ import {
   recordThrottle,
   slotSpacingMs,
 } from "../../../shared/ratelimit/slot-planner";
-import { DEFAULT_THROTTLE_POLICY } from "../../../shared/ratelimit/throttle-state";
+import { DEFAULT_THROTTLE_POLICY, fullRecoveryMs } from "../../../shared/ratelimit/throttle-state";
 
 const EPOCH = 1_764_000_000_000;
 const settingsFor = (budgetRps: number): PlannerSettings => ({ budgetRps, policy: DEFAULT_THROTTLE_POLICY });
@@ -277,7 +277,9 @@ describe("slot planner: 429s", () => {
     }
     const full = slotSpacingMs(settings, INITIAL_BUDGET_STATE, EPOCH);
     expect(slotSpacingMs(settings, throttled, EPOCH + 1000)).toBe(Math.ceil(1000 / 9.5));
-    expect(slotSpacingMs(settings, throttled, EPOCH + 1000 + DEFAULT_THROTTLE_POLICY.recoveryMs)).toBe(full);
+    expect(slotSpacingMs(settings, throttled, EPOCH + 1000 + fullRecoveryMs(DEFAULT_THROTTLE_POLICY))).toBe(
+      full,
+    );
   });
 
   it("a burst of 429s halves the rate once, and never shortens a pause", () => {
