@@ -65,7 +65,8 @@ export interface OnboardRequest {
 export type NumberHandoff =
   | { to: "keep" }
   | { to: "release" }
-  | { to: "user"; email: string }
+  /** `otherwise: "keep"`: when no active Dialpad user has the email then, keep instead of failing. */
+  | { to: "user"; email: string; otherwise?: "keep" }
   | { to: "department" | "call_center" | "office"; id: string };
 
 export interface OffboardRequest {

@@ -482,7 +482,8 @@ class Effects {
     if (!manager_id) return undefined;
     const manager = await this.deps.users.findScimUser({ id: manager_id });
     const person = manager && (await this.deps.people.get(manager.email));
-    return person?.state === "active" ? { to: "user", email: person.email } : undefined;
+    // Our record may be behind Dialpad: if the manager is not active there at the time, keep.
+    return person?.state === "active" ? { to: "user", email: person.email, otherwise: "keep" } : undefined;
   }
 }
 
