@@ -10,15 +10,12 @@ import { authorityOf } from "./authority";
 import { type IntakeDeps, takeInJob } from "./job-intake";
 import type { Caller, IntakeHookDeps, JobKindRegistry } from "./job-kind";
 import type { MassChangeSettings } from "./mass-change-guard";
-import type { ImportRequest, Job, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
+import type { ClientJobKind, Job, JobOf } from "./model";
 import type { JobReads, UnsentJobs } from "./ports";
 import { requestKey } from "./request-key";
 
-export type Submission =
-  | { kind: "onboard"; request: OnboardRequest }
-  | { kind: "offboard"; request: OffboardRequest }
-  | { kind: "update"; request: UpdateRequest }
-  | { kind: "import"; request: ImportRequest };
+/** A client's request for a job of one of the kinds clients ask for (derived: no list of kinds here). */
+export type Submission = { [K in ClientJobKind]: { kind: K; request: JobOf<K>["request"] } }[ClientJobKind];
 
 export interface SubmitJobDeps extends IntakeDeps {
   kinds: JobKindRegistry;
