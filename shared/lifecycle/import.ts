@@ -9,6 +9,7 @@ import type { DialpadUser } from "../dialpad/schemas";
 import { defineJobKind } from "./job-kind";
 import type { ImportRequest, JobOf, PersonState } from "./model";
 import { type ImportProgress, importProgress } from "./progress";
+import { importRequest } from "./requests";
 import { byWorkerFor, defineStep } from "./steps";
 
 declare module "./model" {
@@ -94,5 +95,6 @@ export const importKind = defineJobKind({
   lane: "bulk",
   progress: importProgress,
   steps: [importUsers],
+  requestSchema: importRequest,
   leaseKey: async () => IMPORT_LEASE,
 });

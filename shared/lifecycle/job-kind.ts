@@ -7,8 +7,18 @@
 import type * as z from "zod";
 import type { DialpadApi } from "../dialpad/api";
 import { JobFailure } from "./failures";
+import type { GuardDecision, MassChangeSettings } from "./mass-change-guard";
 import type { Job, JobKind, JobOf } from "./model";
-import type { Clock, JobDecisions, JobRuns, Lane, PersonJobNotes, PersonReads, PersonWrites } from "./ports";
+import type {
+  Clock,
+  JobDecisions,
+  JobRuns,
+  Lane,
+  PersonJobNotes,
+  PersonReads,
+  PersonWrites,
+  RequestKey,
+} from "./ports";
 import type { Step } from "./steps";
 
 /** Whom a new job is about, as far as intake knows (an offboard by user id may not know the email yet). */
@@ -24,6 +34,23 @@ export interface IntakeHookDeps {
   clock: Clock;
 }
 
+/** Who asks for a job, as intake knows it (the client registry's entry, through its principal). */
+export interface Caller {
+  client: string;
+  idempotencyKey: string | undefined;
+  scopes: readonly string[];
+  /** The client registry entry's `mass_offboard_limit` (0 = off), when it has one. */
+  massOffboardLimit?: number | undefined;
+}
+
+/** What a kind's `hold` may use: the mass-change guard's count and settings (absent: never held). */
+export interface HoldDeps extends Pick<IntakeHookDeps, "clock"> {
+  massChange?: MassChangeSettings | undefined;
+}
+
+/** Whether intake holds the job; `uncount` takes back what deciding counted, for a repeat of a request. */
+export type HoldDecision = GuardDecision;
+
 export interface RunHookDeps extends IntakeHookDeps {
   jobs: JobDecisions & Pick<JobRuns, "setIdentity">;
   /** The Dialpad client of the kind's lane. */
@@ -37,6 +64,27 @@ export interface JobKindDefinition<K extends JobKind = JobKind> {
   /** The stored progress record's schema, parsed whenever a job is loaded. */
   progress: z.ZodType<JobOf<K>["progress"]>;
   steps: readonly Step<JobOf<K>>[];
+  /**
+   * The request body's schema (requests.ts): the kind's API route and the SCIM front validate with
+   * it, so a bad field answers the same everywhere. Absent for a kind no client asks for (delete:
+   * the sweeper makes those).
+   */
+  requestSchema?: z.ZodType<JobOf<K>["request"]>;
+  /**
+   * Intake, before anything is written: what the request asks that needs the `admin` scope beyond
+   * its route's scope (the refusal's wording, lifecycle-policy.ts `requestNeedsAdmin`). Default: nothing.
+   */
+  adminAsk?(request: JobOf<K>["request"], settings: { retentionDays: number }): string | undefined;
+  /**
+   * Intake, before the job is written: whether it waits held for an approval (the offboard's
+   * mass-change guard). A repeat of an accepted request calls `uncount`: it counts nothing.
+   * Default: never held.
+   */
+  hold?(
+    request: JobOf<K>["request"],
+    asked: { caller: Caller; key: RequestKey },
+    deps: HoldDeps,
+  ): Promise<HoldDecision>;
   /** Intake: whom the job is about. Default: the request's `email`. */
   subject?(request: JobOf<K>["request"], deps: Pick<IntakeHookDeps, "people">): Promise<JobSubject>;
   /**
@@ -66,7 +114,15 @@ export interface JobKindRegistry {
   laneOf(kind: JobKind): Lane;
   /** A stored job's progress, checked against its kind's schema (throws on a record that does not fit). */
   parseProgress<K extends JobKind>(kind: K, stored: unknown): JobOf<K>["progress"];
+  /** The kind's request schema (throws for a kind without one). */
+  requestSchemaOf<K extends JobKind>(kind: K): z.ZodType<JobOf<K>["request"]>;
   subjectOf(draft: Pick<Job, "kind" | "request">, deps: Pick<IntakeHookDeps, "people">): Promise<JobSubject>;
+  adminAskOf(draft: Pick<Job, "kind" | "request">, settings: { retentionDays: number }): string | undefined;
+  holdOf(
+    draft: Pick<Job, "kind" | "request">,
+    asked: { caller: Caller; key: RequestKey },
+    deps: HoldDeps,
+  ): Promise<HoldDecision>;
   leaseKeyOf(job: Job, deps: RunHookDeps): Promise<string>;
 }
 
@@ -106,6 +162,16 @@ export function jobKindRegistry(definitions: readonly AnyJobKindDefinition[]): J
       if (subject) return subject(draft.request, deps);
       const email = (draft.request as { email?: unknown }).email;
       return typeof email === "string" ? { email } : {};
+    },
+    requestSchemaOf: (kind) => {
+      const schema = of(kind).requestSchema;
+      if (!schema) throw new Error(`Job kind ${kind} takes no request from a client.`);
+      return schema;
+    },
+    adminAskOf: (draft, settings) => of(draft.kind).adminAsk?.(draft.request, settings),
+    holdOf: async (draft, asked, deps) => {
+      const hold = of(draft.kind).hold;
+      return hold ? hold(draft.request, asked, deps) : { held: false };
     },
     leaseKeyOf: async (job, deps) => {
       const leaseKey = of(job.kind).leaseKey;

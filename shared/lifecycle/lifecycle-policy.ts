@@ -95,18 +95,19 @@ export function adminRightsRefusal(
 
 /**
  * What a request asks that needs `admin` beyond its route's scope, decided from the request alone
- * so the API refuses (403) before anything is written: granting admin rights, any change of them
- * in an update (revoking with "none" too), a retention shorter than the default. Answers what it
- * would do, for the refusal's message.
+ * so the API refuses (403) before anything is written: granting admin rights, revoking them where
+ * the kind says so (`revokingToo`: an update's "none" takes rights away), a retention shorter than
+ * the default. Each kind's `adminAsk` (job-kind.ts) applies it. Answers what it would do, for the
+ * refusal's message.
  */
 export function requestNeedsAdmin(
-  kind: string,
   request: { admin_type?: string | undefined; retention_days?: number | undefined },
   defaultRetentionDays: number,
+  options: { revokingToo?: boolean } = {},
 ): string | undefined {
   if (request.admin_type !== undefined && request.admin_type !== "none")
     return `grant admin rights (admin_type "${request.admin_type}")`;
-  if (kind === "update" && request.admin_type === "none") return 'revoke admin rights (admin_type "none")';
+  if (options.revokingToo && request.admin_type === "none") return 'revoke admin rights (admin_type "none")';
   if (request.retention_days !== undefined && request.retention_days < defaultRetentionDays)
     return `ask for a retention shorter than the default of ${defaultRetentionDays} days`;
   return undefined;

@@ -10,6 +10,7 @@
  * Held offboards count too, so a client that keeps going stays held until it pauses 15 minutes.
  */
 import { createHash } from "node:crypto";
+import type { Job } from "./model";
 import type { Clock, RequestKey } from "./ports";
 
 export const MASS_CHANGE_WINDOW_MS = 15 * 60_000;
@@ -71,6 +72,15 @@ export function windowAfterAdding(
   return { recent: Object.fromEntries(live.slice(-keep)), added };
 }
 
+/** The guard's count and settings, as intake is handed them. */
+export interface MassChangeSettings {
+  counter: MassChangeCounter;
+  /** MASS_OFFBOARD_LIMIT: the limit of `scim` clients without one of their own. */
+  scimDefaultLimit: number;
+  /** Told each offboard the guard held (the JobsHeld metric and its alarm). */
+  onHeld?: (job: Job) => void;
+}
+
 export interface GuardDeps {
   counter: MassChangeCounter;
   clock: Clock;
@@ -110,4 +120,15 @@ export async function checkOffboard(
     reason: `Held by the mass-change guard: client ${caller.client} asked for more than ${limit} offboards within 15 minutes. Nothing changes in Dialpad until an approve client releases it (POST /v1/jobs/{job_id}/release) or cancels it.`,
     uncount,
   };
+}
+
+/** The offboard's intake hold (offboard.ts): the caller's limit, then the count; no guard, never held. */
+export function guardOffboard(
+  caller: GuardedCaller,
+  key: Pick<RequestKey, "key">,
+  deps: { massChange?: MassChangeSettings | undefined; clock: Clock },
+): Promise<GuardDecision> {
+  if (!deps.massChange) return Promise.resolve({ held: false });
+  const limit = massOffboardLimitOf(caller, deps.massChange.scimDefaultLimit);
+  return checkOffboard(caller, key, limit, { counter: deps.massChange.counter, clock: deps.clock });
 }

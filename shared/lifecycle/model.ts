@@ -65,7 +65,8 @@ export interface OnboardRequest {
 export type NumberHandoff =
   | { to: "keep" }
   | { to: "release" }
-  | { to: "user"; email: string }
+  /** `otherwise: "keep"`: when no active Dialpad user has the email then, keep instead of failing. */
+  | { to: "user"; email: string; otherwise?: "keep" }
   | { to: "department" | "call_center" | "office"; id: string };
 
 export interface OffboardRequest {
@@ -171,6 +172,10 @@ export type JobKind = keyof JobKindShapes;
 /** A job; `progress` holds the outputs of its finished steps, so a resumed run skips them. */
 export type Job = { [K in JobKind]: JobBase & { kind: K } & JobKindShapes[K] }[JobKind];
 export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
+/** The kinds a client asks for: their request may name a ticket (a delete is the sweeper's own). */
+export type ClientJobKind = {
+  [K in JobKind]: "ticket" extends keyof JobKindShapes[K]["request"] ? K : never;
+}[JobKind];
 
 /** Emails are compared trimmed and lower-cased (our records' key, and Dialpad's matching). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();

@@ -34,8 +34,16 @@ export async function resolveHandoff(
   if (handoff.to === "release") return { to: "release", label: "the company's pool" };
   if (handoff.to === "user") {
     const [user] = await dialpad.findUsersByEmail(handoff.email, "active");
-    if (!user) throw notFound(`no active Dialpad user has the email ${handoff.email}`);
-    if (user.id === leaverId) throw notFound("the target user is the leaver");
+    const unusable = !user
+      ? `no active Dialpad user has the email ${handoff.email}`
+      : user.id === leaverId
+        ? "the target user is the leaver"
+        : undefined;
+    if (unusable && handoff.otherwise === "keep")
+      // A manager who left or was suspended: the numbers stay with the leaver rather than failing
+      // the whole deprovision (what the SCIM front asks for).
+      return { to: "keep", label: `kept by the suspended user (${unusable})` };
+    if (!user || unusable) throw notFound(unusable ?? "");
     return {
       to: "user",
       target_type: "user",

@@ -12,12 +12,14 @@ import type { DialpadUser } from "../dialpad/schemas";
 import { requireAuthorityOver } from "./authority";
 import { JobCancelled, JobFailure, permanentFailureOf } from "./failures";
 import { defineJobKind, type IntakeHookDeps } from "./job-kind";
-import { offboardRetention, suspensionMarker } from "./lifecycle-policy";
+import { offboardRetention, requestNeedsAdmin, suspensionMarker } from "./lifecycle-policy";
+import { guardOffboard } from "./mass-change-guard";
 import { JOB_ERROR_CODES, type JobOf, type OffboardRequest } from "./model";
 import { handOffNumbers, recordNumbersMoved, resolveHandoff, whereNumbersWent } from "./number-handoff";
 import type { JobRuns, PersonReads, PersonWrites } from "./ports";
 import type { OffboardProgress } from "./progress";
 import { offboardProgress } from "./progress";
+import { offboardRequest } from "./requests";
 import { byWorkerFor, defineStep, type Step, type StepDeps } from "./steps";
 import { callCenterIdsOf, leaveCallCenter } from "./telephony";
 
@@ -322,6 +324,10 @@ export const offboardKind = defineJobKind({
   lane: "urgent",
   progress: offboardProgress,
   steps: OFFBOARD_STEPS,
+  requestSchema: offboardRequest,
+  adminAsk: (request, settings) => requestNeedsAdmin(request, settings.retentionDays),
+  // The mass-change guard: a client's offboards beyond its limit within 15 minutes wait for an approval.
+  hold: (_request, { caller, key }, deps) => guardOffboard(caller, key, deps),
   subject: async (request, deps) => ({
     email: await knownEmail(request, deps.people),
     user_id: request.user_id,

@@ -12,9 +12,10 @@ import { seatLineOf } from "../dialpad/seat-lines";
 import { requireAuthorityOver, requireAuthorityToSetAdminRights } from "./authority";
 import { JobFailure } from "./failures";
 import { defineJobKind } from "./job-kind";
-import { SUSPENSION_FIELDS } from "./lifecycle-policy";
+import { requestNeedsAdmin, SUSPENSION_FIELDS } from "./lifecycle-policy";
 import type { JobOf, OnboardRequest } from "./model";
 import { type OnboardProgress, onboardProgress } from "./progress";
+import { onboardRequest } from "./requests";
 import { takeSeat, usingSeat } from "./seat-check";
 import { byWorkerFor, defineStep, type Step } from "./steps";
 import { assignNumberOnce, joinCallCenter } from "./telephony";
@@ -282,6 +283,8 @@ export const onboardKind = defineJobKind({
   lane: "bulk",
   progress: onboardProgress,
   steps: ONBOARD_STEPS,
+  requestSchema: onboardRequest,
+  adminAsk: (request, settings) => requestNeedsAdmin(request, settings.retentionDays),
   newAddresses: (request) => [["email", request.email]],
   // Remembered so an offboard of the person can cancel it while it waits in the queue.
   onAccepted: async (job, deps) => deps.people.noteOnboardJob(job.request.email, job.job_id),

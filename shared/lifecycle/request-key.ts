@@ -12,20 +12,20 @@
  */
 import { createHash } from "node:crypto";
 import { InvalidInput } from "../errors/domain-errors";
-import type { ImportRequest, JobKind, OffboardRequest, OnboardRequest, UpdateRequest } from "./model";
+import type { ClientJobKind, JobOf } from "./model";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 /** Printable ASCII, 1 to 255 characters (space included, control characters not). */
 const VALID_HEADER_KEY = /^[\x20-\x7e]{1,255}$/;
 
 export interface RequestKeyInput {
-  kind: Exclude<JobKind, "delete">;
+  kind: ClientJobKind;
   /** The authenticated API client's name. */
   client: string;
   /** The raw `Idempotency-Key` header, if the request had one (see `headerValue`). */
   headerKey: string | undefined;
   /** The parsed, validated body. */
-  body: OnboardRequest | OffboardRequest | UpdateRequest | ImportRequest;
+  body: JobOf<ClientJobKind>["request"];
 }
 
 /** How long a key made from the body hash answers repeats. */

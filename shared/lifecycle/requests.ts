@@ -178,13 +178,13 @@ export const onboardRequest = z
     { when: isObjectPayload },
   );
 
-/** `{"to": "keep"|"release"}`, `{"to": "user", "email"}` or `{"to": "department"|"call_center"|"office", "id"}`. */
+/** `{"to": "keep"|"release"}`, `{"to": "user", "email", "otherwise"?: "keep"}` or `{"to": "department"|"call_center"|"office", "id"}`. */
 export const numberHandoff = z.discriminatedUnion(
   "to",
   [
     z.strictObject({ to: z.literal("keep") }),
     z.strictObject({ to: z.literal("release") }),
-    z.strictObject({ to: z.literal("user"), email }),
+    z.strictObject({ to: z.literal("user"), email, otherwise: z.literal("keep").optional() }),
     z.strictObject({ to: z.enum(["department", "call_center", "office"]), id: dialpadIdInput }),
   ],
   { error: 'Expected "to": keep, release, user (with email), department, call_center or office (with id).' },

@@ -14,8 +14,10 @@ import { RecordExists } from "../errors/domain-errors";
 import { requireAuthorityOver, requireAuthorityToSetAdminRights } from "./authority";
 import { JobFailure } from "./failures";
 import { defineJobKind } from "./job-kind";
+import { requestNeedsAdmin } from "./lifecycle-policy";
 import type { JobOf, UpdateRequest } from "./model";
 import { type UpdateProgress, updateProgress } from "./progress";
+import { updateRequest } from "./requests";
 import { takeSeat, usingSeat } from "./seat-check";
 import { byWorkerFor, defineStep, type Step } from "./steps";
 import { assignNumberOnce, callCenterIdsOf, hasAreaCode, joinCallCenter, leaveCallCenter } from "./telephony";
@@ -305,5 +307,8 @@ export const updateKind = defineJobKind({
   lane: "bulk",
   progress: updateProgress,
   steps: UPDATE_STEPS,
+  requestSchema: updateRequest,
+  // Any admin_type in an update changes admin rights, revoking with "none" too.
+  adminAsk: (request, settings) => requestNeedsAdmin(request, settings.retentionDays, { revokingToo: true }),
   newAddresses: (request) => (request.new_email ? [["new_email", request.new_email]] : []),
 });

@@ -16,7 +16,6 @@ import { checkIntakePolicy, type IntakePolicy } from "../lifecycle/intake-policy
 import { cancelJob } from "../lifecycle/job-decisions";
 import type { Job, NumberHandoff, OnboardRequest, Person, ScimUser, UpdateRequest } from "../lifecycle/model";
 import type { Clock, PersonChange, PersonStore } from "../lifecycle/ports";
-import { onboardRequest, updateRequest } from "../lifecycle/requests";
 import { type Submission, type SubmitDeps, submitJob } from "../lifecycle/submit-job";
 import { normalisePatch, normaliseResource } from "./dialect";
 import { conditionMatches, parseUserFilter, type UserFilterCondition } from "./filter";
@@ -423,7 +422,7 @@ class Effects {
       ...(email !== person.email ? { new_email: email } : {}),
     };
     if (Object.keys(update).length === 0) return undefined;
-    const request = parsed(updateRequest, {
+    const request = parsed(this.deps.submit.kinds.requestSchemaOf("update"), {
       email: person.email,
       ...update,
       ticket: { system: "scim", id: next.id },
@@ -444,7 +443,7 @@ class Effects {
   private async onboard(email: string, extra: Partial<OnboardRequest>): Promise<void> {
     const { next } = this;
     const [givenFallback, ...rest] = (next.display_name ?? email.split("@")[0] ?? "").split(/\s+/);
-    const request = parsed(onboardRequest, {
+    const request = parsed(this.deps.submit.kinds.requestSchemaOf("onboard"), {
       email,
       first_name: next.given_name ?? givenFallback ?? email,
       last_name: next.family_name ?? (rest.join(" ") || "-"),
@@ -483,7 +482,8 @@ class Effects {
     if (!manager_id) return undefined;
     const manager = await this.deps.users.findScimUser({ id: manager_id });
     const person = manager && (await this.deps.people.get(manager.email));
-    return person?.state === "active" ? { to: "user", email: person.email } : undefined;
+    // Our record may be behind Dialpad: if the manager is not active there at the time, keep.
+    return person?.state === "active" ? { to: "user", email: person.email, otherwise: "keep" } : undefined;
   }
 }
 

@@ -3,6 +3,7 @@
  * new job, or 200 with the same job for a repeat of the request (idempotency), `location` → the job.
  */
 import * as z from "zod";
+import { requireAuthorityFor } from "../../../shared/auth/request-authority";
 import { headerValue } from "../../../shared/http/header-value";
 import { checkIntakePolicy } from "../../../shared/lifecycle/intake-policy";
 import { IDEMPOTENCY_KEY_HEADER } from "../../../shared/lifecycle/request-key";
@@ -72,6 +73,8 @@ export async function acceptJob(
   input: Pick<RouteInput<object>, "principal" | "headers">,
   deps: ApiDeps,
 ) {
+  // 403 for what needs `admin` beyond the route's scope, then 400 for a domain not allowed.
+  requireAuthorityFor(input.principal, submission, deps.submit.kinds, deps.settings);
   checkIntakePolicy(submission, deps.settings, deps.submit.kinds);
   const { job, created } = await submitJob(
     submission,

@@ -1,5 +1,5 @@
 /** `POST /v1/import` (scope `admin`): a job that records every Dialpad user we do not know yet. */
-import { importRequest } from "../../../shared/lifecycle/requests";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import { defineRoute } from "../route";
 import { acceptedJobErrors, acceptedJobResponses, acceptJob } from "./accept-job";
 
@@ -13,7 +13,7 @@ export const startImport = defineRoute({
   tag: "jobs",
   scope: "admin",
   fn: "api",
-  request: { body: importRequest, bodyOptional: true },
+  request: { body: JOB_KINDS.requestSchemaOf("import"), bodyOptional: true },
   responses: acceptedJobResponses,
   errors: acceptedJobErrors,
   handle: async (input, deps) => acceptJob({ kind: "import", request: input.body }, input, deps),

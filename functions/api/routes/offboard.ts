@@ -1,6 +1,5 @@
 /** `POST /v1/offboard` (scope `offboard`; a retention below the default needs `admin`). */
-import { requireAuthorityFor } from "../../../shared/auth/request-authority";
-import { offboardRequest } from "../../../shared/lifecycle/requests";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import { defineRoute } from "../route";
 import { acceptedJobErrors, acceptedJobResponses, acceptJob, IDEMPOTENCY_HEADER } from "./accept-job";
 
@@ -15,7 +14,7 @@ export const offboard = defineRoute({
   scope: "offboard",
   fn: "api",
   request: {
-    body: offboardRequest,
+    body: JOB_KINDS.requestSchemaOf("offboard"),
     headers: IDEMPOTENCY_HEADER,
     example: { email: "ada.lovelace@example.com", ticket: { system: "jira", id: "IT-4711" } },
   },
@@ -27,8 +26,5 @@ export const offboard = defineRoute({
       codes: ["forbidden"],
     },
   },
-  handle: async (input, deps) => {
-    requireAuthorityFor(input.principal, "offboard", input.body, deps.settings);
-    return acceptJob({ kind: "offboard", request: input.body }, input, deps);
-  },
+  handle: async (input, deps) => acceptJob({ kind: "offboard", request: input.body }, input, deps),
 });

@@ -1,6 +1,5 @@
 /** `POST /v1/onboard` (scope `onboard`; admin rights need `admin`): accept an onboarding. */
-import { requireAuthorityFor } from "../../../shared/auth/request-authority";
-import { onboardRequest } from "../../../shared/lifecycle/requests";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import { defineRoute } from "../route";
 import {
   acceptedJobErrors,
@@ -21,7 +20,7 @@ export const onboard = defineRoute({
   scope: "onboard",
   fn: "api",
   request: {
-    body: onboardRequest,
+    body: JOB_KINDS.requestSchemaOf("onboard"),
     headers: IDEMPOTENCY_HEADER,
     example: {
       email: "ada.lovelace@example.com",
@@ -38,8 +37,5 @@ export const onboard = defineRoute({
     ...newEmailErrors,
     403: { description: "`admin_type` other than `none` needs the `admin` scope.", codes: ["forbidden"] },
   },
-  handle: async (input, deps) => {
-    requireAuthorityFor(input.principal, "onboard", input.body, deps.settings);
-    return acceptJob({ kind: "onboard", request: input.body }, input, deps);
-  },
+  handle: async (input, deps) => acceptJob({ kind: "onboard", request: input.body }, input, deps),
 });

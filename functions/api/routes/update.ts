@@ -1,6 +1,5 @@
 /** `POST /v1/update` (scope `onboard`; any `admin_type`, revoking included, needs `admin`): accept a mover. */
-import { requireAuthorityFor } from "../../../shared/auth/request-authority";
-import { updateRequest } from "../../../shared/lifecycle/requests";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import { defineRoute } from "../route";
 import { acceptedJobErrors, acceptedJobResponses, acceptJob, newEmailErrors } from "./accept-job";
 
@@ -14,7 +13,7 @@ export const update = defineRoute({
   tag: "jobs",
   scope: "onboard",
   fn: "api",
-  request: { body: updateRequest },
+  request: { body: JOB_KINDS.requestSchemaOf("update") },
   responses: acceptedJobResponses,
   errors: {
     ...acceptedJobErrors,
@@ -24,8 +23,5 @@ export const update = defineRoute({
       codes: ["forbidden"],
     },
   },
-  handle: async (input, deps) => {
-    requireAuthorityFor(input.principal, "update", input.body, deps.settings);
-    return acceptJob({ kind: "update", request: input.body }, input, deps);
-  },
+  handle: async (input, deps) => acceptJob({ kind: "update", request: input.body }, input, deps),
 });

@@ -3,6 +3,7 @@
  * offboard's retention keeps, who may lift a hold, and what a request needs `admin` for.
  */
 import { describe, expect, it } from "vitest";
+import { JOB_KINDS } from "../../../shared/lifecycle/job-kinds";
 import {
   decideLiftHold,
   decidePlaceHold,
@@ -11,7 +12,7 @@ import {
   requestNeedsAdmin,
   sweepDecision,
 } from "../../../shared/lifecycle/lifecycle-policy";
-import type { Person } from "../../../shared/lifecycle/model";
+import type { Job, JobKind, Person } from "../../../shared/lifecycle/model";
 
 const NOW = new Date("2026-01-05T09:00:00.000Z");
 const PAST = "2026-01-01T00:00:00.000Z";
@@ -140,14 +141,17 @@ describe("holds", () => {
   });
 });
 
-describe("requestNeedsAdmin", () => {
+describe("requestNeedsAdmin, as each kind asks it (adminAsk)", () => {
   it("names what needs admin: granting rights, any change of them in an update, a shorter retention", () => {
-    expect(requestNeedsAdmin("onboard", { admin_type: "none" }, 30)).toBeUndefined();
-    expect(requestNeedsAdmin("onboard", { admin_type: "office" }, 30)).toMatch(/grant admin rights/);
-    expect(requestNeedsAdmin("update", { admin_type: "none" }, 30)).toMatch(/revoke admin rights/);
-    expect(requestNeedsAdmin("offboard", { retention_days: 29 }, 30)).toMatch(
-      /shorter than the default of 30/,
-    );
-    expect(requestNeedsAdmin("offboard", { retention_days: 30 }, 30)).toBeUndefined();
+    const ask = (kind: JobKind, request: object) =>
+      JOB_KINDS.adminAskOf({ kind, request } as Pick<Job, "kind" | "request">, { retentionDays: 30 });
+    expect(ask("onboard", { admin_type: "none" })).toBeUndefined();
+    expect(ask("onboard", { admin_type: "office" })).toMatch(/grant admin rights/);
+    expect(ask("update", { admin_type: "none" })).toMatch(/revoke admin rights/);
+    expect(ask("offboard", { retention_days: 29 })).toMatch(/shorter than the default of 30/);
+    expect(ask("offboard", { retention_days: 30 })).toBeUndefined();
+    expect(ask("import", {})).toBeUndefined();
+    expect(requestNeedsAdmin({ admin_type: "none" }, 30)).toBeUndefined();
+    expect(requestNeedsAdmin({ admin_type: "none" }, 30, { revokingToo: true })).toMatch(/revoke/);
   });
 });

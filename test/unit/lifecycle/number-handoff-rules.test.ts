@@ -37,6 +37,25 @@ describe("resolveHandoff", () => {
     });
   });
 
+  it("a user target not active in Dialpad fails, unless the handoff says otherwise keep", async () => {
+    const { dialpad, office, leaver } = world();
+    const boss = dialpad.addUser({ email: "boss@example.com", office_id: office.id });
+    boss.state = "suspended";
+    await expect(
+      resolveHandoff(dialpad, { to: "user", email: "boss@example.com" }, leaver.id),
+    ).rejects.toMatchObject({ code: "handoff_target_not_found" });
+    await expect(
+      resolveHandoff(dialpad, { to: "user", email: "boss@example.com", otherwise: "keep" }, leaver.id),
+    ).resolves.toMatchObject({ to: "keep", label: expect.stringContaining("no active Dialpad user") });
+    await expect(
+      resolveHandoff(dialpad, { to: "user", email: "leaver@example.com", otherwise: "keep" }, leaver.id),
+    ).resolves.toMatchObject({ to: "keep", label: expect.stringContaining("the leaver") });
+    boss.state = "active";
+    await expect(
+      resolveHandoff(dialpad, { to: "user", email: "boss@example.com", otherwise: "keep" }, leaver.id),
+    ).resolves.toMatchObject({ to: "user", target_id: boss.id });
+  });
+
   it("lets a Dialpad outage through as it is, not as a missing target", async () => {
     const { dialpad, department, leaver } = world();
     dialpad.fail("getDepartment");

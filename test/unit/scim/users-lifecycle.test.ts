@@ -67,8 +67,23 @@ describe("deactivation (active true → false)", () => {
     const id = await w.create("emp@example.com", { [ENTERPRISE]: { manager: { value: boss } } });
     await w.call("PATCH", `/Users/${id}`, w.patch(deactivate));
     expect(w.jobsOf("offboard")[0]?.request).toMatchObject({
-      number_handoff: { to: "user", email: "boss@example.com" },
+      number_handoff: { to: "user", email: "boss@example.com", otherwise: "keep" },
     });
+  });
+
+  it("keeps the numbers, and still suspends, when the manager left Dialpad behind our record's back", async () => {
+    const w = scimWorld();
+    const boss = await w.create("boss@example.com");
+    const id = await w.create("emp@example.com", { [ENTERPRISE]: { manager: { value: boss } } });
+    await w.service.work();
+    const [bossUser] = w.service.dialpad.byEmail("boss@example.com");
+    if (bossUser) bossUser.state = "suspended"; // suspended by hand; our record still says active
+    await w.call("PATCH", `/Users/${id}`, w.patch(deactivate));
+    await w.service.work();
+    expect(w.jobsOf("offboard").find((job) => job.email === "emp@example.com")).toMatchObject({
+      status: "succeeded",
+    });
+    expect(w.service.dialpad.byEmail("emp@example.com")).toMatchObject([{ state: "suspended" }]);
   });
 
   it("keeps the numbers when the manager is unknown or not active; an id sent first is resolved at deprovision time", async () => {
