@@ -10,6 +10,7 @@
  * backlog (the sandbox's user state polled every 10 ms).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import type { OnboardRequest } from "../shared/lifecycle/model";
 import { slotSpacingMs } from "../shared/ratelimit/slot-planner";
@@ -19,6 +20,7 @@ import {
   deployedConfiguration,
   startBenchPipeline,
 } from "./support/bench-pipeline";
+import { type DrainRequest, drainSvg } from "./support/drain-svg";
 import type { LocalEngines } from "./support/local-stack";
 import {
   fixed,
@@ -52,6 +54,8 @@ export interface NearLimitOptions {
   firstOffboardMs: number;
   spacingMs: number;
   runTimeoutMs: number;
+  /** Where a picture of each run's drain goes (`near-limit-<label>.svg`; none when absent). */
+  svgDir?: string;
   log?: (line: string) => void;
 }
 
@@ -249,6 +253,28 @@ async function runOnce(
     const stats = await sandbox.stats();
 
     const arrivals = stats.recentRequests.map((entry) => Date.parse(entry.at));
+    if (options.svgDir) {
+      // An offboard's requests: the look-up by a leaver's email and the suspension.
+      const urgent = (entry: (typeof stats.recentRequests)[number]) =>
+        (entry.query.email ?? "").startsWith("leaver-") ||
+        (typeof entry.body === "object" &&
+          entry.body !== null &&
+          (entry.body as { state?: unknown }).state === "suspended");
+      const requests: DrainRequest[] = stats.recentRequests.map((entry) => ({
+        at: Date.parse(entry.at),
+        status: entry.status ?? 0,
+        urgent: urgent(entry),
+      }));
+      writeFileSync(
+        `${options.svgDir}/near-limit-${label}.svg`,
+        drainSvg({
+          title: `${options.onboardings} onboardings, ${title}, ${options.offboards} offboards (${load})`,
+          budgetPerSecond: config.budgetRps,
+          limitPerSecond: 20,
+          requests,
+        }),
+      );
+    }
     const [firstArrival, lastArrival] = [Math.min(...arrivals), Math.max(...arrivals)];
     const busyMs = arrivals.length > 1 ? lastArrival - firstArrival : Number.NaN;
     const endToEndMs = doneAt - startedAt;

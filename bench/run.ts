@@ -8,6 +8,7 @@ import { bundleSizeSection } from "./bundle-section";
 import { formatCost, runCostBenchmark } from "./cost";
 import { formatMemory, type MemoryMark, memoryMark } from "./memory";
 import { DRAIN_VARIANTS, formatNearLimit, runNearLimitBenchmark } from "./near-limit";
+import { formatNeighbour, runNeighbourBenchmark } from "./neighbour";
 import { formatUrgency, runUrgencyBenchmark } from "./offboard-urgency";
 import { formatScim, runScimBenchmark } from "./scim";
 import { deployedConfiguration } from "./support/bench-pipeline";
@@ -23,7 +24,8 @@ const quick = process.argv.includes("--quick");
  * `--only=throughput`, `--only=urgency`, `--only=near-limit`, `--only=cost` or `--only=scim` runs one pipeline
  * benchmark (bundle sizes, init times and memory always print); `--only=bundles` runs none;
  * `--only=drain` runs only the near-limit runs with a process per invocation and submissions over
- * HTTP, without and with a CPU hog.
+ * HTTP, without and with a CPU hog; `--only=neighbour` runs only the onboardings beside another
+ * integration's traffic (steady, then bursty; not part of the full run), pictures to docs/img/.
  */
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const scale = quick
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
         engines,
         ...nearLimitScale,
         ...(only === "drain" ? { variants: DRAIN_VARIANTS } : {}),
+        svgDir: "docs/img",
         log: progress,
       });
       marks.push(memoryMark("near the limit"));
@@ -101,6 +104,22 @@ async function main(): Promise<void> {
           "0. Near the limit: plain onboardings at 19/s (sandbox 150 ± 100 ms), urgent offboards meanwhile",
         ),
         formatNearLimit(runs),
+      );
+    }
+    if (only === "neighbour") {
+      const runs = await runNeighbourBenchmark({
+        engines,
+        onboardings: quick ? 100 : 400,
+        modes: ["steady", "bursty"],
+        neighbourOffAfterMs: quick ? 8000 : 30_000,
+        runTimeoutMs: 240_000,
+        svgDir: "docs/img",
+        log: progress,
+      });
+      marks.push(memoryMark("beside a neighbour"));
+      sections.push(
+        heading("7. Beside another integration: 400 onboardings at 19/s, neighbour off midway"),
+        formatNeighbour(runs),
       );
     }
     if (only === undefined || only === "scim") {

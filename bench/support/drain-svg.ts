@@ -86,6 +86,7 @@ export function drainSvg(picture: DrainPicture): string {
   const seconds = (buckets.length * DRAIN_BUCKET_MS) / 1000;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<title>${escapeXml(picture.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${left}" y="16" font-size="13">${escapeXml(picture.title)}</text>`,
     ...parts,

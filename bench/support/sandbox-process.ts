@@ -10,6 +10,8 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { SandboxOptions, SandboxStats } from "../../local/sandbox/index";
+import type { SandboxSettings } from "../../local/sandbox/sandbox-api";
+import type { NeighbourCounts } from "../../local/sandbox/traffic/neighbour";
 
 const AREA_CODES = ["415", "212", "646"] as const;
 
@@ -26,6 +28,8 @@ type Command =
   | { type: "stats" }
   | { type: "peakRss" }
   | { type: "resetStats" }
+  | { type: "configure"; settings: Partial<SandboxSettings> }
+  | { type: "neighbourStats" }
   | { type: "userStates"; emails: string[] }
   | { type: "stop" };
 type Request = Command & { id: number };
@@ -41,6 +45,10 @@ export interface SandboxProcess {
   /** The sandbox process's peak resident set size, bytes. */
   peakRssBytes(): Promise<number>;
   resetStats(): Promise<void>;
+  /** Changes settings while it runs (the neighbour's, latency ...), as `POST /__sandbox/config` does. */
+  configure(settings: Partial<SandboxSettings>): Promise<void>;
+  /** What the simulated neighbour spent since the last stats reset. */
+  neighbourStats(): Promise<NeighbourCounts>;
   /** The state of the live user owning each email (undefined when there is none). */
   userStates(emails: readonly string[]): Promise<(string | undefined)[]>;
   stop(): Promise<void>;
@@ -84,6 +92,8 @@ export async function startSandboxProcess(options: SandboxOptions): Promise<Sand
     stats: () => call<SandboxStats>({ type: "stats" }),
     peakRssBytes: () => call<number>({ type: "peakRss" }),
     resetStats: () => call<void>({ type: "resetStats" }),
+    configure: (settings) => call<void>({ type: "configure", settings }),
+    neighbourStats: () => call<NeighbourCounts>({ type: "neighbourStats" }),
     userStates: (emails) => call<(string | undefined)[]>({ type: "userStates", emails: [...emails] }),
     async stop() {
       await call<void>({ type: "stop" }).catch(() => undefined);
@@ -119,6 +129,11 @@ async function serveSandbox(send: (message: Ready | Reply) => void): Promise<voi
         case "resetStats":
           sandbox.resetStats();
           return send({ id: request.id });
+        case "configure":
+          sandbox.configure(request.settings);
+          return send({ id: request.id });
+        case "neighbourStats":
+          return send({ id: request.id, result: sandbox.neighbourStats() });
         case "userStates":
           return send({
             id: request.id,
