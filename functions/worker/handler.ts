@@ -33,7 +33,7 @@ export function workerFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerHandl
       logger.error("Unexpected error in a job", { job_id: job.job_id, kind: job.kind, error }),
     onJobFinished: (job, outcome) => {
       recordJobOutcome(metrics, job.kind, outcome.status);
-      recordRemoval(metrics, job);
+      recordRemoval(metrics, job, JOB_KINDS);
       const log = outcome.status === "failed" ? logger.warn.bind(logger) : logger.info.bind(logger);
       log("Job finished", {
         job_id: job.job_id,

@@ -287,6 +287,7 @@ const DELETE_STEPS: readonly Step<DeleteJob>[] = [
 export const deleteKind = defineJobKind({
   kind: "delete",
   lane: "urgent",
+  removesPeople: true,
   progress: deleteProgress,
   steps: DELETE_STEPS,
 });

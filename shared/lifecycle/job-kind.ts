@@ -61,6 +61,8 @@ export interface JobKindDefinition<K extends JobKind = JobKind> {
   kind: K;
   /** The queue and the share of the Dialpad budget its jobs run on: urgent work never waits behind bulk work. */
   lane: Lane;
+  /** Its jobs take people away: each finished one counts in OffboardsAndDeletions per client (metrics.ts). */
+  removesPeople?: boolean;
   /** The stored progress record's schema, parsed whenever a job is loaded. */
   progress: z.ZodType<JobOf<K>["progress"]>;
   steps: readonly Step<JobOf<K>>[];
@@ -112,6 +114,7 @@ export interface JobKindRegistry {
   readonly kinds: readonly JobKind[];
   of<K extends JobKind>(kind: K): JobKindDefinition<K>;
   laneOf(kind: JobKind): Lane;
+  removesPeople(kind: JobKind): boolean;
   /** A stored job's progress, checked against its kind's schema (throws on a record that does not fit). */
   parseProgress<K extends JobKind>(kind: K, stored: unknown): JobOf<K>["progress"];
   /** The kind's request schema (throws for a kind without one). */
@@ -156,6 +159,7 @@ export function jobKindRegistry(definitions: readonly AnyJobKindDefinition[]): J
     kinds: definitions.map((definition) => definition.kind),
     of,
     laneOf: (kind) => of(kind).lane,
+    removesPeople: (kind) => of(kind).removesPeople === true,
     parseProgress: (kind, stored) => of(kind).progress.parse(stored ?? {}),
     subjectOf: async (draft, deps) => {
       const subject = of(draft.kind).subject;

@@ -322,6 +322,7 @@ async function recordOffboardRequested(
 export const offboardKind = defineJobKind({
   kind: "offboard",
   lane: "urgent",
+  removesPeople: true,
   progress: offboardProgress,
   steps: OFFBOARD_STEPS,
   requestSchema: offboardRequest,

@@ -4,6 +4,7 @@
  * way the dashboard and alarms query it.
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { JobKindRegistry } from "../lifecycle/job-kind";
 import type { Job, JobKind } from "../lifecycle/model";
 import { DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from "./metric-names";
 
@@ -29,12 +30,16 @@ export function recordJobOutcome(metrics: Metrics, kind: JobKind, outcome: JobOu
   single.addMetric(OUTCOME_METRIC[outcome], MetricUnit.Count, 1);
 }
 
-/** The kinds that take people away: their volume is watched per client. */
-const REMOVAL_KINDS: readonly JobKind[] = ["offboard", "delete"];
-
-/** Emits OffboardsAndDeletions `{service, kind, client}` for a finished offboard or delete job. */
-export function recordRemoval(metrics: Metrics, job: Pick<Job, "kind" | "client">): void {
-  if (!REMOVAL_KINDS.includes(job.kind)) return;
+/**
+ * Emits OffboardsAndDeletions `{service, kind, client}` for a finished job of a kind that takes
+ * people away (offboard, delete: `removesPeople` on the kind), so their volume is watched per client.
+ */
+export function recordRemoval(
+  metrics: Metrics,
+  job: Pick<Job, "kind" | "client">,
+  kinds: Pick<JobKindRegistry, "removesPeople">,
+): void {
+  if (!kinds.removesPeople(job.kind)) return;
   const single = metrics.singleMetric();
   single.addDimension(DIMENSIONS.kind, job.kind).addDimension(DIMENSIONS.client, job.client);
   single.addMetric(METRIC_NAMES.offboardsAndDeletions, MetricUnit.Count, 1);

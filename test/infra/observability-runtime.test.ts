@@ -4,6 +4,7 @@
  */
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import { CloudWatchDialpadMetricsHook } from "../../shared/observability/dialpad-metrics-hook";
 import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from "../../shared/observability/metric-names";
 import { createMetrics, recordJobOutcome, recordRemoval } from "../../shared/observability/metrics";
@@ -91,9 +92,9 @@ describe("recordRemoval", () => {
   it("counts offboard and delete jobs per client, {service, kind, client}, and no other kind", () => {
     const metrics = createMetrics();
     const emitted = emittedBy(() => {
-      recordRemoval(metrics, { kind: "offboard", client: "ticketing" });
-      recordRemoval(metrics, { kind: "delete", client: "sweeper" });
-      recordRemoval(metrics, { kind: "onboard", client: "ticketing" });
+      recordRemoval(metrics, { kind: "offboard", client: "ticketing" }, JOB_KINDS);
+      recordRemoval(metrics, { kind: "delete", client: "sweeper" }, JOB_KINDS);
+      recordRemoval(metrics, { kind: "onboard", client: "ticketing" }, JOB_KINDS);
     });
     expect(emitted.map((emf) => [emf.kind, emf.client, emf[METRIC_NAMES.offboardsAndDeletions]])).toEqual([
       ["offboard", "ticketing", 1],

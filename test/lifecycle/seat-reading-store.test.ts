@@ -74,6 +74,10 @@ describe("DynamoOfficeListStore", () => {
 
     await offices.save({ offices: [{ id: "1", name: "HQ" }], readAt: 2000 });
     await offices.save({ offices: [{ id: "9", name: "Old" }], readAt: 1000 });
-    expect(await offices.read()).toEqual({ offices: [{ id: "1", name: "HQ" }], readAt: 2000 });
+    expect(await offices.read()).toEqual({
+      offices: [{ id: "1", name: "HQ" }],
+      callCenters: [],
+      readAt: 2000,
+    });
   });
 });
