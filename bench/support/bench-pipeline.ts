@@ -25,6 +25,7 @@ import { toAuthorizerContext } from "../../shared/auth/authorizer-context";
 import { dialpadSettings, loadConfig } from "../../shared/config";
 import type { ApiKeyProvider, DialpadMetricsHook } from "../../shared/dialpad/api";
 import { DialpadClient } from "../../shared/dialpad/client";
+import { respondToError } from "../../shared/http/http-error-handler";
 import { JOB_KINDS } from "../../shared/lifecycle/job-kinds";
 import type { Job, OffboardRequest, OnboardRequest } from "../../shared/lifecycle/model";
 import { OfficeDirectory } from "../../shared/lifecycle/office-directory";
@@ -410,7 +411,10 @@ export async function startBenchPipeline(options: BenchPipelineOptions) {
     });
     if (!routed) throw new Error(`no route for ${method} ${rawPath}`);
     const started = performance.now();
-    const response = await api(routed.event);
+    // As the deployed handler answers: a refusal (409, 400, ...) becomes its error response.
+    const response = await api(routed.event).catch((error: unknown) =>
+      respondToError(error, routed.event, console),
+    );
     const ms = performance.now() - started;
     return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, ms };
   }

@@ -117,7 +117,9 @@ export async function createGroup(
     created_at: at,
     updated_at: at,
   };
-  return settle(undefined, group, caller, deps);
+  return settle(undefined, group, caller, deps).catch((error: unknown) => {
+    throw changedMeanwhile(error);
+  });
 }
 
 /** PUT /Groups/{id}: an omitted attribute is unchanged, a null one cleared. */
@@ -141,12 +143,29 @@ async function reviseGroup(
   caller: GroupCaller,
   deps: ScimGroupsDeps,
 ): Promise<ScimGroup> {
-  const current = await getGroup(id, deps);
-  const next = revise(current);
-  if (unchanged(current, next)) return current; // a replay: nothing to write, no job
-  const at = deps.clock.now().toISOString();
-  return settle(current, { ...next, version: current.version + 1, updated_at: at }, caller, deps);
+  // Two changes of one group at once (an IdP with requests in flight): the one refused re-reads the
+  // group and applies its own change again on top, as if sent after the other; effects already
+  // submitted are replays (the same office, the same call centers) and change nothing twice.
+  for (let attempt = 1; ; attempt++) {
+    const current = await getGroup(id, deps);
+    const next = revise(current);
+    if (unchanged(current, next)) return current; // a replay: nothing to write, no job
+    const at = deps.clock.now().toISOString();
+    try {
+      return await settle(current, { ...next, version: current.version + 1, updated_at: at }, caller, deps);
+    } catch (error) {
+      if (!(error instanceof ScimGroupChanged) || attempt >= REVISE_ATTEMPTS) throw changedMeanwhile(error);
+    }
+  }
 }
+
+/** How often a change refused because the group changed meanwhile is applied again. */
+const REVISE_ATTEMPTS = 3;
+
+const changedMeanwhile = (error: unknown) =>
+  error instanceof ScimGroupChanged
+    ? new ScimError(409, undefined, "The group changed while this request was handled; read it again.")
+    : error;
 
 function withChanges(current: ScimGroup, changes: GroupChanges): ScimGroup {
   if (changes.display_name === null)
@@ -182,13 +201,7 @@ async function settle(
       await setCallCenters(memberId, after, directory, caller, deps, emails);
   }
   for (const note of plan.sharedNameNotes) await noteSharedName(note, after, caller, deps);
-  try {
-    await deps.groups.saveGroup(after, before?.version ?? null);
-  } catch (error) {
-    if (error instanceof ScimGroupChanged)
-      throw new ScimError(409, undefined, "The group changed while this request was handled; read it again.");
-    throw error;
-  }
+  await deps.groups.saveGroup(after, before?.version ?? null);
   return after;
 }
 

@@ -80,6 +80,48 @@ async function world(options: { readDirectory?: boolean } = {}) {
   return { service, deps, paris, sales, person, placements, refreshes, jobs, offices };
 }
 
+describe("SCIM groups: changes at once", () => {
+  it("two changes of one group in flight both land: the one refused re-reads and applies itself on top", async () => {
+    const w = await world();
+    await w.person("u1", "ada@example.com");
+    await w.person("u2", "bob@example.com");
+    const g = await createGroup({ displayName: "Team", members: [] }, OKTA, w.deps);
+    const answers = await Promise.all([
+      patchGroup(g.id, ops({ op: "add", path: "members", value: [{ value: "u1" }] }), OKTA, w.deps),
+      patchGroup(g.id, ops({ op: "add", path: "members", value: [{ value: "u2" }] }), OKTA, w.deps),
+      patchGroup(g.id, ops({ op: "replace", path: "displayName", value: "Team 2" }), OKTA, w.deps),
+    ]);
+    expect(answers.map((answer) => answer.version).sort()).toEqual([2, 3, 4]);
+    const stored = await getGroup(g.id, w.deps);
+    expect(stored).toMatchObject({ display_name: "Team 2", version: 4 });
+    expect([...stored.members].sort()).toEqual(["u1", "u2"]);
+  });
+
+  it("answers 409 when the group keeps changing under every attempt", async () => {
+    const w = await world();
+    const g = await createGroup({ displayName: "Team", members: [] }, OKTA, w.deps);
+    const store = w.deps.groups;
+    let refusals = 0;
+    const busy: ScimGroupsDeps = {
+      ...w.deps,
+      groups: Object.assign(Object.create(store) as typeof store, {
+        saveGroup: async (...args: Parameters<typeof store.saveGroup>) => {
+          refusals += 1;
+          // Someone else's change lands first, every time.
+          const current = await getGroup(g.id, w.deps);
+          await store.saveGroup({ ...current, version: current.version + 1 }, current.version);
+          return store.saveGroup(...args);
+        },
+      }),
+    };
+    await expect(
+      patchGroup(g.id, ops({ op: "replace", path: "displayName", value: "Other" }), OKTA, busy),
+    ).rejects.toMatchObject({ status: 409 });
+    expect(refusals).toBe(3);
+    expect((await getGroup(g.id, w.deps)).display_name).toBe("Team");
+  });
+});
+
 describe("SCIM groups: effects", () => {
   it("creates Okta's empty group without touching anyone, then places who joins an office group", async () => {
     const w = await world();
