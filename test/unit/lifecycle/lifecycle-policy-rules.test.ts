@@ -92,6 +92,18 @@ describe("decideApproval: who may approve", () => {
     expect(approve(person, "security").outcome).toBe("approve");
   });
 
+  it("refuses a client that asked for an offboard of this suspension, now finished, that another client's suspension stands on", () => {
+    // Client B suspended; client A then offboarded the suspended person too (its job has ended).
+    const person = suspended({ suspended_by: { job_id: "j1", client: "security" } });
+    const history = [entry("offboard_requested", "ticketing")];
+    const ended = [{ client: "ticketing", status: "succeeded" }] as Job[];
+    expect(() => approve(person, "ticketing", history, ended)).toThrow(
+      expect.objectContaining({ code: "self_approval" }),
+    );
+    // Another client's request on the history does not stop a third one.
+    expect(approve(person, "legal", history, ended).outcome).toBe("approve");
+  });
+
   it("refuses only the client whose offboard is open, not every client", () => {
     const open = [{ client: "ticketing", status: "running" }] as Job[];
     expect(approve(suspended(), "security", [], open).outcome).toBe("approve");
