@@ -9,7 +9,6 @@ import { storedGroupDirectory } from "../../../shared/scim/group-directory";
 import { scimGroupMembers } from "../../../shared/scim/group-members";
 import { groupResource } from "../../../shared/scim/group-resource";
 import { listResponse, parseListQuery, parseProjection, project } from "../../../shared/scim/list-query";
-import { SCIM_CONTENT_TYPE } from "../../../shared/scim/media-type";
 import type { ScimGroup } from "../../../shared/scim/scim-group-store";
 import {
   createGroup,
@@ -22,18 +21,23 @@ import {
 } from "../../../shared/scim/scim-groups";
 import type { ApiDeps } from "../deps";
 import { defineRoute, type RouteInput, reply } from "../route";
-import { callerOf, SCIM_PATH, scimDeps } from "./scim";
+import {
+  callerOf,
+  idParams,
+  SCHEMAS_LINK,
+  SCIM_HEADERS,
+  SCIM_PAGING,
+  SCIM_PATH,
+  scimBody,
+  scimDeps,
+} from "./scim";
 
-const SCIM_HEADERS = { "content-type": SCIM_CONTENT_TYPE };
-const SCHEMAS_LINK = `Described by SCIM's own schema document, \`GET ${SCIM_PATH}/Schemas\` (RFC 7643), not here.`;
 const scimGroup = z
   .looseObject({})
   .meta({ id: "ScimGroup", description: `A SCIM 2.0 Group. ${SCHEMAS_LINK}` });
 const scimGroupList = z
   .looseObject({ totalResults: z.int(), startIndex: z.int(), itemsPerPage: z.int() })
   .meta({ id: "ScimGroupListResponse", description: `A SCIM 2.0 ListResponse of groups. ${SCHEMAS_LINK}` });
-const scimBody = z.unknown().meta({ description: `A SCIM 2.0 request body. ${SCHEMAS_LINK}` });
-const idParams = z.strictObject({ id: z.string().min(1).max(128) });
 const projection = {
   attributes: z.string().max(1024).optional().meta({ description: "Only these top-level attributes." }),
   excludedAttributes: z
@@ -48,12 +52,7 @@ const listQuery = z.looseObject({
     .max(1024)
     .optional()
     .meta({ description: "`eq` on displayName (any case), externalId or id, joined by `and`." }),
-  startIndex: z.string().max(12).optional().meta({ description: "1-based; below 1 counts as 1." }),
-  count: z
-    .string()
-    .max(12)
-    .optional()
-    .meta({ description: "At most 100 (the default); 0 answers only totalResults." }),
+  ...SCIM_PAGING,
   ...projection,
 });
 

@@ -33,17 +33,26 @@ import { defineRoute, type RouteInput, reply } from "../route";
 
 /** Where SCIM's resources are: `{base}/scim/v2`. */
 export const SCIM_PATH = "/scim/v2";
-const SCIM_HEADERS = { "content-type": SCIM_CONTENT_TYPE };
+export const SCIM_HEADERS = { "content-type": SCIM_CONTENT_TYPE };
 
-const SCHEMAS_LINK = `Described by SCIM's own schema document, \`GET ${SCIM_PATH}/Schemas\` (RFC 7643), not here.`;
+export const SCHEMAS_LINK = `Described by SCIM's own schema document, \`GET ${SCIM_PATH}/Schemas\` (RFC 7643), not here.`;
 const scimResource = z
   .looseObject({})
   .meta({ id: "ScimResource", description: `A SCIM 2.0 resource. ${SCHEMAS_LINK}` });
 const scimListResponse = z
   .looseObject({ totalResults: z.int(), startIndex: z.int(), itemsPerPage: z.int() })
   .meta({ id: "ScimListResponse", description: `A SCIM 2.0 ListResponse. ${SCHEMAS_LINK}` });
-const scimBody = z.unknown().meta({ description: `A SCIM 2.0 request body. ${SCHEMAS_LINK}` });
-const idParams = z.strictObject({ id: z.string().min(1).max(128) });
+/** The paging query of every SCIM list (RFC 7644 3.4.2.4). */
+export const SCIM_PAGING = {
+  startIndex: z.string().max(12).optional().meta({ description: "1-based; below 1 counts as 1." }),
+  count: z
+    .string()
+    .max(12)
+    .optional()
+    .meta({ description: "At most 100 (the default); 0 answers only totalResults." }),
+};
+export const scimBody = z.unknown().meta({ description: `A SCIM 2.0 request body. ${SCHEMAS_LINK}` });
+export const idParams = z.strictObject({ id: z.string().min(1).max(128) });
 const projectionQuery = z.looseObject({
   attributes: z
     .string()
@@ -62,12 +71,7 @@ const listQuery = z.looseObject({
     .max(1024)
     .optional()
     .meta({ description: '`eq` conditions joined by `and`, e.g. `userName eq "ada@example.com"`.' }),
-  startIndex: z.string().max(12).optional().meta({ description: "1-based; below 1 counts as 1." }),
-  count: z
-    .string()
-    .max(12)
-    .optional()
-    .meta({ description: "At most 100 (the default); 0 answers only totalResults." }),
+  ...SCIM_PAGING,
   attributes: z.string().max(1024).optional(),
   excludedAttributes: z.string().max(1024).optional(),
 });
